@@ -1,0 +1,83 @@
+"""The activity feed in sentences: one recorded event -> one line people can read."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+
+from core.humanize import day_text
+from core.model import Activity, MilestoneId, Status, User, UserId
+
+
+def describe(
+    entry: Activity,
+    users: Mapping[UserId, User],
+    refs: Mapping[MilestoneId, str],
+    today: date,
+) -> str:
+    """`@alice moved the due date of #4 from Tue 15 Dec to Fri 18 Dec`."""
+    d = entry.data
+    who = _who(users, entry.actor_id)
+    ref = refs.get(entry.milestone_id, "a milestone") if entry.milestone_id else ""
+    verb = entry.verb
+    if verb == "created":
+        return f"{who} created {d.get('kind', 'milestone')} {ref} “{d.get('title', '')}”"
+    if verb == "progress":
+        status = Status(str(d.get("status", "on_track"))).label.lower()
+        text = f"{who} updated {ref} to {d.get('percent')}% ({status})"
+        return text + (f": {d['notes']}" if d.get("notes") else "")
+    if verb == "comment":
+        return f"{who} commented on {ref}: “{d.get('excerpt', '')}”"
+    if verb == "assigned":
+        return f"{who} made {_who(users, _uid(d.get('owner_id')))} the owner of {ref}"
+    if verb == "due_moved":
+        old, new = _day(d.get("previous"), today), _day(d.get("due"), today)
+        via = f" (from {d['source']})" if d.get("source") else ""
+        return f"{who} moved the due date of {ref} from {old} to {new}{via}"
+    if verb == "moved":
+        where = refs.get(_mid(d.get("parent_id")), "the top") if d.get("parent_id") else "the top"
+        return f"{who} moved {ref} under {where}"
+    if verb == "completed":
+        late = " on time 🎉" if d.get("on_time") else ""
+        return f"{who} completed {ref}{late}"
+    if verb == "deleted":
+        return f"{who} deleted #{d.get('number')} “{d.get('title', '')}”"
+    if verb == "criteria":
+        return f"{who} set the success criterion of {ref}: {d.get('metric')}"
+    if verb == "edited":
+        changes = d.get("changes")
+        changed = ", ".join(sorted(changes)) if isinstance(changes, dict) else "details"
+        return f"{who} edited {ref} ({changed})"
+    if verb == "watchers":
+        return f"{who} changed who watches {ref}"
+    if verb == "joined":
+        return f"{_who(users, _uid(d.get('user_id')))} joined as {d.get('role')}"
+    if verb == "role":
+        return f"{who} made {_who(users, _uid(d.get('user_id')))} {d.get('role')}"
+    if verb == "plan":
+        return f"{who} moved the workspace to the {d.get('plan')} plan"
+    simple = {"reopened": "reopened", "cancelled": "cancelled"}
+    return f"{who} {simple.get(verb, verb)} {ref}".strip()
+
+
+def _who(users: Mapping[UserId, User], user_id: UserId | None) -> str:
+    user = users.get(user_id) if user_id is not None else None
+    return f"@{user.handle}" if user else "Cairn"
+
+
+def _uid(value: object) -> UserId | None:
+    return UserId(int(value)) if isinstance(value, int | str) and str(value).isdigit() else None
+
+
+def _mid(value: object) -> MilestoneId:
+    return MilestoneId(int(value)) if isinstance(value, int | str) and str(value).isdigit() else (
+        MilestoneId(0))
+
+
+def _day(value: object, today: date) -> str:
+    if not isinstance(value, str):
+        return "no date"
+    try:
+        return day_text(date.fromisoformat(value), today)
+    except ValueError:
+        return value

@@ -1,0 +1,256 @@
+"""Commands: what a person asked Cairn to do, already parsed and typed.
+
+Every front end produces these, from text (`core.grammar.parse`) or from a form, and hands them
+to `core.services`. They carry the resolved actor and never an SDK type.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+from core.model import Kind, MilestoneId, Plan, Priority, Role, Status, TenantId, UserId
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Actor:
+    """Who is speaking, resolved to a Cairn user of one tenant."""
+
+    tenant_id: TenantId
+    user_id: UserId
+    handle: str = ""
+    timezone: str = "UTC"
+
+
+@dataclass(frozen=True, slots=True)
+class MilestoneRef:
+    """A milestone as people type it: its per-tenant number (`#12`) or, from forms, its id."""
+
+    number: int | None = None
+    id: MilestoneId | None = None
+
+    def __str__(self) -> str:
+        return f"#{self.number}" if self.number is not None else f"id {self.id}"
+
+
+@dataclass(frozen=True, slots=True)
+class UserRef:
+    """A person as typed: a Cairn handle (`@bob`) or a platform identity key (`slack:T1:U9`)."""
+
+    handle: str | None = None
+    identity: str | None = None
+    label: str = ""
+
+    def __str__(self) -> str:
+        if self.handle:
+            return f"@{self.handle}"
+        return f"@{self.label}" if self.label else "that person"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Command:
+    actor: Actor
+    #: Set by front ends for retried requests and double clicks: the same key changes nothing twice.
+    idempotency_key: str | None = None
+
+
+class ListScope(StrEnum):
+    MINE = "mine"
+    TEAM = "team"
+    OVERDUE = "overdue"
+    AT_RISK = "at-risk"
+    PERSON = "person"
+    SUBTREE = "subtree"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ShowHelp(Command):
+    topic: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class OpenNewForm(Command):
+    """`new [title]`: a form where the platform has one."""
+
+    title: str = ""
+    kind: Kind = Kind.MILESTONE
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CreateMilestone(Command):
+    kind: Kind
+    title: str
+    due: date | None = None
+    start: date | None = None
+    owner: UserRef | None = None
+    contributors: tuple[UserRef, ...] = ()
+    parent: MilestoneRef | None = None
+    priority: Priority = Priority.MEDIUM
+    description: str = ""
+    tags: tuple[str, ...] = ()
+    links: tuple[str, ...] = ()
+    channel: str | None = None
+    weight: int = 1
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class EditMilestone(Command):
+    """Changes only the fields that are given (None means unchanged)."""
+
+    milestone: MilestoneRef
+    title: str | None = None
+    description: str | None = None
+    kind: Kind | None = None
+    priority: Priority | None = None
+    start: date | None = None
+    clear_start: bool = False
+    tags: tuple[str, ...] | None = None
+    links: tuple[str, ...] | None = None
+    channel: str | None = None
+    weight: int | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ListMilestones(Command):
+    scope: ListScope = ListScope.MINE
+    person: UserRef | None = None
+    root: MilestoneRef | None = None
+    page: int = 1
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ShowMilestone(Command):
+    milestone: MilestoneRef
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class OpenCheckIn(Command):
+    """`update #N` with nothing else: the check-in form where the platform has one."""
+
+    milestone: MilestoneRef
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class UpdateProgress(Command):
+    milestone: MilestoneRef
+    percent: int | None = None
+    status: Status | None = None
+    notes: str = ""
+    blockers: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MarkDone(Command):
+    milestone: MilestoneRef
+    notes: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Reopen(Command):
+    milestone: MilestoneRef
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CancelMilestone(Command):
+    milestone: MilestoneRef
+    reason: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DeleteMilestone(Command):
+    milestone: MilestoneRef
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AddComment(Command):
+    milestone: MilestoneRef
+    text: str
+    mentions: tuple[UserRef, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Assign(Command):
+    """The first person becomes the owner, the others contributors."""
+
+    milestone: MilestoneRef
+    people: tuple[UserRef, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Watch(Command):
+    milestone: MilestoneRef
+    people: tuple[UserRef, ...] = ()
+    stop: bool = False
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ChangeDueDate(Command):
+    milestone: MilestoneRef
+    due: date | None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MoveMilestone(Command):
+    milestone: MilestoneRef
+    parent: MilestoneRef | None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SetCriterion(Command):
+    milestone: MilestoneRef
+    metric: str
+    start: float
+    target: float
+    unit: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RecordMeasurement(Command):
+    milestone: MilestoneRef
+    current: float
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ClearCriterion(Command):
+    milestone: MilestoneRef
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ShowInbox(Command):
+    include_read: bool = False
+    mark_read: bool = False
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ShowActivity(Command):
+    milestone: MilestoneRef | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ListPeople(Command):
+    pass
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ShowProfile(Command):
+    person: UserRef | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class UpdateProfile(Command):
+    display_name: str | None = None
+    timezone: str | None = None
+    working_days: tuple[int, ...] | None = None
+    work_hours: tuple[int, int] | None = None  # minutes after midnight
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SetRole(Command):
+    person: UserRef
+    role: Role
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SetPlan(Command):
+    plan: Plan

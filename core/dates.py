@@ -1,0 +1,181 @@
+"""Dates as people type them, resolved against the speaker's today.
+
+The business phrases (`end of quarter`, `next week`, weekdays) follow fixed rules here, since a
+general parser gets them wrong or not at all; free forms (`dec 31`, `in 2 weeks`) go to dateparser.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, time, timedelta
+from functools import cache
+from typing import Any
+
+from dateutil.relativedelta import relativedelta
+
+from core.errors import InvalidInput
+
+DATE_EXAMPLES = "2026-12-31, friday, next week, in 3 days, end of month or end of quarter"
+PAST_LIMIT = timedelta(days=366)
+FUTURE_LIMIT_YEARS = 10
+
+_WEEKDAYS = {
+    name: i
+    for i, names in enumerate(
+        [
+            ("monday", "mon"),
+            ("tuesday", "tue", "tues"),
+            ("wednesday", "wed"),
+            ("thursday", "thu", "thur", "thurs"),
+            ("friday", "fri"),
+            ("saturday", "sat"),
+            ("sunday", "sun"),
+        ]
+    )
+    for name in names
+}
+_ISO_LIKE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}$")
+_IN_N = re.compile(
+    r"^(?:in\s+)?(\d{1,4}|a|an|one|two|three|four|five|six)\s+(day|week|month|year)s?$"
+)
+_END_OF = re.compile(
+    r"^(?:the\s+)?end\s+of\s+(?:the\s+)?(this\s+|next\s+)?(week|month|quarter|year)$"
+)
+_SHORT_END = {"eow": "week", "eom": "month", "eoq": "quarter", "eoy": "year"}
+_WORD_NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
+
+
+def _bad(text: str, why: str = "") -> InvalidInput:
+    reason = why or f"“{text}” is not a date I understand"
+    return InvalidInput("date", reason, hint=f"try {DATE_EXAMPLES}")
+
+
+def parse_date(text: str, today: date) -> date:
+    """Resolves a date phrase; raises InvalidInput with examples when it cannot."""
+    phrase = " ".join(text.lower().replace(",", " ").split())
+    if not phrase:
+        raise _bad(text, "a date is needed")
+    if len(phrase) > 60:
+        raise _bad(text[:40] + "…")
+    resolved = _resolve(phrase, today)
+    if resolved is None:
+        raise _bad(text)
+    return check_range(resolved, today)
+
+
+def check_range(value: date, today: date) -> date:
+    if value < today - PAST_LIMIT:
+        raise _bad(str(value), f"{value.isoformat()} is more than a year in the past")
+    if value > today + relativedelta(years=FUTURE_LIMIT_YEARS):
+        raise _bad(str(value), f"{value.isoformat()} is more than {FUTURE_LIMIT_YEARS} years away")
+    return value
+
+
+def _resolve(phrase: str, today: date) -> date | None:
+    if _ISO_LIKE.match(phrase):
+        try:
+            year, month, day = (int(p) for p in phrase.split("-"))
+            return date(year, month, day)
+        except ValueError:
+            raise _bad(phrase, f"{phrase} is not a day of the calendar") from None
+    simple = {"today": today, "tomorrow": today + timedelta(days=1),
+              "yesterday": today - timedelta(days=1)}
+    if phrase in simple:
+        return simple[phrase]
+    for resolver in (_weekday, _next_period, _end_of, _in_n):
+        found = resolver(phrase, today)
+        if found is not None:
+            return found
+    return _free_form(phrase, today)
+
+
+def _weekday(phrase: str, today: date) -> date | None:
+    words = phrase.split()
+    if len(words) == 1 and words[0] in _WEEKDAYS:
+        ahead = (_WEEKDAYS[words[0]] - today.weekday()) % 7
+        return today + timedelta(days=ahead)
+    if len(words) == 2 and words[1] in _WEEKDAYS and words[0] in ("this", "next", "on"):
+        target = _WEEKDAYS[words[1]]
+        if words[0] == "next":
+            monday_next = today + timedelta(days=7 - today.weekday())
+            return monday_next + timedelta(days=target)
+        return today + timedelta(days=(target - today.weekday()) % 7)
+    return None
+
+
+def _next_period(phrase: str, today: date) -> date | None:
+    if phrase == "next week":
+        return today + timedelta(days=7 - today.weekday())
+    if phrase == "next month":
+        return (today + relativedelta(months=1)).replace(day=1)
+    if phrase == "next quarter":
+        return quarter_end(today) + timedelta(days=1)
+    if phrase == "next year":
+        return date(today.year + 1, 1, 1)
+    return None
+
+
+def _end_of(phrase: str, today: date) -> date | None:
+    if phrase in _SHORT_END:
+        which, period = "", _SHORT_END[phrase]
+    else:
+        match = _END_OF.match(phrase)
+        if match is None:
+            return None
+        which, period = (match.group(1) or "").strip(), match.group(2)
+    if period == "week":
+        friday = today + timedelta(days=(4 - today.weekday()) % 7)
+        return friday + timedelta(days=7) if which == "next" else friday
+    if period == "month":
+        base = today + relativedelta(months=1) if which == "next" else today
+        return base + relativedelta(day=31)
+    if period == "quarter":
+        end = quarter_end(today)
+        return quarter_end(end + timedelta(days=1)) if which == "next" else end
+    return date(today.year + (1 if which == "next" else 0), 12, 31)
+
+
+def quarter_end(day: date) -> date:
+    last_month = ((day.month - 1) // 3) * 3 + 3
+    return date(day.year, last_month, 1) + relativedelta(day=31)
+
+
+def _in_n(phrase: str, today: date) -> date | None:
+    match = _IN_N.match(phrase)
+    if match is None:
+        return None
+    raw, unit = match.groups()
+    count = _WORD_NUMBERS.get(raw) or int(raw)
+    try:
+        step = {"day": relativedelta(days=count), "week": relativedelta(weeks=count),
+                "month": relativedelta(months=count), "year": relativedelta(years=count)}[unit]
+        return today + step
+    except (OverflowError, ValueError):
+        raise _bad(phrase, f"{phrase} is too far away") from None
+
+
+def _free_form(phrase: str, today: date) -> date | None:
+    if not re.search(r"[a-z0-9]", phrase):
+        return None
+    try:
+        found = _dateparser().parse(
+            phrase,
+            languages=["en"],
+            settings={
+                "RELATIVE_BASE": datetime.combine(today, time(12, 0)),
+                "PREFER_DATES_FROM": "future",
+                "PREFER_DAY_OF_MONTH": "first",
+                "RETURN_AS_TIMEZONE_AWARE": False,
+            },
+        )
+    except (ValueError, OverflowError):
+        return None
+    return found.date() if isinstance(found, datetime) else None
+
+
+@cache
+def _dateparser() -> Any:
+    # Imported on first use: it loads language data that `serve` and the tests rarely need.
+    import dateparser
+
+    return dateparser

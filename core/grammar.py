@@ -1,0 +1,419 @@
+"""The text grammar shared by every front end: a line of text -> a Command.
+
+`/cairn <verb> ...` in Slack, `@Cairn <verb> ...` in Teams and `<verb> ...` in the shell all come
+through `parse`. Bad input raises InvalidInput with what was wrong and an example that works; the
+parser has no side effects, so a bad line can never change anything.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+from core import text as lex
+from core.commands import (
+    Actor,
+    AddComment,
+    Assign,
+    CancelMilestone,
+    ChangeDueDate,
+    ClearCriterion,
+    Command,
+    DeleteMilestone,
+    ListMilestones,
+    ListPeople,
+    ListScope,
+    MarkDone,
+    MilestoneRef,
+    MoveMilestone,
+    OpenCheckIn,
+    OpenNewForm,
+    RecordMeasurement,
+    Reopen,
+    SetCriterion,
+    SetPlan,
+    SetRole,
+    ShowActivity,
+    ShowHelp,
+    ShowInbox,
+    ShowMilestone,
+    ShowProfile,
+    UpdateProgress,
+    UserRef,
+    Watch,
+)
+from core.dates import parse_date
+from core.errors import InvalidInput
+from core.grammar_options import parse_create, parse_edit, parse_profile
+from core.model import Kind, Plan, Role
+
+MAX_TEXT = 12_000
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    actor: Actor
+    today: date
+    identity_prefix: str = ""
+
+
+Parser = Callable[[str, Context], Command]
+
+
+@dataclass(frozen=True, slots=True)
+class Verb:
+    names: tuple[str, ...]
+    usage: str
+    summary: str
+    section: str
+    parse: Parser
+    examples: tuple[str, ...] = ()
+
+
+def parse(text: str, *, actor: Actor, today: date, identity_prefix: str = "") -> Command:
+    """Parses one line. `identity_prefix` qualifies platform mentions (`<@U9>`)."""
+    text = text.strip()
+    if len(text) > MAX_TEXT:
+        raise InvalidInput(
+            "text", f"that message is {len(text):,} characters long; I read up to {MAX_TEXT:,}",
+            hint="put long details in a comment or a linked document",
+        )
+    ctx = Context(actor=actor, today=today, identity_prefix=identity_prefix)
+    if not text:
+        return ShowHelp(actor=actor)
+    word, rest = lex.split_word(text)
+    if (ref := lex.milestone_ref(word)) is not None and not rest:
+        return ShowMilestone(actor=actor, milestone=ref)
+    verb = VERBS_BY_NAME.get(word.lower().lstrip("/"))
+    if verb is None:
+        raise InvalidInput("verb", f"I don't know “{word[:40]}”", hint=_suggestion(word))
+    return verb.parse(rest, ctx)
+
+
+def _suggestion(word: str) -> str:
+    close = difflib.get_close_matches(word.lower(), VERBS_BY_NAME, n=1, cutoff=0.6)
+    if close:
+        return f"did you mean `{close[0]}`? `help` lists everything"
+    return "`help` lists everything I understand"
+
+
+# --- verb parsers -------------------------------------------------------------------------
+
+
+def _help(rest: str, ctx: Context) -> Command:
+    return ShowHelp(actor=ctx.actor, topic=rest.strip().lower()[:40])
+
+
+def _new(rest: str, ctx: Context) -> Command:
+    return OpenNewForm(actor=ctx.actor, title=lex.unquote(rest))
+
+
+def _list(rest: str, ctx: Context) -> Command:
+    page = 1
+    words = rest.lower().replace("page:", "page ").split()
+    if len(words) >= 2 and words[-2] == "page":
+        if not words[-1].isdigit() or int(words[-1]) < 1:
+            raise InvalidInput("page", f"“{words[-1]}” is not a page number",
+                               hint="list team page 2")
+        page = min(int(words[-1]), 10_000)
+        words = words[:-2]
+    scope_text = " ".join(words)
+    if not scope_text or scope_text == "mine":
+        return ListMilestones(actor=ctx.actor, scope=ListScope.MINE, page=page)
+    if (ref := lex.milestone_ref(scope_text)) is not None:
+        return ListMilestones(actor=ctx.actor, scope=ListScope.SUBTREE, root=ref, page=page)
+    if (person := lex.user_ref(rest.split()[0], ctx.identity_prefix)) is not None:
+        return ListMilestones(actor=ctx.actor, scope=ListScope.PERSON, person=person, page=page)
+    scopes = {"team": ListScope.TEAM, "all": ListScope.TEAM, "overdue": ListScope.OVERDUE,
+              "late": ListScope.OVERDUE, "at-risk": ListScope.AT_RISK,
+              "at risk": ListScope.AT_RISK, "risk": ListScope.AT_RISK,
+              "atrisk": ListScope.AT_RISK}
+    if scope_text in scopes:
+        return ListMilestones(actor=ctx.actor, scope=scopes[scope_text], page=page)
+    raise InvalidInput(
+        "list", f"I can't list “{scope_text[:40]}”",
+        hint="list mine · list team · list overdue · list at-risk · list @bob · list #4",
+    )
+
+
+def _show(rest: str, ctx: Context) -> Command:
+    ref, extra = lex.take_ref(rest, "show")
+    _no_extra(extra, "show #12")
+    return ShowMilestone(actor=ctx.actor, milestone=ref)
+
+
+def _update(rest: str, ctx: Context) -> Command:
+    ref, rest = lex.take_ref(rest, "update")
+    if not rest:
+        return OpenCheckIn(actor=ctx.actor, milestone=ref)
+    percent: int | None = None
+    first, after = lex.split_word(rest)
+    status_after, _ = lex.status_prefix(after)
+    if first.endswith("%") or (lex.number(first) is not None and (not after or status_after)):
+        value = lex.number(first.rstrip("%"))
+        if value is None:
+            raise InvalidInput("percent", f"“{first[:20]}” is not a percentage",
+                               hint="update #12 60% on track")
+        percent = round(value)
+        if not 0 <= percent <= 100:
+            raise InvalidInput("percent", f"progress must be between 0% and 100%, not {first}",
+                               hint="update #12 60% on track")
+        rest = after
+    status, rest = lex.status_prefix(rest)
+    notes, blockers = _split_blockers(rest)
+    if percent is None and status is None and not notes and not blockers:
+        return OpenCheckIn(actor=ctx.actor, milestone=ref)
+    return UpdateProgress(actor=ctx.actor, milestone=ref, percent=percent, status=status,
+                          notes=lex.unquote(notes), blockers=lex.unquote(blockers))
+
+
+def _split_blockers(text: str) -> tuple[str, str]:
+    lowered = text.lower()
+    for key in ("blockers:", "blocker:", "blocked by:"):
+        at = lowered.find(key)
+        if at >= 0 and (at == 0 or lowered[at - 1].isspace()):
+            return text[:at].strip(), text[at + len(key):].strip()
+    return text.strip(), ""
+
+
+def _done(rest: str, ctx: Context) -> Command:
+    ref, notes = lex.take_ref(rest, "done")
+    return MarkDone(actor=ctx.actor, milestone=ref, notes=lex.unquote(notes))
+
+
+def _reopen(rest: str, ctx: Context) -> Command:
+    ref, extra = lex.take_ref(rest, "reopen")
+    _no_extra(extra, "reopen #12")
+    return Reopen(actor=ctx.actor, milestone=ref)
+
+
+def _cancel(rest: str, ctx: Context) -> Command:
+    ref, reason = lex.take_ref(rest, "cancel")
+    return CancelMilestone(actor=ctx.actor, milestone=ref, reason=lex.unquote(reason))
+
+
+def _delete(rest: str, ctx: Context) -> Command:
+    ref, extra = lex.take_ref(rest, "delete")
+    _no_extra(extra, "delete #12")
+    return DeleteMilestone(actor=ctx.actor, milestone=ref)
+
+
+def _comment(rest: str, ctx: Context) -> Command:
+    ref, body = lex.take_ref(rest, "comment")
+    body = lex.unquote(body)
+    if not body:
+        raise InvalidInput("text", "the comment is empty",
+                           hint="comment #12 Demo moved to Thursday, @bob can you join?")
+    return AddComment(actor=ctx.actor, milestone=ref, text=body,
+                      mentions=lex.mentions_in(body, ctx.identity_prefix))
+
+
+def _people_after_ref(
+    rest: str, ctx: Context, verb: str
+) -> tuple[MilestoneRef, tuple[UserRef, ...]]:
+    ref, rest = lex.take_ref(rest, verb)
+    people = []
+    for token in rest.replace(",", " ").split():
+        person = lex.user_ref(token, ctx.identity_prefix)
+        if person is None:
+            raise InvalidInput("people", f"“{token[:30]}” is not a person",
+                               hint=f"{verb} #12 @bob @carol")
+        people.append(person)
+    return ref, tuple(dict.fromkeys(people))
+
+
+def _assign(rest: str, ctx: Context) -> Command:
+    ref, people = _people_after_ref(rest, ctx, "assign")
+    if not people:
+        raise InvalidInput("people", "who should own it?", hint="assign #12 @bob (@carol helps)")
+    return Assign(actor=ctx.actor, milestone=ref, people=people)
+
+
+def _watch(rest: str, ctx: Context) -> Command:
+    ref, people = _people_after_ref(rest, ctx, "watch")
+    return Watch(actor=ctx.actor, milestone=ref, people=people)
+
+
+def _unwatch(rest: str, ctx: Context) -> Command:
+    ref, people = _people_after_ref(rest, ctx, "unwatch")
+    return Watch(actor=ctx.actor, milestone=ref, people=people, stop=True)
+
+
+def _due(rest: str, ctx: Context) -> Command:
+    ref, phrase = lex.take_ref(rest, "due")
+    phrase = lex.unquote(phrase)
+    if phrase.lower() in ("none", "clear", "-", "no date", "remove"):
+        return ChangeDueDate(actor=ctx.actor, milestone=ref, due=None)
+    if not phrase:
+        raise InvalidInput("date", "which date?", hint="due #12 friday · due #12 2026-12-31")
+    return ChangeDueDate(actor=ctx.actor, milestone=ref, due=parse_date(phrase, ctx.today))
+
+
+def _move(rest: str, ctx: Context) -> Command:
+    ref, target = lex.take_ref(rest, "move")
+    words = target.lower().split()
+    if words and words[0] in ("under", "to", "into", "below", "in"):
+        words = words[1:]
+    if words in (["top"], ["none"], ["nothing"], ["root"], ["the", "top"], ["out"]):
+        return MoveMilestone(actor=ctx.actor, milestone=ref, parent=None)
+    parent = lex.milestone_ref(words[0]) if len(words) == 1 else None
+    if parent is None:
+        raise InvalidInput("parent", "where to?", hint="move #12 under #4 · move #12 to top")
+    return MoveMilestone(actor=ctx.actor, milestone=ref, parent=parent)
+
+
+def _criteria(rest: str, ctx: Context) -> Command:
+    ref, rest = lex.take_ref(rest, "criteria")
+    hint = 'criteria #12 "ARR" 1.2M -> 1.5M USD · then criteria #12 1.32M'
+    if rest.lower() in ("none", "clear", "remove"):
+        return ClearCriterion(actor=ctx.actor, milestone=ref)
+    tokens = lex.tokenize(rest.replace("→", " -> "))
+    if len(tokens) == 1 and (current := lex.number(tokens[0].text)) is not None:
+        return RecordMeasurement(actor=ctx.actor, milestone=ref, current=current)
+    arrow = next((i for i, t in enumerate(tokens) if t.text in ("->", "to") and not t.quoted), None)
+    if arrow is None or arrow < 2 or arrow + 1 >= len(tokens):
+        raise InvalidInput("criteria", "a criterion needs a metric, a start and a target",
+                           hint=hint)
+    metric = " ".join(t.text for t in tokens[: arrow - 1]).strip()
+    start, target = lex.number(tokens[arrow - 1].text), lex.number(tokens[arrow + 1].text)
+    if start is None or target is None:
+        raise InvalidInput("criteria", "the start and the target must be numbers", hint=hint)
+    unit = " ".join(t.text for t in tokens[arrow + 2:])[:20]
+    return SetCriterion(actor=ctx.actor, milestone=ref, metric=metric, start=start,
+                        target=target, unit=unit)
+
+
+def _inbox(rest: str, ctx: Context) -> Command:
+    word = rest.strip().lower()
+    if word not in ("", "all", "read", "clear"):
+        raise InvalidInput("inbox", f"“{word[:20]}”?", hint="inbox · inbox all · inbox read")
+    return ShowInbox(actor=ctx.actor, include_read=word == "all",
+                     mark_read=word in ("read", "clear"))
+
+
+def _activity(rest: str, ctx: Context) -> Command:
+    if not rest.strip():
+        return ShowActivity(actor=ctx.actor)
+    ref, extra = lex.take_ref(rest, "activity")
+    _no_extra(extra, "activity #12")
+    return ShowActivity(actor=ctx.actor, milestone=ref)
+
+
+def _people(rest: str, ctx: Context) -> Command:
+    _no_extra(rest, "people")
+    return ListPeople(actor=ctx.actor)
+
+
+def _me(rest: str, ctx: Context) -> Command:
+    if not rest.strip():
+        return ShowProfile(actor=ctx.actor)
+    if (person := lex.user_ref(rest.strip(), ctx.identity_prefix)) is not None:
+        return ShowProfile(actor=ctx.actor, person=person)
+    return parse_profile(rest, ctx.actor)
+
+
+def _role(rest: str, ctx: Context) -> Command:
+    words = rest.split()
+    hint = "role @bob viewer · role @carol admin"
+    person = lex.user_ref(words[0], ctx.identity_prefix) if words else None
+    if person is None or len(words) != 2:
+        raise InvalidInput("role", "whose role, and which one?", hint=hint)
+    try:
+        role = Role(words[1].lower())
+    except ValueError:
+        raise InvalidInput("role", f"“{words[1][:20]}” is not a role (admin, member, viewer)",
+                           hint=hint) from None
+    return SetRole(actor=ctx.actor, person=person, role=role)
+
+
+def _plan(rest: str, ctx: Context) -> Command:
+    try:
+        return SetPlan(actor=ctx.actor, plan=Plan(rest.strip().lower()))
+    except ValueError:
+        raise InvalidInput("plan", f"“{rest.strip()[:20]}” is not a plan",
+                           hint="plan free · plan starter · plan professional · plan enterprise"
+                           ) from None
+
+
+def _no_extra(extra: str, example: str) -> None:
+    if extra.strip():
+        raise InvalidInput("text", f"I didn't expect “{extra.strip()[:40]}” here", hint=example)
+
+
+def _create(kind: Kind) -> Parser:
+    def parse_kind(rest: str, ctx: Context) -> Command:
+        return parse_create(kind, rest, ctx.actor, ctx.today, ctx.identity_prefix)
+
+    return parse_kind
+
+
+def _edit(rest: str, ctx: Context) -> Command:
+    ref, rest = lex.take_ref(rest, "edit")
+    return parse_edit(ref, rest, ctx.actor, ctx.today)
+
+
+PLANNING, PROGRESS, TEAM, YOU = "Plan", "Track", "Team", "You"
+
+VERBS: tuple[Verb, ...] = (
+    Verb(("goal",), 'goal "Title" [due:…] [owner:@who] [parent:#N] [priority:high]',
+         "create a goal", PLANNING, _create(Kind.GOAL),
+         ('goal "Grow revenue 20%" due:end of quarter priority:high',)),
+    Verb(("milestone", "ms"), 'milestone "Title" [due:…] [owner:@who] [parent:#N]',
+         "create a milestone", PLANNING, _create(Kind.MILESTONE),
+         ('milestone "Launch beta" due:2026-12-15 owner:@bob parent:#1',)),
+    Verb(("task",), 'task "Title" [due:…] [owner:@who] [parent:#N]',
+         "create a task", PLANNING, _create(Kind.TASK),
+         ('task "Write release notes" due:friday parent:#2',)),
+    Verb(("new", "create"), "new [title]", "open the form to create a milestone", PLANNING, _new,
+         ("new Launch beta",)),
+    Verb(("edit",), 'edit #N [title:"…"] [desc:"…"] [priority:…] [start:…] [tags:a,b]',
+         "change a milestone's details", PLANNING, _edit,
+         ('edit #2 title:"Launch public beta" priority:critical',)),
+    Verb(("due",), "due #N <date|none>", "move a due date", PLANNING, _due,
+         ("due #2 next friday", "due #2 end of month")),
+    Verb(("move",), "move #N under #M | move #N to top", "re-parent a milestone", PLANNING, _move,
+         ("move #3 under #1",)),
+    Verb(("assign",), "assign #N @owner [@contributor …]", "give it an owner and helpers", TEAM,
+         _assign, ("assign #3 @carol @dave",)),
+    Verb(("criteria", "criterion", "kr"), 'criteria #N "metric" <start> -> <target> [unit]',
+         "a measurable success criterion; `criteria #N <now>` records a value", PLANNING,
+         _criteria, ('criteria #1 "ARR" 1.2M -> 1.5M USD', "criteria #1 1.32M")),
+    Verb(("list", "ls"), "list [mine|team|overdue|at-risk|@who|#N] [page N]",
+         "list milestones", PROGRESS, _list, ("list at-risk", "list #1")),
+    Verb(("show",), "show #N (or just #N)", "details, updates, comments, activity", PROGRESS,
+         _show, ("show #2",)),
+    Verb(("update", "checkin", "check-in"), "update #N <percent>% [status] [notes] [blockers: …]",
+         "check in on progress", PROGRESS, _update,
+         ("update #2 60% on track shipped the beta to 5 customers",
+          "update #3 at risk blockers: waiting for legal")),
+    Verb(("done", "complete", "finish"), "done #N [notes]", "mark it done", PROGRESS, _done,
+         ("done #2 shipped!",)),
+    Verb(("reopen",), "reopen #N", "reopen a done or cancelled milestone", PROGRESS, _reopen,
+         ("reopen #2",)),
+    Verb(("cancel",), "cancel #N [reason]", "cancel (kept, but out of roll-ups)", PLANNING,
+         _cancel, ("cancel #4 no longer needed",)),
+    Verb(("delete", "rm"), "delete #N", "delete a milestone without children", PLANNING, _delete,
+         ("delete #4",)),
+    Verb(("comment", "note"), "comment #N <text with @mentions>", "comment and notify", TEAM,
+         _comment, ("comment #2 Demo moved to Thursday, @bob can you join?",)),
+    Verb(("watch",), "watch #N [@who …]", "follow a milestone's news", TEAM, _watch,
+         ("watch #1",)),
+    Verb(("unwatch",), "unwatch #N [@who …]", "stop following", TEAM, _unwatch, ("unwatch #1",)),
+    Verb(("inbox", "notifications"), "inbox [all|read]", "your notifications", YOU, _inbox,
+         ("inbox", "inbox read")),
+    Verb(("activity", "feed"), "activity [#N]", "what happened lately", PROGRESS, _activity,
+         ("activity", "activity #1")),
+    Verb(("people", "users"), "people", "who is here, with roles and the plan", TEAM, _people),
+    Verb(("me", "profile"), "me [tz <Zone>|name \"…\"|days mon-fri|hours 9-18]",
+         "your profile and working hours", YOU, _me,
+         ("me tz Europe/Berlin", "me days mon-thu", "me hours 08:30-17:00")),
+    Verb(("role",), "role @who admin|member|viewer", "change someone's role (admins)", TEAM,
+         _role, ("role @dave viewer",)),
+    Verb(("plan",), "plan free|starter|professional|enterprise", "change the plan (admins)",
+         TEAM, _plan, ("plan professional",)),
+    Verb(("help", "?"), "help [verb]", "this help", YOU, _help, ("help update",)),
+)
+
+VERBS_BY_NAME: dict[str, Verb] = {name: verb for verb in VERBS for name in verb.names}

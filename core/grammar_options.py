@@ -1,0 +1,299 @@
+"""Option-style parts of the grammar: `goal "Title" due:friday owner:@bob parent:#2 ...`."""
+
+from __future__ import annotations
+
+import re
+import zoneinfo
+from dataclasses import dataclass, field
+from datetime import date
+
+from core import text as lex
+from core.commands import (
+    Actor,
+    CreateMilestone,
+    EditMilestone,
+    MilestoneRef,
+    UpdateProfile,
+    UserRef,
+)
+from core.dates import parse_date
+from core.errors import InvalidInput
+from core.model import WEEKDAYS, Kind, Priority
+
+KEYS = {
+    "due": "due", "deadline": "due", "by": "due",
+    "start": "start", "starts": "start", "from": "start",
+    "owner": "owner", "who": "owner",
+    "parent": "parent", "under": "parent",
+    "priority": "priority", "prio": "priority",
+    "desc": "description", "description": "description", "details": "description",
+    "tag": "tags", "tags": "tags",
+    "link": "links", "links": "links", "url": "links",
+    "channel": "channel",
+    "weight": "weight",
+    "kind": "kind", "type": "kind",
+    "title": "title", "name": "title",
+}
+PRIORITIES = {"low": Priority.LOW, "medium": Priority.MEDIUM, "med": Priority.MEDIUM,
+              "normal": Priority.MEDIUM, "high": Priority.HIGH, "critical": Priority.CRITICAL,
+              "crit": Priority.CRITICAL, "urgent": Priority.CRITICAL}
+CHANNEL = re.compile(r"^#([a-z0-9][a-z0-9_-]{0,79})$", re.IGNORECASE)
+SLACK_CHANNEL = re.compile(r"^<#([A-Z0-9]+)(?:\|([^>]*))?>$")
+LINK = re.compile(r"^https?://\S+$", re.IGNORECASE)
+MAX_DATE_WORDS = 4
+
+
+@dataclass
+class Options:
+    title: str | None = None
+    description: str | None = None
+    due: date | None = None
+    start: date | None = None
+    owner: UserRef | None = None
+    parent: MilestoneRef | None = None
+    priority: Priority | None = None
+    kind: Kind | None = None
+    weight: int | None = None
+    channel: str | None = None
+    tags: tuple[str, ...] | None = None
+    links: list[str] = field(default_factory=list)
+    words: list[str] = field(default_factory=list)
+    quoted: list[str] = field(default_factory=list)
+    people: list[UserRef] = field(default_factory=list)
+    given: set[str] = field(default_factory=set)
+
+
+def read_options(text: str, today: date, identity_prefix: str) -> Options:
+    tokens = lex.tokenize(text)
+    found = Options()
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        i += 1
+        kv = token.key_value
+        if kv is not None and kv[0] in KEYS:
+            key = KEYS[kv[0]]
+            found.given.add(key)
+            if key in ("due", "start"):
+                value, used = _date_value(kv[1], tokens[i:], today, key)
+                i += used
+                setattr(found, key, value)
+            else:
+                _set_option(found, key, kv[1].strip(), identity_prefix)
+            continue
+        if token.quoted:
+            found.quoted.append(token.text)
+        elif (ref := lex.milestone_ref(token.text)) is not None:
+            found.parent = ref
+            found.given.add("parent")
+        elif (person := lex.user_ref(token.text, identity_prefix)) is not None:
+            found.people.append(person)
+        elif (channel := _channel(token.text)) is not None:
+            found.channel = channel
+            found.given.add("channel")
+        elif LINK.match(token.text):
+            found.links.append(token.text[:500])
+        else:
+            found.words.append(token.text)
+    return found
+
+
+def _date_value(first: str, following: list[lex.Token], today: date, key: str) -> tuple[date, int]:
+    """The longest run of words from `first` on that reads as a date (`due:end of quarter`)."""
+    words = [first]
+    for token in following[: MAX_DATE_WORDS - 1]:
+        if token.quoted or token.key_value or token.text.startswith(("#", "@", "<")):
+            break
+        words.append(token.text)
+    for count in range(len(words), 1, -1):
+        try:
+            return parse_date(" ".join(words[:count]), today), count - 1
+        except InvalidInput:
+            continue
+    try:
+        return parse_date(first, today), 0
+    except InvalidInput as error:
+        raise InvalidInput(key, f"{key}: {error.message}", hint=error.hint) from None
+
+
+def _channel(text: str) -> str | None:
+    if match := SLACK_CHANNEL.match(text):
+        return match.group(1)
+    if match := CHANNEL.match(text):
+        return "#" + match.group(1).lower()
+    return None
+
+
+def _set_option(found: Options, key: str, value: str, identity_prefix: str) -> None:
+    if key == "owner":
+        found.owner = lex.user_ref(value, identity_prefix)
+        if found.owner is None:
+            raise InvalidInput("owner", f"“{value[:30]}” is not a person", hint="owner:@bob")
+    elif key == "parent":
+        found.parent = lex.milestone_ref(value)
+        if found.parent is None:
+            raise InvalidInput("parent", f"“{value[:30]}” is not a milestone number",
+                               hint="parent:#4")
+    elif key == "priority":
+        if value.lower() not in PRIORITIES:
+            raise InvalidInput("priority", f"“{value[:20]}” is not a priority",
+                               hint="priority:low · medium · high · critical")
+        found.priority = PRIORITIES[value.lower()]
+    elif key == "kind":
+        try:
+            found.kind = Kind(value.lower())
+        except ValueError:
+            raise InvalidInput("kind", f"“{value[:20]}” is not a kind",
+                               hint="kind:goal · milestone · task") from None
+    elif key == "weight":
+        if not value.isdigit() or not 1 <= int(value) <= 100:
+            raise InvalidInput("weight", "the weight is a whole number from 1 to 100",
+                               hint="weight:3")
+        found.weight = int(value)
+    elif key == "channel":
+        found.channel = _channel(value if value.startswith(("#", "<")) else "#" + value)
+        if found.channel is None:
+            raise InvalidInput("channel", f"“{value[:30]}” is not a channel", hint="#launch")
+    elif key == "tags":
+        found.tags = tuple(
+            t.strip().lower()[:40] for t in value.replace(" ", ",").split(",") if t.strip()
+        )
+    elif key == "links":
+        if not LINK.match(value):
+            raise InvalidInput("links", f"“{value[:40]}” is not a web link",
+                               hint="link:https://example.com/spec")
+        found.links.append(value[:500])
+    elif key == "title":
+        found.title = value
+    elif key == "description":
+        found.description = value
+
+
+def parse_create(kind: Kind, text: str, actor: Actor, today: date, identity_prefix: str
+                 ) -> CreateMilestone:
+    example = f'{kind.value} "Launch beta" due:friday owner:@bob'
+    found = read_options(text, today, identity_prefix)
+    title = found.title or ""
+    if found.quoted:
+        title = title or found.quoted[0]
+        extra = found.words + found.quoted[1:] if not found.title else found.words + found.quoted
+        if extra:
+            raise InvalidInput("text", f"I didn't understand “{' '.join(extra)[:40]}”",
+                               hint=f"{example}  (options are key:value)")
+    elif not title:
+        title = " ".join(found.words)
+    elif found.words:
+        raise InvalidInput("text", f"I didn't understand “{' '.join(found.words)[:40]}”",
+                           hint=example)
+    if not title.strip():
+        raise InvalidInput("title", "a title is needed", hint=example)
+    people = list(found.people)
+    owner = found.owner or (people.pop(0) if people else None)
+    return CreateMilestone(
+        actor=actor,
+        kind=found.kind or kind,
+        title=title,
+        due=found.due,
+        start=found.start,
+        owner=owner,
+        contributors=tuple(people),
+        parent=found.parent,
+        priority=found.priority or Priority.MEDIUM,
+        description=found.description or "",
+        tags=found.tags or (),
+        links=tuple(found.links),
+        channel=found.channel,
+        weight=found.weight or 1,
+    )
+
+
+def parse_edit(ref: MilestoneRef, text: str, actor: Actor, today: date) -> EditMilestone:
+    example = 'edit #4 title:"Launch public beta" priority:high'
+    found = read_options(text, today, "")
+    own_verbs = {"owner": "assign #4 @bob", "due": "due #4 friday", "parent": "move #4 under #1"}
+    for key, hint in own_verbs.items():
+        if key in found.given:
+            raise InvalidInput(key, f"{key} has its own verb", hint=hint)
+    stray = found.words + found.quoted + [str(p) for p in found.people]
+    if stray:
+        raise InvalidInput("text", f"I didn't understand “{' '.join(stray)[:40]}”", hint=example)
+    if not found.given and not found.links:
+        raise InvalidInput("text", "what should change?", hint=example)
+    return EditMilestone(
+        actor=actor,
+        milestone=ref,
+        title=found.title,
+        description=found.description,
+        kind=found.kind,
+        priority=found.priority,
+        start=found.start,
+        tags=found.tags,
+        links=tuple(found.links) or None,
+        channel=found.channel,
+        weight=found.weight,
+    )
+
+
+def parse_profile(text: str, actor: Actor) -> UpdateProfile:
+    key, value = lex.split_word(text)
+    key, value = key.lower(), lex.unquote(value)
+    if key in ("tz", "timezone", "zone"):
+        return UpdateProfile(actor=actor, timezone=check_timezone(value))
+    if key == "name":
+        if not value or len(value) > 80:
+            raise InvalidInput("name", "a name of 1 to 80 characters", hint='me name "Alice Smith"')
+        return UpdateProfile(actor=actor, display_name=value)
+    if key == "days":
+        return UpdateProfile(actor=actor, working_days=parse_weekdays(value))
+    if key == "hours":
+        return UpdateProfile(actor=actor, work_hours=parse_hours(value))
+    raise InvalidInput(
+        "me", f"I can't change “{key[:20]}”",
+        hint='me tz Europe/Berlin · me name "Alice" · me days mon-fri · me hours 9-18')
+
+
+def check_timezone(name: str) -> str:
+    name = name.strip()
+    try:
+        if not name or "." in name or name.startswith("/"):
+            raise ValueError(name)
+        zoneinfo.ZoneInfo(name)
+    except (ValueError, zoneinfo.ZoneInfoNotFoundError):
+        raise InvalidInput("timezone", f"“{name[:40]}” is not a time zone",
+                           hint="me tz Europe/Berlin · me tz America/New_York") from None
+    return name
+
+
+def parse_weekdays(text: str) -> tuple[int, ...]:
+    hint = "me days mon-fri · me days mon,tue,thu"
+    days: set[int] = set()
+    for part in text.lower().replace(" ", "").split(","):
+        first, _, last = part.partition("-")
+        if first[:3] not in WEEKDAYS or (last and last[:3] not in WEEKDAYS):
+            raise InvalidInput("days", f"“{part[:20]}” is not a day or a range of days", hint=hint)
+        a = WEEKDAYS.index(first[:3])
+        b = WEEKDAYS.index(last[:3]) if last else a
+        span = range(a, b + 1) if a <= b else [*range(a, 7), *range(b + 1)]
+        days.update(span)
+    return tuple(sorted(days))
+
+
+def parse_hours(text: str) -> tuple[int, int]:
+    hint = "me hours 9-18 · me hours 08:30-17:00"
+    first, sep, last = text.replace(" ", "").partition("-")
+    if not sep:
+        raise InvalidInput("hours", "a start and an end, like 9-18", hint=hint)
+    start, end = _minutes(first, hint), _minutes(last, hint)
+    if start >= end:
+        raise InvalidInput("hours", "the day must end after it starts", hint=hint)
+    return start, end
+
+
+def _minutes(text: str, hint: str) -> int:
+    hours, _, minutes = text.partition(":")
+    if not hours.isdigit() or (minutes and not minutes.isdigit()):
+        raise InvalidInput("hours", f"“{text[:10]}” is not a time of day", hint=hint)
+    h, m = int(hours), int(minutes or 0)
+    if not (0 <= h <= 24 and 0 <= m < 60) or h * 60 + m > 24 * 60:
+        raise InvalidInput("hours", f"“{text[:10]}” is not a time of day", hint=hint)
+    return h * 60 + m

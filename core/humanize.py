@@ -1,0 +1,70 @@
+"""Dates and times in words, relative to the reader's today and in their time zone."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from core.views import DueLabel
+
+
+def zone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
+def local_today(now: datetime, timezone: str) -> date:
+    return now.astimezone(zone(timezone)).date()
+
+
+def day_text(day: date, today: date) -> str:
+    text = f"{day:%a} {day.day} {day:%b}"
+    return text if day.year == today.year else f"{text} {day.year}"
+
+
+def due_label(due: date, today: date) -> DueLabel:
+    days = (due - today).days
+    if days == 0:
+        relative = "today"
+    elif days == 1:
+        relative = "tomorrow"
+    elif days == -1:
+        relative = "1 day overdue"
+    elif days < 0:
+        relative = f"{-days} days overdue"
+    elif days <= 60:
+        relative = f"in {days} days"
+    else:
+        relative = f"in {round(days / 30.4)} months"
+    return DueLabel(
+        iso=due.isoformat(),
+        text=day_text(due, today),
+        relative=relative,
+        overdue=days < 0,
+        soon=0 <= days <= 3,
+    )
+
+
+def when(at: datetime, now: datetime, timezone: str) -> str:
+    """`just now`, `5 min ago`, `3 h ago`, `yesterday`, `Mon`, `12 Nov`, `12 Nov 2025`."""
+    tz = zone(timezone)
+    seconds = (now - at).total_seconds()
+    if seconds < 60:
+        return "just now"
+    if seconds < 3600:
+        return f"{int(seconds // 60)} min ago"
+    local, today = at.astimezone(tz), now.astimezone(tz).date()
+    if local.date() == today:
+        return f"{int(seconds // 3600)} h ago"
+    days = (today - local.date()).days
+    if days == 1:
+        return "yesterday"
+    if days < 7:
+        return f"{local:%a}"
+    return day_text(local.date(), today).split(" ", 1)[1]
+
+
+def plural(count: int, word: str) -> str:
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"

@@ -1,0 +1,83 @@
+"""Use cases. `execute` runs a command; `run_text` parses a line first.
+
+Front ends call these two and nothing else of the core's write side.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from core import commands as c
+from core.errors import DomainError
+from core.grammar import parse
+from core.help import help_view
+from core.humanize import local_today
+from core.services import comments, milestones, people, progress, queries
+from core.services.common import Deps
+from core.views import Notice, Tone, View
+
+__all__ = ["Deps", "execute", "failure", "run_text"]
+
+Handler = Callable[[Any, Deps], Awaitable[View]]
+
+
+async def _help(cmd: c.ShowHelp, deps: Deps) -> View:
+    return help_view(cmd.topic)
+
+
+HANDLERS: dict[type[c.Command], Handler] = {
+    c.ShowHelp: _help,
+    c.OpenNewForm: milestones.open_new_form,
+    c.CreateMilestone: milestones.create_milestone,
+    c.EditMilestone: milestones.edit_milestone,
+    c.ChangeDueDate: milestones.change_due_date,
+    c.MoveMilestone: milestones.move_milestone,
+    c.Assign: milestones.assign,
+    c.Watch: milestones.watch,
+    c.CancelMilestone: milestones.cancel,
+    c.DeleteMilestone: milestones.delete,
+    c.UpdateProgress: progress.update_progress,
+    c.OpenCheckIn: progress.open_check_in,
+    c.MarkDone: progress.mark_done,
+    c.Reopen: progress.reopen,
+    c.SetCriterion: progress.set_criterion,
+    c.RecordMeasurement: progress.record_measurement,
+    c.ClearCriterion: progress.clear_criterion,
+    c.AddComment: comments.add_comment,
+    c.ListMilestones: queries.list_milestones,
+    c.ShowMilestone: queries.show_milestone,
+    c.ShowActivity: queries.show_activity,
+    c.ShowInbox: queries.show_inbox,
+    c.ListPeople: people.list_people,
+    c.ShowProfile: people.show_profile,
+    c.UpdateProfile: people.update_profile,
+    c.SetRole: people.set_role,
+    c.SetPlan: people.set_plan,
+}
+
+
+async def execute(command: c.Command, deps: Deps) -> View:
+    """Runs one command; expected failures raise DomainError subclasses."""
+    handler = HANDLERS.get(type(command))
+    if handler is None:
+        raise TypeError(f"no use case handles {type(command).__name__}")
+    return await handler(command, deps)
+
+
+def failure(error: DomainError) -> Notice:
+    return Notice(text=_sentence(error.message), tone=Tone.ERROR, hint=error.hint)
+
+
+async def run_text(text: str, actor: c.Actor, deps: Deps, *, identity_prefix: str = "") -> View:
+    """Parses and runs a line; expected failures come back as an error notice."""
+    try:
+        today = local_today(deps.clock.now(), actor.timezone)
+        command = parse(text, actor=actor, today=today, identity_prefix=identity_prefix)
+        return await execute(command, deps)
+    except DomainError as error:
+        return failure(error)
+
+
+def _sentence(message: str) -> str:
+    return message[:1].upper() + message[1:] + ("" if message.endswith((".", "!", "?")) else ".")

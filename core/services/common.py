@@ -1,0 +1,136 @@
+"""What every use case needs inside its unit of work: who is acting, which milestone, who may."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from core.cards import Reader
+from core.commands import Actor, MilestoneRef, UserRef
+from core.errors import Forbidden, LimitReached, NotFound
+from core.model import Milestone, MilestoneId, Notification, Tenant, User, UserId
+from core.permissions import AncestorOwners, Right, require
+from core.ports import Clock, UnitOfWork, UnitOfWorkFactory
+
+MAX_DEPTH = 64
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Deps:
+    """The dependencies of the use cases, built once by the composition root."""
+
+    uow: UnitOfWorkFactory
+    clock: Clock
+
+
+async def current_user(tx: UnitOfWork, actor: Actor) -> User:
+    user = await tx.users.get(actor.user_id)
+    if user is None:
+        raise Forbidden("I don't know you in this workspace", hint="ask an admin to add you")
+    return user
+
+
+async def current_tenant(tx: UnitOfWork, actor: Actor) -> Tenant:
+    tenant = await tx.tenants.get(actor.tenant_id)
+    if tenant is None:
+        raise Forbidden("this workspace is not set up", hint="ask an admin to install Cairn")
+    return tenant
+
+
+async def find_milestone(tx: UnitOfWork, ref: MilestoneRef, *, lock: bool = False) -> Milestone:
+    """Looks the milestone up in this tenant only; another tenant's number is simply not here."""
+    found: Milestone | None = None
+    if ref.id is not None:
+        found = await tx.milestones.get(ref.id)
+    elif ref.number is not None:
+        found = await tx.milestones.by_number(ref.number)
+    if found is not None and lock:
+        assert found.id is not None
+        found = await tx.milestones.lock(found.id)
+    if found is None:
+        raise NotFound(f"there is no {ref} here", hint="`list team` shows every number")
+    return found
+
+
+async def resolve_user(tx: UnitOfWork, ref: UserRef) -> User:
+    user: User | None = None
+    if ref.identity:
+        user = await tx.users.by_identity(ref.identity)
+    if user is None and ref.handle:
+        user = await tx.users.by_handle(ref.handle)
+    if user is None:
+        raise NotFound(f"I don't know {ref} here", hint="`people` lists everyone")
+    return user
+
+
+async def resolve_users(tx: UnitOfWork, refs: Iterable[UserRef]) -> list[User]:
+    users: list[User] = []
+    for ref in refs:
+        user = await resolve_user(tx, ref)
+        if all(u.id != user.id for u in users):
+            users.append(user)
+    return users
+
+
+def ancestor_owners(tx: UnitOfWork) -> AncestorOwners:
+    async def owners(parent_id: MilestoneId | None) -> set[UserId]:
+        found: set[UserId] = set()
+        for _ in range(MAX_DEPTH):
+            if parent_id is None:
+                break
+            parent = await tx.milestones.get(parent_id)
+            if parent is None:
+                break
+            found.add(parent.owner_id)
+            parent_id = parent.parent_id
+        return found
+
+    return owners
+
+
+async def authorize(tx: UnitOfWork, user: User, right: Right, m: Milestone | None) -> None:
+    await require(user, right, m, ancestor_owners(tx))
+
+
+async def check_active_limit(tx: UnitOfWork, tenant: Tenant, adding: int = 1) -> None:
+    limit = tenant.limits.active_milestones
+    if limit is None:
+        return
+    active = await tx.milestones.count_active()
+    if active + adding > limit:
+        raise LimitReached(
+            f"the {tenant.plan.value} plan has room for {limit} open milestones and "
+            f"{active} are open",
+            hint="finish or cancel one, or an admin can upgrade: plan professional",
+        )
+
+
+async def notify(
+    tx: UnitOfWork,
+    user_ids: Iterable[UserId | None],
+    *,
+    kind: str,
+    text: str,
+    milestone: Milestone | None,
+    actor: User,
+    at: datetime,
+) -> None:
+    """One inbox entry per person, never to the person who acted."""
+    seen: set[UserId] = set()
+    for user_id in user_ids:
+        if user_id is None or user_id == actor.id or user_id in seen:
+            continue
+        seen.add(user_id)
+        await tx.notifications.add(Notification(
+            tenant_id=actor.tenant_id, user_id=user_id, kind=kind, text=text,
+            milestone_id=milestone.id if milestone else None, actor_id=actor.id, created_at=at,
+        ))
+
+
+def reader(user: User, clock: Clock) -> Reader:
+    return Reader(user=user, now=clock.now())
+
+
+def label(m: Milestone) -> str:
+    return f"{m.ref} {m.title}"

@@ -1,0 +1,326 @@
+"""Planning use cases: create, edit, re-date, move, assign, watch, cancel, delete."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from core.commands import (
+    Assign,
+    CancelMilestone,
+    ChangeDueDate,
+    CreateMilestone,
+    DeleteMilestone,
+    EditMilestone,
+    MoveMilestone,
+    OpenNewForm,
+    Watch,
+)
+from core.errors import Conflict, InvalidInput
+from core.events import (
+    DueDateChanged,
+    MilestoneAssigned,
+    MilestoneCancelled,
+    MilestoneCreated,
+    MilestoneDeleted,
+    MilestoneEdited,
+    MilestoneMoved,
+    WatchersChanged,
+)
+from core.humanize import day_text
+from core.model import (
+    DESCRIPTION_MAX,
+    Member,
+    MemberRole,
+    Milestone,
+    Status,
+    check_text,
+    check_title,
+)
+from core.permissions import Right
+from core.ports import MilestoneFilter
+from core.rollup import rollup_from
+from core.services.card_loader import milestone_card
+from core.services.common import (
+    Deps,
+    authorize,
+    check_active_limit,
+    current_tenant,
+    current_user,
+    find_milestone,
+    label,
+    notify,
+    reader,
+    resolve_user,
+    resolve_users,
+)
+from core.views import MilestoneCard, Notice, Tone, View
+
+MAX_TAGS = 20
+MAX_LINKS = 20
+
+
+def _check_dates(start: date | None, due: date | None) -> None:
+    if start is not None and due is not None and start > due:
+        raise InvalidInput("start", f"it would start ({start}) after it is due ({due})",
+                           hint="start:2026-12-01 due:2026-12-31")
+
+
+async def create_milestone(cmd: CreateMilestone, deps: Deps) -> MilestoneCard:
+    now = deps.clock.now()
+    title = check_title(cmd.title)
+    description = check_text("description", cmd.description, DESCRIPTION_MAX)
+    _check_dates(cmd.start, cmd.due)
+    async with deps.uow(cmd.actor.tenant_id) as tx:
+        me = await current_user(tx, cmd.actor)
+        tenant = await current_tenant(tx, cmd.actor)
+        owner = await resolve_user(tx, cmd.owner) if cmd.owner else me
+        helpers = await resolve_users(tx, cmd.contributors)
+        parent = await find_milestone(tx, cmd.parent) if cmd.parent else None
+        await authorize(tx, me, Right.UPDATE if parent else Right.CREATE, parent)
+        if parent is not None and not parent.is_open:
+            raise Conflict(f"{parent.ref} is {parent.status.label.lower()}",
+                           hint=f"reopen {parent.ref} first, or pick another parent")
+        await check_active_limit(tx, tenant)
+        members = [Member(u.id, MemberRole.CONTRIBUTOR) for u in helpers
+                   if u.id is not None and u.id != owner.id]
+        if me.id != owner.id and me.id not in {m.user_id for m in members}:
+            assert me.id is not None
+            members.append(Member(me.id, MemberRole.WATCHER))
+        assert me.id is not None and owner.id is not None
+        m = await tx.milestones.add(Milestone(
+            tenant_id=cmd.actor.tenant_id,
+            number=await tx.tenants.next_number(cmd.actor.tenant_id),
+            kind=cmd.kind, title=title, description=description, owner_id=owner.id,
+            parent_id=parent.id if parent else None, start_date=cmd.start, due_date=cmd.due,
+            priority=cmd.priority, weight=cmd.weight, members=members,
+            tags=list(dict.fromkeys(cmd.tags))[:MAX_TAGS], links=list(cmd.links)[:MAX_LINKS],
+            channel=cmd.channel, created_by=me.id, created_at=now, updated_at=now,
+        ))
+        await tx.publish(MilestoneCreated(
+            tenant_id=m.tenant_id, milestone_id=m.id, actor_id=me.id, at=now, number=m.number,
+            kind=m.kind.value, title=m.title, parent_id=m.parent_id))
+        await rollup_from(tx, m.parent_id)
+        await notify(tx, [owner.id, *(u.id for u in helpers)], kind="assigned",
+                     text=f"@{me.handle} gave you {label(m)}", milestone=m, actor=me, at=now)
+        view = await milestone_card(tx, m, reader(me, deps.clock),
+                                    headline=f"Created {m.kind.value} {m.ref}")
+        await tx.commit()
+    return view
+
+
+async def open_new_form(cmd: OpenNewForm, deps: Deps) -> View:
+    """Where there is no form (the shell), `new <title>` creates it straight away."""
+    if not cmd.title:
+        return Notice(text="What should it be called?", tone=Tone.INFO,
+                      hint='milestone "Launch beta" due:friday owner:@bob')
+    return await create_milestone(
+        CreateMilestone(actor=cmd.actor, kind=cmd.kind, title=cmd.title), deps)
+
+
+async def edit_milestone(cmd: EditMilestone, deps: Deps) -> MilestoneCard:
+    now = deps.clock.now()
+    async with deps.uow(cmd.actor.tenant_id) as tx:
+        me = await current_user(tx, cmd.actor)
+        m = await find_milestone(tx, cmd.milestone, lock=True)
+        await authorize(tx, me, Right.EDIT, m)
+        changes: dict[str, tuple[str, str]] = {}
+
+        def change(name: str, old: object, new: object) -> None:
+            if new is not None and new != old:
+                changes[name] = (str(old or ""), str(new))
+                setattr(m, name, new)
+
+        change("title", m.title, check_title(cmd.title) if cmd.title is not None else None)
+        if cmd.description is not None:
+            change("description", m.description,
+                   check_text("description", cmd.description, DESCRIPTION_MAX))
+        change("kind", m.kind, cmd.kind)
+        change("priority", m.priority, cmd.priority)
+        if cmd.start is not None:
+            _check_dates(cmd.start, m.due_date)
+            change("start_date", m.start_date, cmd.start)
+        change("tags", m.tags, list(dict.fromkeys(cmd.tags))[:MAX_TAGS] if cmd.tags else None)
+        if cmd.links:
+            change("links", m.links, list(dict.fromkeys([*m.links, *cmd.links]))[:MAX_LINKS])
+        change("channel", m.channel, cmd.channel)
+        change("weight", m.weight, cmd.weight)
+        if not changes:
+            raise InvalidInput("text", "nothing changed", hint=f'edit {m.ref} title:"New title"')
+        m.updated_at = now
+        await tx.milestones.save(m)
+        await tx.publish(MilestoneEdited(tenant_id=m.tenant_id, milestone_id=m.id,
+                                         actor_id=me.id, at=now, changes=changes))
+        if "weight" in changes:
+            await rollup_from(tx, m.parent_id)
+        view = await milestone_card(tx, m, reader(me, deps.clock),
+                                    headline=f"Changed {', '.join(sorted(changes))}")
+        await tx.commit()
+    return view
+
+
+async def change_due_date(cmd: ChangeDueDate, deps: Deps) -> MilestoneCard:
+    now = deps.clock.now()
+    async with deps.uow(cmd.actor.tenant_id) as tx:
+        me = await current_user(tx, cmd.actor)
+        m = await find_milestone(tx, cmd.milestone, lock=True)
+        await authorize(tx, me, Right.EDIT, m)
+        _check_dates(m.start_date, cmd.due)
+        rd = reader(me, deps.clock)
+        previous = m.due_date
+        if previous == cmd.due:
+            return await milestone_card(tx, m, rd, headline=f"{m.ref} was already due then")
+        m.due_date, m.updated_at = cmd.due, now
+        await tx.milestones.save(m)
+        await tx.publish(DueDateChanged(tenant_id=m.tenant_id, milestone_id=m.id, actor_id=me.id,
+                                        at=now, previous=previous, due=cmd.due))
+        new_text = day_text(cmd.due, rd.today) if cmd.due else "no date"
+        await notify(tx, [m.owner_id, *m.member_ids()], kind="due_changed",
+                     text=f"@{me.handle} moved {label(m)} to {new_text}", milestone=m,
+                     actor=me, at=now)
+        view = await milestone_card(tx, m, rd, headline=f"{m.ref} is now due {new_text}")
+        await tx.commit()
+    return view
+
+
+async def move_milestone(cmd: MoveMilestone, deps: Deps) -> MilestoneCard:
+    now = deps.clock.now()
+    async with deps.uow(cmd.actor.tenant_id) as tx:
+        me = await current_user(tx, cmd.actor)
+        m = await find_milestone(tx, cmd.milestone, lock=True)
+        await authorize(tx, me, Right.EDIT, m)
+        assert m.id is not None
+        parent = await find_milestone(tx, cmd.parent) if cmd.parent else None
+        if parent is not None:
+            if parent.id == m.id or parent.id in await tx.milestones.descendant_ids(m.id):
+                raise Conflict(f"{parent.ref} is inside {m.ref}; that would make a loop",
+                               hint=f"move {parent.ref} out first: move {parent.ref} to top")
+            await authorize(tx, me, Right.UPDATE, parent)
+            if not parent.is_open:
+                raise Conflict(f"{parent.ref} is {parent.status.label.lower()}",
+                               hint=f"reopen {parent.ref} first")
+        previous = m.parent_id
+        new_parent = parent.id if parent else None
+        if previous == new_parent:
+            where = parent.ref if parent else "the top"
+            return await milestone_card(tx, m, reader(me, deps.clock),
+                                        headline=f"{m.ref} is already under {where}")
+        m.parent_id, m.updated_at = new_parent, now
+        await tx.milestones.save(m)
+        await tx.publish(MilestoneMoved(tenant_id=m.tenant_id, milestone_id=m.id, actor_id=me.id,
+                                        at=now, previous_parent_id=previous,
+                                        parent_id=new_parent))
+        await rollup_from(tx, previous)
+        await rollup_from(tx, new_parent)
+        where = parent.ref if parent else "the top"
+        view = await milestone_card(tx, m, reader(me, deps.clock),
+                                    headline=f"Moved {m.ref} under {where}")
+        await tx.commit()
+    return view
+
+
+async def assign(cmd: Assign, deps: Deps) -> MilestoneCard:
+    now = deps.clock.now()
+    async with deps.uow(cmd.actor.tenant_id) as tx:
+        me = await current_user(tx, cmd.actor)
+        m = await find_milestone(tx, cmd.milestone, lock=True)
+        await authorize(tx, me, Right.EDIT, m)
+        people = await resolve_users(tx, cmd.people)
+        owner, helpers = people[0], people[1:]
+        assert owner.id is not None
+        previous = m.owner_id
+        if owner.id != previous:
+            m.remove_member(owner.id)
+            m.owner_id = owner.id
+            m.add_member(previous, MemberRole.WATCHER)
+        for helper in helpers:
+            assert helper.id is not None
+            m.add_member(helper.id, MemberRole.CONTRIBUTOR)
+        m.updated_at = now
+        await tx.milestones.save(m)
+        await tx.publish(MilestoneAssigned(
+            tenant_id=m.tenant_id, milestone_id=m.id, actor_id=me.id, at=now, owner_id=owner.id,
+            previous_owner_id=previous, contributors=tuple(h.id for h in helpers if h.id)))
+        await notify(tx, [owner.id if owner.id != previous else None, *(h.id for h in helpers)],
+                     kind="assigned", text=f"@{me.handle} gave you {label(m)}", milestone=m,
+                     actor=me, at=now)
+        helped = f", helped by {', '.join('@' + h.handle for h in helpers)}" if helpers else ""
+        view = await milestone_card(tx, m, reader(me, deps.clock),
+                                    headline=f"@{owner.handle} owns {m.ref}{helped}")
+        await tx.commit()
+    return view
+
+
+async def watch(cmd: Watch, deps: Deps) -> MilestoneCard:
+    now = deps.clock.now()
+    async with deps.uow(cmd.actor.tenant_id) as tx:
+        me = await current_user(tx, cmd.actor)
+        m = await find_milestone(tx, cmd.milestone, lock=True)
+        people = await resolve_users(tx, cmd.people) if cmd.people else [me]
+        if any(p.id != me.id for p in people):
+            await authorize(tx, me, Right.EDIT, m)
+        changed = []
+        for person in people:
+            assert person.id is not None
+            done = m.remove_member(person.id) if cmd.stop else m.add_member(
+                person.id, MemberRole.WATCHER)
+            if done:
+                changed.append(person.id)
+        names = ", ".join("@" + p.handle for p in people)
+        verb = "stopped watching" if cmd.stop else "watching"
+        if changed:
+            m.updated_at = now
+            await tx.milestones.save(m)
+            added, removed = ((), tuple(changed)) if cmd.stop else (tuple(changed), ())
+            await tx.publish(WatchersChanged(
+                tenant_id=m.tenant_id, milestone_id=m.id, actor_id=me.id, at=now,
+                added=added, removed=removed))
+        headline = f"{names} {'stopped watching' if cmd.stop else 'now watching'} {m.ref}"
+        if not changed:
+            headline = f"{names}: nothing to change ({verb} {m.ref} already, or the owner)"
+        view = await milestone_card(tx, m, reader(me, deps.clock), headline=headline)
+        await tx.commit()
+    return view
+
+
+async def cancel(cmd: CancelMilestone, deps: Deps) -> MilestoneCard:
+    now = deps.clock.now()
+    async with deps.uow(cmd.actor.tenant_id) as tx:
+        me = await current_user(tx, cmd.actor)
+        m = await find_milestone(tx, cmd.milestone, lock=True)
+        await authorize(tx, me, Right.EDIT, m)
+        if m.status == Status.CANCELLED:
+            return await milestone_card(tx, m, reader(me, deps.clock),
+                                        headline=f"{m.ref} was already cancelled")
+        m.cancel(now)
+        await tx.milestones.save(m)
+        await tx.publish(MilestoneCancelled(tenant_id=m.tenant_id, milestone_id=m.id,
+                                            actor_id=me.id, at=now))
+        await rollup_from(tx, m.parent_id)
+        reason = f": {cmd.reason[:200]}" if cmd.reason else ""
+        await notify(tx, [m.owner_id, *m.member_ids()], kind="cancelled",
+                     text=f"@{me.handle} cancelled {label(m)}{reason}", milestone=m, actor=me,
+                     at=now)
+        view = await milestone_card(tx, m, reader(me, deps.clock),
+                                    headline=f"Cancelled {m.ref}{reason}")
+        await tx.commit()
+    return view
+
+
+async def delete(cmd: DeleteMilestone, deps: Deps) -> Notice:
+    now = deps.clock.now()
+    async with deps.uow(cmd.actor.tenant_id) as tx:
+        me = await current_user(tx, cmd.actor)
+        m = await find_milestone(tx, cmd.milestone, lock=True)
+        await authorize(tx, me, Right.EDIT, m)
+        assert m.id is not None
+        children = await tx.milestones.find(MilestoneFilter(parent_id=m.id, open_only=False))
+        if children:
+            refs = " ".join(c.ref for c in children[:5])
+            raise Conflict(f"{m.ref} has {len(children)} under it ({refs})",
+                           hint=f"move or delete them first: move {children[0].ref} to top")
+        await tx.milestones.delete(m.id)
+        await tx.publish(MilestoneDeleted(tenant_id=m.tenant_id, milestone_id=m.id,
+                                          actor_id=me.id, at=now, number=m.number, title=m.title))
+        await rollup_from(tx, m.parent_id)
+        await tx.commit()
+    return Notice(text=f"Deleted {m.ref} “{m.title}”")

@@ -1,0 +1,371 @@
+"""In-memory fakes of the core's ports. The repository contract tests keep them honest."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from types import TracebackType
+from typing import Any, Generic, Self, TypeVar
+
+from core.events import Event, payload, restore
+from core.model import (
+    Activity,
+    Comment,
+    Milestone,
+    MilestoneId,
+    Notification,
+    ProgressUpdate,
+    Status,
+    Tenant,
+    TenantId,
+    User,
+    UserId,
+)
+from core.ports import MilestoneFilter, OutboxMessage
+
+
+class FrozenClock:
+    """A clock that only moves when told to."""
+
+    def __init__(self, now: datetime | str = "2026-11-23T09:00:00+00:00") -> None:
+        self._now = datetime.fromisoformat(now) if isinstance(now, str) else now
+        assert self._now.tzinfo is not None
+
+    def now(self) -> datetime:
+        return self._now
+
+    def set(self, now: datetime | str) -> None:
+        self._now = datetime.fromisoformat(now) if isinstance(now, str) else now
+
+    def advance(self, **delta: float) -> None:
+        self._now += timedelta(**delta)
+
+
+@dataclass
+class _State:
+    tenants: dict[int, Tenant] = field(default_factory=dict)
+    users: dict[int, User] = field(default_factory=dict)
+    identities: dict[str, int] = field(default_factory=dict)
+    milestones: dict[int, Milestone] = field(default_factory=dict)
+    deleted: set[int] = field(default_factory=set)
+    updates: dict[int, ProgressUpdate] = field(default_factory=dict)
+    comments: dict[int, Comment] = field(default_factory=dict)
+    activity: dict[int, Activity] = field(default_factory=dict)
+    notifications: dict[int, Notification] = field(default_factory=dict)
+    outbox: dict[int, dict[str, Any]] = field(default_factory=dict)
+    numbers: dict[int, int] = field(default_factory=dict)
+    ids: int = 0
+
+    def next_id(self) -> int:
+        self.ids += 1
+        return self.ids
+
+
+class InMemoryStore:
+    """The whole database of a fake; share one between units of work."""
+
+    def __init__(self, subscriptions: Mapping[str, Collection[str]] | None = None) -> None:
+        self.state = _State()
+        self.subscriptions = dict(subscriptions or {})
+
+    def uow(self, tenant_id: TenantId | None = None) -> InMemoryUnitOfWork:
+        return InMemoryUnitOfWork(self, tenant_id)
+
+
+T = TypeVar("T")
+
+
+def _copy(value: T) -> T:
+    return copy.deepcopy(value)
+
+
+class _Scoped:
+    def __init__(self, uow: InMemoryUnitOfWork) -> None:
+        self._uow = uow
+
+    @property
+    def s(self) -> _State:
+        return self._uow.store.state
+
+    @property
+    def tenant_id(self) -> TenantId:
+        if self._uow.tenant_id is None:
+            raise RuntimeError("this unit of work has no tenant")
+        return self._uow.tenant_id
+
+
+class FakeTenants(_Scoped):
+    async def get(self, tenant_id: TenantId) -> Tenant | None:
+        return _copy(self.s.tenants.get(tenant_id))
+
+    async def by_slug(self, slug: str) -> Tenant | None:
+        return _copy(next((t for t in self.s.tenants.values() if t.slug == slug), None))
+
+    async def add(self, tenant: Tenant) -> Tenant:
+        tenant = _copy(tenant)
+        tenant.id = TenantId(self.s.next_id())
+        self.s.tenants[tenant.id] = tenant
+        return _copy(tenant)
+
+    async def save(self, tenant: Tenant) -> None:
+        assert tenant.id is not None
+        self.s.tenants[tenant.id] = _copy(tenant)
+
+    async def next_number(self, tenant_id: TenantId) -> int:
+        self.s.numbers[tenant_id] = self.s.numbers.get(tenant_id, 0) + 1
+        return self.s.numbers[tenant_id]
+
+
+class FakeUsers(_Scoped):
+    def _mine(self) -> list[User]:
+        return [u for u in self.s.users.values() if u.tenant_id == self.tenant_id]
+
+    async def get(self, user_id: UserId) -> User | None:
+        user = self.s.users.get(user_id)
+        return _copy(user) if user and user.tenant_id == self.tenant_id else None
+
+    async def get_many(self, user_ids: Collection[UserId]) -> dict[UserId, User]:
+        return {u.id: _copy(u) for u in self._mine() if u.id in user_ids}  # type: ignore[misc]
+
+    async def by_handle(self, handle: str) -> User | None:
+        return _copy(next((u for u in self._mine() if u.handle == handle.lower()), None))
+
+    async def by_identity(self, key: str) -> User | None:
+        user_id = self.s.identities.get(key)
+        return await self.get(UserId(user_id)) if user_id is not None else None
+
+    async def link_identity(self, user_id: UserId, key: str) -> None:
+        assert await self.get(user_id) is not None
+        self.s.identities[key] = user_id
+
+    async def all(self) -> list[User]:
+        return _copy(sorted(self._mine(), key=lambda u: u.handle))
+
+    async def count(self) -> int:
+        return len(self._mine())
+
+    async def add(self, user: User) -> User:
+        assert user.tenant_id == self.tenant_id
+        if any(u.handle == user.handle for u in self._mine()):
+            raise ValueError(f"handle {user.handle} taken")
+        user = _copy(user)
+        user.id = UserId(self.s.next_id())
+        self.s.users[user.id] = user
+        return _copy(user)
+
+    async def save(self, user: User) -> None:
+        assert user.id is not None and user.tenant_id == self.tenant_id
+        self.s.users[user.id] = _copy(user)
+
+
+class FakeMilestones(_Scoped):
+    def _mine(self) -> list[Milestone]:
+        return [m for m in self.s.milestones.values()
+                if m.tenant_id == self.tenant_id and m.id not in self.s.deleted]
+
+    async def get(self, milestone_id: MilestoneId) -> Milestone | None:
+        return _copy(next((m for m in self._mine() if m.id == milestone_id), None))
+
+    async def by_number(self, number: int) -> Milestone | None:
+        return _copy(next((m for m in self._mine() if m.number == number), None))
+
+    async def lock(self, milestone_id: MilestoneId) -> Milestone | None:
+        return await self.get(milestone_id)
+
+    async def add(self, milestone: Milestone) -> Milestone:
+        assert milestone.tenant_id == self.tenant_id
+        milestone = _copy(milestone)
+        milestone.id = MilestoneId(self.s.next_id())
+        self.s.milestones[milestone.id] = milestone
+        return _copy(milestone)
+
+    async def save(self, milestone: Milestone) -> None:
+        assert milestone.id is not None and milestone.tenant_id == self.tenant_id
+        self.s.milestones[milestone.id] = _copy(milestone)
+
+    async def set_rollup(self, milestone_id: MilestoneId, progress: int, status: Status) -> None:
+        m = self.s.milestones[milestone_id]
+        assert m.tenant_id == self.tenant_id
+        m.progress, m.status = progress, status
+
+    async def delete(self, milestone_id: MilestoneId) -> None:
+        self.s.deleted.add(milestone_id)
+
+    async def find(self, query: MilestoneFilter) -> list[Milestone]:
+        found = []
+        for m in self._mine():
+            if query.ids is not None and m.id not in query.ids:
+                continue
+            if query.owner_id is not None and m.owner_id != query.owner_id:
+                continue
+            if query.involving is not None and not m.involves(query.involving):
+                continue
+            if query.parent_id is not None and m.parent_id != query.parent_id:
+                continue
+            if query.open_only and not m.is_open:
+                continue
+            if query.due_before is not None and not (m.due_date and m.due_date < query.due_before):
+                continue
+            if query.statuses is not None and m.status not in query.statuses:
+                continue
+            if query.stale_before is not None and (m.last_update_at or m.created_at) >= (
+                    query.stale_before):
+                continue
+            found.append(m)
+        found.sort(key=lambda m: m.number)
+        return _copy(found[: query.limit] if query.limit else found)
+
+    async def count_active(self) -> int:
+        return sum(1 for m in self._mine() if m.is_open)
+
+    async def descendant_ids(self, milestone_id: MilestoneId) -> list[MilestoneId]:
+        found: list[MilestoneId] = []
+        frontier = [milestone_id]
+        while frontier:
+            children = [m.id for m in self._mine() if m.parent_id in frontier]
+            found += [c for c in children if c is not None]
+            frontier = [c for c in children if c is not None]
+        return found
+
+    async def children_rollup(self, parent_id: MilestoneId) -> tuple[int, int] | None:
+        children = [m for m in self._mine() if m.parent_id == parent_id]
+        if not children:
+            return None
+        counted = [m for m in children if m.status != Status.CANCELLED]
+        return (sum(m.progress * m.weight for m in counted), sum(m.weight for m in counted))
+
+
+class _Rows(_Scoped, Generic[T]):
+    table: str
+
+    def _rows(self) -> dict[int, Any]:
+        return getattr(self.s, self.table)  # type: ignore[no-any-return]
+
+    async def add(self, row: T) -> T:
+        row = _copy(row)
+        assert row.tenant_id == self.tenant_id  # type: ignore[attr-defined]
+        row.id = self.s.next_id()  # type: ignore[attr-defined]
+        self._rows()[row.id] = row  # type: ignore[attr-defined]
+        return _copy(row)
+
+
+class FakeUpdates(_Rows[ProgressUpdate]):
+    table = "updates"
+
+    async def recent(self, milestone_id: MilestoneId, limit: int) -> list[ProgressUpdate]:
+        rows = [u for u in self.s.updates.values()
+                if u.milestone_id == milestone_id and u.tenant_id == self.tenant_id]
+        return _copy(sorted(rows, key=lambda u: (u.created_at, u.id), reverse=True)[:limit])
+
+    async def history(self, milestone_ids: Collection[MilestoneId], since: datetime
+                      ) -> dict[MilestoneId, list[ProgressUpdate]]:
+        found: dict[MilestoneId, list[ProgressUpdate]] = {}
+        for u in sorted(self.s.updates.values(), key=lambda u: (u.created_at, u.id)):
+            if (u.tenant_id == self.tenant_id and u.milestone_id in milestone_ids
+                    and u.created_at >= since and u.percent is not None):
+                found.setdefault(u.milestone_id, []).append(_copy(u))
+        return found
+
+
+class FakeComments(_Rows[Comment]):
+    table = "comments"
+
+    async def recent(self, milestone_id: MilestoneId, limit: int) -> list[Comment]:
+        rows = [c for c in self.s.comments.values()
+                if c.milestone_id == milestone_id and c.tenant_id == self.tenant_id]
+        return _copy(sorted(rows, key=lambda c: (c.created_at, c.id), reverse=True)[:limit])
+
+
+class FakeActivity(_Scoped):
+    async def recent(self, *, milestone_id: MilestoneId | None = None, limit: int = 20
+                     ) -> list[Activity]:
+        rows = [a for a in self.s.activity.values() if a.tenant_id == self.tenant_id
+                and (milestone_id is None or a.milestone_id == milestone_id)]
+        return _copy(sorted(rows, key=lambda a: (a.created_at, a.id), reverse=True)[:limit])
+
+
+class FakeNotifications(_Rows[Notification]):
+    table = "notifications"
+
+    def _for(self, user_id: UserId) -> list[Notification]:
+        return [n for n in self.s.notifications.values()
+                if n.user_id == user_id and n.tenant_id == self.tenant_id]
+
+    async def for_user(self, user_id: UserId, *, limit: int = 20, unread_only: bool = False
+                       ) -> list[Notification]:
+        rows = [n for n in self._for(user_id) if n.unread or not unread_only]
+        return _copy(sorted(rows, key=lambda n: (n.created_at, n.id), reverse=True)[:limit])
+
+    async def unread_count(self, user_id: UserId) -> int:
+        return sum(1 for n in self._for(user_id) if n.unread)
+
+    async def mark_read(self, user_id: UserId, at: datetime) -> int:
+        unread = [n for n in self._for(user_id) if n.unread]
+        for n in unread:
+            n.read_at = at
+        return len(unread)
+
+
+class FakeOutbox(_Scoped):
+    async def claim(self, consumer: str, *, now: datetime, limit: int) -> list[OutboxMessage]:
+        due = [(i, r) for i, r in sorted(self.s.outbox.items())
+               if r["consumer"] == consumer and r["done"] is None and r["next"] <= now][:limit]
+        messages = []
+        for i, row in due:
+            row["attempts"] += 1
+            row["next"] = now + timedelta(minutes=5)
+            messages.append(OutboxMessage(id=i, tenant_id=row["tenant_id"], consumer=consumer,
+                                          event=row["event"], attempts=row["attempts"]))
+        return messages
+
+    async def done(self, message_ids: Sequence[int]) -> None:
+        for i in message_ids:
+            self.s.outbox[i]["done"] = datetime.now(UTC)
+
+    async def retry(self, message_id: int, *, at: datetime, error: str) -> None:
+        self.s.outbox[message_id].update(next=at, error=error[:500])
+
+
+class InMemoryUnitOfWork:
+    def __init__(self, store: InMemoryStore, tenant_id: TenantId | None) -> None:
+        self.store = store
+        self.tenant_id = tenant_id
+        self.tenants = FakeTenants(self)
+        self.users = FakeUsers(self)
+        self.milestones = FakeMilestones(self)
+        self.updates = FakeUpdates(self)
+        self.comments = FakeComments(self)
+        self.activity = FakeActivity(self)
+        self.notifications = FakeNotifications(self)
+        self.outbox = FakeOutbox(self)
+        self._snapshot: _State | None = None
+        self.committed = False
+
+    async def publish(self, event: Event) -> None:
+        s = self.store.state
+        entry = Activity(id=s.next_id(), tenant_id=event.tenant_id,
+                         milestone_id=event.milestone_id, actor_id=event.actor_id,
+                         verb=event.verb, data=payload(event), created_at=event.at)
+        s.activity[entry.id] = entry  # type: ignore[index]
+        stored = restore(event.verb, entry.data, tenant_id=event.tenant_id,
+                         milestone_id=event.milestone_id, actor_id=event.actor_id, at=event.at)
+        for consumer, verbs in self.store.subscriptions.items():
+            if event.verb in verbs:
+                s.outbox[s.next_id()] = {"consumer": consumer, "tenant_id": event.tenant_id,
+                                         "event": stored, "attempts": 0, "next": event.at,
+                                         "done": None, "error": ""}
+
+    async def commit(self) -> None:
+        self._snapshot = copy.deepcopy(self.store.state)
+        self.committed = True
+
+    async def __aenter__(self) -> Self:
+        self._snapshot = copy.deepcopy(self.store.state)
+        return self
+
+    async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                        tb: TracebackType | None) -> None:
+        assert self._snapshot is not None
+        self.store.state = self._snapshot
