@@ -68,3 +68,13 @@ def when(at: datetime, now: datetime, timezone: str) -> str:
 
 def plural(count: int, word: str) -> str:
     return f"{count} {word}" if count == 1 else f"{count} {word}s"
+
+
+def progress_bar(percent: int, width: int = 10) -> str:
+    filled = max(0, min(width, (percent * width + 50) // 100))
+    return "▰" * filled + "▱" * (width - filled)
+
+
+def ellipsis(text: str, limit: int) -> str:
+    """Cuts text to `limit` characters, ending with an ellipsis when it was longer."""
+    return text if len(text) <= limit else text[: max(0, limit - 1)].rstrip() + "…"

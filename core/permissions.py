@@ -62,7 +62,7 @@ async def require(
         and user.id in await ancestor_owners(milestone.parent_id)
     ):
         return
-    raise Forbidden(_refusal(user, right, milestone), hint=_hint(user, right))
+    raise Forbidden(_refusal(user, right, milestone), hint=_hint(user, right, milestone))
 
 
 def _refusal(user: User, right: Right, milestone: Milestone | None) -> str:
@@ -77,9 +77,9 @@ def _refusal(user: User, right: Right, milestone: Milestone | None) -> str:
     return f"only {who} can {_PHRASES[right]} {milestone.ref}"
 
 
-def _hint(user: User, right: Right) -> str:
+def _hint(user: User, right: Right, milestone: Milestone | None) -> str:
     if user.role == Role.VIEWER:
-        return "an admin can make you a member: role @you member"
-    if right == Right.ADMIN:
+        return f"an admin can make you a member: role @{user.handle} member"
+    if right == Right.ADMIN or milestone is None:
         return "`people` shows who the admins are"
-    return "`comment #N …` reaches the owner"
+    return f"`comment {milestone.ref} …` reaches its owner"

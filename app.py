@@ -1,0 +1,192 @@
+"""Cairn's command line: serve (default), shell, migrate, demo.
+
+Run from the repository root: `python app.py [command]`. Configuration comes from the
+environment and a `.env` file (see README).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import getpass
+import logging
+import sys
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, TypeVar
+
+import click
+
+if TYPE_CHECKING:
+    from wiring.settings import Settings
+
+T = TypeVar("T")
+
+
+def _setup_logging(level: str) -> None:
+    logging.basicConfig(
+        level=level.upper(),
+        format="%(asctime)s %(levelname)-7s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+
+
+def _run(main: Callable[[], Awaitable[T]]) -> T:
+    """Runs a coroutine; storage problems end with a one-line message, not a traceback."""
+    from storage import StorageError
+
+    try:
+        return asyncio.run(main())
+    except StorageError as error:
+        raise click.ClickException(str(error)) from None
+
+
+def _settings() -> Settings:
+    from pydantic import ValidationError
+
+    from wiring.settings import Settings
+
+    try:
+        return Settings()
+    except ValidationError as error:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc'])).upper()}: {e['msg']}"
+                             for e in error.errors())
+        raise click.ClickException(f"bad configuration: {problems}") from None
+
+
+@click.group(invoke_without_command=True)
+@click.pass_context
+def cli(ctx: click.Context) -> None:
+    """Cairn: goals, milestones and tasks where your team already talks."""
+    if ctx.invoked_subcommand is None:
+        ctx.invoke(serve)
+
+
+@cli.command()
+def serve() -> None:
+    """Run the HTTP server and the adapters that are configured (the default)."""
+    settings = _settings()
+    _setup_logging(settings.log_level)
+
+    async def main() -> None:
+        from wiring.runtime import start_runtime
+        from wiring.server import serve as serve_http
+
+        runtime = await start_runtime(settings, progress=_print_migration)
+        await serve_http(runtime)
+
+    _run(main)
+
+
+@cli.command()
+@click.option("--tenant", default="local", show_default=True, help="Workspace to enter.")
+@click.option("--user", default=None, help="Who you are (default: your login name).")
+@click.option("--tz", "timezone", default=None,
+              help="Your IANA time zone (default: this machine's).")
+def shell(tenant: str, user: str | None, timezone: str | None) -> None:
+    """Talk to Cairn in the terminal; pipe lines in to script it."""
+    settings = _settings()
+    _setup_logging("WARNING")
+
+    async def main() -> int:
+        from bots.shell.render import Style
+        from bots.shell.session import ShellSession, piped_lines, prompted_lines
+        from core.errors import DomainError
+        from wiring.runtime import start_runtime
+
+        runtime = await start_runtime(settings)
+        try:
+            try:
+                session = await ShellSession.open(
+                    runtime.deps, tenant=tenant, user=user or _login_name(),
+                    timezone=timezone or _local_timezone())
+            except DomainError as error:
+                raise click.ClickException(error.message) from None
+            interactive = sys.stdin.isatty()
+            if interactive:
+                click.echo(f"Cairn · {session.tenant_slug} as @{session.actor.handle}. "
+                           "Type `help`, `as @name` to switch person, Ctrl-D to leave.")
+                lines = prompted_lines(session)
+            else:
+                lines = piped_lines(sys.stdin)
+            return await session.run(lines, _write, style=Style(color=sys.stdout.isatty()),
+                                     separate=interactive)
+        finally:
+            await runtime.close()
+
+    sys.exit(_run(main))
+
+
+@cli.command()
+def migrate() -> None:
+    """Apply pending database migrations."""
+    settings = _settings()
+    _setup_logging("WARNING")
+
+    async def main() -> list[str]:
+        from storage import open_database
+
+        database = await open_database(settings.database_url, migrate=False)
+        try:
+            return await database.migrate(progress=_print_migration)
+        finally:
+            await database.close()
+
+    applied = _run(main)
+    click.echo(f"{len(applied)} migration(s) applied." if applied else "Already up to date.")
+
+
+@cli.command()
+@click.option("--tenant", default="acme", show_default=True, help="Workspace to create.")
+def demo(tenant: str) -> None:
+    """Load a demo company (5 people, 3 goals, two weeks of history)."""
+    settings = _settings()
+    _setup_logging("WARNING")
+
+    async def main() -> None:
+        from tqdm import tqdm
+
+        from wiring.demo import DemoError, demo_steps, load_demo
+        from wiring.runtime import start_runtime
+
+        runtime = await start_runtime(settings)
+        try:
+            with tqdm(total=demo_steps(), desc="Loading the demo", unit="step") as bar:
+                await load_demo(runtime.deps, slug=tenant, real_now=datetime.now(UTC),
+                                step=lambda _: bar.update())
+        except DemoError as error:
+            raise click.ClickException(str(error)) from None
+        finally:
+            await runtime.close()
+
+    _run(main)
+    click.echo(f"Demo loaded. Try it: python app.py shell --tenant {tenant} --user alice")
+
+
+def _print_migration(event: str, app_label: str, name: str) -> None:
+    if event == "apply_start":
+        click.echo(f"Applying migration {app_label}.{name} ...", err=True)
+
+
+def _write(text: str) -> None:
+    sys.stdout.write(text)
+    sys.stdout.flush()
+
+
+def _login_name() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "me"
+
+
+def _local_timezone() -> str:
+    try:
+        from tzlocal import get_localzone_name
+
+        return get_localzone_name() or "UTC"
+    except Exception:
+        return "UTC"
+
+
+if __name__ == "__main__":
+    cli()

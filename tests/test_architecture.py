@@ -1,0 +1,67 @@
+"""The dependency rule of DESIGN §2, checked on every import statement of the code base."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SDKS = {"slack_bolt", "slack_sdk", "botbuilder", "tortoise", "apscheduler", "googleapiclient",
+        "google", "aiohttp", "asyncpg", "aiosqlite", "pydantic", "pydantic_settings", "click",
+        "prometheus_client", "tqdm", "httplib2", "icalendar"}
+LAYERS = {"core", "storage", "bots", "integrations", "wiring", "app"}
+
+
+def imports_of(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.add(node.module)
+    return found
+
+
+def modules(package: str) -> list[Path]:
+    return sorted((ROOT / package).rglob("*.py"))
+
+
+def top(name: str) -> str:
+    return name.split(".")[0]
+
+
+def test_the_core_imports_no_sdk_no_orm_and_no_outer_layer() -> None:
+    for path in modules("core"):
+        bad = {name for name in imports_of(path) if top(name) in SDKS | (LAYERS - {"core"})}
+        assert not bad, f"{path.relative_to(ROOT)} imports {sorted(bad)}"
+
+
+@pytest.mark.parametrize("package", ["storage", "integrations", "bots"])
+def test_outer_layers_never_import_each_other(package: str) -> None:
+    others = LAYERS - {"core", package}
+    for path in modules(package):
+        for name in imports_of(path):
+            forbidden = top(name) in others
+            sibling_bot = package == "bots" and name.startswith("bots.") and (
+                name.split(".")[1] != path.relative_to(ROOT / "bots").parts[0])
+            assert not forbidden and not sibling_bot, (
+                f"{path.relative_to(ROOT)} imports {name}")
+
+
+def test_importing_the_app_does_no_work() -> None:
+    """No work at import time: importing every module opens nothing and starts nothing."""
+    names = [".".join(p.relative_to(ROOT).with_suffix("").parts) for p in
+             [*modules("core"), *modules("storage"), *modules("bots"), *modules("wiring")]
+             if p.name != "__init__.py" and "migrations" not in p.parts]
+    code = "import importlib, threading\n" + "".join(
+        f"importlib.import_module({name!r})\n" for name in [*names, "app"]) + (
+        "assert threading.active_count() == 1, threading.enumerate()\n")
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
+                            text=True, timeout=120, check=False)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert not list(ROOT.glob("*.sqlite3-journal"))

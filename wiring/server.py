@@ -1,0 +1,142 @@
+"""The HTTP server: health, readiness, metrics, and the platform adapters that are configured."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from aiohttp import web
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    CollectorRegistry,
+    Counter,
+    Histogram,
+    generate_latest,
+)
+
+from wiring.runtime import Runtime
+from wiring.scheduler import start_scheduler
+from wiring.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+RUNTIME = web.AppKey("runtime", Runtime)
+
+
+@dataclass(frozen=True, slots=True)
+class AdapterStatus:
+    name: str
+    on: bool
+    reason: str
+
+
+class Metrics:
+    """Per-app registry, so several apps in one process (tests) never collide."""
+
+    def __init__(self) -> None:
+        self.registry = CollectorRegistry()
+        self.requests = Counter("cairn_http_requests", "HTTP requests handled",
+                                ["route", "status"], registry=self.registry)
+        self.latency = Histogram("cairn_http_request_seconds", "HTTP request latency",
+                                 ["route"], registry=self.registry,
+                                 buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 3))
+
+
+METRICS = web.AppKey("metrics", Metrics)
+
+
+def adapter_statuses(settings: Settings) -> list[AdapterStatus]:
+    """What is on and, for what is off, why: logged at start so operators need not guess."""
+    slack = settings.slack_signing_secret is not None
+    return [
+        AdapterStatus("shell", True, "always available: python app.py shell"),
+        AdapterStatus("slack", False, "the Slack adapter is not part of this build yet"
+                      if slack else "SLACK_SIGNING_SECRET is not set"),
+        AdapterStatus("teams", False, "the Teams adapter is not part of this build yet"),
+        AdapterStatus("google-calendar", False, "calendar sync is not part of this build yet"
+                      if settings.google_application_credentials
+                      else "GOOGLE_APPLICATION_CREDENTIALS is not set"),
+    ]
+
+
+@web.middleware
+async def _measure(request: web.Request,
+                   handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
+                   ) -> web.StreamResponse:
+    metrics: Metrics = request.app[METRICS]
+    route = request.match_info.route.resource.canonical if request.match_info.route.resource \
+        else "unmatched"
+    started = time.perf_counter()
+    status = 500
+    try:
+        response = await handler(request)
+        status = response.status
+        return response
+    except web.HTTPException as error:
+        status = error.status
+        raise
+    finally:
+        metrics.requests.labels(route, str(status)).inc()
+        metrics.latency.labels(route).observe(time.perf_counter() - started)
+
+
+async def healthz(request: web.Request) -> web.Response:
+    return web.json_response({"status": "ok"})
+
+
+async def readyz(request: web.Request) -> web.Response:
+    ok = await request.app[RUNTIME].database.ping()
+    return web.json_response({"status": "ok" if ok else "database unreachable",
+                              "database": ok}, status=200 if ok else 503)
+
+
+async def metrics(request: web.Request) -> web.Response:
+    body = generate_latest(request.app[METRICS].registry)
+    return web.Response(body=body, headers={"Content-Type": CONTENT_TYPE_LATEST})
+
+
+def build_app(runtime: Runtime) -> web.Application:
+    app = web.Application(middlewares=[_measure], client_max_size=1024 * 1024)
+    app[RUNTIME] = runtime
+    app[METRICS] = Metrics()
+    app.router.add_get("/healthz", healthz)
+    app.router.add_get("/readyz", readyz)
+    app.router.add_get("/metrics", metrics)
+    return app
+
+
+async def serve(runtime: Runtime, *, ready: Callable[[int], None] | None = None) -> None:
+    """Serves until SIGTERM or SIGINT, then drains requests and closes the database."""
+    settings = runtime.settings
+    for status in adapter_statuses(settings):
+        logger.info("adapter %s: %s (%s)", status.name, "on" if status.on else "off",
+                    status.reason)
+    app = build_app(runtime)
+    runner = web.AppRunner(app, handle_signals=False, access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, settings.host, settings.port, shutdown_timeout=10)
+    await site.start()
+    port = runner.addresses[0][1] if runner.addresses else settings.port
+    logger.info("Cairn is listening on http://%s:%s (public URL %s)", settings.host, port,
+                settings.public_url)
+    scheduler = start_scheduler(runtime.periodic_jobs())
+    if ready is not None:
+        ready(port)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        await stop.wait()
+        logger.info("shutting down")
+    finally:
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.remove_signal_handler(sig)
+        scheduler.shutdown(wait=False)
+        await runner.cleanup()
+        await runtime.close()
+        logger.info("stopped cleanly")

@@ -1,0 +1,43 @@
+"""Configuration from the environment (and a `.env` file), validated once at start-up."""
+
+from __future__ import annotations
+
+from pydantic import SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Every variable of DESIGN §5; secrets stay SecretStr so they never reach a log line."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", case_sensitive=False)
+
+    database_url: str = "sqlite://cairn.sqlite3"
+    port: int = 3000
+    host: str = "0.0.0.0"
+    public_url: str = "http://localhost:3000"
+    log_level: str = "INFO"
+
+    slack_signing_secret: SecretStr | None = None
+    slack_bot_token: SecretStr | None = None
+    slack_client_id: str | None = None
+    slack_client_secret: SecretStr | None = None
+    slack_api_url: str = "https://slack.com/api/"
+
+    microsoft_app_id: str | None = None
+    microsoft_app_password: SecretStr | None = None
+    microsoft_app_type: str | None = None
+    microsoft_app_tenant_id: str | None = None
+    teams_enabled: bool = False
+
+    google_application_credentials: str | None = None
+    google_calendar_id: str | None = None
+    google_api_url: str | None = None
+
+    def safe_database_url(self) -> str:
+        """The database URL without its password, for logs."""
+        scheme, sep, rest = self.database_url.partition("://")
+        if "@" not in rest:
+            return self.database_url
+        credentials, _, host = rest.rpartition("@")
+        user = credentials.split(":", 1)[0]
+        return f"{scheme}{sep}{user}:***@{host}"
