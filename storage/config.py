@@ -21,7 +21,6 @@ from storage.errors import StorageError
 APP_LABEL = "cairn"
 MODELS_MODULE = "storage.models"
 MIGRATIONS_MODULE = "storage.migrations"
-CONNECTION = "default"
 
 Dialect = Literal["sqlite", "postgres"]
 
@@ -82,13 +81,21 @@ def connection_config(url: str) -> dict[str, Any]:
     return config
 
 
+def connection_name(url: str) -> str:
+    # Named after the dialect: tortoise caches each model's INSERT/UPDATE SQL per process by
+    # connection name, so a process that opens SQLite and then PostgreSQL (the tests do) must
+    # not find SQLite's `?` placeholders under the same name.
+    return dialect_of(url)
+
+
 def tortoise_config(url: str) -> dict[str, Any]:
+    name = connection_name(url)
     return {
-        "connections": {CONNECTION: connection_config(url)},
+        "connections": {name: connection_config(url)},
         "apps": {
             APP_LABEL: {
                 "models": [MODELS_MODULE],
-                "default_connection": CONNECTION,
+                "default_connection": name,
                 "migrations": MIGRATIONS_MODULE,
             }
         },

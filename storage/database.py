@@ -12,7 +12,14 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.context import TortoiseContext
 from tortoise.exceptions import ConfigurationError
 
-from storage.config import CONNECTION, Dialect, dialect_of, normalise_url, redact, tortoise_config
+from storage.config import (
+    Dialect,
+    connection_name,
+    dialect_of,
+    normalise_url,
+    redact,
+    tortoise_config,
+)
 from storage.errors import StorageError
 from storage.migrate import Progress, apply_migrations
 from storage.unit_of_work import TortoiseUnitOfWorkFactory
@@ -89,7 +96,7 @@ async def open_database(
             raise StorageError(
                 "another database is already open in this process; close it first") from error
         raise StorageError(f"cannot configure {redact(url)}: {error}") from error
-    database = Database(url, context, context.connections.get(CONNECTION))
+    database = Database(url, context, context.connections.get(connection_name(url)))
     try:
         await _check_reachable(database._client, url)
         if migrate:
