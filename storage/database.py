@@ -44,14 +44,19 @@ class Database:
     ) -> TortoiseUnitOfWorkFactory:
         """A factory of units of work; each published event goes to the outbox of every
         consumer whose verbs include the event's verb."""
-        return TortoiseUnitOfWorkFactory(self._client, self.dialect, subscriptions)
+        return TortoiseUnitOfWorkFactory(self._client, self.dialect, subscriptions,
+                                         lambda: not self._closed)
 
     async def migrate(self, progress: Progress | None = None) -> list[str]:
         """Applies pending migrations; returns the names applied, empty when up to date."""
+        if self._closed:
+            raise StorageError("the database is closed")
         return await apply_migrations(self._client, self.url, self.dialect, progress)
 
     async def ping(self) -> bool:
         """Whether the database answers a trivial query (for /readyz)."""
+        if self._closed:
+            return False
         try:
             await self._client.execute_query("SELECT 1")
         except Exception:

@@ -8,7 +8,7 @@ fake the core is tested with.
 from __future__ import annotations
 
 import contextvars
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from types import TracebackType
 from typing import Self
 
@@ -17,7 +17,7 @@ from tortoise.backends.base.client import BaseDBAsyncClient, TransactionContext
 from core.events import Event, payload
 from core.model import TenantId
 from storage.config import Dialect
-from storage.errors import NotInTenant
+from storage.errors import NotInTenant, StorageError
 from storage.feed import (
     TortoiseActivity,
     TortoiseComments,
@@ -49,8 +49,10 @@ class TortoiseUnitOfWork:
         dialect: Dialect,
         tenant_id: TenantId | None,
         subscriptions: Subscriptions,
+        is_open: Callable[[], bool],
     ) -> None:
         self._client = client
+        self._is_open = is_open
         self._dialect: Dialect = dialect
         self._tenant_id = tenant_id
         self._subscriptions = subscriptions
@@ -126,6 +128,9 @@ class TortoiseUnitOfWork:
     async def __aenter__(self) -> Self:
         if self._entered:
             raise RuntimeError("a unit of work is entered once; open a new one")
+        if not self._is_open():
+            # Tortoise would quietly open a new pool on a closed client.
+            raise StorageError("the database is closed")
         if self._dialect == "sqlite":
             if _open_on_sqlite.get():
                 raise RuntimeError(
@@ -161,10 +166,12 @@ class TortoiseUnitOfWorkFactory:
     event verbs it wants."""
 
     def __init__(self, client: BaseDBAsyncClient, dialect: Dialect,
-                 subscriptions: Subscriptions) -> None:
+                 subscriptions: Subscriptions, is_open: Callable[[], bool]) -> None:
         self._client = client
         self._dialect: Dialect = dialect
+        self._is_open = is_open
         self._subscriptions = {name: frozenset(verbs) for name, verbs in subscriptions.items()}
 
     def __call__(self, tenant_id: TenantId | None = None) -> TortoiseUnitOfWork:
-        return TortoiseUnitOfWork(self._client, self._dialect, tenant_id, self._subscriptions)
+        return TortoiseUnitOfWork(self._client, self._dialect, tenant_id, self._subscriptions,
+                                  self._is_open)

@@ -52,8 +52,8 @@ def _database_name(url: str) -> str:
     return url.rpartition("/")[2]
 
 
-def create_postgres_database() -> str:
-    """Creates and migrates `cairn_test_<random>` on the test server; returns its URL.
+def create_postgres_database(*, migrate: bool = True) -> str:
+    """Creates (and migrates) `cairn_test_<random>` on the test server; returns its URL.
 
     Skips the calling test when the server cannot be reached, or fails it when
     `CAIRN_REQUIRE_POSTGRES=1`: CI must never pass by skipping PostgreSQL.
@@ -76,12 +76,13 @@ def create_postgres_database() -> str:
         pytest.skip(reason)
     url = _with_database(POSTGRES_URL, name)
 
-    async def migrate() -> None:
+    async def apply() -> None:
         database = await open_database(url)
         await database.close()
 
     try:
-        run_in_own_loop(migrate)
+        if migrate:
+            run_in_own_loop(apply)
     except BaseException:
         drop_postgres_database(url)
         raise

@@ -44,7 +44,7 @@ async def test_work_after_a_commit_needs_its_own_commit(uow: UnitOfWorkFactory) 
 
 async def test_a_rolled_back_milestone_leaves_no_trace(uow: UnitOfWorkFactory) -> None:
     ws = await workspace(uow, "acme")
-    kept = await add_milestone(uow, ws, "kept")
+    await add_milestone(uow, ws, "kept")
     async with uow(ws.id) as tx:
         number = await tx.tenants.next_number(ws.id)
         gone = await tx.milestones.add(milestone(ws.id, ws.owner_id, number, "gone"))
