@@ -6,7 +6,21 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from core.model import Milestone, MilestoneId, Tenant, TenantId, User, UserId
+from core.events import MilestoneCreated
+from core.model import (
+    Comment,
+    Member,
+    MemberRole,
+    Milestone,
+    MilestoneId,
+    Notification,
+    ProgressUpdate,
+    Status,
+    Tenant,
+    TenantId,
+    User,
+    UserId,
+)
 from core.ports import UnitOfWorkFactory
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
@@ -76,3 +90,48 @@ async def add_milestone(uow: UnitOfWorkFactory, ws: Workspace, title: str = "",
 
 def ids(items: list[Milestone]) -> list[MilestoneId | None]:
     return [m.id for m in items]
+
+
+@dataclass
+class Seeded:
+    tenant_id: TenantId
+    slug: str
+    alice: User
+    bob: User
+    root: Milestone
+    child: Milestone
+    identity: str
+
+
+async def seed_tenant(uow: UnitOfWorkFactory, slug: str) -> Seeded:
+    """A tenant with a bit of everything: two users, an identity, a parent and a child with a
+    member, a check-in, a comment, a notification and a published event."""
+    async with uow() as tx:
+        t = await tx.tenants.add(tenant(slug))
+        await tx.commit()
+    assert t.id is not None
+    async with uow(t.id) as tx:
+        alice = await tx.users.add(user(t.id, "alice"))
+        bob = await tx.users.add(user(t.id, "bob"))
+        assert alice.id is not None and bob.id is not None
+        identity = f"slack:{slug}:U1"
+        await tx.users.link_identity(alice.id, identity)
+        root = await tx.milestones.add(milestone(
+            t.id, alice.id, await tx.tenants.next_number(t.id), "Root", progress=40))
+        child = await tx.milestones.add(milestone(
+            t.id, alice.id, await tx.tenants.next_number(t.id), "Child", parent_id=root.id,
+            progress=40, members=[Member(bob.id, MemberRole.CONTRIBUTOR)]))
+        assert child.id is not None
+        await tx.updates.add(ProgressUpdate(
+            tenant_id=t.id, milestone_id=child.id, author_id=alice.id, percent=40,
+            status=Status.ON_TRACK, created_at=NOW))
+        await tx.comments.add(Comment(tenant_id=t.id, milestone_id=child.id,
+                                      author_id=bob.id, body=f"in {slug}", created_at=NOW))
+        await tx.notifications.add(Notification(
+            tenant_id=t.id, user_id=alice.id, kind="mention", text=f"in {slug}",
+            milestone_id=child.id, created_at=NOW))
+        await tx.publish(MilestoneCreated(
+            tenant_id=t.id, milestone_id=child.id, actor_id=alice.id, at=NOW,
+            number=child.number, kind="milestone", title="Child", parent_id=root.id))
+        await tx.commit()
+    return Seeded(t.id, slug, alice, bob, root, child, identity)

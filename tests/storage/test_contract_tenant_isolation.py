@@ -7,66 +7,12 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from typing import Any
 
 from core.events import MilestoneCreated
-from core.model import (
-    Comment,
-    Member,
-    MemberRole,
-    Milestone,
-    Notification,
-    ProgressUpdate,
-    Status,
-    TenantId,
-    User,
-)
+from core.model import Comment, Notification, ProgressUpdate, Status, TenantId
 from core.ports import MilestoneFilter, UnitOfWork, UnitOfWorkFactory
-from tests.storage.builders import NOW, at, milestone, tenant, user
-
-
-@dataclass
-class Seeded:
-    tenant_id: TenantId
-    slug: str
-    alice: User
-    bob: User
-    root: Milestone
-    child: Milestone
-    identity: str
-
-
-async def _seed(uow: UnitOfWorkFactory, slug: str) -> Seeded:
-    async with uow() as tx:
-        t = await tx.tenants.add(tenant(slug))
-        await tx.commit()
-    assert t.id is not None
-    async with uow(t.id) as tx:
-        alice = await tx.users.add(user(t.id, "alice"))
-        bob = await tx.users.add(user(t.id, "bob"))
-        assert alice.id is not None and bob.id is not None
-        identity = f"slack:{slug}:U1"
-        await tx.users.link_identity(alice.id, identity)
-        root = await tx.milestones.add(milestone(
-            t.id, alice.id, await tx.tenants.next_number(t.id), "Root", progress=40))
-        child = await tx.milestones.add(milestone(
-            t.id, alice.id, await tx.tenants.next_number(t.id), "Child", parent_id=root.id,
-            progress=40, members=[Member(bob.id, MemberRole.CONTRIBUTOR)]))
-        assert child.id is not None
-        await tx.updates.add(ProgressUpdate(
-            tenant_id=t.id, milestone_id=child.id, author_id=alice.id, percent=40,
-            status=Status.ON_TRACK, created_at=NOW))
-        await tx.comments.add(Comment(tenant_id=t.id, milestone_id=child.id,
-                                      author_id=bob.id, body=f"in {slug}", created_at=NOW))
-        await tx.notifications.add(Notification(
-            tenant_id=t.id, user_id=alice.id, kind="mention", text=f"in {slug}",
-            milestone_id=child.id, created_at=NOW))
-        await tx.publish(MilestoneCreated(
-            tenant_id=t.id, milestone_id=child.id, actor_id=alice.id, at=NOW,
-            number=child.number, kind="milestone", title="Child", parent_id=root.id))
-        await tx.commit()
-    return Seeded(t.id, slug, alice, bob, root, child, identity)
+from tests.storage.builders import NOW, Seeded, at, milestone, seed_tenant, user
 
 
 async def _everything(uow: UnitOfWorkFactory, s: Seeded) -> dict[str, Any]:
@@ -89,8 +35,8 @@ async def _everything(uow: UnitOfWorkFactory, s: Seeded) -> dict[str, Any]:
 
 
 async def test_a_tenant_reads_nothing_of_another(uow: UnitOfWorkFactory) -> None:
-    a = await _seed(uow, "acme")
-    b = await _seed(uow, "globex")
+    a = await seed_tenant(uow, "acme")
+    b = await seed_tenant(uow, "globex")
     assert b.alice.id is not None and b.bob.id is not None
     assert b.root.id is not None and b.child.id is not None
     mine = await _everything(uow, a)
@@ -136,8 +82,8 @@ async def _attempt(uow: UnitOfWorkFactory, tenant_id: TenantId,
 
 
 async def test_a_tenant_changes_nothing_of_another(uow: UnitOfWorkFactory) -> None:
-    a = await _seed(uow, "acme")
-    b = await _seed(uow, "globex")
+    a = await seed_tenant(uow, "acme")
+    b = await seed_tenant(uow, "globex")
     assert a.alice.id is not None and b.alice.id is not None and b.bob.id is not None
     assert b.root.id is not None and b.child.id is not None
     before = await _everything(uow, b)
