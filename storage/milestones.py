@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 
@@ -133,6 +134,12 @@ class TortoiseMilestones(Repository):
         if (query.ids is not None and not query.ids) or (
                 query.statuses is not None and not query.statuses):
             return []
+        if query.ids is not None and len(query.ids) > IN_CHUNK:
+            found: list[Milestone] = []
+            for chunk in _chunks(sorted(query.ids)):
+                found += await self.find(dataclasses.replace(query, ids=chunk, limit=None))
+            found.sort(key=lambda m: m.number)
+            return found[:query.limit] if query.limit else found
         rows = (await self._live()).order_by("number")
         if query.ids is not None:
             rows = rows.filter(id__in=list(query.ids))
