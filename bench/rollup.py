@@ -148,8 +148,8 @@ async def build(database: Database, nodes: int, depth: int, seed: int) -> Built:
             await MilestoneRow.bulk_create(rows, batch_size=1000, using_db=db)
             found = await MilestoneRow.filter(
                 tenant_id=tenant.id, number__gte=first, number__lte=number,
-            ).using_db(db).order_by("number").values_list("id", flat=True)
-            ids.append(list(found))
+            ).using_db(db).order_by("number").values_list("id")
+            ids.append([row[0] for row in found])
             print(f"  level {level}: {size:>6,} milestones", flush=True)
         await TenantRow.filter(id=tenant.id).using_db(db).update(next_number=number)
         await tx.commit()
@@ -279,7 +279,7 @@ async def sqlite_trace(database: Database, run: Callable[[], Awaitable[object]])
     """The statements SQLite itself executed during `run`, as the engine reports them."""
     # Reaching into tortoise's client for the aiosqlite connection is deliberate: a count from
     # the engine is the independent check that the logger's count is right.
-    connection = database._client._connection  # type: ignore[attr-defined]
+    connection = database._client._connection
     seen: list[str] = []
     await connection.set_trace_callback(seen.append)
     try:

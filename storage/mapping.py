@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import UTC, datetime, time
-from typing import Any, TypeVar
+from typing import Any, overload
 
 from core.model import (
     Activity,
@@ -31,13 +31,19 @@ from storage.models import (
     UserRow,
 )
 
-D = TypeVar("D", datetime, None)
+
+@overload
+def utc(moment: datetime) -> datetime: ...
 
 
-def utc(moment: D) -> D:
+@overload
+def utc(moment: datetime | None) -> datetime | None: ...
+
+
+def utc(moment: datetime | None) -> datetime | None:
     # SQLite stores datetimes as ISO text and compares them as text: one offset keeps the
     # order of the text the order of time.
-    return moment.astimezone(UTC) if moment is not None else moment
+    return moment.astimezone(UTC) if moment is not None else None
 
 
 def _minutes(moment: time) -> int:

@@ -137,7 +137,8 @@ class TortoiseMilestones(Repository):
         if query.ids is not None and len(query.ids) > IN_CHUNK:
             found: list[Milestone] = []
             for chunk in _chunks(sorted(query.ids)):
-                found += await self.find(dataclasses.replace(query, ids=chunk, limit=None))
+                ids = [MilestoneId(i) for i in chunk]
+                found += await self.find(dataclasses.replace(query, ids=ids, limit=None))
             found.sort(key=lambda m: m.number)
             return found[:query.limit] if query.limit else found
         rows = (await self._live()).order_by("number")

@@ -16,6 +16,16 @@ from tortoise.backends.base.client import BaseDBAsyncClient, TransactionContext
 
 from core.events import Event, payload
 from core.model import TenantId
+from core.ports import (
+    ActivityRepository,
+    CommentRepository,
+    MilestoneRepository,
+    NotificationRepository,
+    Outbox,
+    ProgressUpdateRepository,
+    TenantRepository,
+    UserRepository,
+)
 from storage.config import Dialect
 from storage.errors import NotInTenant, StorageError
 from storage.feed import (
@@ -60,14 +70,15 @@ class TortoiseUnitOfWork:
         self._connection: BaseDBAsyncClient | None = None
         self._entered = False
         self._nesting_token: contextvars.Token[bool] | None = None
-        self.tenants = TortoiseTenants(self)
-        self.users = TortoiseUsers(self)
-        self.milestones = TortoiseMilestones(self)
-        self.updates = TortoiseProgressUpdates(self)
-        self.comments = TortoiseComments(self)
-        self.activity = TortoiseActivity(self)
-        self.notifications = TortoiseNotifications(self)
-        self.outbox = TortoiseOutbox(self)
+        # Typed as the ports: the core's UnitOfWork protocol declares them as attributes.
+        self.tenants: TenantRepository = TortoiseTenants(self)
+        self.users: UserRepository = TortoiseUsers(self)
+        self.milestones: MilestoneRepository = TortoiseMilestones(self)
+        self.updates: ProgressUpdateRepository = TortoiseProgressUpdates(self)
+        self.comments: CommentRepository = TortoiseComments(self)
+        self.activity: ActivityRepository = TortoiseActivity(self)
+        self.notifications: NotificationRepository = TortoiseNotifications(self)
+        self.outbox: Outbox = TortoiseOutbox(self)
 
     @property
     def tenant_id(self) -> TenantId | None:

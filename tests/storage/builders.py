@@ -25,6 +25,12 @@ from core.ports import UnitOfWorkFactory
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
+# Outbox consumers of the contract: two with overlapping interests, so fan-out is visible.
+SUBSCRIPTIONS = {
+    "calendar": {"created", "due_moved", "completed"},
+    "chat": {"created", "progress", "comment"},
+}
+
 
 def at(**delta: float) -> datetime:
     return NOW + timedelta(**delta)

@@ -12,6 +12,7 @@ from core.model import (
     Priority,
     Status,
     SuccessCriterion,
+    UserId,
 )
 from core.ports import MilestoneFilter, UnitOfWorkFactory
 from tests.storage.builders import (
@@ -24,7 +25,7 @@ from tests.storage.builders import (
 )
 
 
-async def _bob(uow: UnitOfWorkFactory, ws: Workspace) -> int:
+async def _bob(uow: UnitOfWorkFactory, ws: Workspace) -> UserId:
     async with uow(ws.id) as tx:
         bob = await tx.users.add(user(ws.id, "bob"))
         await tx.commit()

@@ -84,8 +84,9 @@ async def _attempt(uow: UnitOfWorkFactory, tenant_id: TenantId,
 async def test_a_tenant_changes_nothing_of_another(uow: UnitOfWorkFactory) -> None:
     a = await seed_tenant(uow, "acme")
     b = await seed_tenant(uow, "globex")
-    assert a.alice.id is not None and b.alice.id is not None and b.bob.id is not None
-    assert b.root.id is not None and b.child.id is not None
+    a_alice, b_child = a.alice.id, b.child.id
+    assert a_alice is not None and b.alice.id is not None and b.bob.id is not None
+    assert b.root.id is not None and b_child is not None
     before = await _everything(uow, b)
     async with uow(b.tenant_id) as peek:  # learn B's message ids; rolled back, so unclaimed
         b_messages = [m.id for m in await peek.outbox.claim("chat", now=NOW, limit=10)]
@@ -94,7 +95,6 @@ async def test_a_tenant_changes_nothing_of_another(uow: UnitOfWorkFactory) -> No
     stolen_bob = dataclasses.replace(b.bob, tenant_id=a.tenant_id, handle="stolen")
     edited = dataclasses.replace(b.child, title="Edited", members=[])
     stolen = dataclasses.replace(b.child, tenant_id=a.tenant_id, title="Stolen", members=[])
-    at_b = {"tenant_id": b.tenant_id, "milestone_id": b.child.id}
     attempts: list[Callable[[UnitOfWork], Awaitable[object]]] = [
         lambda tx: tx.tenants.save(dataclasses.replace(b_tenant, name="Renamed")),
         lambda tx: tx.tenants.next_number(b.tenant_id),
@@ -109,9 +109,10 @@ async def test_a_tenant_changes_nothing_of_another(uow: UnitOfWorkFactory) -> No
         lambda tx: tx.milestones.delete(b.child.id),  # type: ignore[arg-type]
         lambda tx: tx.milestones.add(milestone(b.tenant_id, b.alice.id, 99)),  # type: ignore[arg-type]
         lambda tx: tx.updates.add(ProgressUpdate(
-            **at_b, author_id=a.alice.id, percent=1, status=Status.BLOCKED, created_at=NOW)),
-        lambda tx: tx.comments.add(Comment(**at_b, author_id=a.alice.id, body="x",
-                                           created_at=NOW)),
+            tenant_id=b.tenant_id, milestone_id=b_child, author_id=a_alice, percent=1,
+            status=Status.BLOCKED, created_at=NOW)),
+        lambda tx: tx.comments.add(Comment(tenant_id=b.tenant_id, milestone_id=b_child,
+                                           author_id=a_alice, body="x", created_at=NOW)),
         lambda tx: tx.notifications.add(Notification(
             tenant_id=b.tenant_id, user_id=b.alice.id, kind="x", text="x",  # type: ignore[arg-type]
             created_at=NOW)),
@@ -120,7 +121,8 @@ async def test_a_tenant_changes_nothing_of_another(uow: UnitOfWorkFactory) -> No
         lambda tx: tx.outbox.retry(b_messages[0], at=at(days=30), error="x"),
         lambda tx: tx.outbox.claim("chat", now=at(days=1), limit=10),
         lambda tx: tx.publish(MilestoneCreated(
-            **at_b, actor_id=a.alice.id, at=NOW, number=1, kind="task", title="x")),
+            tenant_id=b.tenant_id, milestone_id=b_child, actor_id=a_alice, at=NOW, number=1,
+            kind="task", title="x")),
     ]
     for action in attempts:
         await _attempt(uow, a.tenant_id, action)

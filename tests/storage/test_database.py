@@ -6,7 +6,7 @@ import asyncio
 from pathlib import Path
 
 import pytest
-from tortoise.backends.asyncpg import AsyncpgDBClient
+from tortoise.backends.asyncpg.client import AsyncpgDBClient
 
 from storage import Database, StorageError, open_database
 from storage.config import connection_config, dialect_of, normalise_url, redact

@@ -3,13 +3,16 @@ team sees along the way is identical, down to the roll-ups, the feed and the inb
 
 from __future__ import annotations
 
+from typing import cast
+
 from core.commands import Actor
 from core.model import Plan
 from core.ports import UnitOfWorkFactory
 from core.services import Deps, run_text
 from core.services.people import ensure_tenant, join
 from core.views import MilestoneCard, Notice, Tone, View
-from tests.fakes import FrozenClock
+from tests.fakes import FrozenClock, InMemoryStore
+from tests.storage.builders import SUBSCRIPTIONS
 
 STORY: tuple[tuple[str, str], ...] = (
     ("alice", 'goal "Grow revenue 20%" due:2026-12-31 priority:high'),
@@ -74,7 +77,5 @@ async def test_the_story_reads_the_same_on_every_implementation(
     goal = views[STORY.index(("alice", "show #1"))]
     assert isinstance(goal, MilestoneCard)
     if implementation != "fake":
-        from tests.fakes import InMemoryStore
-        from tests.storage.conftest import SUBSCRIPTIONS
-
-        assert views == await _tell(InMemoryStore(SUBSCRIPTIONS).uow)
+        fake = cast(UnitOfWorkFactory, InMemoryStore(SUBSCRIPTIONS).uow)
+        assert views == await _tell(fake)
