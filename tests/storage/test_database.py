@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextvars
 from pathlib import Path
 
 import pytest
@@ -163,3 +164,25 @@ async def test_instances_starting_together_migrate_one_at_a_time() -> None:
         await database.close()
         drop_postgres_database(url)
 
+
+
+async def test_a_database_opened_in_one_task_serves_every_other(tmp_path: Path) -> None:
+    # Like an app whose startup hook runs in its own task while requests, scheduler jobs and
+    # background listeners run in others, some with a context of their own.
+    url = f"sqlite:///{tmp_path / 'cairn.sqlite3'}"
+    database = await asyncio.create_task(open_database(url))
+    uow = database.unit_of_work()
+
+    async def add(slug: str) -> None:
+        async with uow() as tx:
+            await tx.tenants.add(tenant(slug))
+            await tx.commit()
+
+    try:
+        await asyncio.gather(asyncio.create_task(add("a")), asyncio.create_task(add("b")))
+        await asyncio.create_task(add("c"), context=contextvars.Context())
+        assert await asyncio.create_task(database.migrate(), context=contextvars.Context()) == []
+        async with uow() as tx:
+            assert all([await tx.tenants.by_slug(slug) for slug in "abc"])
+    finally:
+        await database.close()
