@@ -97,11 +97,15 @@ class _Scoped:
 
 
 class FakeTenants(_Scoped):
+    def _visible(self, tenant_id: TenantId | None) -> bool:
+        return self._uow.tenant_id is None or tenant_id == self._uow.tenant_id
+
     async def get(self, tenant_id: TenantId) -> Tenant | None:
-        return _copy(self.s.tenants.get(tenant_id))
+        return _copy(self.s.tenants.get(tenant_id)) if self._visible(tenant_id) else None
 
     async def by_slug(self, slug: str) -> Tenant | None:
-        return _copy(next((t for t in self.s.tenants.values() if t.slug == slug), None))
+        return _copy(next((t for t in self.s.tenants.values()
+                           if t.slug == slug and self._visible(t.id)), None))
 
     async def add(self, tenant: Tenant) -> Tenant:
         tenant = _copy(tenant)
@@ -110,10 +114,11 @@ class FakeTenants(_Scoped):
         return _copy(tenant)
 
     async def save(self, tenant: Tenant) -> None:
-        assert tenant.id is not None
+        assert tenant.id is not None and self._visible(tenant.id)
         self.s.tenants[tenant.id] = _copy(tenant)
 
     async def next_number(self, tenant_id: TenantId) -> int:
+        assert self._visible(tenant_id)
         self.s.numbers[tenant_id] = self.s.numbers.get(tenant_id, 0) + 1
         return self.s.numbers[tenant_id]
 
@@ -138,6 +143,9 @@ class FakeUsers(_Scoped):
 
     async def link_identity(self, user_id: UserId, key: str) -> None:
         assert await self.get(user_id) is not None
+        linked = self.s.identities.get(key)
+        if linked is not None and self.s.users[linked].tenant_id != self.tenant_id:
+            raise ValueError(f"identity {key} belongs to another workspace")
         self.s.identities[key] = user_id
 
     async def all(self) -> list[User]:
@@ -157,6 +165,7 @@ class FakeUsers(_Scoped):
 
     async def save(self, user: User) -> None:
         assert user.id is not None and user.tenant_id == self.tenant_id
+        assert await self.get(user.id) is not None
         self.s.users[user.id] = _copy(user)
 
 
@@ -183,6 +192,7 @@ class FakeMilestones(_Scoped):
 
     async def save(self, milestone: Milestone) -> None:
         assert milestone.id is not None and milestone.tenant_id == self.tenant_id
+        assert await self.get(milestone.id) is not None
         self.s.milestones[milestone.id] = _copy(milestone)
 
     async def set_rollup(self, milestone_id: MilestoneId, progress: int, status: Status) -> None:
@@ -191,6 +201,7 @@ class FakeMilestones(_Scoped):
         m.progress, m.status = progress, status
 
     async def delete(self, milestone_id: MilestoneId) -> None:
+        assert await self.get(milestone_id) is not None
         self.s.deleted.add(milestone_id)
 
     async def find(self, query: MilestoneFilter) -> list[Milestone]:
@@ -309,9 +320,13 @@ class FakeNotifications(_Rows[Notification]):
 
 
 class FakeOutbox(_Scoped):
+    def _mine(self, row: dict[str, Any]) -> bool:
+        return self._uow.tenant_id is None or row["tenant_id"] == self._uow.tenant_id
+
     async def claim(self, consumer: str, *, now: datetime, limit: int) -> list[OutboxMessage]:
         due = [(i, r) for i, r in sorted(self.s.outbox.items())
-               if r["consumer"] == consumer and r["done"] is None and r["next"] <= now][:limit]
+               if r["consumer"] == consumer and r["done"] is None and r["next"] <= now
+               and self._mine(r)][:limit]
         messages = []
         for i, row in due:
             row["attempts"] += 1
@@ -322,10 +337,12 @@ class FakeOutbox(_Scoped):
 
     async def done(self, message_ids: Sequence[int]) -> None:
         for i in message_ids:
-            self.s.outbox[i]["done"] = datetime.now(UTC)
+            if i in self.s.outbox and self._mine(self.s.outbox[i]):
+                self.s.outbox[i]["done"] = datetime.now(UTC)
 
     async def retry(self, message_id: int, *, at: datetime, error: str) -> None:
-        self.s.outbox[message_id].update(next=at, error=error[:500])
+        if message_id in self.s.outbox and self._mine(self.s.outbox[message_id]):
+            self.s.outbox[message_id].update(next=at, error=error[:500])
 
 
 class InMemoryUnitOfWork:
@@ -344,6 +361,7 @@ class InMemoryUnitOfWork:
         self.committed = False
 
     async def publish(self, event: Event) -> None:
+        assert self.tenant_id is None or event.tenant_id == self.tenant_id
         s = self.store.state
         entry = Activity(id=s.next_id(), tenant_id=event.tenant_id,
                          milestone_id=event.milestone_id, actor_id=event.actor_id,

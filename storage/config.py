@@ -1,0 +1,107 @@
+"""Database URLs and the tortoise configuration built from them.
+
+`CONFIG` exists for tortoise's own CLI, which imports a configuration by name:
+
+    python -m tortoise -c storage.config.CONFIG makemigrations
+
+It points at an in-memory SQLite database because generating migrations needs the models, not a
+server. The application applies migrations through `storage.database.Database.migrate`.
+"""
+
+from __future__ import annotations
+
+import urllib.parse
+from typing import Any, Literal
+
+from tortoise.backends.base.config_generator import expand_db_url
+from tortoise.exceptions import ConfigurationError
+
+from storage.errors import StorageError
+
+APP_LABEL = "cairn"
+MODELS_MODULE = "storage.models"
+MIGRATIONS_MODULE = "storage.migrations"
+
+Dialect = Literal["sqlite", "postgres"]
+
+# Waits this long for another process's write lock before SQLite reports "database is locked".
+SQLITE_BUSY_TIMEOUT_MS = 5000
+# asyncpg pool: enough for the web handlers, the scheduler and a few background workers.
+POSTGRES_POOL_MAX = 10
+POSTGRES_CONNECT_TIMEOUT_S = 10
+
+
+def normalise_url(url: str) -> str:
+    """One spelling per backend: `postgresql://` becomes `postgres://`."""
+    url = url.strip()
+    scheme, sep, rest = url.partition("://")
+    if not sep:
+        raise StorageError(
+            f"DATABASE_URL {redact(url)!r} is not a URL; "
+            "use sqlite://cairn.sqlite3 or postgres://user:password@host:5432/cairn")
+    scheme = scheme.lower()
+    if scheme == "postgresql":
+        scheme = "postgres"
+    if scheme not in ("sqlite", "postgres"):
+        raise StorageError(
+            f"DATABASE_URL scheme {scheme!r} is not supported; use sqlite:// or postgres://")
+    return f"{scheme}://{rest}"
+
+
+def dialect_of(url: str) -> Dialect:
+    return "sqlite" if normalise_url(url).startswith("sqlite://") else "postgres"
+
+
+def redact(url: str) -> str:
+    """The URL with its password replaced, fit for logs and error messages."""
+    try:
+        parts = urllib.parse.urlsplit(url)
+    except ValueError:
+        return "<unparsable URL>"
+    if parts.password is None:
+        return url
+    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
+    return urllib.parse.urlunsplit(parts._replace(netloc=netloc))
+
+
+def connection_config(url: str) -> dict[str, Any]:
+    url = normalise_url(url)
+    try:
+        config = expand_db_url(url)
+    except ConfigurationError as error:
+        raise StorageError(f"DATABASE_URL {redact(url)!r} is not usable: {error}") from error
+    credentials = config["credentials"]
+    if dialect_of(url) == "sqlite":
+        # Each key becomes `PRAGMA key=value` on connect (journal_mode=WAL is tortoise's default).
+        credentials.setdefault("busy_timeout", SQLITE_BUSY_TIMEOUT_MS)
+    else:
+        credentials.setdefault("maxsize", POSTGRES_POOL_MAX)
+        credentials.setdefault("timeout", POSTGRES_CONNECT_TIMEOUT_S)
+        credentials.setdefault("application_name", "cairn")
+    return config
+
+
+def connection_name(url: str) -> str:
+    # Named after the dialect: tortoise caches each model's INSERT/UPDATE SQL per process by
+    # connection name, so a process that opens SQLite and then PostgreSQL (the tests do) must
+    # not find SQLite's `?` placeholders under the same name.
+    return dialect_of(url)
+
+
+def tortoise_config(url: str) -> dict[str, Any]:
+    name = connection_name(url)
+    return {
+        "connections": {name: connection_config(url)},
+        "apps": {
+            APP_LABEL: {
+                "models": [MODELS_MODULE],
+                "default_connection": name,
+                "migrations": MIGRATIONS_MODULE,
+            }
+        },
+        "use_tz": True,
+        "timezone": "UTC",
+    }
+
+
+CONFIG = tortoise_config("sqlite://:memory:")

@@ -1,0 +1,121 @@
+"""Opening the database: the one object the composition root holds for storage."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Collection, Mapping
+from types import MappingProxyType, TracebackType
+from typing import Self
+
+from tortoise import Tortoise
+from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.context import TortoiseContext
+from tortoise.exceptions import ConfigurationError
+
+from storage.config import (
+    Dialect,
+    connection_name,
+    dialect_of,
+    normalise_url,
+    redact,
+    tortoise_config,
+)
+from storage.errors import StorageError
+from storage.migrate import Progress, apply_migrations
+from storage.unit_of_work import TortoiseUnitOfWorkFactory
+
+logger = logging.getLogger(__name__)
+
+NO_SUBSCRIPTIONS: Mapping[str, Collection[str]] = MappingProxyType({})
+
+
+class Database:
+    """An open database: units of work, migrations, readiness. Close it on shutdown."""
+
+    def __init__(self, url: str, context: TortoiseContext, client: BaseDBAsyncClient) -> None:
+        self.url = url
+        self.dialect: Dialect = dialect_of(url)
+        self._context = context
+        self._client = client
+        self._closed = False
+
+    def unit_of_work(
+        self, subscriptions: Mapping[str, Collection[str]] = NO_SUBSCRIPTIONS
+    ) -> TortoiseUnitOfWorkFactory:
+        """A factory of units of work; each published event goes to the outbox of every
+        consumer whose verbs include the event's verb."""
+        return TortoiseUnitOfWorkFactory(self._client, self.dialect, subscriptions,
+                                         lambda: not self._closed)
+
+    async def migrate(self, progress: Progress | None = None) -> list[str]:
+        """Applies pending migrations; returns the names applied, empty when up to date."""
+        if self._closed:
+            raise StorageError("the database is closed")
+        return await apply_migrations(self._client, self.url, self.dialect, progress)
+
+    async def ping(self) -> bool:
+        """Whether the database answers a trivial query (for /readyz)."""
+        if self._closed:
+            return False
+        try:
+            await self._client.execute_query("SELECT 1")
+        except Exception:
+            logger.warning("database %s does not answer", redact(self.url), exc_info=True)
+            return False
+        return True
+
+    async def close(self) -> None:
+        if not self._closed:
+            self._closed = True
+            await self._context.close_connections()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.close()
+
+
+async def open_database(
+    url: str, *, migrate: bool = True, progress: Progress | None = None
+) -> Database:
+    """Connects (failing fast with a `StorageError` when the database cannot be reached) and,
+    unless told otherwise, applies pending migrations."""
+    url = normalise_url(url)
+    config = tortoise_config(url)
+    context = TortoiseContext()
+    try:
+        # A fresh context, entered only while tortoise initialises it: the caller's task keeps
+        # whatever context it had, and everything else finds this one through the global
+        # fallback (request handlers, scheduler jobs and bolt's background tasks alike).
+        with context:
+            await Tortoise.init(config=config, _enable_global_fallback=True)
+    except ConfigurationError as error:
+        await context.close_connections()
+        if "already enabled" in str(error):
+            raise StorageError(
+                "another database is already open in this process; close it first") from error
+        raise StorageError(f"cannot configure {redact(url)}: {error}") from error
+    database = Database(url, context, context.connections.get(connection_name(url)))
+    try:
+        await _check_reachable(database._client, url)
+        if migrate:
+            await database.migrate(progress)
+    except BaseException:
+        await database.close()
+        raise
+    return database
+
+
+async def _check_reachable(client: BaseDBAsyncClient, url: str) -> None:
+    try:
+        await client.execute_query("SELECT 1")
+    except Exception as error:
+        reason = str(error).strip().splitlines()[0] if str(error).strip() else (
+            type(error).__name__)
+        raise StorageError(f"cannot reach the database at {redact(url)}: {reason}") from error

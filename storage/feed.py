@@ -1,0 +1,102 @@
+"""What is said about milestones: check-ins, comments, the activity feed, and the inbox."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from datetime import datetime
+
+from core.model import (
+    Activity,
+    Comment,
+    MilestoneId,
+    Notification,
+    ProgressUpdate,
+    UserId,
+)
+from storage.mapping import activity_from, comment_from, notification_from, update_from, utc
+from storage.models import ActivityRow, CommentRow, NotificationRow, ProgressUpdateRow
+from storage.scoped import Repository
+
+# Newest first; the id breaks ties between rows written in the same instant.
+NEWEST_FIRST = ("-created_at", "-id")
+
+
+class TortoiseProgressUpdates(Repository):
+    async def add(self, update: ProgressUpdate) -> ProgressUpdate:
+        self.require_tenant(update.tenant_id, "progress update", update.milestone_id)
+        row = await ProgressUpdateRow.create(
+            using_db=await self.db(), tenant_id=update.tenant_id,
+            milestone_id=update.milestone_id, author_id=update.author_id,
+            percent=update.percent, status=update.status, notes=update.notes,
+            blockers=update.blockers, created_at=utc(update.created_at))
+        return update_from(row)
+
+    async def recent(self, milestone_id: MilestoneId, limit: int) -> list[ProgressUpdate]:
+        rows = (await self.scoped(ProgressUpdateRow)).filter(milestone_id=milestone_id)
+        return [update_from(row) for row in await rows.order_by(*NEWEST_FIRST).limit(limit)]
+
+    async def history(
+        self, milestone_ids: Collection[MilestoneId], since: datetime
+    ) -> dict[MilestoneId, list[ProgressUpdate]]:
+        if not milestone_ids:
+            return {}
+        rows = (await self.scoped(ProgressUpdateRow)).filter(
+            milestone_id__in=list(milestone_ids), created_at__gte=utc(since),
+            percent__isnull=False)
+        found: dict[MilestoneId, list[ProgressUpdate]] = {}
+        for row in await rows.order_by("created_at", "id"):
+            found.setdefault(MilestoneId(row.milestone_id), []).append(update_from(row))
+        return found
+
+
+class TortoiseComments(Repository):
+    async def add(self, comment: Comment) -> Comment:
+        self.require_tenant(comment.tenant_id, "comment", comment.milestone_id)
+        row = await CommentRow.create(
+            using_db=await self.db(), tenant_id=comment.tenant_id,
+            milestone_id=comment.milestone_id, author_id=comment.author_id, body=comment.body,
+            mentions=list(comment.mentions), created_at=utc(comment.created_at))
+        return comment_from(row)
+
+    async def recent(self, milestone_id: MilestoneId, limit: int) -> list[Comment]:
+        rows = (await self.scoped(CommentRow)).filter(milestone_id=milestone_id)
+        return [comment_from(row) for row in await rows.order_by(*NEWEST_FIRST).limit(limit)]
+
+
+class TortoiseActivity(Repository):
+    """Reads the feed; entries are written by `TortoiseUnitOfWork.publish`."""
+
+    async def recent(
+        self, *, milestone_id: MilestoneId | None = None, limit: int = 20
+    ) -> list[Activity]:
+        rows = await self.scoped(ActivityRow)
+        if milestone_id is not None:
+            rows = rows.filter(milestone_id=milestone_id)
+        return [activity_from(row) for row in await rows.order_by(*NEWEST_FIRST).limit(limit)]
+
+
+class TortoiseNotifications(Repository):
+    async def add(self, notification: Notification) -> Notification:
+        self.require_tenant(notification.tenant_id, "notification", notification.user_id)
+        row = await NotificationRow.create(
+            using_db=await self.db(), tenant_id=notification.tenant_id,
+            user_id=notification.user_id, kind=notification.kind, text=notification.text,
+            milestone_id=notification.milestone_id, actor_id=notification.actor_id,
+            created_at=utc(notification.created_at), read_at=utc(notification.read_at))
+        return notification_from(row)
+
+    async def for_user(
+        self, user_id: UserId, *, limit: int = 20, unread_only: bool = False
+    ) -> list[Notification]:
+        rows = (await self.scoped(NotificationRow)).filter(user_id=user_id)
+        if unread_only:
+            rows = rows.filter(read_at__isnull=True)
+        return [notification_from(r) for r in await rows.order_by(*NEWEST_FIRST).limit(limit)]
+
+    async def unread_count(self, user_id: UserId) -> int:
+        return await (await self.scoped(NotificationRow)).filter(
+            user_id=user_id, read_at__isnull=True).count()
+
+    async def mark_read(self, user_id: UserId, at: datetime) -> int:
+        return await (await self.scoped(NotificationRow)).filter(
+            user_id=user_id, read_at__isnull=True).update(read_at=utc(at))

@@ -1,0 +1,185 @@
+"""Milestones: the tree, its members, and the two queries the roll-up lives on."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
+
+from tortoise.expressions import Q, Subquery
+from tortoise.queryset import QuerySet
+
+from core.model import Member, Milestone, MilestoneId, Status
+from core.ports import MilestoneFilter
+from storage.errors import NotInTenant
+from storage.mapping import milestone_columns, milestone_from, utc
+from storage.models import MilestoneMemberRow, MilestoneRow
+from storage.scoped import Repository, Session
+
+CLOSED = (Status.DONE, Status.CANCELLED)
+# Far below both backends' limit on bound parameters (32,766 for SQLite, 32,767 for asyncpg).
+IN_CHUNK = 5000
+# Deeper than any real plan; a guard against a cycle in damaged data, like the core's walk up.
+MAX_DEPTH = 64
+
+DESCENDANTS = f"""
+WITH RECURSIVE tree(id, depth) AS (
+    SELECT id, 1 FROM milestones
+    WHERE tenant_id = ? AND parent_id = ? AND deleted_at IS NULL
+    UNION ALL
+    SELECT m.id, tree.depth + 1 FROM milestones m JOIN tree ON m.parent_id = tree.id
+    WHERE m.tenant_id = ? AND m.deleted_at IS NULL AND tree.depth < {MAX_DEPTH}
+)
+SELECT id, MIN(depth) AS depth FROM tree GROUP BY id ORDER BY depth, id
+"""
+
+# Counts every child but sums only the non-cancelled ones: a parent whose children are all
+# cancelled still has children (its own progress is not typed in) but nothing to average.
+CHILDREN_ROLLUP = """
+SELECT COUNT(*) AS children,
+       COALESCE(SUM(CASE WHEN status <> 'cancelled' THEN progress * weight ELSE 0 END), 0)
+           AS weighted,
+       COALESCE(SUM(CASE WHEN status <> 'cancelled' THEN weight ELSE 0 END), 0) AS weights
+FROM milestones
+WHERE tenant_id = ? AND parent_id = ? AND deleted_at IS NULL
+"""
+
+
+def _chunks(ids: Sequence[int]) -> Iterable[list[int]]:
+    for start in range(0, len(ids), IN_CHUNK):
+        yield list(ids[start:start + IN_CHUNK])
+
+
+class TortoiseMilestones(Repository):
+    def __init__(self, session: Session) -> None:
+        super().__init__(session)
+        # Members as last read or written in this unit of work: `save` rewrites them only when
+        # they changed, which keeps a progress update from touching the members table.
+        self._members_seen: dict[int, list[Member]] = {}
+
+    async def _live(self) -> QuerySet[MilestoneRow]:
+        return (await self.scoped(MilestoneRow)).filter(deleted_at__isnull=True)
+
+    async def _with_members(self, rows: Sequence[MilestoneRow]) -> list[Milestone]:
+        """Entities for rows, loading every row's members in one query."""
+        by_milestone: dict[int, list[MilestoneMemberRow]] = {row.id: [] for row in rows}
+        for chunk in _chunks(list(by_milestone)):
+            members = (await self.scoped(MilestoneMemberRow)).filter(milestone_id__in=chunk)
+            for member in await members.order_by("id"):
+                by_milestone[member.milestone_id].append(member)
+        found = [milestone_from(row, by_milestone[row.id]) for row in rows]
+        for m in found:
+            assert m.id is not None
+            self._members_seen[m.id] = list(m.members)
+        return found
+
+    async def _one(self, query: QuerySet[MilestoneRow]) -> Milestone | None:
+        row = await query.first()
+        return (await self._with_members([row]))[0] if row else None
+
+    async def get(self, milestone_id: MilestoneId) -> Milestone | None:
+        return await self._one((await self._live()).filter(id=milestone_id))
+
+    async def by_number(self, number: int) -> Milestone | None:
+        return await self._one((await self._live()).filter(number=number))
+
+    async def lock(self, milestone_id: MilestoneId) -> Milestone | None:
+        # FOR NO KEY UPDATE: lockers queue behind each other, yet inserting a row that refers to
+        # this one (a child, an update) does not wait. SQLite ignores it: its writers are
+        # serialised anyway.
+        query = (await self._live()).filter(id=milestone_id).select_for_update(no_key=True)
+        return await self._one(query)
+
+    async def add(self, milestone: Milestone) -> Milestone:
+        self.require_tenant(milestone.tenant_id, "milestone", milestone.ref)
+        db = await self.db()
+        row = await MilestoneRow.create(using_db=db, **milestone_columns(milestone))
+        await self._write_members(row.id, milestone.members)
+        return milestone_from(row, [_member_row(row, m) for m in milestone.members])
+
+    async def save(self, milestone: Milestone) -> None:
+        self.require_tenant(milestone.tenant_id, "milestone", milestone.id)
+        assert milestone.id is not None
+        changed = await (await self._live()).filter(id=milestone.id).update(
+            **milestone_columns(milestone))
+        if not changed:
+            raise NotInTenant("milestone", milestone.id, self.tenant_id)
+        if self._members_seen.get(milestone.id) != milestone.members:
+            await (await self.scoped(MilestoneMemberRow)).filter(
+                milestone_id=milestone.id).delete()
+            await self._write_members(milestone.id, milestone.members)
+
+    async def _write_members(self, milestone_id: int, members: Sequence[Member]) -> None:
+        if members:
+            await MilestoneMemberRow.bulk_create(
+                [MilestoneMemberRow(tenant_id=self.tenant_id, milestone_id=milestone_id,
+                                    user_id=m.user_id, role=m.role) for m in members],
+                using_db=await self.db())
+        self._members_seen[milestone_id] = list(members)
+
+    async def set_rollup(self, milestone_id: MilestoneId, progress: int, status: Status) -> None:
+        changed = await (await self._live()).filter(id=milestone_id).update(
+            progress=progress, status=status)
+        if not changed:
+            raise NotInTenant("milestone", milestone_id, self.tenant_id)
+
+    async def delete(self, milestone_id: MilestoneId) -> None:
+        # The port has no clock; the moment only tells an operator when the row went away.
+        changed = await (await self._live()).filter(id=milestone_id).update(
+            deleted_at=datetime.now(UTC))
+        if not changed:
+            raise NotInTenant("milestone", milestone_id, self.tenant_id)
+
+    async def find(self, query: MilestoneFilter) -> list[Milestone]:
+        if (query.ids is not None and not query.ids) or (
+                query.statuses is not None and not query.statuses):
+            return []
+        if query.ids is not None and len(query.ids) > IN_CHUNK:
+            found: list[Milestone] = []
+            for chunk in _chunks(sorted(query.ids)):
+                ids = [MilestoneId(i) for i in chunk]
+                found += await self.find(dataclasses.replace(query, ids=ids, limit=None))
+            found.sort(key=lambda m: m.number)
+            return found[:query.limit] if query.limit else found
+        rows = (await self._live()).order_by("number")
+        if query.ids is not None:
+            rows = rows.filter(id__in=list(query.ids))
+        if query.owner_id is not None:
+            rows = rows.filter(owner_id=query.owner_id)
+        if query.involving is not None:
+            memberships = MilestoneMemberRow.filter(
+                tenant_id=self.tenant_id, user_id=query.involving).values("milestone_id")
+            rows = rows.filter(Q(owner_id=query.involving) | Q(id__in=Subquery(memberships)))
+        if query.parent_id is not None:
+            rows = rows.filter(parent_id=query.parent_id)
+        if query.open_only:
+            rows = rows.filter(status__not_in=CLOSED)
+        if query.due_before is not None:
+            rows = rows.filter(due_date__lt=query.due_before)
+        if query.statuses is not None:
+            rows = rows.filter(status__in=list(query.statuses))
+        if query.stale_before is not None:
+            since = utc(query.stale_before)
+            rows = rows.filter(Q(last_update_at__lt=since) | Q(
+                last_update_at__isnull=True, created_at__lt=since))
+        if query.limit:
+            rows = rows.limit(query.limit)
+        return await self._with_members(await rows)
+
+    async def count_active(self) -> int:
+        return await (await self._live()).filter(status__not_in=CLOSED).count()
+
+    async def descendant_ids(self, milestone_id: MilestoneId) -> list[MilestoneId]:
+        rows = await self.sql(DESCENDANTS, [self.tenant_id, milestone_id, self.tenant_id])
+        return [MilestoneId(row["id"]) for row in rows]
+
+    async def children_rollup(self, parent_id: MilestoneId) -> tuple[int, int] | None:
+        (row,) = await self.sql(CHILDREN_ROLLUP, [self.tenant_id, parent_id])
+        if not row["children"]:
+            return None
+        return int(row["weighted"]), int(row["weights"])
+
+
+def _member_row(row: MilestoneRow, member: Member) -> MilestoneMemberRow:
+    return MilestoneMemberRow(tenant_id=row.tenant_id, milestone_id=row.id,
+                              user_id=member.user_id, role=member.role)

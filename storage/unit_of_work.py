@@ -1,0 +1,188 @@
+"""The unit of work: one database transaction per use case call, scoped to one tenant.
+
+`commit()` makes everything so far durable; anything done after it needs its own commit, and
+leaving the `async with` block rolls back whatever was not committed, exactly like the in-memory
+fake the core is tested with.
+"""
+
+from __future__ import annotations
+
+import contextvars
+from collections.abc import Callable, Collection, Mapping
+from types import TracebackType
+from typing import Self
+
+from tortoise.backends.base.client import BaseDBAsyncClient, TransactionContext
+
+from core.events import Event, payload
+from core.model import TenantId
+from core.ports import (
+    ActivityRepository,
+    CommentRepository,
+    MilestoneRepository,
+    NotificationRepository,
+    Outbox,
+    ProgressUpdateRepository,
+    TenantRepository,
+    UserRepository,
+)
+from storage.config import Dialect
+from storage.errors import NotInTenant, StorageError
+from storage.feed import (
+    TortoiseActivity,
+    TortoiseComments,
+    TortoiseNotifications,
+    TortoiseProgressUpdates,
+)
+from storage.mapping import utc
+from storage.milestones import TortoiseMilestones
+from storage.models import ActivityRow, OutboxRow
+from storage.outbox import TortoiseOutbox
+from storage.people import TortoiseTenants, TortoiseUsers
+
+Subscriptions = Mapping[str, Collection[str]]
+
+# SQLite has one connection per process, so a unit of work waits for the one before it to end.
+# Opening one inside another in the same task would wait forever: refuse it instead.
+_open_on_sqlite: contextvars.ContextVar[bool] = contextvars.ContextVar(
+    "cairn_open_sqlite_unit_of_work", default=False)
+
+
+class _Uncommitted(Exception):
+    """Tells a tortoise transaction context to roll back."""
+
+
+class TortoiseUnitOfWork:
+    def __init__(
+        self,
+        client: BaseDBAsyncClient,
+        dialect: Dialect,
+        tenant_id: TenantId | None,
+        subscriptions: Subscriptions,
+        is_open: Callable[[], bool],
+    ) -> None:
+        self._client = client
+        self._is_open = is_open
+        self._dialect: Dialect = dialect
+        self._tenant_id = tenant_id
+        self._subscriptions = subscriptions
+        self._transaction: TransactionContext | None = None
+        self._connection: BaseDBAsyncClient | None = None
+        self._entered = False
+        self._nesting_token: contextvars.Token[bool] | None = None
+        # Typed as the ports: the core's UnitOfWork protocol declares them as attributes.
+        self.tenants: TenantRepository = TortoiseTenants(self)
+        self.users: UserRepository = TortoiseUsers(self)
+        self.milestones: MilestoneRepository = TortoiseMilestones(self)
+        self.updates: ProgressUpdateRepository = TortoiseProgressUpdates(self)
+        self.comments: CommentRepository = TortoiseComments(self)
+        self.activity: ActivityRepository = TortoiseActivity(self)
+        self.notifications: NotificationRepository = TortoiseNotifications(self)
+        self.outbox: Outbox = TortoiseOutbox(self)
+
+    @property
+    def tenant_id(self) -> TenantId | None:
+        return self._tenant_id
+
+    @property
+    def dialect(self) -> Dialect:
+        return self._dialect
+
+    async def connection(self) -> BaseDBAsyncClient:
+        if not self._entered:
+            raise RuntimeError("use the unit of work inside `async with`")
+        if self._connection is None:
+            await self._begin()
+        assert self._connection is not None
+        return self._connection
+
+    async def _begin(self) -> None:
+        # The root client, not tortoise's `in_transaction()`: that one would turn a unit of work
+        # opened inside another (on PostgreSQL) into a savepoint of the outer transaction.
+        self._transaction = self._client._in_transaction()
+        self._connection = await self._transaction.__aenter__()
+
+    async def _end(self, commit: bool) -> None:
+        transaction = self._transaction
+        self._transaction = self._connection = None
+        if transaction is None:
+            return
+        if commit:
+            await transaction.__aexit__(None, None, None)
+        else:
+            # Tortoise's transaction context rolls back when told the block failed, and gives
+            # the connection back to the pool either way.
+            await transaction.__aexit__(_Uncommitted, _Uncommitted(), None)
+
+    async def publish(self, event: Event) -> None:
+        """One activity entry, and one outbox row per consumer subscribed to the event's verb."""
+        if self._tenant_id is not None and event.tenant_id != self._tenant_id:
+            raise NotInTenant("event of tenant", event.tenant_id, self._tenant_id)
+        db = await self.connection()
+        data = payload(event)
+        at = utc(event.at)
+        await ActivityRow.create(
+            using_db=db, tenant_id=event.tenant_id, milestone_id=event.milestone_id,
+            actor_id=event.actor_id, verb=event.verb, data=data, created_at=at)
+        consumers = [name for name, verbs in self._subscriptions.items() if event.verb in verbs]
+        if consumers:
+            await OutboxRow.bulk_create([
+                OutboxRow(consumer=name, tenant_id=event.tenant_id, verb=event.verb,
+                          payload=data, milestone_id=event.milestone_id,
+                          actor_id=event.actor_id, occurred_at=at, attempts=0,
+                          next_attempt_at=at, last_error="")
+                for name in consumers], using_db=db)
+
+    async def commit(self) -> None:
+        await self._end(commit=True)
+
+    async def __aenter__(self) -> Self:
+        if self._entered:
+            raise RuntimeError("a unit of work is entered once; open a new one")
+        if not self._is_open():
+            # Tortoise would quietly open a new pool on a closed client.
+            raise StorageError("the database is closed")
+        if self._dialect == "sqlite":
+            if _open_on_sqlite.get():
+                raise RuntimeError(
+                    "a unit of work is already open in this task; on SQLite they cannot nest")
+            self._nesting_token = _open_on_sqlite.set(True)
+        self._entered = True
+        try:
+            await self._begin()
+        except BaseException:
+            self._release_nesting()
+            raise
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        try:
+            await self._end(commit=False)
+        finally:
+            self._release_nesting()
+
+    def _release_nesting(self) -> None:
+        if self._nesting_token is not None:
+            _open_on_sqlite.reset(self._nesting_token)
+            self._nesting_token = None
+
+
+class TortoiseUnitOfWorkFactory:
+    """Makes units of work on one database; `subscriptions` maps each outbox consumer to the
+    event verbs it wants."""
+
+    def __init__(self, client: BaseDBAsyncClient, dialect: Dialect,
+                 subscriptions: Subscriptions, is_open: Callable[[], bool]) -> None:
+        self._client = client
+        self._dialect: Dialect = dialect
+        self._is_open = is_open
+        self._subscriptions = {name: frozenset(verbs) for name, verbs in subscriptions.items()}
+
+    def __call__(self, tenant_id: TenantId | None = None) -> TortoiseUnitOfWork:
+        return TortoiseUnitOfWork(self._client, self._dialect, tenant_id, self._subscriptions,
+                                  self._is_open)

@@ -1,0 +1,212 @@
+"""Contract: milestones, their members, the tree below them and the roll-up queries."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from core.model import (
+    Kind,
+    Member,
+    MemberRole,
+    MilestoneId,
+    Priority,
+    Status,
+    SuccessCriterion,
+    UserId,
+)
+from core.ports import MilestoneFilter, UnitOfWorkFactory
+from tests.storage.builders import (
+    Workspace,
+    add_milestone,
+    at,
+    ids,
+    user,
+    workspace,
+)
+
+
+async def _bob(uow: UnitOfWorkFactory, ws: Workspace) -> UserId:
+    async with uow(ws.id) as tx:
+        bob = await tx.users.add(user(ws.id, "bob"))
+        await tx.commit()
+    assert bob.id is not None
+    return bob.id
+
+
+async def test_every_field_survives_the_round_trip(uow: UnitOfWorkFactory) -> None:
+    ws = await workspace(uow, "acme")
+    bob = await _bob(uow, ws)
+    goal = await add_milestone(uow, ws, "Grow revenue 20%", kind=Kind.GOAL)
+    m = await add_milestone(
+        uow, ws, "Launch beta", kind=Kind.TASK, description="All of it", parent_id=goal.id,
+        start_date=date(2026, 12, 1), due_date=date(2026, 12, 31), priority=Priority.CRITICAL,
+        status=Status.AT_RISK, progress=42, weight=3,
+        criterion=SuccessCriterion(metric="ARR", start=1.2, target=1.5, current=1.32,
+                                   unit="MUSD"),
+        members=[Member(bob, MemberRole.CONTRIBUTOR), Member(ws.owner_id, MemberRole.WATCHER)],
+        tags=["q1", "sales"], links=["https://example.com/plan"], channel="C123",
+        created_at=at(hours=-2), updated_at=at(hours=-1), completed_at=at(minutes=-30),
+        last_update_at=at(minutes=-45, microseconds=250))
+    assert m.id is not None and m.number == 2
+    async with uow(ws.id) as tx:
+        assert await tx.milestones.get(m.id) == m
+        assert await tx.milestones.by_number(2) == m
+        assert await tx.milestones.lock(m.id) == m
+        assert await tx.milestones.get(MilestoneId(999_999)) is None
+        assert await tx.milestones.by_number(99) is None
+
+
+async def test_save_writes_every_change_including_members(uow: UnitOfWorkFactory) -> None:
+    ws = await workspace(uow, "acme")
+    bob = await _bob(uow, ws)
+    m = await add_milestone(uow, ws, "Launch beta",
+                            members=[Member(bob, MemberRole.WATCHER)],
+                            criterion=SuccessCriterion(metric="Signups", start=0, target=500,
+                                                       current=10))
+    assert m.id is not None
+    async with uow(ws.id) as tx:
+        m.title, m.status, m.progress, m.due_date = "Launch the beta", Status.DONE, 100, None
+        m.members = [Member(bob, MemberRole.CONTRIBUTOR)]
+        m.criterion, m.tags, m.channel = None, ["later"], None
+        m.completed_at = m.updated_at = at(days=1)
+        await tx.milestones.save(m)
+        await tx.commit()
+    async with uow(ws.id) as tx:
+        assert await tx.milestones.get(m.id) == m
+        m.members = []
+        await tx.milestones.save(m)
+        await tx.commit()
+    async with uow(ws.id) as tx:
+        assert await tx.milestones.get(m.id) == m
+
+
+async def test_members_loaded_and_changed_in_one_unit_of_work(uow: UnitOfWorkFactory) -> None:
+    ws = await workspace(uow, "acme")
+    bob = await _bob(uow, ws)
+    m = await add_milestone(uow, ws)
+    assert m.id is not None
+    async with uow(ws.id) as tx:
+        loaded = await tx.milestones.get(m.id)
+        assert loaded is not None
+        loaded.add_member(bob, MemberRole.WATCHER)
+        await tx.milestones.save(loaded)
+        again = await tx.milestones.get(m.id)
+        assert again is not None and again.members == [Member(bob, MemberRole.WATCHER)]
+        again.add_member(bob, MemberRole.CONTRIBUTOR)
+        await tx.milestones.save(again)
+        await tx.commit()
+    async with uow(ws.id) as tx:
+        final = await tx.milestones.get(m.id)
+        assert final is not None and final.members == [Member(bob, MemberRole.CONTRIBUTOR)]
+
+
+async def test_find_applies_every_condition(uow: UnitOfWorkFactory) -> None:
+    ws = await workspace(uow, "acme")
+    bob = await _bob(uow, ws)
+    root = await add_milestone(uow, ws, "root", due_date=date(2026, 12, 31))
+    mine = await add_milestone(uow, ws, "mine", parent_id=root.id, due_date=date(2026, 11, 1),
+                               last_update_at=at(days=-20))
+    bobs = await add_milestone(uow, ws, "bob's", owner=bob, parent_id=root.id,
+                               status=Status.BLOCKED, created_at=at(days=-30))
+    helped = await add_milestone(uow, ws, "helped", owner=bob,
+                                 members=[Member(ws.owner_id, MemberRole.WATCHER)],
+                                 last_update_at=at(days=-1))
+    done = await add_milestone(uow, ws, "done", parent_id=root.id, status=Status.DONE,
+                               due_date=date(2026, 1, 1))
+    async with uow(ws.id) as tx:
+        async def find(**query: object) -> list[MilestoneId | None]:
+            return ids(await tx.milestones.find(MilestoneFilter(**query)))  # type: ignore[arg-type]
+
+        assert await find() == ids([root, mine, bobs, helped])
+        assert await find(open_only=False) == ids([root, mine, bobs, helped, done])
+        assert await find(owner_id=bob) == ids([bobs, helped])
+        assert await find(involving=ws.owner_id) == ids([root, mine, helped])
+        assert await find(involving=bob, statuses={Status.BLOCKED}) == ids([bobs])
+        assert await find(parent_id=root.id, open_only=False) == ids([mine, bobs, done])
+        assert await find(due_before=date(2026, 12, 1)) == ids([mine])
+        assert await find(due_before=date(2026, 12, 1), open_only=False) == ids([mine, done])
+        assert await find(statuses={Status.DONE, Status.BLOCKED}, open_only=False) == ids(
+            [bobs, done])
+        # stale: no update since the moment, counting creation when never updated
+        assert await find(stale_before=at(days=-10)) == ids([mine, bobs])
+        assert await find(ids={helped.id, done.id, MilestoneId(999_999)}) == ids([helped])
+        assert await find(ids=set()) == []
+        assert await find(statuses=set()) == []
+        assert await find(limit=2) == ids([root, mine])
+        found = await tx.milestones.find(MilestoneFilter(involving=ws.owner_id))
+        assert found[2].members == [Member(ws.owner_id, MemberRole.WATCHER)]
+        assert await tx.milestones.count_active() == 4
+
+
+async def test_a_deleted_milestone_is_gone_from_every_query(uow: UnitOfWorkFactory) -> None:
+    ws = await workspace(uow, "acme")
+    parent = await add_milestone(uow, ws, "parent")
+    child = await add_milestone(uow, ws, "child", parent_id=parent.id, progress=60)
+    assert parent.id is not None and child.id is not None
+    async with uow(ws.id) as tx:
+        await tx.milestones.delete(child.id)
+        await tx.commit()
+    async with uow(ws.id) as tx:
+        assert await tx.milestones.get(child.id) is None
+        assert await tx.milestones.by_number(child.number) is None
+        assert await tx.milestones.lock(child.id) is None
+        assert await tx.milestones.find(MilestoneFilter(open_only=False)) == [parent]
+        assert await tx.milestones.count_active() == 1
+        assert await tx.milestones.descendant_ids(parent.id) == []
+        assert await tx.milestones.children_rollup(parent.id) is None
+
+
+async def test_descendants_come_level_by_level(uow: UnitOfWorkFactory) -> None:
+    ws = await workspace(uow, "acme")
+    root = await add_milestone(uow, ws, "root")
+    a = await add_milestone(uow, ws, "a", parent_id=root.id)
+    b = await add_milestone(uow, ws, "b", parent_id=root.id)
+    a1 = await add_milestone(uow, ws, "a1", parent_id=a.id)
+    b1 = await add_milestone(uow, ws, "b1", parent_id=b.id)
+    a11 = await add_milestone(uow, ws, "a11", parent_id=a1.id)
+    other = await add_milestone(uow, ws, "elsewhere")
+    assert root.id is not None and a.id is not None and b.id is not None
+    async with uow(ws.id) as tx:
+        assert await tx.milestones.descendant_ids(root.id) == ids([a, b, a1, b1, a11])
+        assert await tx.milestones.descendant_ids(a.id) == ids([a1, a11])
+        # moving a subtree moves its descendants with it
+        a1_moved = await tx.milestones.get(a1.id)  # type: ignore[arg-type]
+        assert a1_moved is not None
+        a1_moved.parent_id = b.id
+        await tx.milestones.save(a1_moved)
+        assert await tx.milestones.descendant_ids(b.id) == ids([a1, b1, a11])
+        assert await tx.milestones.descendant_ids(a.id) == []
+        assert other.id is not None
+        assert await tx.milestones.descendant_ids(other.id) == []
+
+
+async def test_children_rollup_weighs_the_children_that_count(uow: UnitOfWorkFactory) -> None:
+    ws = await workspace(uow, "acme")
+    parent = await add_milestone(uow, ws, "parent")
+    leaf = await add_milestone(uow, ws, "leaf")
+    assert parent.id is not None and leaf.id is not None
+    await add_milestone(uow, ws, "a", parent_id=parent.id, progress=50, weight=1)
+    await add_milestone(uow, ws, "b", parent_id=parent.id, progress=20, weight=3)
+    await add_milestone(uow, ws, "c", parent_id=parent.id, progress=90, weight=5,
+                        status=Status.CANCELLED)
+    await add_milestone(uow, ws, "d", parent_id=parent.id, progress=100, status=Status.DONE)
+    only_cancelled = await add_milestone(uow, ws, "only cancelled")
+    await add_milestone(uow, ws, "e", parent_id=only_cancelled.id, progress=70,
+                        status=Status.CANCELLED)
+    assert only_cancelled.id is not None
+    async with uow(ws.id) as tx:
+        assert await tx.milestones.children_rollup(parent.id) == (50 + 60 + 100, 1 + 3 + 1)
+        assert await tx.milestones.children_rollup(leaf.id) is None
+        assert await tx.milestones.children_rollup(only_cancelled.id) == (0, 0)
+
+
+async def test_set_rollup_writes_progress_and_status_only(uow: UnitOfWorkFactory) -> None:
+    ws = await workspace(uow, "acme")
+    m = await add_milestone(uow, ws, "parent", description="keep me", progress=10)
+    assert m.id is not None
+    async with uow(ws.id) as tx:
+        await tx.milestones.set_rollup(m.id, 55, Status.ON_TRACK)
+        await tx.commit()
+    async with uow(ws.id) as tx:
+        m.progress, m.status = 55, Status.ON_TRACK
+        assert await tx.milestones.get(m.id) == m

@@ -1,0 +1,72 @@
+"""How many statements the hot repository calls cost: bounded, whatever the number of rows."""
+
+from __future__ import annotations
+
+import pytest
+
+from core.model import Member, MemberRole
+from core.ports import MilestoneFilter
+from storage import Database
+from tests.storage.builders import add_milestone, user, workspace
+from tests.storage.statements import recorded_statements
+
+
+async def test_finding_milestones_loads_all_their_members_at_once(database: Database) -> None:
+    uow = database.unit_of_work()
+    ws = await workspace(uow, "acme")
+    async with uow(ws.id) as tx:
+        bob = await tx.users.add(user(ws.id, "bob"))
+        await tx.commit()
+    assert bob.id is not None
+    root = await add_milestone(uow, ws, "root")
+    for n in range(12):
+        await add_milestone(uow, ws, f"child {n}", parent_id=root.id,
+                            members=[Member(bob.id, MemberRole.WATCHER)] if n % 2 else [])
+    async with uow(ws.id) as tx:
+        with recorded_statements() as statements:
+            found = await tx.milestones.find(MilestoneFilter(parent_id=root.id))
+        assert len(found) == 12 and sum(1 for m in found if m.members) == 6
+        assert len(statements) == 2  # the milestones, then every one's members
+        with recorded_statements() as statements:
+            assert root.id is not None
+            assert await tx.milestones.children_rollup(root.id) == (0, 12)
+            assert len(await tx.milestones.descendant_ids(root.id)) == 12
+            assert (await tx.milestones.lock(root.id)) is not None
+        assert len(statements) == 1 + 1 + 2
+
+
+async def test_saving_unchanged_members_leaves_their_table_alone(database: Database) -> None:
+    uow = database.unit_of_work()
+    ws = await workspace(uow, "acme")
+    async with uow(ws.id) as tx:
+        bob = await tx.users.add(user(ws.id, "bob"))
+        await tx.commit()
+    assert bob.id is not None
+    m = await add_milestone(uow, ws, members=[Member(bob.id, MemberRole.CONTRIBUTOR)])
+    assert m.id is not None
+    async with uow(ws.id) as tx:
+        loaded = await tx.milestones.lock(m.id)
+        assert loaded is not None
+        loaded.progress = 30
+        with recorded_statements() as statements:
+            await tx.milestones.save(loaded)
+        assert len(statements) == 1
+        assert "milestone_members" not in statements[0]
+
+
+async def test_many_ids_are_found_in_chunks(
+    database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("storage.milestones.IN_CHUNK", 3)
+    uow = database.unit_of_work()
+    ws = await workspace(uow, "acme")
+    made = [await add_milestone(uow, ws, f"m{n}",
+                                members=[Member(ws.owner_id, MemberRole.WATCHER)])
+            for n in range(8)]
+    wanted = {m.id for m in made[1:]}
+    async with uow(ws.id) as tx:
+        found = await tx.milestones.find(MilestoneFilter(ids=wanted))  # type: ignore[arg-type]
+        limited = await tx.milestones.find(
+            MilestoneFilter(ids=wanted, limit=4))  # type: ignore[arg-type]
+    assert found == made[1:]
+    assert limited == made[1:5]
