@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
-from core.relay import OutboxConsumer, drain
 from core.services import Deps
 from storage import Database, open_database
-from wiring.scheduler import PeriodicJob
+from wiring.adapters import subscriptions_for
 from wiring.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -28,17 +27,7 @@ class Runtime:
     settings: Settings
     database: Database
     deps: Deps
-    consumers: Sequence[OutboxConsumer] = field(default_factory=list)
-
-    def periodic_jobs(self) -> list[PeriodicJob]:
-        """What `serve` runs on its ticks: one outbox relay per consumer."""
-        jobs = []
-        for consumer in self.consumers:
-            async def relay(consumer: OutboxConsumer = consumer) -> object:
-                return await drain(consumer, self.deps.uow, self.deps.clock)
-
-            jobs.append(PeriodicJob(f"outbox:{consumer.name}", timedelta(seconds=5), relay))
-        return jobs
+    subscriptions: Mapping[str, frozenset[str]] = field(default_factory=dict)
 
     async def close(self) -> None:
         await self.database.close()
@@ -49,14 +38,14 @@ async def start_runtime(
     *,
     migrate: bool = True,
     progress: Callable[[str, str, str], object] | None = None,
-    consumers: Sequence[OutboxConsumer] = (),
 ) -> Runtime:
     """Opens the database (applying migrations unless told not to) and wires the core.
 
-    Every consumer gets an outbox row, in the same transaction, for each event it subscribes to.
+    The outbox subscriptions of every enabled adapter are wired in whatever the command (serve,
+    shell, demo), so a change made in the shell still reaches the calendar.
     """
     database = await open_database(settings.database_url, migrate=migrate, progress=progress)
-    subscriptions = {c.name: c.verbs for c in consumers}
+    subscriptions = subscriptions_for(settings)
     deps = Deps(uow=database.unit_of_work(subscriptions), clock=SystemClock())
     logger.info("database ready: %s", settings.safe_database_url())
-    return Runtime(settings=settings, database=database, deps=deps, consumers=list(consumers))
+    return Runtime(settings=settings, database=database, deps=deps, subscriptions=subscriptions)

@@ -7,7 +7,7 @@ import logging
 import signal
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from datetime import timedelta
 
 from aiohttp import web
 from prometheus_client import (
@@ -18,20 +18,14 @@ from prometheus_client import (
     generate_latest,
 )
 
+from core.relay import OutboxConsumer, drain
+from wiring.adapters import Attached, enabled, statuses
 from wiring.runtime import Runtime
-from wiring.scheduler import start_scheduler
-from wiring.settings import Settings
+from wiring.scheduler import PeriodicJob, start_scheduler
 
 logger = logging.getLogger(__name__)
 
 RUNTIME = web.AppKey("runtime", Runtime)
-
-
-@dataclass(frozen=True, slots=True)
-class AdapterStatus:
-    name: str
-    on: bool
-    reason: str
 
 
 class Metrics:
@@ -47,20 +41,6 @@ class Metrics:
 
 
 METRICS = web.AppKey("metrics", Metrics)
-
-
-def adapter_statuses(settings: Settings) -> list[AdapterStatus]:
-    """What is on and, for what is off, why: logged at start so operators need not guess."""
-    slack = settings.slack_signing_secret is not None
-    return [
-        AdapterStatus("shell", True, "always available: python app.py shell"),
-        AdapterStatus("slack", False, "the Slack adapter is not part of this build yet"
-                      if slack else "SLACK_SIGNING_SECRET is not set"),
-        AdapterStatus("teams", False, "the Teams adapter is not part of this build yet"),
-        AdapterStatus("google-calendar", False, "calendar sync is not part of this build yet"
-                      if settings.google_application_credentials
-                      else "GOOGLE_APPLICATION_CREDENTIALS is not set"),
-    ]
 
 
 @web.middleware
@@ -109,13 +89,27 @@ def build_app(runtime: Runtime) -> web.Application:
     return app
 
 
+def relay_job(runtime: Runtime, consumer: OutboxConsumer) -> PeriodicJob:
+    async def relay() -> object:
+        return await drain(consumer, runtime.deps.uow, runtime.deps.clock)
+
+    return PeriodicJob(f"outbox:{consumer.name}", timedelta(seconds=5), relay)
+
+
+async def attach_adapters(runtime: Runtime, app: web.Application) -> list[Attached]:
+    return [await adapter.attach(runtime, app) for adapter in enabled(runtime.settings)]
+
+
 async def serve(runtime: Runtime, *, ready: Callable[[int], None] | None = None) -> None:
     """Serves until SIGTERM or SIGINT, then drains requests and closes the database."""
     settings = runtime.settings
-    for status in adapter_statuses(settings):
+    for status in statuses(settings):
         logger.info("adapter %s: %s (%s)", status.name, "on" if status.on else "off",
                     status.reason)
     app = build_app(runtime)
+    attached = await attach_adapters(runtime, app)
+    jobs = [job for a in attached for job in a.jobs]
+    jobs += [relay_job(runtime, consumer) for a in attached for consumer in a.consumers]
     runner = web.AppRunner(app, handle_signals=False, access_log=None)
     await runner.setup()
     site = web.TCPSite(runner, settings.host, settings.port, shutdown_timeout=10)
@@ -123,7 +117,7 @@ async def serve(runtime: Runtime, *, ready: Callable[[int], None] | None = None)
     port = runner.addresses[0][1] if runner.addresses else settings.port
     logger.info("Cairn is listening on http://%s:%s (public URL %s)", settings.host, port,
                 settings.public_url)
-    scheduler = start_scheduler(runtime.periodic_jobs())
+    scheduler = start_scheduler(jobs)
     if ready is not None:
         ready(port)
     stop = asyncio.Event()
@@ -138,5 +132,7 @@ async def serve(runtime: Runtime, *, ready: Callable[[int], None] | None = None)
             loop.remove_signal_handler(sig)
         scheduler.shutdown(wait=False)
         await runner.cleanup()
+        for hook in (h for a in attached for h in a.on_stop):
+            await hook()
         await runtime.close()
         logger.info("stopped cleanly")

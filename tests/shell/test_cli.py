@@ -1,0 +1,118 @@
+"""`python app.py ...` as an operator runs it: real processes, a real SQLite file, real HTTP."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def env_for(tmp_path: Path, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "GOOGLE_",
+                                                                     "MICROSOFT_"))}
+    env.update(DATABASE_URL=f"sqlite://{tmp_path / 'cairn.sqlite3'}", PYTHONUNBUFFERED="1",
+               TZ="UTC", **extra)
+    return env
+
+
+def app(tmp_path: Path, *args: str, stdin: str = "", **extra: str
+        ) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "app.py", *args], cwd=ROOT, input=stdin,
+                          capture_output=True, text=True, timeout=120, check=False,
+                          env=env_for(tmp_path, **extra))
+
+
+def test_piped_shell_answers_every_line_and_reports_refusals(tmp_path: Path) -> None:
+    script = 'goal "Ship v2" due:2026-12-31\n\nlist\nupdate #1 150%\nshow #1\n'
+    result = app(tmp_path, "shell", "--tenant", "local", "--user", "me", "--tz", "UTC",
+                 stdin=script)
+    assert result.returncode == 1, result.stderr  # one line was refused
+    answers = result.stdout
+    assert answers.count("\n🎯 Goal #1") == 1
+    assert "Your milestones" in answers
+    assert "❌ Progress must be between 0% and 100%, not 150%." in answers
+    assert "Traceback" not in result.stdout + result.stderr
+    ok = app(tmp_path, "shell", "--tenant", "local", "--user", "me", stdin="show #1\n")
+    assert ok.returncode == 0 and "Ship v2" in ok.stdout
+
+
+def test_migrate_reports_progress_then_nothing_to_do(tmp_path: Path) -> None:
+    first = app(tmp_path, "migrate")
+    assert first.returncode == 0, first.stderr
+    assert "Applying migration" in first.stderr and "applied" in first.stdout
+    again = app(tmp_path, "migrate")
+    assert again.returncode == 0 and "Already up to date" in again.stdout
+
+
+def test_a_bad_database_url_is_a_one_line_error(tmp_path: Path) -> None:
+    result = app(tmp_path, "migrate", DATABASE_URL="postgres://nobody@127.0.0.1:1/none")
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr and "Error:" in result.stderr
+
+
+def test_demo_loads_a_company_to_explore(tmp_path: Path) -> None:
+    result = app(tmp_path, "demo")
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "Loading the demo" in result.stderr and "100%" in result.stderr
+    assert "python app.py shell --tenant acme --user alice" in result.stdout
+    look = app(tmp_path, "shell", "--tenant", "acme", "--user", "alice",
+               stdin="list team\nlist at-risk\nshow #2\npeople\n")
+    assert look.returncode == 0, look.stdout[-3000:]
+    assert "Everyone's milestones  (15)" in look.stdout
+    assert "Overdue" in look.stdout and "Security review" in look.stdout
+    assert "Comments" in look.stdout and "@bob" in look.stdout
+    assert "Acme Robotics · professional plan · 5 of 25 people" in look.stdout
+    again = app(tmp_path, "demo")
+    assert again.returncode != 0 and "already has people" in again.stderr
+
+
+def wait_for_port(process: subprocess.Popen[str], deadline: float) -> int:
+    assert process.stderr is not None
+    seen = []
+    while time.monotonic() < deadline:
+        line = process.stderr.readline()
+        seen.append(line)
+        if match := re.search(r"listening on http://[^:]+:(\d+)", line):
+            return int(match.group(1))
+        if process.poll() is not None:
+            break
+    raise AssertionError("serve did not start:\n" + "".join(seen))
+
+
+def get(port: int, path: str) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=5) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode()
+
+
+def test_serve_answers_health_readiness_and_metrics_and_stops_on_sigterm(
+        tmp_path: Path) -> None:
+    process = subprocess.Popen([sys.executable, "app.py", "serve"], cwd=ROOT, text=True,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               env=env_for(tmp_path, PORT="0", HOST="127.0.0.1"))
+    try:
+        port = wait_for_port(process, time.monotonic() + 60)
+        assert get(port, "/healthz") == (200, '{"status": "ok"}')
+        status, body = get(port, "/readyz")
+        assert status == 200 and '"database": true' in body
+        status, body = get(port, "/metrics")
+        assert status == 200 and 'cairn_http_requests_total{route="/readyz",status="200"}' in body
+        assert get(port, "/nowhere")[0] == 404
+        process.send_signal(signal.SIGTERM)
+        _, stderr = process.communicate(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 0, stderr
+    assert "stopped cleanly" in stderr
+    assert "adapter shell: on" in stderr
+    assert re.search(r"adapter slack: off \(.+\)", stderr)
