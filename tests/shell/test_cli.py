@@ -18,7 +18,8 @@ def env_for(tmp_path: Path, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "GOOGLE_",
                                                                      "MICROSOFT_"))}
     env.update(DATABASE_URL=f"sqlite://{tmp_path / 'cairn.sqlite3'}", PYTHONUNBUFFERED="1",
-               TZ="UTC", **extra)
+               TZ="UTC")
+    env.update(extra)
     return env
 
 
@@ -35,7 +36,8 @@ def test_piped_shell_answers_every_line_and_reports_refusals(tmp_path: Path) -> 
                  stdin=script)
     assert result.returncode == 1, result.stderr  # one line was refused
     answers = result.stdout
-    assert answers.count("\n🎯 Goal #1") == 1
+    assert answers.startswith("✅ Created goal #1\n🎯 Goal #1  Ship v2")
+    assert answers.count("\n🎯 Goal #1") == 2  # created, then shown
     assert "Your milestones" in answers
     assert "❌ Progress must be between 0% and 100%, not 150%." in answers
     assert "Traceback" not in result.stdout + result.stderr
@@ -73,9 +75,8 @@ def test_demo_loads_a_company_to_explore(tmp_path: Path) -> None:
     assert again.returncode != 0 and "already has people" in again.stderr
 
 
-def wait_for_port(process: subprocess.Popen[str], deadline: float) -> int:
+def wait_for_port(process: subprocess.Popen[str], deadline: float, seen: list[str]) -> int:
     assert process.stderr is not None
-    seen = []
     while time.monotonic() < deadline:
         line = process.stderr.readline()
         seen.append(line)
@@ -99,8 +100,9 @@ def test_serve_answers_health_readiness_and_metrics_and_stops_on_sigterm(
     process = subprocess.Popen([sys.executable, "app.py", "serve"], cwd=ROOT, text=True,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                env=env_for(tmp_path, PORT="0", HOST="127.0.0.1"))
+    seen: list[str] = []
     try:
-        port = wait_for_port(process, time.monotonic() + 60)
+        port = wait_for_port(process, time.monotonic() + 60, seen)
         assert get(port, "/healthz") == (200, '{"status": "ok"}')
         status, body = get(port, "/readyz")
         assert status == 200 and '"database": true' in body
@@ -108,7 +110,8 @@ def test_serve_answers_health_readiness_and_metrics_and_stops_on_sigterm(
         assert status == 200 and 'cairn_http_requests_total{route="/readyz",status="200"}' in body
         assert get(port, "/nowhere")[0] == 404
         process.send_signal(signal.SIGTERM)
-        _, stderr = process.communicate(timeout=30)
+        _, rest = process.communicate(timeout=30)
+        stderr = "".join(seen) + rest
     finally:
         if process.poll() is None:
             process.kill()

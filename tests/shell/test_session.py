@@ -47,7 +47,16 @@ async def refused(shell: ShellSession, line: str) -> str:
     return answer.text
 
 
+async def meet(shell: ShellSession, *handles: str) -> None:
+    """People join the shell's tenant the first time they act (`as @name`)."""
+    me = shell.actor.handle
+    for handle in handles:
+        await say(shell, f"as @{handle}")
+    await say(shell, f"as @{me}")
+
+
 async def test_a_whole_morning_in_the_shell(shell: ShellSession) -> None:
+    await meet(shell, "bob", "carol")
     text = await say(shell, 'goal "Grow revenue 20%" due:end of quarter priority:high')
     assert "✅ Created goal #1" in text
     assert "🎯 Goal #1  Grow revenue 20%" in text
@@ -121,6 +130,7 @@ async def test_viewers_and_members_are_held_to_their_role(shell: ShellSession) -
     assert "only its owner" in (await refused(shell, "due #1 friday")).lower()
     await say(shell, "comment #1 members may comment")
     await say(shell, "as @alice")
+    await meet(shell, "erin")
     await say(shell, "role @erin viewer")
     await say(shell, "as @erin")
     text = await refused(shell, "update #1 10%")
