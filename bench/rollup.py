@@ -52,12 +52,13 @@ from core.views import MilestoneCard
 from storage import Database, open_database
 from storage.models import TABLES, MilestoneRow, TenantRow
 
-# Statements of the check-in outside the roll-up: the actor, the leaf (found, then locked, each
-# with its members), has-children, the leaf's save, the check-in, the activity entry, and the
-# card (parent and its members, children, last update, history, people).
-CONSTANT_STATEMENTS = 15
-# Per ancestor: lock it (row and members), sum its children, write its roll-up.
-STATEMENTS_PER_LEVEL = 4
+# Statements of the check-in outside the roll-up: the actor, the leaf (locked, with its
+# members), has-children, the leaf's save, the check-in, the activity entry, and the card
+# (parent and its members, children, last update, history, people).
+# On PostgreSQL one more statement locks the chain of ancestors (SQLite needs no lock).
+CONSTANT_STATEMENTS = 14
+# Per ancestor: one UPDATE that sums its children and writes its roll-up.
+STATEMENTS_PER_LEVEL = 1
 TARGET_RATIO = 20
 # The leaf's ancestors weigh this much more than their siblings (see the module docstring).
 HEAVY = 100
@@ -197,15 +198,15 @@ def _breadth_first(children: dict[int, list[int]], nodes: dict[int, Node]) -> It
 
 
 async def roll_up_incrementally(uow: UnitOfWorkFactory, tenant_id: TenantId,
-                                leaf_id: MilestoneId, percent: int) -> None:
-    """(a') The roll-up step of the check-in alone: the leaf's new value, then the core's
-    incremental roll-up of its ancestors. Like for like with the baselines."""
+                                leaf_id: MilestoneId, parent_id: MilestoneId, percent: int
+                                ) -> None:
+    """(a') The roll-up step alone, like for like with (b'): the leaf's new value written the
+    same lean way, then the core's incremental roll-up of its ancestors."""
     async with uow(tenant_id) as tx:
-        leaf = await tx.milestones.lock(leaf_id)
-        assert leaf is not None
-        leaf.progress = percent
-        await tx.milestones.save(leaf)
-        await rollup_from(tx, leaf.parent_id)
+        db = await tx.connection()  # type: ignore[attr-defined]
+        await MilestoneRow.filter(tenant_id=tenant_id, id=leaf_id).using_db(db).update(
+            progress=percent)
+        await rollup_from(tx, parent_id)
         await tx.commit()
 
 
@@ -221,8 +222,10 @@ async def recompute_through_ports(uow: UnitOfWorkFactory, tenant_id: TenantId,
         everything = await tx.milestones.find(MilestoneFilter(open_only=False))
         changed = rolled_up({m.id: Node(m.parent_id, m.progress, m.weight, m.status)
                              for m in everything if m.id is not None})
+        db = await tx.connection()  # type: ignore[attr-defined]
         for id_, (progress, status) in changed.items():
-            await tx.milestones.set_rollup(MilestoneId(id_), progress, status)
+            await MilestoneRow.filter(tenant_id=tenant_id, id=id_).using_db(db).update(
+                progress=progress, status=status)
         await tx.commit()
     return len(changed)
 
@@ -350,8 +353,13 @@ async def measure(database: Database, built: Built, depth: int, runs: int) -> in
     moved = await root_progress() != before
     incremental = await timed(check_in, runs)
 
+    async with deps.uow(tenant_id) as tx:
+        leaf = await tx.milestones.get(leaf_id)
+    assert leaf is not None and leaf.parent_id is not None
+    parent_id = leaf.parent_id
+
     async def roll_up() -> None:
-        await roll_up_incrementally(deps.uow, tenant_id, leaf_id, next(percents))
+        await roll_up_incrementally(deps.uow, tenant_id, leaf_id, parent_id, next(percents))
 
     rollup_only = await timed(roll_up, runs)
     leftovers = await recompute_lean(database, tenant_id, built.leaf_id, None)

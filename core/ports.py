@@ -50,6 +50,11 @@ class MilestoneFilter:
     limit: int | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class RollupStep:
+    parent_id: MilestoneId | None
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class OutboxMessage:
     id: int
@@ -84,15 +89,22 @@ class UserRepository(Protocol):
 
 
 class MilestoneRepository(Protocol):
-    async def get(self, milestone_id: MilestoneId) -> Milestone | None: ...
-    async def by_number(self, number: int) -> Milestone | None: ...
-    async def lock(self, milestone_id: MilestoneId) -> Milestone | None:
-        """Loads the milestone and holds a row lock until the unit of work ends."""
+    async def get(self, milestone_id: MilestoneId, *, lock: bool = False) -> Milestone | None:
+        """With `lock`, the row stays locked until the unit of work ends."""
         ...
+    async def by_number(self, number: int, *, lock: bool = False) -> Milestone | None: ...
     async def add(self, milestone: Milestone) -> Milestone: ...
     async def save(self, milestone: Milestone) -> None: ...
-    async def set_rollup(self, milestone_id: MilestoneId, progress: int, status: Status) -> None:
-        """Writes a rolled-up progress (and the status it implies) without touching the rest."""
+    async def lock_ancestors(self, milestone_id: MilestoneId) -> None:
+        """Locks the milestone and every milestone above it, in one go and in a fixed order,
+        until the unit of work ends (so two roll-ups of one tree queue instead of racing)."""
+        ...
+    async def roll_up(self, milestone_id: MilestoneId) -> RollupStep | None:
+        """Applies `core.rollup.rolled_up` to one parent (locked by `lock_ancestors`).
+
+        Returns where the walk goes on (its own parent) when the parent changed; None when it
+        did not change, is done, has nothing to count, or is not in this tenant.
+        """
         ...
     async def delete(self, milestone_id: MilestoneId) -> None: ...
     async def find(self, query: MilestoneFilter) -> list[Milestone]: ...

@@ -1,15 +1,20 @@
 """Progress roll-up: a parent's progress is the weighted mean of its non-cancelled children.
 
-Only the changed node's ancestors are recomputed, one level at a time, so an update costs a few
-queries per level of depth however large the tree is. Each parent is locked before its children
-are summed: two concurrent updates of siblings then serialise on the parent and the second sees
-the first's committed value.
+Only the changed node's ancestors are recomputed, one level at a time, and the walk stops at the
+first ancestor that does not change: an update costs a statement or two per level of depth
+however large the tree is. Storage applies `rolled_up` in SQL so a level is one round trip. The
+ancestors are locked first, in one statement, before any children are summed: two concurrent
+updates in one tree queue there, and the second sees the first's committed values.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from core.model import MilestoneId, Status
 from core.ports import UnitOfWork
+
+MAX_DEPTH = 64
 
 
 def mean_percent(weighted_sum: int, total_weight: int) -> int:
@@ -17,25 +22,40 @@ def mean_percent(weighted_sum: int, total_weight: int) -> int:
     return (2 * weighted_sum + total_weight) // (2 * total_weight)
 
 
+def rolled_up(
+    status: Status, progress: int, children: Iterable[tuple[int, int, Status]]
+) -> tuple[int, Status] | None:
+    """The (progress, status) a parent gets from its children's (progress, weight, status).
+
+    None leaves the parent as it is: it is done, nothing below it counts, or nothing changes.
+    A parent that was not started is on track as soon as its children show any progress.
+    """
+    if status == Status.DONE:
+        return None
+    counted = [(p, w) for p, w, s in children if s != Status.CANCELLED]
+    total = sum(w for _, w in counted)
+    if total == 0:
+        return None
+    new = mean_percent(sum(p * w for p, w in counted), total)
+    new_status = Status.ON_TRACK if status == Status.NOT_STARTED and new > 0 else status
+    if (new, new_status) == (progress, status):
+        return None
+    return new, new_status
+
+
 async def rollup_from(tx: UnitOfWork, parent_id: MilestoneId | None) -> int:
-    """Recomputes `parent_id` and its ancestors; returns how many changed."""
+    """Recomputes `parent_id` and its ancestors as far as they change; returns how many did."""
     changed = 0
-    while parent_id is not None:
-        parent = await tx.milestones.lock(parent_id)
-        if parent is None or parent.status == Status.DONE:
+    if parent_id is not None:
+        await tx.milestones.lock_ancestors(parent_id)
+    for _ in range(MAX_DEPTH):
+        if parent_id is None:
             break
-        totals = await tx.milestones.children_rollup(parent_id)
-        if totals is None or totals[1] == 0:
+        step = await tx.milestones.roll_up(parent_id)
+        if step is None:
             break
-        progress = mean_percent(*totals)
-        status = parent.status
-        if status == Status.NOT_STARTED and progress > 0:
-            status = Status.ON_TRACK
-        if progress == parent.progress and status == parent.status:
-            break
-        await tx.milestones.set_rollup(parent_id, progress, status)
         changed += 1
-        parent_id = parent.parent_id
+        parent_id = step.parent_id
     return changed
 
 

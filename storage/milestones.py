@@ -10,7 +10,7 @@ from tortoise.expressions import Q, Subquery
 from tortoise.queryset import QuerySet
 
 from core.model import Member, Milestone, MilestoneId, Status
-from core.ports import MilestoneFilter
+from core.ports import MilestoneFilter, RollupStep
 from storage.errors import NotInTenant
 from storage.mapping import milestone_columns, milestone_from, utc
 from storage.models import MilestoneMemberRow, MilestoneRow
@@ -45,6 +45,46 @@ WHERE tenant_id = ? AND parent_id = ? AND deleted_at IS NULL
 """
 
 
+# One level of the roll-up in one statement: `core.rollup.rolled_up` in SQL (weighted mean of
+# the non-cancelled children, half up; a not-started parent goes on track; done parents and
+# unchanged ones are left alone, so no row comes back and the walk stops).
+ROLL_UP = """
+UPDATE milestones
+SET progress = agg.progress,
+    status = CASE WHEN milestones.status = 'not_started' AND agg.progress > 0
+                  THEN 'on_track' ELSE milestones.status END
+FROM (
+    SELECT (2 * SUM(c.progress * c.weight) + SUM(c.weight)) / (2 * SUM(c.weight)) AS progress
+    FROM milestones c
+    WHERE c.tenant_id = ? AND c.parent_id = ? AND c.deleted_at IS NULL
+      AND c.status <> 'cancelled'
+    HAVING SUM(c.weight) > 0
+) AS agg
+WHERE milestones.tenant_id = ? AND milestones.id = ? AND milestones.deleted_at IS NULL
+  AND milestones.status <> 'done'
+  AND (milestones.progress <> agg.progress
+       OR (milestones.status = 'not_started' AND agg.progress > 0))
+RETURNING milestones.parent_id
+"""
+
+# PostgreSQL: lock the whole chain of ancestors in a statement of its own, before any roll-up
+# UPDATE. An UPDATE's snapshot is taken when it starts; had it queued on a sibling's lock it
+# would still sum the children as they were. Ordered by id, so two walkers never deadlock;
+# driven from the chain (a handful of rows), not from the tenant's whole table.
+LOCK_ANCESTORS = f"""
+WITH RECURSIVE up(id, parent_id, depth) AS (
+    SELECT id, parent_id, 1 FROM milestones WHERE tenant_id = ? AND id = ?
+    UNION ALL
+    SELECT m.id, m.parent_id, up.depth + 1 FROM milestones m JOIN up ON m.id = up.parent_id
+    WHERE m.tenant_id = ? AND up.depth < {MAX_DEPTH}
+)
+SELECT m.id FROM up JOIN milestones m ON m.id = up.id
+WHERE m.deleted_at IS NULL
+ORDER BY m.id
+FOR NO KEY UPDATE OF m
+"""
+
+
 def _chunks(ids: Sequence[int]) -> Iterable[list[int]]:
     for start in range(0, len(ids), IN_CHUNK):
         yield list(ids[start:start + IN_CHUNK])
@@ -73,22 +113,20 @@ class TortoiseMilestones(Repository):
             self._members_seen[m.id] = list(m.members)
         return found
 
-    async def _one(self, query: QuerySet[MilestoneRow]) -> Milestone | None:
+    async def _one(self, query: QuerySet[MilestoneRow], lock: bool) -> Milestone | None:
+        if lock:
+            # FOR NO KEY UPDATE: lockers queue behind each other, yet inserting a row that
+            # refers to this one (a child, an update) does not wait. SQLite ignores it: its
+            # writers are serialised anyway.
+            query = query.select_for_update(no_key=True)
         row = await query.first()
         return (await self._with_members([row]))[0] if row else None
 
-    async def get(self, milestone_id: MilestoneId) -> Milestone | None:
-        return await self._one((await self._live()).filter(id=milestone_id))
+    async def get(self, milestone_id: MilestoneId, *, lock: bool = False) -> Milestone | None:
+        return await self._one((await self._live()).filter(id=milestone_id), lock)
 
-    async def by_number(self, number: int) -> Milestone | None:
-        return await self._one((await self._live()).filter(number=number))
-
-    async def lock(self, milestone_id: MilestoneId) -> Milestone | None:
-        # FOR NO KEY UPDATE: lockers queue behind each other, yet inserting a row that refers to
-        # this one (a child, an update) does not wait. SQLite ignores it: its writers are
-        # serialised anyway.
-        query = (await self._live()).filter(id=milestone_id).select_for_update(no_key=True)
-        return await self._one(query)
+    async def by_number(self, number: int, *, lock: bool = False) -> Milestone | None:
+        return await self._one((await self._live()).filter(number=number), lock)
 
     async def add(self, milestone: Milestone) -> Milestone:
         self.require_tenant(milestone.tenant_id, "milestone", milestone.ref)
@@ -117,11 +155,21 @@ class TortoiseMilestones(Repository):
                 using_db=await self.db())
         self._members_seen[milestone_id] = list(members)
 
-    async def set_rollup(self, milestone_id: MilestoneId, progress: int, status: Status) -> None:
-        changed = await (await self._live()).filter(id=milestone_id).update(
-            progress=progress, status=status)
-        if not changed:
-            raise NotInTenant("milestone", milestone_id, self.tenant_id)
+    async def lock_ancestors(self, milestone_id: MilestoneId) -> None:
+        if self._session.dialect == "postgres":  # SQLite serialises writers: nothing to lock
+            tenant = self.tenant_id
+            await self.sql(LOCK_ANCESTORS, [tenant, milestone_id, tenant])
+
+    async def roll_up(self, milestone_id: MilestoneId) -> RollupStep | None:
+        return await self._recompute(milestone_id)
+
+    async def _recompute(self, milestone_id: MilestoneId) -> RollupStep | None:
+        rows = await self.sql(ROLL_UP, [self.tenant_id, milestone_id, self.tenant_id,
+                                        milestone_id])
+        if not rows:
+            return None
+        parent_id = rows[0]["parent_id"]
+        return RollupStep(MilestoneId(parent_id) if parent_id is not None else None)
 
     async def delete(self, milestone_id: MilestoneId) -> None:
         # The port has no clock; the moment only tells an operator when the row went away.

@@ -23,7 +23,8 @@ from core.model import (
     User,
     UserId,
 )
-from core.ports import MilestoneFilter, OutboxMessage
+from core.ports import MilestoneFilter, OutboxMessage, RollupStep
+from core.rollup import rolled_up
 
 
 class FrozenClock:
@@ -174,14 +175,11 @@ class FakeMilestones(_Scoped):
         return [m for m in self.s.milestones.values()
                 if m.tenant_id == self.tenant_id and m.id not in self.s.deleted]
 
-    async def get(self, milestone_id: MilestoneId) -> Milestone | None:
+    async def get(self, milestone_id: MilestoneId, *, lock: bool = False) -> Milestone | None:
         return _copy(next((m for m in self._mine() if m.id == milestone_id), None))
 
-    async def by_number(self, number: int) -> Milestone | None:
+    async def by_number(self, number: int, *, lock: bool = False) -> Milestone | None:
         return _copy(next((m for m in self._mine() if m.number == number), None))
-
-    async def lock(self, milestone_id: MilestoneId) -> Milestone | None:
-        return await self.get(milestone_id)
 
     async def add(self, milestone: Milestone) -> Milestone:
         assert milestone.tenant_id == self.tenant_id
@@ -195,10 +193,20 @@ class FakeMilestones(_Scoped):
         assert await self.get(milestone.id) is not None
         self.s.milestones[milestone.id] = _copy(milestone)
 
-    async def set_rollup(self, milestone_id: MilestoneId, progress: int, status: Status) -> None:
-        m = self.s.milestones[milestone_id]
-        assert m.tenant_id == self.tenant_id
-        m.progress, m.status = progress, status
+    async def lock_ancestors(self, milestone_id: MilestoneId) -> None:
+        return None  # one writer at a time: nothing to lock
+
+    async def roll_up(self, milestone_id: MilestoneId) -> RollupStep | None:
+        m = next((x for x in self._mine() if x.id == milestone_id), None)
+        if m is None:
+            return None
+        children = [(c.progress, c.weight, c.status) for c in self._mine()
+                    if c.parent_id == milestone_id]
+        found = rolled_up(m.status, m.progress, children)
+        if found is None:
+            return None
+        m.progress, m.status = found
+        return RollupStep(m.parent_id)
 
     async def delete(self, milestone_id: MilestoneId) -> None:
         assert await self.get(milestone_id) is not None

@@ -42,12 +42,9 @@ async def find_milestone(tx: UnitOfWork, ref: MilestoneRef, *, lock: bool = Fals
     """Looks the milestone up in this tenant only; another tenant's number is simply not here."""
     found: Milestone | None = None
     if ref.id is not None:
-        found = await tx.milestones.get(ref.id)
+        found = await tx.milestones.get(ref.id, lock=lock)
     elif ref.number is not None:
-        found = await tx.milestones.by_number(ref.number)
-    if found is not None and lock:
-        assert found.id is not None
-        found = await tx.milestones.lock(found.id)
+        found = await tx.milestones.by_number(ref.number, lock=lock)
     if found is None:
         raise NotFound(f"there is no {ref} here", hint="`list team` shows every number")
     return found

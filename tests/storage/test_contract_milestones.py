@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from datetime import date
 
 from core.model import (
@@ -14,7 +15,8 @@ from core.model import (
     SuccessCriterion,
     UserId,
 )
-from core.ports import MilestoneFilter, UnitOfWorkFactory
+from core.ports import MilestoneFilter, RollupStep, UnitOfWorkFactory
+from core.rollup import rolled_up
 from tests.storage.builders import (
     Workspace,
     add_milestone,
@@ -51,7 +53,7 @@ async def test_every_field_survives_the_round_trip(uow: UnitOfWorkFactory) -> No
     async with uow(ws.id) as tx:
         assert await tx.milestones.get(m.id) == m
         assert await tx.milestones.by_number(2) == m
-        assert await tx.milestones.lock(m.id) == m
+        assert await tx.milestones.get(m.id, lock=True) == m
         assert await tx.milestones.get(MilestoneId(999_999)) is None
         assert await tx.milestones.by_number(99) is None
 
@@ -149,7 +151,7 @@ async def test_a_deleted_milestone_is_gone_from_every_query(uow: UnitOfWorkFacto
     async with uow(ws.id) as tx:
         assert await tx.milestones.get(child.id) is None
         assert await tx.milestones.by_number(child.number) is None
-        assert await tx.milestones.lock(child.id) is None
+        assert await tx.milestones.get(child.id, lock=True) is None
         assert await tx.milestones.find(MilestoneFilter(open_only=False)) == [parent]
         assert await tx.milestones.count_active() == 1
         assert await tx.milestones.descendant_ids(parent.id) == []
@@ -200,13 +202,66 @@ async def test_children_rollup_weighs_the_children_that_count(uow: UnitOfWorkFac
         assert await tx.milestones.children_rollup(only_cancelled.id) == (0, 0)
 
 
-async def test_set_rollup_writes_progress_and_status_only(uow: UnitOfWorkFactory) -> None:
+async def test_roll_up_applies_the_cores_rule_one_level_at_a_time(
+        uow: UnitOfWorkFactory) -> None:
     ws = await workspace(uow, "acme")
-    m = await add_milestone(uow, ws, "parent", description="keep me", progress=10)
-    assert m.id is not None
+    top = await add_milestone(uow, ws, "top")
+    parent = await add_milestone(uow, ws, "parent", parent_id=top.id, description="keep me")
+    assert parent.id is not None and top.id is not None
+    await add_milestone(uow, ws, "a", parent_id=parent.id, progress=50, weight=1)
+    await add_milestone(uow, ws, "b", parent_id=parent.id, progress=20, weight=3)
+    await add_milestone(uow, ws, "c", parent_id=parent.id, progress=90, weight=5,
+                        status=Status.CANCELLED)
+    await add_milestone(uow, ws, "d", parent_id=parent.id, progress=100, status=Status.DONE)
     async with uow(ws.id) as tx:
-        await tx.milestones.set_rollup(m.id, 55, Status.ON_TRACK)
+        assert await tx.milestones.roll_up(parent.id) == RollupStep(top.id)
+        assert await tx.milestones.roll_up(parent.id) is None  # nothing changes the second time
         await tx.commit()
     async with uow(ws.id) as tx:
-        m.progress, m.status = 55, Status.ON_TRACK
-        assert await tx.milestones.get(m.id) == m
+        parent.progress, parent.status = 42, Status.ON_TRACK  # (50 + 60 + 100) / 5
+        assert await tx.milestones.get(parent.id) == parent
+        assert await tx.milestones.roll_up(top.id) == RollupStep(None)
+
+
+async def test_roll_up_leaves_done_leaves_and_all_cancelled_alone(
+        uow: UnitOfWorkFactory) -> None:
+    ws = await workspace(uow, "acme")
+    done = await add_milestone(uow, ws, "done", status=Status.DONE, progress=100)
+    leaf = await add_milestone(uow, ws, "leaf", progress=30)
+    cancelled_only = await add_milestone(uow, ws, "cancelled only", progress=10)
+    assert done.id and leaf.id and cancelled_only.id
+    await add_milestone(uow, ws, "x", parent_id=done.id, progress=0)
+    await add_milestone(uow, ws, "y", parent_id=cancelled_only.id, status=Status.CANCELLED)
+    async with uow(ws.id) as tx:
+        for m in (done, leaf, cancelled_only):
+            assert m.id is not None
+            assert await tx.milestones.roll_up(m.id) is None
+            assert await tx.milestones.get(m.id) == m
+        assert await tx.milestones.roll_up(MilestoneId(10_000_000)) is None
+
+
+async def test_roll_up_agrees_with_the_core_rule_on_random_children(
+        uow: UnitOfWorkFactory) -> None:
+    ws = await workspace(uow, "acme")
+    rng = random.Random(7)
+    statuses = [Status.NOT_STARTED, Status.ON_TRACK, Status.AT_RISK, Status.DONE,
+                Status.CANCELLED, Status.BLOCKED]
+    cases = []
+    for n in range(25):
+        status = rng.choice(statuses)
+        parent = await add_milestone(uow, ws, f"p{n}", status=status,
+                                     progress=rng.choice([0, 13, 50]))
+        kids = [(rng.randint(0, 100), rng.randint(1, 5), rng.choice(statuses))
+                for _ in range(rng.randint(0, 4))]
+        for p, w, st in kids:
+            await add_milestone(uow, ws, "kid", parent_id=parent.id, progress=p, weight=w,
+                                status=st)
+        cases.append((parent, rolled_up(parent.status, parent.progress, kids)))
+    async with uow(ws.id) as tx:
+        for parent, expected in cases:
+            assert parent.id is not None
+            step = await tx.milestones.roll_up(parent.id)
+            assert (step is None) == (expected is None)
+            got = await tx.milestones.get(parent.id)
+            assert got is not None
+            assert (got.progress, got.status) == (expected or (parent.progress, parent.status))

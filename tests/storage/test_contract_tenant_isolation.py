@@ -49,7 +49,7 @@ async def test_a_tenant_reads_nothing_of_another(uow: UnitOfWorkFactory) -> None
         assert await tx.users.by_identity(b.identity) is None
         assert await tx.users.count() == 2
         assert await tx.milestones.get(b.child.id) is None
-        assert await tx.milestones.lock(b.child.id) is None
+        assert await tx.milestones.get(b.child.id, lock=True) is None
         assert await tx.milestones.by_number(b.child.number) == a.child
         assert await tx.milestones.find(MilestoneFilter(ids={b.root.id, b.child.id})) == []
         assert await tx.milestones.find(MilestoneFilter(involving=b.bob.id)) == []
@@ -105,7 +105,6 @@ async def test_a_tenant_changes_nothing_of_another(uow: UnitOfWorkFactory) -> No
         lambda tx: tx.users.link_identity(a.alice.id, b.identity),  # type: ignore[arg-type]
         lambda tx: tx.milestones.save(edited),
         lambda tx: tx.milestones.save(stolen),
-        lambda tx: tx.milestones.set_rollup(b.root.id, 99, Status.DONE),  # type: ignore[arg-type]
         lambda tx: tx.milestones.delete(b.child.id),  # type: ignore[arg-type]
         lambda tx: tx.milestones.add(milestone(b.tenant_id, b.alice.id, 99)),  # type: ignore[arg-type]
         lambda tx: tx.updates.add(ProgressUpdate(

@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
 
 import pytest
 
 from core.commands import Actor, MilestoneRef, UpdateProgress
 from core.events import MilestoneCreated
-from core.model import MilestoneId, Plan, TenantId
-from core.ports import OutboxMessage, UnitOfWork, UnitOfWorkFactory
+from core.model import MilestoneId, Plan
+from core.ports import OutboxMessage
 from core.services import Deps, execute, run_text
 from core.services.people import ensure_tenant, join
 from core.views import MilestoneCard
 from storage import Database
+from storage.milestones import TortoiseMilestones
 from tests.fakes import FrozenClock
 from tests.storage.builders import NOW, at
 
@@ -25,23 +25,17 @@ HOLD_S = 0.05
 TIMEOUT_S = 20
 
 
-def holding_after_rollup_reads(factory: UnitOfWorkFactory) -> Callable[..., UnitOfWork]:
-    """Units of work that pause right after summing a parent's children, before writing it:
-    without the parent's row lock, a concurrent sibling update would read stale children."""
+@pytest.fixture
+def holding_before_rollup_reads(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each roll-up step pauses between locking a parent and summing its children: without
+    the lock, a concurrent sibling update would sum stale children and overwrite the parent."""
+    recompute = TortoiseMilestones._recompute
 
-    def make(tenant_id: TenantId | None = None) -> UnitOfWork:
-        tx = factory(tenant_id)
-        read = tx.milestones.children_rollup
+    async def slow(self: TortoiseMilestones, milestone_id: MilestoneId) -> object:
+        await asyncio.sleep(HOLD_S)
+        return await recompute(self, milestone_id)
 
-        async def slow(parent_id: MilestoneId) -> tuple[int, int] | None:
-            totals = await read(parent_id)
-            await asyncio.sleep(HOLD_S)
-            return totals
-
-        tx.milestones.children_rollup = slow  # type: ignore[method-assign]
-        return tx
-
-    return make
+    monkeypatch.setattr(TortoiseMilestones, "_recompute", slow)
 
 
 async def _workspace(deps: Deps) -> Actor:
@@ -66,12 +60,13 @@ async def test_concurrent_numbers_are_all_different(pg_database: Database) -> No
     assert sorted(numbers) == list(range(1, 26))
 
 
+@pytest.mark.usefixtures("holding_before_rollup_reads")
 async def test_sibling_updates_at_once_roll_up_correctly(pg_database: Database) -> None:
     deps = Deps(uow=pg_database.unit_of_work(), clock=FrozenClock())
     alice = await _workspace(deps)
     for line in ('goal "Launch"', 'milestone "Beta" parent:#1', 'milestone "Docs" parent:#1'):
         assert isinstance(await run_text(line, alice, deps), MilestoneCard)
-    racing = Deps(uow=holding_after_rollup_reads(deps.uow), clock=deps.clock)
+    racing = deps
 
     def update(number: int, percent: int) -> UpdateProgress:
         return UpdateProgress(actor=alice, milestone=MilestoneRef(number=number),

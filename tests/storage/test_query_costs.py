@@ -6,6 +6,7 @@ import pytest
 
 from core.model import Member, MemberRole
 from core.ports import MilestoneFilter
+from core.rollup import rollup_from
 from storage import Database
 from tests.storage.builders import add_milestone, user, workspace
 from tests.storage.statements import recorded_statements
@@ -31,8 +32,22 @@ async def test_finding_milestones_loads_all_their_members_at_once(database: Data
             assert root.id is not None
             assert await tx.milestones.children_rollup(root.id) == (0, 12)
             assert len(await tx.milestones.descendant_ids(root.id)) == 12
-            assert (await tx.milestones.lock(root.id)) is not None
+            assert (await tx.milestones.get(root.id, lock=True)) is not None
         assert len(statements) == 1 + 1 + 2
+
+
+async def test_a_roll_up_is_one_statement_per_level_plus_one_lock_on_postgres(
+        database: Database) -> None:
+    uow = database.unit_of_work()
+    ws = await workspace(uow, "acme")
+    root = await add_milestone(uow, ws, "root")
+    middle = await add_milestone(uow, ws, "middle", parent_id=root.id)
+    await add_milestone(uow, ws, "leaf", parent_id=middle.id, progress=40)
+    assert middle.id is not None
+    async with uow(ws.id) as tx:
+        with recorded_statements() as statements:
+            assert await rollup_from(tx, middle.id) == 2
+        assert len(statements) == (3 if database.dialect == "postgres" else 2)
 
 
 async def test_saving_unchanged_members_leaves_their_table_alone(database: Database) -> None:
@@ -45,7 +60,7 @@ async def test_saving_unchanged_members_leaves_their_table_alone(database: Datab
     m = await add_milestone(uow, ws, members=[Member(bob.id, MemberRole.CONTRIBUTOR)])
     assert m.id is not None
     async with uow(ws.id) as tx:
-        loaded = await tx.milestones.lock(m.id)
+        loaded = await tx.milestones.get(m.id, lock=True)
         assert loaded is not None
         loaded.progress = 30
         with recorded_statements() as statements:
