@@ -415,7 +415,7 @@ async def forget_tenant(database: Database, tenant_id: TenantId) -> None:
     """Deletes the bench's rows so a shared PostgreSQL database is left as it was found."""
     async with database.unit_of_work()(tenant_id) as tx:
         db = await tx.connection()
-        for table in TABLES:
+        for table in TABLES:  # the bench only writes the core's tables
             column = "id" if table == "tenants" else "tenant_id"
             if table == "milestones":
                 await db.execute_query(

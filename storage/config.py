@@ -10,6 +10,7 @@ server. The application applies migrations through `storage.database.Database.mi
 
 from __future__ import annotations
 
+import importlib
 import urllib.parse
 from typing import Any, Literal
 
@@ -19,8 +20,14 @@ from tortoise.exceptions import ConfigurationError
 from storage.errors import StorageError
 
 APP_LABEL = "cairn"
-MODELS_MODULE = "storage.models"
-MIGRATIONS_MODULE = "storage.migrations"
+
+#: Every tortoise app of Cairn: label -> (models module, migrations package). A feature keeps its
+#: tables in an app of its own (`storage/<feature>/models.py` + `.../migrations`), so features
+#: built side by side never number their migrations alike. Apps that refer to others come later.
+#: Each models module lists its tables, children first, as `TABLES`.
+APPS: dict[str, tuple[str, str]] = {
+    APP_LABEL: ("storage.models", "storage.migrations"),
+}
 
 Dialect = Literal["sqlite", "postgres"]
 
@@ -93,11 +100,8 @@ def tortoise_config(url: str) -> dict[str, Any]:
     return {
         "connections": {name: connection_config(url)},
         "apps": {
-            APP_LABEL: {
-                "models": [MODELS_MODULE],
-                "default_connection": name,
-                "migrations": MIGRATIONS_MODULE,
-            }
+            label: {"models": [models], "default_connection": name, "migrations": migrations}
+            for label, (models, migrations) in APPS.items()
         },
         "use_tz": True,
         "timezone": "UTC",
@@ -105,3 +109,11 @@ def tortoise_config(url: str) -> dict[str, Any]:
 
 
 CONFIG = tortoise_config("sqlite://:memory:")
+
+
+def all_tables() -> tuple[str, ...]:
+    """Every table of every app, the ones that refer to others first (safe to delete in order)."""
+    tables: list[str] = []
+    for models, _ in reversed(APPS.values()):
+        tables += importlib.import_module(models).TABLES
+    return tuple(tables)

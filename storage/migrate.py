@@ -9,7 +9,7 @@ from typing import Any
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.migrations.executor import MigrationExecutor
 
-from storage.config import APP_LABEL, tortoise_config
+from storage.config import tortoise_config
 from storage.errors import StorageError
 
 logger = logging.getLogger(__name__)
@@ -37,8 +37,8 @@ async def apply_migrations(
         if progress is not None:
             progress(event, app_label, name)
 
-    app_config: dict[str, Any] = tortoise_config(url)["apps"][APP_LABEL]
-    executor = MigrationExecutor(client, {APP_LABEL: app_config})
+    apps: dict[str, Any] = tortoise_config(url)["apps"]
+    executor = MigrationExecutor(client, apps)
     try:
         if dialect == "postgres":
             await _migrate_alone(client, executor, track)

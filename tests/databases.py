@@ -17,8 +17,7 @@ import asyncpg  # type: ignore[import-untyped]
 import pytest
 
 from storage import open_database
-from storage.config import redact
-from storage.models import TABLES
+from storage.config import all_tables, redact
 
 POSTGRES_URL = os.environ.get(
     "CAIRN_TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/test")
@@ -106,7 +105,7 @@ async def empty_postgres(url: str) -> None:
     """Removes every row, keeping the schema and the record of applied migrations."""
     connection = await asyncpg.connect(url, timeout=CONNECT_TIMEOUT_S)
     try:
-        tables = ", ".join(f'"{table}"' for table in TABLES)
+        tables = ", ".join(f'"{table}"' for table in all_tables())
         await connection.execute(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
     finally:
         await connection.close()

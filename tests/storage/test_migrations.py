@@ -7,12 +7,13 @@ from tortoise.context import TortoiseContext
 from tortoise.migrations.autodetector import MigrationAutodetector
 
 from storage import Database
-from storage.config import APP_LABEL, CONFIG
-from storage.models import TABLES
+from storage.config import CONFIG, all_tables
+
+TABLES = all_tables()
 
 
 async def test_the_models_need_no_new_migration() -> None:
-    apps_config = {APP_LABEL: CONFIG["apps"][APP_LABEL]}
+    apps_config = CONFIG["apps"]
     async with TortoiseContext() as context:
         await context.init(config=CONFIG, init_connections=False)
         assert context.apps is not None
