@@ -206,7 +206,7 @@ async def roll_up_incrementally(uow: UnitOfWorkFactory, tenant_id: TenantId,
         db = await tx.connection()  # type: ignore[attr-defined]
         await MilestoneRow.filter(tenant_id=tenant_id, id=leaf_id).using_db(db).update(
             progress=percent)
-        await rollup_from(tx, parent_id)
+        await rollup_from(tx, parent_id, NOW)
         await tx.commit()
 
 

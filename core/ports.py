@@ -99,8 +99,9 @@ class MilestoneRepository(Protocol):
         """Locks the milestone and every milestone above it, in one go and in a fixed order,
         until the unit of work ends (so two roll-ups of one tree queue instead of racing)."""
         ...
-    async def roll_up(self, milestone_id: MilestoneId) -> RollupStep | None:
-        """Applies `core.rollup.rolled_up` to one parent (locked by `lock_ancestors`).
+    async def roll_up(self, milestone_id: MilestoneId, at: datetime) -> RollupStep | None:
+        """Applies `core.rollup.rolled_up` to one parent (locked by `lock_ancestors`); a parent
+        that changes is stamped as updated at `at`.
 
         Returns where the walk goes on (its own parent) when the parent changed; None when it
         did not change, is done, has nothing to count, or is not in this tenant.

@@ -10,6 +10,7 @@ updates in one tree queue there, and the second sees the first's committed value
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 
 from core.model import MilestoneId, Status
 from core.ports import UnitOfWork
@@ -43,15 +44,19 @@ def rolled_up(
     return new, new_status
 
 
-async def rollup_from(tx: UnitOfWork, parent_id: MilestoneId | None) -> int:
-    """Recomputes `parent_id` and its ancestors as far as they change; returns how many did."""
+async def rollup_from(tx: UnitOfWork, parent_id: MilestoneId | None, at: datetime) -> int:
+    """Recomputes `parent_id` and its ancestors as far as they change; returns how many did.
+
+    A parent whose progress moves counts as updated at `at`: its children's check-ins are news
+    about it, so it is not flagged as stale while they report.
+    """
     changed = 0
     if parent_id is not None:
         await tx.milestones.lock_ancestors(parent_id)
     for _ in range(MAX_DEPTH):
         if parent_id is None:
             break
-        step = await tx.milestones.roll_up(parent_id)
+        step = await tx.milestones.roll_up(parent_id, at)
         if step is None:
             break
         changed += 1

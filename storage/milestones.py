@@ -51,6 +51,8 @@ WHERE tenant_id = ? AND parent_id = ? AND deleted_at IS NULL
 ROLL_UP = """
 UPDATE milestones
 SET progress = agg.progress,
+    last_update_at = ?,
+    updated_at = ?,
     status = CASE WHEN milestones.status = 'not_started' AND agg.progress > 0
                   THEN 'on_track' ELSE milestones.status END
 FROM (
@@ -160,12 +162,14 @@ class TortoiseMilestones(Repository):
             tenant = self.tenant_id
             await self.sql(LOCK_ANCESTORS, [tenant, milestone_id, tenant])
 
-    async def roll_up(self, milestone_id: MilestoneId) -> RollupStep | None:
-        return await self._recompute(milestone_id)
+    async def roll_up(self, milestone_id: MilestoneId, at: datetime) -> RollupStep | None:
+        return await self._recompute(milestone_id, at)
 
-    async def _recompute(self, milestone_id: MilestoneId) -> RollupStep | None:
-        rows = await self.sql(ROLL_UP, [self.tenant_id, milestone_id, self.tenant_id,
-                                        milestone_id])
+    async def _recompute(self, milestone_id: MilestoneId, at: datetime) -> RollupStep | None:
+        # SQLite keeps datetimes as text in str(datetime) form, as tortoise writes them.
+        when: object = utc(at) if self._session.dialect == "postgres" else str(utc(at))
+        rows = await self.sql(ROLL_UP, [when, when, self.tenant_id, milestone_id,
+                                        self.tenant_id, milestone_id])
         if not rows:
             return None
         parent_id = rows[0]["parent_id"]

@@ -196,7 +196,7 @@ class FakeMilestones(_Scoped):
     async def lock_ancestors(self, milestone_id: MilestoneId) -> None:
         return None  # one writer at a time: nothing to lock
 
-    async def roll_up(self, milestone_id: MilestoneId) -> RollupStep | None:
+    async def roll_up(self, milestone_id: MilestoneId, at: datetime) -> RollupStep | None:
         m = next((x for x in self._mine() if x.id == milestone_id), None)
         if m is None:
             return None
@@ -206,6 +206,7 @@ class FakeMilestones(_Scoped):
         if found is None:
             return None
         m.progress, m.status = found
+        m.last_update_at = m.updated_at = at
         return RollupStep(m.parent_id)
 
     async def delete(self, milestone_id: MilestoneId) -> None:

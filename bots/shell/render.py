@@ -126,15 +126,16 @@ def _card(view: MilestoneCard, style: Style) -> str:
     if view.detailed:
         out += _history(view, style)
     elif view.last_update:
-        out.append(INDENT + _update_text(view.last_update, "Last update"))
+        last = view.last_update
+        out.append(f"{INDENT}Last update ({last.when}) {_update_text(last)}")
     if view.actions:
         out.append(INDENT + style.dim("→ " + _actions(view)))
     return "\n".join(out)
 
 
-def _update_text(update: UpdateLine, label: str) -> str:
+def _update_text(update: UpdateLine) -> str:
     percent = f"{update.percent}%, " if update.percent is not None else ""
-    text = f"{label} ({update.when}, @{update.author}): {percent}{update.status.label.lower()}"
+    text = f"@{update.author}: {percent}{update.status.label.lower()}"
     if update.notes:
         text += f" — “{update.notes}”"
     if update.blockers:
@@ -146,10 +147,10 @@ def _history(view: MilestoneCard, style: Style) -> list[str]:
     out: list[str] = []
     if view.updates:
         out.append(INDENT + style.bold("Updates"))
-        out += [f"{INDENT}  {_update_text(u, '•').removeprefix('• ')}" for u in view.updates]
+        out += [f"{INDENT}  {u.when:<10} {_update_text(u)}" for u in view.updates]
     if view.comments:
         out.append(INDENT + style.bold("Comments"))
-        out += [f"{INDENT}  @{c.author} ({c.when}): {c.body}" for c in view.comments]
+        out += [f"{INDENT}  {c.when:<10} @{c.author}: {c.body}" for c in view.comments]
     if view.activity:
         out.append(INDENT + style.bold("Activity"))
         out += [f"{INDENT}  {a.when:<10} {a.text}" for a in view.activity]

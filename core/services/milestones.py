@@ -99,7 +99,7 @@ async def create_milestone(cmd: CreateMilestone, deps: Deps) -> MilestoneCard:
         await tx.publish(MilestoneCreated(
             tenant_id=m.tenant_id, milestone_id=m.id, actor_id=me.id, at=now, number=m.number,
             kind=m.kind.value, title=m.title, parent_id=m.parent_id))
-        await rollup_from(tx, m.parent_id)
+        await rollup_from(tx, m.parent_id, now)
         await notify(tx, [owner.id, *(u.id for u in helpers)], kind="assigned",
                      text=f"@{me.handle} gave you {label(m)}", milestone=m, actor=me, at=now)
         view = await milestone_card(tx, m, reader(me, deps.clock),
@@ -151,7 +151,7 @@ async def edit_milestone(cmd: EditMilestone, deps: Deps) -> MilestoneCard:
         await tx.publish(MilestoneEdited(tenant_id=m.tenant_id, milestone_id=m.id,
                                          actor_id=me.id, at=now, changes=changes))
         if "weight" in changes:
-            await rollup_from(tx, m.parent_id)
+            await rollup_from(tx, m.parent_id, now)
         view = await milestone_card(tx, m, reader(me, deps.clock),
                                     headline=f"Changed {', '.join(sorted(changes))}")
         await tx.commit()
@@ -209,8 +209,8 @@ async def move_milestone(cmd: MoveMilestone, deps: Deps) -> MilestoneCard:
         await tx.publish(MilestoneMoved(tenant_id=m.tenant_id, milestone_id=m.id, actor_id=me.id,
                                         at=now, previous_parent_id=previous,
                                         parent_id=new_parent))
-        await rollup_from(tx, previous)
-        await rollup_from(tx, new_parent)
+        await rollup_from(tx, previous, now)
+        await rollup_from(tx, new_parent, now)
         where = parent.ref if parent else "the top"
         view = await milestone_card(tx, m, reader(me, deps.clock),
                                     headline=f"Moved {m.ref} under {where}")
@@ -295,7 +295,7 @@ async def cancel(cmd: CancelMilestone, deps: Deps) -> MilestoneCard:
         await tx.milestones.save(m)
         await tx.publish(MilestoneCancelled(tenant_id=m.tenant_id, milestone_id=m.id,
                                             actor_id=me.id, at=now))
-        await rollup_from(tx, m.parent_id)
+        await rollup_from(tx, m.parent_id, now)
         reason = f": {cmd.reason[:200]}" if cmd.reason else ""
         await notify(tx, [m.owner_id, *m.member_ids()], kind="cancelled",
                      text=f"@{me.handle} cancelled {label(m)}{reason}", milestone=m, actor=me,
@@ -321,6 +321,6 @@ async def delete(cmd: DeleteMilestone, deps: Deps) -> Notice:
         await tx.milestones.delete(m.id)
         await tx.publish(MilestoneDeleted(tenant_id=m.tenant_id, milestone_id=m.id,
                                           actor_id=me.id, at=now, number=m.number, title=m.title))
-        await rollup_from(tx, m.parent_id)
+        await rollup_from(tx, m.parent_id, now)
         await tx.commit()
     return Notice(text=f"Deleted {m.ref} “{m.title}”")

@@ -77,7 +77,7 @@ async def _record(
         tenant_id=m.tenant_id, milestone_id=m.id, actor_id=me.id, at=at, percent=percent,
         previous_percent=previous, status=m.status.value, notes=notes[:280],
         blockers=blockers[:280]))
-    await rollup_from(tx, m.parent_id)
+    await rollup_from(tx, m.parent_id, at)
     status_text = m.status.label.lower()
     await notify(tx, [m.owner_id, *m.member_ids()], kind="progress",
                  text=f"@{me.handle} updated {label(m)}: {percent}% ({status_text})",
@@ -142,7 +142,7 @@ async def mark_done(cmd: MarkDone, deps: Deps) -> MilestoneCard:
             previous_percent=previous, status=Status.DONE.value, notes=notes[:280]))
         await tx.publish(MilestoneCompleted(tenant_id=m.tenant_id, milestone_id=m.id,
                                             actor_id=me.id, at=now, on_time=on_time))
-        await rollup_from(tx, m.parent_id)
+        await rollup_from(tx, m.parent_id, now)
         parent = await tx.milestones.get(m.parent_id) if m.parent_id else None
         await notify(tx, [m.owner_id, *m.member_ids(), parent.owner_id if parent else None],
                      kind="completed", text=f"@{me.handle} completed {label(m)} 🎉",
@@ -177,7 +177,7 @@ async def reopen(cmd: Reopen, deps: Deps) -> MilestoneCard:
         await tx.milestones.save(m)
         await tx.publish(MilestoneReopened(tenant_id=m.tenant_id, milestone_id=m.id,
                                            actor_id=me.id, at=now))
-        await rollup_from(tx, m.parent_id)
+        await rollup_from(tx, m.parent_id, now)
         await notify(tx, [m.owner_id, *m.member_ids()], kind="reopened",
                      text=f"@{me.handle} reopened {label(m)}", milestone=m, actor=me, at=now)
         view = await milestone_card(tx, m, rd, headline=f"Reopened {m.ref} at {m.progress}%")

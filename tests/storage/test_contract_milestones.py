@@ -18,6 +18,7 @@ from core.model import (
 from core.ports import MilestoneFilter, RollupStep, UnitOfWorkFactory
 from core.rollup import rolled_up
 from tests.storage.builders import (
+    NOW,
     Workspace,
     add_milestone,
     at,
@@ -214,13 +215,14 @@ async def test_roll_up_applies_the_cores_rule_one_level_at_a_time(
                         status=Status.CANCELLED)
     await add_milestone(uow, ws, "d", parent_id=parent.id, progress=100, status=Status.DONE)
     async with uow(ws.id) as tx:
-        assert await tx.milestones.roll_up(parent.id) == RollupStep(top.id)
-        assert await tx.milestones.roll_up(parent.id) is None  # nothing changes the second time
+        assert await tx.milestones.roll_up(parent.id, NOW) == RollupStep(top.id)
+        assert await tx.milestones.roll_up(parent.id, NOW) is None  # no change the second time
         await tx.commit()
     async with uow(ws.id) as tx:
         parent.progress, parent.status = 42, Status.ON_TRACK  # (50 + 60 + 100) / 5
+        parent.last_update_at = parent.updated_at = NOW
         assert await tx.milestones.get(parent.id) == parent
-        assert await tx.milestones.roll_up(top.id) == RollupStep(None)
+        assert await tx.milestones.roll_up(top.id, NOW) == RollupStep(None)
 
 
 async def test_roll_up_leaves_done_leaves_and_all_cancelled_alone(
@@ -235,9 +237,9 @@ async def test_roll_up_leaves_done_leaves_and_all_cancelled_alone(
     async with uow(ws.id) as tx:
         for m in (done, leaf, cancelled_only):
             assert m.id is not None
-            assert await tx.milestones.roll_up(m.id) is None
+            assert await tx.milestones.roll_up(m.id, NOW) is None
             assert await tx.milestones.get(m.id) == m
-        assert await tx.milestones.roll_up(MilestoneId(10_000_000)) is None
+        assert await tx.milestones.roll_up(MilestoneId(10_000_000), NOW) is None
 
 
 async def test_roll_up_agrees_with_the_core_rule_on_random_children(
@@ -260,7 +262,7 @@ async def test_roll_up_agrees_with_the_core_rule_on_random_children(
     async with uow(ws.id) as tx:
         for parent, expected in cases:
             assert parent.id is not None
-            step = await tx.milestones.roll_up(parent.id)
+            step = await tx.milestones.roll_up(parent.id, NOW)
             assert (step is None) == (expected is None)
             got = await tx.milestones.get(parent.id)
             assert got is not None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import datetime
 
 import pytest
 
@@ -31,9 +32,9 @@ def holding_before_rollup_reads(monkeypatch: pytest.MonkeyPatch) -> None:
     the lock, a concurrent sibling update would sum stale children and overwrite the parent."""
     recompute = TortoiseMilestones._recompute
 
-    async def slow(self: TortoiseMilestones, milestone_id: MilestoneId) -> object:
+    async def slow(self: TortoiseMilestones, milestone_id: MilestoneId, at: datetime) -> object:
         await asyncio.sleep(HOLD_S)
-        return await recompute(self, milestone_id)
+        return await recompute(self, milestone_id, at)
 
     monkeypatch.setattr(TortoiseMilestones, "_recompute", slow)
 

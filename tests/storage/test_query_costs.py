@@ -8,7 +8,7 @@ from core.model import Member, MemberRole
 from core.ports import MilestoneFilter
 from core.rollup import rollup_from
 from storage import Database
-from tests.storage.builders import add_milestone, user, workspace
+from tests.storage.builders import NOW, add_milestone, user, workspace
 from tests.storage.statements import recorded_statements
 
 
@@ -46,7 +46,7 @@ async def test_a_roll_up_is_one_statement_per_level_plus_one_lock_on_postgres(
     assert middle.id is not None
     async with uow(ws.id) as tx:
         with recorded_statements() as statements:
-            assert await rollup_from(tx, middle.id) == 2
+            assert await rollup_from(tx, middle.id, NOW) == 2
         assert len(statements) == (3 if database.dialect == "postgres" else 2)
 
 
