@@ -160,3 +160,25 @@ async def test_the_free_plan_limits_people(db: Database, clock: FrozenClock) -> 
     text = await refused(shell, "as @dave")
     assert "free plan has room for 3 people" in text and "plan starter" in text
     assert shell.actor.handle == "carol"
+
+
+async def test_every_list_scope_and_criteria_through_the_shell(shell: ShellSession,
+                                                               clock: FrozenClock) -> None:
+    await meet(shell, "bob")
+    await say(shell, 'task "Late" due:2026-11-20')
+    await say(shell, 'task "Shaky" due:2026-12-20')
+    await say(shell, "update #2 30% blocked blockers: waiting for legal")
+    await say(shell, 'milestone "Deals" owner:@bob due:2026-12-31')
+    assert "#1" in await say(shell, "list overdue") and "#2" not in await say(
+        shell, "list overdue")
+    risky = await say(shell, "list at-risk")
+    assert "#2" in risky and "Blocked" in risky
+    bobs = await say(shell, "list @bob")
+    assert "@bob's milestones" in bobs and "#3" in bobs and "#1 " not in bobs
+    assert "Everyone's milestones  (3)" in await say(shell, "list team")
+    text = await say(shell, 'criteria #3 "Deals signed" 0 -> 4')
+    assert "Success: Deals signed: 0 → 4, now 0 (0%)" in text
+    text = await say(shell, "criteria #3 3")
+    assert "Deals signed is now 3 (75%)" in text and "▰▰▰▰▰▰▰▰▱▱ 75%" in text
+    clock.advance(days=11)
+    assert "no update in 11 days" in await say(shell, "list at-risk")
