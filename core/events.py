@@ -77,7 +77,11 @@ class DueDateChanged(Event):
     verb: ClassVar[str] = "due_moved"
     previous: date | None
     due: date | None
+    #: Where the change came from when not typed in Cairn ("Google Calendar").
     source: str = ""
+    #: Times of day ("17:00") of timed deadlines, in the owner's time zone; None is all day.
+    previous_time: str | None = None
+    due_time: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

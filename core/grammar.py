@@ -44,7 +44,7 @@ from core.commands import (
     UserRef,
     Watch,
 )
-from core.dates import parse_date
+from core.dates import parse_deadline
 from core.errors import InvalidInput
 from core.grammar_options import parse_create, parse_edit, parse_profile
 from core.model import Kind, Plan, Role
@@ -248,7 +248,8 @@ def _due(rest: str, ctx: Context) -> Command:
         return ChangeDueDate(actor=ctx.actor, milestone=ref, due=None)
     if not phrase:
         raise InvalidInput("date", "which date?", hint="due #12 friday · due #12 2026-12-31")
-    return ChangeDueDate(actor=ctx.actor, milestone=ref, due=parse_date(phrase, ctx.today))
+    due, at = parse_deadline(phrase, ctx.today)
+    return ChangeDueDate(actor=ctx.actor, milestone=ref, due=due, due_time=at)
 
 
 def _move(rest: str, ctx: Context) -> Command:
@@ -371,8 +372,8 @@ VERBS: tuple[Verb, ...] = (
     Verb(("edit",), 'edit #N [title:"…"] [desc:"…"] [priority:…] [start:…] [tags:a,b]',
          "change a milestone's details", PLANNING, _edit,
          ('edit #2 title:"Launch public beta" priority:critical',)),
-    Verb(("due",), "due #N <date|none>", "move a due date", PLANNING, _due,
-         ("due #2 next friday", "due #2 end of month")),
+    Verb(("due",), "due #N <date> [time]|none", "move a due date (a time makes it timed)",
+         PLANNING, _due, ("due #2 next friday", "due #2 end of month", "due #2 2026-12-31 14:30")),
     Verb(("move",), "move #N under #M | move #N to top", "re-parent a milestone", PLANNING, _move,
          ("move #3 under #1",)),
     Verb(("assign",), "assign #N @owner [@contributor …]", "give it an owner and helpers", TEAM,

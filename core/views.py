@@ -47,6 +47,7 @@ class DueLabel:
     relative: str  # "in 40 days", "today", "3 days overdue"
     overdue: bool = False
     soon: bool = False
+    time: str = ""  # "17:00" for a timed deadline, in the reader's time zone; "" all day
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
