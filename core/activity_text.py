@@ -57,6 +57,12 @@ def describe(
         return f"{_who(users, _uid(d.get('user_id')))} joined as {d.get('role')}"
     if verb == "role":
         return f"{who} made {_who(users, _uid(d.get('user_id')))} {d.get('role')}"
+    if verb == "calendar_settings":
+        changes = d.get("changes")
+        changed = ", ".join(f"{k} {v[1]}" for k, v in sorted(changes.items())
+                            if isinstance(v, list | tuple) and len(v) == 2
+                            ) if isinstance(changes, dict) else ""
+        return f"{who} changed calendar sync ({changed or 'settings'})"
     if verb == "plan":
         return f"{who} moved the workspace to the {d.get('plan')} plan"
     simple = {"reopened": "reopened", "cancelled": "cancelled"}

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from core import text as lex
+from core.calendar_grammar import parse_calendar
 from core.commands import (
     Actor,
     AddComment,
@@ -414,6 +415,12 @@ VERBS: tuple[Verb, ...] = (
          _role, ("role @dave viewer",)),
     Verb(("plan",), "plan free|starter|professional|enterprise", "change the plan (admins)",
          TEAM, _plan, ("plan professional",)),
+    Verb(("calendar", "cal"), "calendar [status|feed [@who|#N]|feed revoke [@who|#N|all]]",
+         "deadlines in Google Calendar and ICS feeds; admins: calendar on|off|kinds|owners",
+         YOU, parse_calendar, ("calendar status", "calendar feed", "calendar feed #1",
+                               "calendar feed revoke all", "calendar kinds goal,milestone,task",
+                               "calendar owners on",
+                               "calendar shared deadlines@group.calendar.google.com")),
     Verb(("help", "?"), "help [verb]", "this help", YOU, _help, ("help update",)),
 )
 

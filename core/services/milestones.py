@@ -60,7 +60,7 @@ MAX_TAGS = 20
 MAX_LINKS = 20
 
 
-def _check_dates(start: date | None, due: date | None) -> None:
+def check_dates(start: date | None, due: date | None) -> None:
     if start is not None and due is not None and start > due:
         raise InvalidInput("start", f"it would start ({start}) after it is due ({due})",
                            hint="start:2026-12-01 due:2026-12-31")
@@ -70,7 +70,7 @@ async def create_milestone(cmd: CreateMilestone, deps: Deps) -> MilestoneCard:
     now = deps.clock.now()
     title = check_title(cmd.title)
     description = check_text("description", cmd.description, DESCRIPTION_MAX)
-    _check_dates(cmd.start, cmd.due)
+    check_dates(cmd.start, cmd.due)
     async with deps.uow(cmd.actor.tenant_id) as tx:
         me = await current_user(tx, cmd.actor)
         tenant = await current_tenant(tx, cmd.actor)
@@ -139,7 +139,7 @@ async def edit_milestone(cmd: EditMilestone, deps: Deps) -> MilestoneCard:
         change("kind", m.kind, cmd.kind)
         change("priority", m.priority, cmd.priority)
         if cmd.start is not None:
-            _check_dates(cmd.start, m.due_date)
+            check_dates(cmd.start, m.due_date)
             change("start_date", m.start_date, cmd.start)
         change("tags", m.tags, list(dict.fromkeys(cmd.tags))[:MAX_TAGS] if cmd.tags else None)
         if cmd.links:
@@ -167,7 +167,7 @@ async def change_due_date(cmd: ChangeDueDate, deps: Deps) -> MilestoneCard:
         me = await current_user(tx, cmd.actor)
         m = await find_milestone(tx, cmd.milestone, lock=True)
         await authorize(tx, me, Right.EDIT, m)
-        _check_dates(m.start_date, cmd.due)
+        check_dates(m.start_date, cmd.due)
         rd = reader(me, deps.clock)
         if (m.due_date, m.due_time) == (cmd.due, due_time):
             return await milestone_card(tx, m, rd, headline=f"{m.ref} was already due then")
