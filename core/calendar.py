@@ -138,6 +138,15 @@ class CalendarEntry:
                 "cairn_number": str(self.number)}
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FeedContent:
+    """What an ICS feed shows: a named calendar of deadlines."""
+
+    name: str
+    description: str
+    entries: tuple[CalendarEntry, ...] = ()
+
+
 def entry_for(m: Milestone, owner: User | None, *, link: str = "") -> CalendarEntry | None:
     """The calendar entry of a milestone with a due date (None without one)."""
     if m.due_date is None or m.id is None:
@@ -208,9 +217,7 @@ class CalendarWrite:
 class WriteResult:
     ok: bool
     etag: str = ""
-    error: str = ""
-    #: Worth trying again later: rate limits, server errors, timeouts, an outage.
-    retry: bool = True
+    error: str = ""  # what Google said, or why it could not be reached
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

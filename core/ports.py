@@ -204,6 +204,10 @@ class CalendarRepository(Protocol):
     async def stale_links(self, limit: int) -> list[CalendarLink]:
         """*Any tenant*: links marked stale, for the repair job."""
         ...
+    async def unlinked(self, limit: int) -> list[tuple[TenantId, MilestoneId]]:
+        """*Any tenant*: live milestones with a due date and no link at all (never looked at
+        by the sync, e.g. made before Google Calendar was configured), oldest first."""
+        ...
     async def link_by_event(self, calendar: CalendarRef, event_id: str) -> CalendarLink | None:
         """*Any tenant*: the milestone behind an event of a calendar Cairn writes to."""
         ...

@@ -21,7 +21,7 @@ from core.calendar import (
     CalendarSyncState,
     WatchChannel,
 )
-from core.model import MilestoneId, TenantId, UserId
+from core.model import MilestoneId, Status, TenantId, UserId
 
 if TYPE_CHECKING:
     from tests.fakes import InMemoryUnitOfWork
@@ -121,6 +121,14 @@ class FakeCalendar:
     async def stale_links(self, limit: int) -> list[CalendarLink]:
         return copy.deepcopy([x for x in self._tables["links"].values()
                               if x.stale and self._visible(x.tenant_id)][:limit])
+
+    async def unlinked(self, limit: int) -> list[tuple[TenantId, MilestoneId]]:
+        state = self._uow.store.state
+        linked = {x.milestone_id for x in self._tables["links"].values()}
+        found = [(m.tenant_id, m.id) for _, m in sorted(state.milestones.items())
+                 if m.id not in state.deleted and m.id not in linked and m.due_date is not None
+                 and m.status != Status.CANCELLED and self._visible(m.tenant_id)]
+        return found[:limit]  # type: ignore[return-value]
 
     async def link_by_event(self, calendar: CalendarRef, event_id: str) -> CalendarLink | None:
         return copy.deepcopy(next(

@@ -6,9 +6,11 @@ cases change what it should write and tell people how it is going.
 
 from __future__ import annotations
 
+import re
 import secrets
 from collections.abc import Sequence
-from datetime import date, datetime, time
+from dataclasses import replace
+from datetime import datetime, time
 from enum import StrEnum
 
 from core.calendar import (
@@ -17,7 +19,10 @@ from core.calendar import (
     CalendarFeed,
     CalendarHealth,
     CalendarSettings,
+    EventTime,
+    FeedContent,
     FeedScope,
+    entry_for,
 )
 from core.calendar_commands import (
     ChangeCalendarSettings,
@@ -28,8 +33,8 @@ from core.calendar_commands import (
 from core.dates import check_range
 from core.errors import DomainError, NotFound
 from core.events import CalendarSettingsChanged
-from core.humanize import ellipsis, local_today, plural, when
-from core.model import Kind, MilestoneId, Notification, Status, TenantId, User, UserId
+from core.humanize import deadline_at, ellipsis, local_today, plural, when, zone
+from core.model import Kind, MilestoneId, Notification, Status, TenantId, User
 from core.permissions import Right
 from core.ports import MilestoneFilter, UnitOfWork
 from core.services.common import (
@@ -45,6 +50,8 @@ from core.services.milestones import check_dates, due_text, redate
 from core.views import CalendarFeedView, CalendarStatusView, Notice
 
 FEED_TOKEN_BYTES = 32  # 43 URL-safe characters: unguessable
+FEED_TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
+FEED_LIMIT = 2000
 HOW_TO_SUBSCRIBE = (
     "Google Calendar: Other calendars ＋ › From URL, paste the address",
     "Outlook: Add calendar › Subscribe from web, paste the address",
@@ -243,6 +250,43 @@ async def revoke_feed(cmd: RevokeCalendarFeed, deps: Deps) -> Notice:
                        "to it stop updating", hint="calendar feed makes a new address")
 
 
+async def read_feed(deps: Deps, token: str) -> FeedContent | None:
+    """The deadlines behind an ICS address; None when the address is unknown or revoked."""
+    if not FEED_TOKEN.match(token):
+        return None
+    now = deps.clock.now()
+    async with deps.uow() as tx:
+        feed = await tx.calendar.feed_by_token(token)
+    if feed is None:
+        return None
+    async with deps.uow(feed.tenant_id) as tx:
+        tenant = await tx.tenants.get(feed.tenant_id)
+        settings = await tx.calendar.settings()
+        if feed.scope == FeedScope.TEAM and feed.root_id is not None:
+            ids = [feed.root_id, *(await tx.milestones.descendant_ids(feed.root_id))]
+            items = await tx.milestones.find(MilestoneFilter(ids=ids[:FEED_LIMIT],
+                                                             open_only=False))
+            root = next((m for m in items if m.id == feed.root_id), None)
+            title = f"{root.ref} {root.title}" if root else "a deleted goal"
+        else:
+            person = await tx.users.get(feed.user_id) if feed.user_id else None
+            items = await tx.milestones.find(MilestoneFilter(
+                involving=feed.user_id, open_only=False, limit=FEED_LIMIT)) if person else []
+            title = f"@{person.handle}" if person else "nobody"
+        # Feeds follow the workspace's choice of kinds, whether Google sync is on or not.
+        shown = replace(settings, enabled=True)
+        owners = await tx.users.get_many({m.owner_id for m in items})
+        entries = tuple(e for m in items if shown.covers(m)
+                        for e in [entry_for(m, owners.get(m.owner_id))] if e is not None)
+        if feed.id is not None:
+            await tx.calendar.feed_used(feed.id, now)
+        await tx.commit()
+    workspace = tenant.name if tenant else "Cairn"
+    return FeedContent(name=f"{workspace}: {title} deadlines",
+                       description=f"Deadlines of {title} in {workspace}, from Cairn",
+                       entries=entries)
+
+
 class MoveOutcome(StrEnum):
     MOVED = "moved"
     UNCHANGED = "unchanged"
@@ -255,16 +299,16 @@ async def apply_calendar_move(
     *,
     tenant_id: TenantId,
     milestone_id: MilestoneId,
-    due: date,
-    due_time: time | None,
-    user_id: UserId | None,
+    when: EventTime,
+    by_owner: bool,
     source: str = GOOGLE_SOURCE,
 ) -> tuple[MoveOutcome, str]:
     """Someone moved a milestone's event in a calendar: the due date follows.
 
-    The activity feed names who moved it (the calendar's owner for a personal calendar, nobody
-    for a shared one) and the source. The change goes out like any other, but the calendar
-    sync knows its source and does not write it back.
+    A timed event becomes a deadline at that moment in the owner's time zone; an all-day one
+    a deadline without a time. The activity feed names who moved it (the owner, when it was
+    their own calendar; nobody in particular in a shared one) and the source. The change goes
+    out like any other, and the calendar sync, knowing its source, does not write it back.
     """
     now = deps.clock.now()
     async with deps.uow(tenant_id) as tx:
@@ -274,21 +318,26 @@ async def apply_calendar_move(
         if m.status == Status.CANCELLED:
             return MoveOutcome.REFUSED, f"{m.ref} is cancelled"
         owner = await tx.users.get(m.owner_id)
-        mover = await tx.users.get(user_id) if user_id is not None else None
+        owner_zone = owner.timezone if owner else "UTC"
+        due, due_time = when.day, None
+        if when.at is not None:
+            local = deadline_at(when.day, when.at, when.timezone).astimezone(zone(owner_zone))
+            due, due_time = local.date(), time(local.hour, local.minute)
         try:
-            check_range(due, local_today(now, owner.timezone if owner else "UTC"))
+            check_range(due, local_today(now, owner_zone))
             check_dates(m.start_date, due)
         except DomainError as refusal:
             return MoveOutcome.REFUSED, refusal.message
         if (m.due_date, m.due_time) == (due, due_time):
             return MoveOutcome.UNCHANGED, ""
+        mover = owner if by_owner else None
         await redate(tx, m, due, due_time, at=now, actor=mover, source=source)
         who = f"@{mover.handle}" if mover else "Someone"
-        text = (f"{who} moved {label(m)} to "
-                f"{due_text(m, owner, reader(owner, deps.clock)) if owner else due} in {source}")
-        for person in {m.owner_id, *m.member_ids()} - {user_id}:
+        new_date = due_text(m, owner, reader(owner, deps.clock)) if owner else str(due)
+        for person in {m.owner_id, *m.member_ids()} - {mover.id if mover else None}:
             await tx.notifications.add(Notification(
-                tenant_id=tenant_id, user_id=person, kind="due_changed", text=text,
-                milestone_id=m.id, actor_id=user_id, created_at=now))
+                tenant_id=tenant_id, user_id=person, kind="due_changed",
+                text=f"{who} moved {label(m)} to {new_date} in {source}", milestone_id=m.id,
+                actor_id=mover.id if mover else None, created_at=now))
         await tx.commit()
     return MoveOutcome.MOVED, ""

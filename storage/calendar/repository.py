@@ -32,6 +32,14 @@ from storage.scoped import M, Repository
 
 ERROR_MAX = 1000
 
+UNLINKED = """
+SELECT m.tenant_id, m.id FROM milestones m
+WHERE m.deleted_at IS NULL AND m.due_date IS NOT NULL AND m.status <> 'cancelled' {tenant}
+  AND NOT EXISTS (SELECT 1 FROM calendar_links l WHERE l.milestone_id = m.id)
+ORDER BY m.id
+LIMIT ?
+"""
+
 
 class TortoiseCalendar(Repository):
     async def _any_tenant(self, model: type[M]) -> QuerySet[M]:
@@ -163,6 +171,13 @@ class TortoiseCalendar(Repository):
     async def stale_links(self, limit: int) -> list[CalendarLink]:
         rows = (await self._any_tenant(CalendarLinkRow)).filter(stale=True)
         return [_link(row) for row in await rows.order_by("id").limit(limit)]
+
+    async def unlinked(self, limit: int) -> list[tuple[TenantId, MilestoneId]]:
+        tenant = self._session.tenant_id
+        rows = await self.sql(
+            UNLINKED.format(tenant="AND m.tenant_id = ?" if tenant is not None else ""),
+            [*([tenant] if tenant is not None else []), limit])
+        return [(TenantId(row["tenant_id"]), MilestoneId(row["id"])) for row in rows]
 
     async def link_by_event(self, calendar: CalendarRef, event_id: str) -> CalendarLink | None:
         row = await (await self._any_tenant(CalendarLinkRow)).filter(

@@ -16,7 +16,7 @@ from core.calendar import (
     WatchChannel,
 )
 from core.events import DueDateChanged
-from core.model import Kind, MilestoneId, UserId
+from core.model import Kind, MilestoneId, Status, UserId
 from core.ports import UnitOfWorkFactory
 from tests.storage.builders import NOW, add_milestone, at, workspace
 
@@ -168,3 +168,26 @@ async def test_sync_states_and_channels_belong_to_calendars(uow: UnitOfWorkFacto
         assert [c.id for c in await tx.calendar.channels()] == ["ch2"]
         assert await tx.calendar.channel("ch1") == old
         assert await tx.calendar.channel("nope") is None
+
+
+async def test_unlinked_milestones_are_the_dated_live_ones_never_synced(
+        uow: UnitOfWorkFactory) -> None:
+    acme, other = await workspace(uow, "acme"), await workspace(uow, "other")
+    dated = await add_milestone(uow, acme, "Dated", due_date=NOW.date())
+    await add_milestone(uow, acme, "Undated")
+    await add_milestone(uow, acme, "Cancelled", due_date=NOW.date(), status=Status.CANCELLED)
+    linked = await add_milestone(uow, acme, "Linked", due_date=NOW.date())
+    gone = await add_milestone(uow, acme, "Gone", due_date=NOW.date())
+    theirs = await add_milestone(uow, other, "Theirs", due_date=NOW.date())
+    assert dated.id and linked.id and gone.id and theirs.id
+    async with uow(acme.id) as tx:
+        await tx.milestones.delete(gone.id)
+        await tx.calendar.save_links([CalendarLink(
+            tenant_id=acme.id, milestone_id=linked.id, calendar=SHARED, event_id="e",
+            deleted=True, updated_at=NOW)])
+        await tx.commit()
+    async with uow() as tx:
+        assert await tx.calendar.unlinked(10) == [(acme.id, dated.id), (other.id, theirs.id)]
+        assert await tx.calendar.unlinked(1) == [(acme.id, dated.id)]
+    async with uow(other.id) as tx:
+        assert await tx.calendar.unlinked(10) == [(other.id, theirs.id)]

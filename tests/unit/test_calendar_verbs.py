@@ -9,7 +9,7 @@ from datetime import date, time
 import pytest
 
 from bots.shell.render import render
-from core.calendar import SYNC_CONSUMER, CalendarSetup
+from core.calendar import SYNC_CONSUMER, CalendarSetup, EventTime
 from core.calendar_commands import ChangeCalendarSettings, RevokeCalendarFeed, ShowCalendarFeed
 from core.commands import Actor, MilestoneRef, UserRef
 from core.errors import InvalidInput
@@ -163,9 +163,10 @@ async def test_a_move_in_google_follows_with_who_and_where(google: Company) -> N
     async with google.store.uow(a.tenant_id) as tx:
         goal = await tx.milestones.by_number(1)
     assert goal is not None and goal.id is not None
-    moved = await apply_calendar_move(google.deps, tenant_id=a.tenant_id, milestone_id=goal.id,
-                                      due=date(2027, 1, 8), due_time=time(15, 0),
-                                      user_id=google.bob.user_id)
+    # bob (the owner, in Berlin) drags it in his own calendar to 14:00 UTC = 15:00 Berlin
+    moved = await apply_calendar_move(
+        google.deps, tenant_id=a.tenant_id, milestone_id=goal.id,
+        when=EventTime(day=date(2027, 1, 8), at=time(14, 0), timezone="UTC"), by_owner=True)
     assert moved == (MoveOutcome.MOVED, "")
     card = await google.card(a, "show #1")
     assert card.line.due is not None and card.line.due.text == "Fri 8 Jan 2027 15:00"
@@ -176,19 +177,21 @@ async def test_a_move_in_google_follows_with_who_and_where(google: Company) -> N
     assert isinstance(inbox, InboxView)
     assert "@bob moved #1 Grow revenue to Fri 8 Jan 2027 15:00 in Google Calendar" in [
         i.text for i in inbox.items]
-    same = await apply_calendar_move(google.deps, tenant_id=a.tenant_id, milestone_id=goal.id,
-                                     due=date(2027, 1, 8), due_time=time(15, 0), user_id=None)
+    same = await apply_calendar_move(
+        google.deps, tenant_id=a.tenant_id, milestone_id=goal.id,
+        when=EventTime(day=date(2027, 1, 8), at=time(15, 0), timezone="Europe/Berlin"),
+        by_owner=False)
     assert same == (MoveOutcome.UNCHANGED, "")
     absurd = await apply_calendar_move(google.deps, tenant_id=a.tenant_id,
-                                       milestone_id=goal.id, due=date(1999, 1, 1),
-                                       due_time=None, user_id=None)
+                                       milestone_id=goal.id, when=EventTime(day=date(1999, 1, 1)),
+                                       by_owner=False)
     assert absurd[0] == MoveOutcome.REFUSED and "in the past" in absurd[1]
     missing = await apply_calendar_move(google.deps, tenant_id=a.tenant_id,
-                                        milestone_id=MilestoneId(999), due=date(2027, 1, 8),
-                                        due_time=None, user_id=None)
+                                        milestone_id=MilestoneId(999),
+                                        when=EventTime(day=date(2027, 1, 8)), by_owner=False)
     assert missing[0] == MoveOutcome.MISSING
     await apply_calendar_move(google.deps, tenant_id=a.tenant_id, milestone_id=goal.id,
-                              due=date(2027, 1, 9), due_time=None, user_id=None)
+                              when=EventTime(day=date(2027, 1, 9)), by_owner=False)
     feed = await google.ok(a, "activity #1")
     assert isinstance(feed, ActivityView)
     assert feed.entries[0].text == ("Someone moved the due date of #1 from Fri 8 Jan 2027 "
@@ -202,6 +205,6 @@ async def test_other_tenants_cannot_be_moved(google: Company) -> None:
         theirs = await tx.milestones.by_number(1)
     assert theirs is not None and theirs.id is not None
     outcome = await apply_calendar_move(google.deps, tenant_id=google.alice.tenant_id,
-                                        milestone_id=theirs.id, due=date(2027, 1, 8),
-                                        due_time=None, user_id=None)
+                                        milestone_id=theirs.id,
+                                        when=EventTime(day=date(2027, 1, 8)), by_owner=False)
     assert outcome[0] == MoveOutcome.MISSING
