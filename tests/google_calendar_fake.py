@@ -142,7 +142,7 @@ class FakeGoogleCalendar:
 
     def expire_sync_tokens(self) -> None:
         for calendar in self.calendars.values():
-            calendar.oldest_token = calendar.version + 1
+            calendar.oldest_token = calendar.version  # every token handed out so far
 
     def event(self, calendar_id: str, event_id: str) -> dict[str, Any] | None:
         found = self.calendars[calendar_id].events.get(event_id)

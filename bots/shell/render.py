@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import singledispatch
 
-from core.humanize import ellipsis, progress_bar
+from core.humanize import ellipsis, plural, progress_bar
 from core.model import Kind, Priority, Status
 from core.views import (
     Action,
@@ -258,7 +258,7 @@ def _calendar_status(view: CalendarStatusView, style: Style) -> str:
     if view.kinds:
         out.append(f"{INDENT}Kinds: {', '.join(view.kinds)}")
     if view.google:
-        synced = f"{INDENT}{view.events} events in calendars"
+        synced = f"{INDENT}{plural(view.events, 'event')} in calendars"
         if view.last_pushed:
             synced += f" · last written {view.last_pushed}"
         if view.last_pulled:
@@ -266,7 +266,7 @@ def _calendar_status(view: CalendarStatusView, style: Style) -> str:
         out.append(synced)
     if view.pending:
         failing = f", {view.failing} failing (next try {view.next_retry})" if view.failing else ""
-        out.append(f"{INDENT}⏳ {view.pending} changes waiting{failing}")
+        out.append(f"{INDENT}⏳ {plural(view.pending, 'change')} waiting{failing}")
     elif view.google and view.enabled:
         out.append(f"{INDENT}Nothing waiting")
     if view.last_error and view.failing:

@@ -308,7 +308,7 @@ async def apply_calendar_move(
     A timed event becomes a deadline at that moment in the owner's time zone; an all-day one
     a deadline without a time. The activity feed names who moved it (the owner, when it was
     their own calendar; nobody in particular in a shared one) and the source. The change goes
-    out like any other, and the calendar sync, knowing its source, does not write it back.
+    out like any other: other calendars follow, the one it was moved in is not written back.
     """
     now = deps.clock.now()
     async with deps.uow(tenant_id) as tx:

@@ -21,7 +21,6 @@ from dataclasses import asdict, dataclass, field, replace
 from datetime import date, datetime, time
 
 from core.calendar import (
-    GOOGLE_SOURCE,
     SYNC_CONSUMER,
     CalendarEntry,
     CalendarLink,
@@ -32,7 +31,7 @@ from core.calendar import (
     CalendarWrite,
     entry_for,
 )
-from core.events import DueDateChanged, MilestoneCreated, MilestoneMoved
+from core.events import MilestoneCreated, MilestoneMoved
 from core.model import Milestone, MilestoneId, TenantId, User
 from core.ports import CalendarGateway, Clock, MilestoneFilter, OutboxMessage, UnitOfWorkFactory
 from integrations.calendar.event_ids import event_id
@@ -82,8 +81,6 @@ class CalendarSync:
         dirty: dict[TenantId, Dirty] = {}
         for m in messages:
             event = m.event
-            if isinstance(event, DueDateChanged) and event.source == GOOGLE_SOURCE:
-                continue  # it came from the calendar: writing it back would echo
             wanted = dirty.setdefault(m.tenant_id, Dirty())
             if event.milestone_id is None:
                 wanted.everything = True
@@ -242,8 +239,10 @@ def _writes(tenant_id: TenantId, milestone_id: MilestoneId,
         last = existing.get(calendar)
         fingerprint = digest(calendar, entry)
         if last is not None and not last.deleted and not last.stale and (
-                last.digest == fingerprint):
-            continue  # the calendar already shows exactly this
+                last.digest == fingerprint and last.written_when == entry.when.key()):
+            # The calendar already shows exactly this. A move made in this very calendar
+            # stops here: reading it recorded the new date as written, so it is not echoed.
+            continue
         eid = last.event_id if last else event_id(tenant_id, milestone_id)
         planned.append(_Planned(
             CalendarWrite(calendar=calendar, event_id=eid, entry=entry, known=last is not None),
@@ -254,9 +253,11 @@ def _writes(tenant_id: TenantId, milestone_id: MilestoneId,
 
 
 def digest(calendar: CalendarRef, entry: CalendarEntry) -> str:
-    """What the event looks like; `updated_at` alone changes nothing a person sees."""
+    """What the event says, apart from when it is (kept as `CalendarLink.written_when`, which
+    a move read from the calendar updates) and what follows from that (the reminder)."""
     shown = asdict(entry)
-    shown.pop("updated_at")
+    for derived in ("when", "reminder_minutes", "updated_at"):
+        shown.pop(derived)
     text = json.dumps([asdict(calendar), shown], sort_keys=True, default=_plain)
     return hashlib.sha256(text.encode()).hexdigest()
 
