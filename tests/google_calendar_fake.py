@@ -95,13 +95,18 @@ class FakeGoogleCalendar:
     # --- running -----------------------------------------------------------------------------
 
     async def start(self) -> str:
+        return await self.start_on(0)
+
+    async def start_on(self, port: int) -> str:
+        """Listens on 127.0.0.1 (port 0: any free one); returns the base URL."""
         app = web.Application(client_max_size=32 * 1024 * 1024)
         app.router.add_post("/token", self._token)
+        app.router.add_get("/_fake/events", self._peek)
         app.router.add_post("/batch/calendar/v3", self._batch)
         app.router.add_route("*", API + "{tail:.*}", self._single)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        site = web.TCPSite(self._runner, "127.0.0.1", port)
         await site.start()
         port = self._runner.addresses[0][1]
         self.url = f"http://127.0.0.1:{port}/"
@@ -215,6 +220,11 @@ class FakeGoogleCalendar:
         self.subjects.append(subject)
         return web.json_response({"access_token": token, "expires_in": 3600,
                                   "token_type": "Bearer"})
+
+    async def _peek(self, request: web.Request) -> web.Response:
+        """Not Google's: every calendar's live events, to look at by hand."""
+        return web.json_response({c: [{k: e.get(k) for k in ("id", "summary", "start", "end")}
+                                      for e in self.live_events(c)] for c in self.calendars})
 
     async def _single(self, request: web.Request) -> web.Response:
         self.requests.append((request.method, request.path))
@@ -478,3 +488,33 @@ _REASON = {200: "OK", 204: "No Content", 400: "Bad Request", 401: "Unauthorized"
            403: "Forbidden", 404: "Not Found", 405: "Method Not Allowed", 409: "Conflict",
            410: "Gone", 429: "Too Many Requests", 500: "Internal Server Error",
            503: "Service Unavailable"}
+
+
+async def _serve_forever(port: int, calendar_id: str, directory: Path) -> None:
+    fake = FakeGoogleCalendar()
+    await fake.start_on(port)
+    fake.add_calendar(calendar_id)
+    key = fake.credentials_file(directory)
+    print("A fake Google Calendar is listening; try Cairn against it with:\n"
+          f"  export GOOGLE_APPLICATION_CREDENTIALS={key}\n"
+          f"  export GOOGLE_CALENDAR_ID={calendar_id}\n"
+          f"  export GOOGLE_API_URL={fake.url}\n"
+          f"What it holds: curl {fake.url}_fake/events  (Ctrl-C stops it)", flush=True)
+    try:
+        await asyncio.Event().wait()
+    finally:
+        await fake.close()
+
+
+if __name__ == "__main__":
+    import argparse
+    import contextlib
+    import tempfile
+
+    parser = argparse.ArgumentParser(description="Run the fake Google Calendar API locally.")
+    parser.add_argument("--port", type=int, default=8085)
+    parser.add_argument("--calendar", default="deadlines@group.calendar.google.com")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="fake-google-") as tmp, \
+            contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(_serve_forever(args.port, args.calendar, Path(tmp)))

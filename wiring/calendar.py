@@ -9,21 +9,22 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from core.calendar import SYNC_CONSUMER, CalendarRef, CalendarSetup
-from core.ports import CalendarGateway
+from core.ports import CalendarGateway, Clock
 from core.relay import drain
 from core.services.calendar import read_feed
 from integrations.calendar.inbound import CalendarReader, CalendarRepair
 from integrations.calendar.outbound import VERBS, CalendarSync
 from integrations.calendar.push import CHANGED_STATES, PushChannels
+from storage import Database
+from storage.exclusive import exclusive
 from wiring.adapters import AdapterStatus, Attached
 from wiring.scheduler import PeriodicJob
 from wiring.settings import Settings
@@ -36,7 +37,8 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 NOTIFICATIONS_PATH = "/google/notifications"
-RELAY_EVERY = timedelta(seconds=5)
+SYNC_LOCK = "calendar-sync"
+TICK_EVERY = timedelta(seconds=5)
 #: Outbox messages per drain: a burst of changes is coalesced and batched in one go.
 RELAY_BATCH = 1000
 READ_EVERY = timedelta(minutes=2)
@@ -93,40 +95,51 @@ class CalendarFeedsAdapter:
 
 @dataclass
 class GoogleCalendar:
-    """The parts of Google Calendar sync, wired; `jobs` are what `serve` schedules."""
+    """The parts of Google Calendar sync, and the one job that runs them in turn.
 
+    Every 5 seconds `tick` drains the outbox to Google, reads the calendars that notified a
+    change, and now and then polls every calendar, repairs, and renews push channels. One
+    coroutine does it all, under a lock every instance shares, so writes and reads never
+    interleave, here or between instances.
+    """
+
+    database: Database
+    clock: Clock
     gateway: CalendarGateway
     sync: CalendarSync
     reader: CalendarReader
     repair: CalendarRepair
     push: PushChannels | None
-    jobs: list[PeriodicJob] = field(default_factory=list)
-    _reads: dict[CalendarRef, asyncio.Task[Any]] = field(default_factory=dict)
-    _again: set[CalendarRef] = field(default_factory=set)
+    notified: set[CalendarRef] = field(default_factory=set)
+    _due: dict[str, datetime] = field(default_factory=dict)
 
     def read_soon(self, calendar: CalendarRef) -> None:
-        """Reads the calendar in the background; notifications that pile up make one more."""
-        running = self._reads.get(calendar)
-        if running is not None and not running.done():
-            self._again.add(calendar)
-            return
+        """A push notification: the calendar is read on the next tick, seconds away."""
+        self.notified.add(calendar)
 
-        async def read() -> None:
-            try:
-                while True:
-                    self._again.discard(calendar)
-                    await self.reader.read(calendar)
-                    if calendar not in self._again:
-                        return
-            except Exception:
-                logger.exception("reading %s after a notification failed", calendar)
+    async def tick(self) -> bool:
+        """One round of everything that is due; False when another instance had the lock."""
+        async with exclusive(self.database, SYNC_LOCK) as mine:
+            if not mine:
+                return False
+            await drain(self.sync, self.sync.uow, self.clock, batch=RELAY_BATCH,
+                        max_batches=5)
+            while self.notified:
+                await self.reader.read(self.notified.pop())
+            if self._time_for("read", READ_EVERY):
+                await self.reader.poll()
+            if self._time_for("repair", REPAIR_EVERY):
+                await self.repair.run()
+            if self.push is not None and self._time_for("channels", RENEW_EVERY):
+                await self.push.renew()
+        return True
 
-        self._reads[calendar] = asyncio.get_running_loop().create_task(read())
-
-    async def close(self) -> None:
-        for task in self._reads.values():
-            task.cancel()
-        await asyncio.gather(*self._reads.values(), return_exceptions=True)
+    def _time_for(self, what: str, every: timedelta) -> bool:
+        now = self.clock.now()
+        if now < self._due.get(what, now):
+            return False
+        self._due[what] = now + every
+        return True
 
 
 def build_google(runtime: Runtime, gateway: CalendarGateway) -> GoogleCalendar:
@@ -135,23 +148,9 @@ def build_google(runtime: Runtime, gateway: CalendarGateway) -> GoogleCalendar:
     push = PushChannels(deps.uow, gateway, deps.clock,
                         address=deps.calendar.public_url.rstrip("/") + NOTIFICATIONS_PATH
                         ) if deps.calendar.push else None
-    google = GoogleCalendar(gateway=gateway, sync=sync, reader=CalendarReader(deps, gateway),
-                            repair=CalendarRepair(deps, sync), push=push)
-
-    async def relay() -> object:
-        return await drain(sync, deps.uow, deps.clock, batch=RELAY_BATCH, max_batches=5)
-
-    google.jobs = [
-        PeriodicJob(f"outbox:{SYNC_CONSUMER}", RELAY_EVERY, relay),
-        PeriodicJob("calendar:read", READ_EVERY, google.reader.poll,
-                    first_delay=timedelta(seconds=20)),
-        PeriodicJob("calendar:repair", REPAIR_EVERY, google.repair.run,
-                    first_delay=timedelta(seconds=30)),
-    ]
-    if push is not None:
-        google.jobs.append(PeriodicJob("calendar:channels", RENEW_EVERY, push.renew,
-                                       first_delay=timedelta(seconds=40)))
-    return google
+    return GoogleCalendar(database=runtime.database, clock=deps.clock, gateway=gateway,
+                          sync=sync, reader=CalendarReader(deps, gateway),
+                          repair=CalendarRepair(deps, sync), push=push)
 
 
 def notifications_handler(google: GoogleCalendar
@@ -207,4 +206,4 @@ class GoogleCalendarAdapter:
             return Attached()
         google = build_google(runtime, gateway)
         app.router.add_post(NOTIFICATIONS_PATH, notifications_handler(google))
-        return Attached(jobs=google.jobs, on_stop=[google.close])
+        return Attached(jobs=[PeriodicJob("calendar", TICK_EVERY, google.tick)])

@@ -283,7 +283,8 @@ def _calendar_feed(view: CalendarFeedView, style: Style) -> str:
     made = "New ICS feed" if view.created else "Your ICS feed"
     out = [f"📅 {made}: {view.title}", f"{INDENT}{view.url}"]
     if view.kinds:
-        kinds = ", ".join(view.kinds)
+        kinds = " and ".join([", ".join(view.kinds[:-1]), view.kinds[-1]] if len(
+            view.kinds) > 1 else view.kinds)
         out.append(INDENT + style.dim(f"With the {kinds} that have a due date"))
     out += [f"{INDENT}{how}" for how in view.how_to]
     out.append(INDENT + style.dim(f"Anyone with the address can read it; stop it: {view.revoke}"))

@@ -74,7 +74,8 @@ class CalendarSync:
 
     def __init__(self, uow: UnitOfWorkFactory, gateway: CalendarGateway, clock: Clock,
                  setup: CalendarSetup) -> None:
-        self._uow, self._gateway, self._clock, self._setup = uow, gateway, clock, setup
+        self.uow = uow
+        self._gateway, self._clock, self._setup = gateway, clock, setup
         self._known_calendars: set[CalendarRef] = set()
 
     async def handle(self, messages: Sequence[OutboxMessage]) -> Mapping[int, str | None]:
@@ -126,7 +127,7 @@ class CalendarSync:
             else:
                 failed.setdefault(tenant_id, {})[plan.link.milestone_id] = result.error
         for tenant_id, links in confirmed.items():
-            async with self._uow(tenant_id) as tx:
+            async with self.uow(tenant_id) as tx:
                 await tx.calendar.save_links(links)
                 await tx.commit()
         await self._remember_calendars(
@@ -138,7 +139,7 @@ class CalendarSync:
         return failed
 
     async def _plan(self, tenant_id: TenantId, wanted: Dirty) -> list[_Planned]:
-        async with self._uow(tenant_id) as tx:
+        async with self.uow(tenant_id) as tx:
             settings = await tx.calendar.settings()
             if wanted.everything:
                 milestones = await tx.milestones.find(MilestoneFilter(open_only=False))
@@ -217,7 +218,7 @@ class CalendarSync:
         new = calendars - self._known_calendars
         if not new:
             return
-        async with self._uow() as tx:
+        async with self.uow() as tx:
             known = {s.calendar for s in await tx.calendar.sync_states()}
             for calendar in new - known:
                 await tx.calendar.save_sync_state(CalendarSyncState(calendar=calendar))

@@ -133,9 +133,5 @@ async def make_world(database: Database, fake: FakeGoogleCalendar, clock: Frozen
 
 @pytest.fixture
 async def world(database: Database, fake_google: FakeGoogleCalendar, clock: FrozenClock,
-                tmp_path: Path) -> AsyncIterator[World]:
-    built = await make_world(database, fake_google, clock, tmp_path)
-    try:
-        yield built
-    finally:
-        await built.google.close()
+                tmp_path: Path) -> World:
+    return await make_world(database, fake_google, clock, tmp_path)

@@ -3,7 +3,6 @@ and push notifications from the fake Google, with channels opened, checked and r
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -16,7 +15,7 @@ from aiohttp import web
 
 from core.views import CalendarFeedView
 from integrations.calendar.push import PushChannels
-from tests.calendar.conftest import SHARED_ID, World
+from tests.calendar.conftest import SHARED, SHARED_ID, World
 from wiring.calendar import NOTIFICATIONS_PATH, CalendarFeedsAdapter, notifications_handler
 from wiring.server import build_app
 
@@ -42,8 +41,6 @@ class Served:
         assert isinstance(view, CalendarFeedView)
         return "/calendar/" + view.url.rsplit("/calendar/", 1)[1]
 
-    async def reads_done(self) -> None:
-        await asyncio.gather(*self.world.google._reads.values())
 
 
 @pytest.fixture
@@ -143,8 +140,12 @@ async def test_a_move_notified_by_google_arrives_in_seconds(served: Served) -> N
     assert channel["address"] == served.url + NOTIFICATIONS_PATH and len(channel["token"]) > 30
     await w.fake.move(SHARED_ID, await w.event_id(1), date(2027, 1, 8))
     assert w.fake.notified == [200]
-    await served.reads_done()
+    assert w.google.notified == {SHARED}  # read on the next tick, seconds away
+    calls = len(w.fake.calls)
+    assert await w.google.tick()
     assert (await w.milestone(1)).due_date == date(2027, 1, 8)
+    assert await w.google.tick()  # drains the move: nothing is written back to the calendar
+    assert {method for method, _, _ in w.fake.calls[calls:]} == {"GET"}
 
 
 async def test_notifications_are_believed_only_with_the_channels_token(served: Served) -> None:
@@ -160,7 +161,7 @@ async def test_notifications_are_believed_only_with_the_channels_token(served: S
     assert await served.notify(**{"X-Goog-Channel-ID": "x" * 5000}) in (400, 404, 431)
     sync = {"X-Goog-Channel-ID": channel["id"], "X-Goog-Channel-Token": channel["token"],
             "X-Goog-Resource-ID": channel["resourceId"], "X-Goog-Resource-State": "sync"}
-    assert await served.notify(**sync) == 200 and not w.google._reads  # nothing to read yet
+    assert await served.notify(**sync) == 200 and not w.google.notified  # nothing to read
     wrong = {**sync, "X-Goog-Resource-ID": "res-elsewhere"}
     assert await served.notify(**wrong) == 403
 

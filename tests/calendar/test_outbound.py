@@ -3,9 +3,13 @@ on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
+import asyncpg  # type: ignore[import-untyped]
+
 from core.calendar import SYNC_CONSUMER
+from core.services import run_text
 from core.views import CalendarStatusView
 from storage import Database
 from tests.calendar.conftest import SHARED_ID, World, make_world
@@ -210,17 +214,14 @@ async def test_a_slow_google_times_out_and_the_retry_does_no_harm(
         database: Database, fake_google: FakeGoogleCalendar, clock: FrozenClock,
         tmp_path: Path) -> None:
     world = await make_world(database, fake_google, clock, tmp_path, http_timeout=0.3)
-    try:
-        await world.say(world.alice, 'goal "Grow revenue" due:2026-12-31')
-        world.fake.delay = 0.6
-        assert (await world.drain()).retried == 1  # Google did it, we never heard
-        world.fake.delay = 0
-        clock.advance(minutes=1)
-        assert (await world.drain()).delivered == 1
-        assert len(world.fake.live_events(SHARED_ID)) == 1
-        assert world.calls()[-2:] == [("POST", 409), ("PATCH", 200)]
-    finally:
-        await world.google.close()
+    await world.say(world.alice, 'goal "Grow revenue" due:2026-12-31')
+    world.fake.delay = 0.6
+    assert (await world.drain()).retried == 1  # Google did it, we never heard
+    world.fake.delay = 0
+    clock.advance(minutes=1)
+    assert (await world.drain()).delivered == 1
+    assert len(world.fake.live_events(SHARED_ID)) == 1
+    assert world.calls()[-2:] == [("POST", 409), ("PATCH", 200)]
 
 
 async def test_admins_choose_kinds_switch_sync_off_and_on(world: World) -> None:
@@ -298,24 +299,17 @@ async def test_milestones_from_before_google_are_repaired_in(
         database: Database, fake_google: FakeGoogleCalendar, clock: FrozenClock,
         tmp_path: Path) -> None:
     world = await make_world(database, fake_google, clock, tmp_path)
-    try:
-        from dataclasses import replace
-
-        from core.services import run_text
-
-        offline = replace(world.deps, uow=database.unit_of_work())  # no calendar consumer
-        for line in ('goal "Old goal" due:2026-12-31', 'task "Old task" due:2026-12-01',
-                     'milestone "Undated"'):
-            await run_text(line, world.alice, offline)
-        assert (await world.drain()).handled == 0  # nothing in the outbox
-        assert await world.google.repair.run() == 2
-        assert set(world.live()) == {"Goal #1: Old goal"}
-        assert await world.google.repair.run() == 0  # the task was looked at: not again
-        async with world.deps.uow() as tx:
-            states = await tx.calendar.sync_states()
-        assert [s.calendar.calendar_id for s in states] == [SHARED_ID]
-    finally:
-        await world.google.close()
+    offline = replace(world.deps, uow=database.unit_of_work())  # no calendar consumer
+    for line in ('goal "Old goal" due:2026-12-31', 'task "Old task" due:2026-12-01',
+                 'milestone "Undated"'):
+        await run_text(line, world.alice, offline)
+    assert (await world.drain()).handled == 0  # nothing in the outbox
+    assert await world.google.repair.run() == 2
+    assert set(world.live()) == {"Goal #1: Old goal"}
+    assert await world.google.repair.run() == 0  # the task was looked at: not again
+    async with world.deps.uow() as tx:
+        states = await tx.calendar.sync_states()
+    assert [s.calendar.calendar_id for s in states] == [SHARED_ID]
 
 
 async def test_the_outbox_row_waits_for_googles_confirmation(world: World) -> None:
@@ -331,3 +325,21 @@ async def test_the_outbox_row_waits_for_googles_confirmation(world: World) -> No
     await world.drain()
     async with world.deps.uow(a.tenant_id) as tx:
         assert (await tx.calendar.health(SYNC_CONSUMER)).pending == 0
+
+
+async def test_a_tick_leaves_the_work_to_the_instance_holding_the_lock(
+        world: World, database: Database) -> None:
+    from storage.exclusive import lock_key
+    from wiring.calendar import SYNC_LOCK
+
+    await world.say(world.alice, 'goal "Grow revenue" due:2026-12-31')
+    if database.dialect == "postgres":
+        other = await asyncpg.connect(database.url)  # another instance's session
+        try:
+            assert await other.fetchval("SELECT pg_try_advisory_lock($1)", lock_key(SYNC_LOCK))
+            assert not await world.google.tick()
+            assert world.live() == {}
+        finally:
+            await other.close()
+    assert await world.google.tick()
+    assert set(world.live()) == {"Goal #1: Grow revenue"}
