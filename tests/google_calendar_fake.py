@@ -16,7 +16,6 @@ and notify the push channels watching it.
 from __future__ import annotations
 
 import asyncio
-import base64
 import email.parser
 import email.policy
 import functools
@@ -38,15 +37,21 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from google.auth import jwt
 
+from tests.google_wire import (
+    REASONS,
+    Answer,
+    batch_response,
+    google_error,
+    json_response,
+    parse_http,
+    unwrap,
+    wrap,
+)
+
 SERVICE_ACCOUNT = "cairn@cairn-test.iam.gserviceaccount.com"
 API = "/calendar/v3/"
 GOOGLE_TOKEN_AUDIENCE = "https://oauth2.googleapis.com/token"
 EVENT_ID = re.compile(r"^[a-v0-9]{5,1024}$")
-REASONS = {400: "invalid", 401: "authError", 403: "rateLimitExceeded", 404: "notFound",
-           409: "duplicate", 410: "fullSyncRequired", 429: "rateLimitExceeded",
-           500: "backendError", 503: "backendError"}
-
-Answer = tuple[int, dict[str, Any] | None]
 
 
 @dataclass
@@ -65,12 +70,6 @@ class FakeCalendar:
     events: dict[str, dict[str, Any]] = field(default_factory=dict)
     version: int = 0
     oldest_token: int = 0  # sync tokens older than this are forgotten (410)
-
-
-def google_error(status: int, message: str, reason: str = "") -> Answer:
-    reason = reason or REASONS.get(status, "error")
-    return status, {"error": {"code": status, "message": message, "errors": [
-        {"domain": "global", "reason": reason, "message": message}]}}
 
 
 class FakeGoogleCalendar:
@@ -230,12 +229,12 @@ class FakeGoogleCalendar:
         self.requests.append((request.method, request.path))
         body = await request.read()
         if self.outage:
-            return _json(*google_error(503, "The service is currently unavailable."))
+            return json_response(*google_error(503, "The service is currently unavailable."))
         status, payload = self._call(request.method, request.path_qs,
                                      request.headers.get("Authorization", ""), body)
         if self.delay:  # done, but the answer is late
             await asyncio.sleep(self.delay)
-        return _json(status, payload)
+        return json_response(status, payload)
 
     async def _batch(self, request: web.Request) -> web.Response:
         self.requests.append((request.method, request.path))
@@ -243,29 +242,19 @@ class FakeGoogleCalendar:
         if self.delay:
             await asyncio.sleep(self.delay)
         if self.outage:
-            return _json(*google_error(503, "The service is currently unavailable."))
+            return json_response(*google_error(503, "The service is currently unavailable."))
         message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(
             b"Content-Type: " + request.headers["Content-Type"].encode() + b"\r\n\r\n" + raw)
         if not message.is_multipart():
-            return _json(*google_error(400, "Batch requests must be multipart/mixed."))
+            return json_response(*google_error(400, "Batch requests must be multipart/mixed."))
         outer_auth = request.headers.get("Authorization", "")
-        boundary = "batch_" + secrets.token_hex(8)
-        parts: list[str] = []
+        answers: list[tuple[str, int, dict[str, Any] | None]] = []
         for part in message.iter_parts():
-            content_id = str(part["Content-ID"] or "")
-            method, target, headers, body = _parse_http(part.get_payload(decode=True))
+            method, target, headers, body = parse_http(part.get_payload(decode=True))
             status, payload = self._call(method, target, headers.get("authorization", outer_auth),
                                          body)
-            text = json.dumps(payload) if payload is not None else ""
-            parts.append(
-                f"--{boundary}\r\nContent-Type: application/http\r\n"
-                f"Content-ID: <response-{content_id.strip('<>')}>\r\n\r\n"
-                f"HTTP/1.1 {status} {_REASON.get(status, 'Status')}\r\n"
-                f"Content-Type: application/json; charset=UTF-8\r\n"
-                f"Content-Length: {len(text.encode())}\r\n\r\n{text}\r\n")
-        body_text = "".join(parts) + f"--{boundary}--\r\n"
-        return web.Response(body=body_text.encode(),
-                            headers={"Content-Type": f"multipart/mixed; boundary={boundary}"})
+            answers.append((str(part["Content-ID"] or ""), status, payload))
+        return batch_response(answers)
 
     # --- the API --------------------------------------------------------------------------------
 
@@ -370,11 +359,11 @@ class FakeGoogleCalendar:
         since = -1
         try:
             if "pageToken" in query:
-                offset, snapshot, since = (int(x) for x in _unwrap(query["pageToken"]).split(":"))
+                offset, snapshot, since = (int(x) for x in unwrap(query["pageToken"]).split(":"))
             else:
                 offset, snapshot = 0, calendar.version
                 if "syncToken" in query:
-                    since = int(_unwrap(query["syncToken"]))
+                    since = int(unwrap(query["syncToken"]))
         except ValueError:
             return google_error(400, "Invalid page or sync token.")
         if "syncToken" in query and since < calendar.oldest_token:
@@ -389,9 +378,9 @@ class FakeGoogleCalendar:
         answer: dict[str, Any] = {"kind": "calendar#events", "items": [
             self._public(e) for e in page]}
         if offset + size < len(items):
-            answer["nextPageToken"] = _wrap(f"{offset + size}:{snapshot}:{since}")
+            answer["nextPageToken"] = wrap(f"{offset + size}:{snapshot}:{since}")
         else:
-            answer["nextSyncToken"] = _wrap(str(snapshot))
+            answer["nextSyncToken"] = wrap(str(snapshot))
         return 200, answer
 
     def _watch(self, calendar: FakeCalendar, data: dict[str, Any]) -> Answer:
@@ -457,37 +446,6 @@ def _check_times(event: dict[str, Any]) -> str:
     except (KeyError, ValueError):
         return "Invalid start or end time."
     return ""
-
-
-def _parse_http(raw: bytes) -> tuple[str, str, dict[str, str], bytes]:
-    head, _, body = raw.replace(b"\r\n", b"\n").partition(b"\n\n")
-    lines = head.decode().split("\n")
-    method, target, _ = lines[0].split(" ", 2)
-    headers = {}
-    for line in lines[1:]:
-        name, _, value = line.partition(":")
-        headers[name.strip().lower()] = value.strip()
-    return method, target, headers, body
-
-
-def _wrap(text: str) -> str:
-    return base64.urlsafe_b64encode(text.encode()).decode()
-
-
-def _unwrap(token: str) -> str:
-    return base64.urlsafe_b64decode(token.encode()).decode()
-
-
-def _json(status: int, payload: dict[str, Any] | None) -> web.Response:
-    if payload is None:
-        return web.Response(status=status)
-    return web.json_response(payload, status=status)
-
-
-_REASON = {200: "OK", 204: "No Content", 400: "Bad Request", 401: "Unauthorized",
-           403: "Forbidden", 404: "Not Found", 405: "Method Not Allowed", 409: "Conflict",
-           410: "Gone", 429: "Too Many Requests", 500: "Internal Server Error",
-           503: "Service Unavailable"}
 
 
 async def _serve_forever(port: int, calendar_id: str, directory: Path) -> None:
