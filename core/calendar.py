@@ -126,9 +126,7 @@ class CalendarEntry:
     title: str
     description: str
     when: EventTime
-    done: bool = False
     reminder_minutes: int = ALL_DAY_REMINDER_MINUTES
-    link: str = ""
     updated_at: datetime
 
     @property
@@ -147,30 +145,32 @@ class FeedContent:
     entries: tuple[CalendarEntry, ...] = ()
 
 
-def entry_for(m: Milestone, owner: User | None, *, link: str = "") -> CalendarEntry | None:
-    """The calendar entry of a milestone with a due date (None without one)."""
+def entry_for(m: Milestone, owner: User | None) -> CalendarEntry | None:
+    """The calendar entry of a milestone with a due date (None without one).
+
+    The way back to Cairn is the command that shows it (`show #12`), which works in every
+    front end; Cairn has no web page of a milestone to link to.
+    """
     if m.due_date is None or m.id is None:
         return None
-    done = m.status == Status.DONE
-    title = f"{'✅ ' if done else ''}{m.kind.value.capitalize()} {m.ref}: {m.title}"
+    done = "✅ " if m.status == Status.DONE else ""
     owner_text = f"{owner.display_name} (@{owner.handle})" if owner else "someone"
     lines = [f"Owner: {owner_text}", f"Progress: {m.progress}% · {m.status.label}",
              f"In Cairn: show {m.ref}"]
-    if link:
-        lines.append(link)
     zone = owner.timezone if owner else "UTC"
     when = EventTime(day=m.due_date, at=m.due_time, timezone=zone if m.due_time else "UTC")
     return CalendarEntry(
-        tenant_id=m.tenant_id, milestone_id=m.id, number=m.number, title=title,
-        description="\n".join(lines), when=when, done=done,
+        tenant_id=m.tenant_id, milestone_id=m.id, number=m.number,
+        title=f"{done}{m.kind.value.capitalize()} {m.ref}: {m.title}",
+        description="\n".join(lines), when=when,
         reminder_minutes=ALL_DAY_REMINDER_MINUTES if when.all_day else TIMED_REMINDER_MINUTES,
-        link=link, updated_at=m.updated_at)
+        updated_at=m.updated_at)
 
 
 # --- what the Google sync keeps and exchanges ----------------------------------------------
 
 
-@dataclass(frozen=True, slots=True, order=True)
+@dataclass(frozen=True, slots=True)
 class CalendarRef:
     """A calendar Cairn writes to: a shared one, or a person's own (domain-wide delegation)."""
 
@@ -194,9 +194,11 @@ class CalendarLink:
     #: `EventTime.key()` of what Cairn last wrote or accepted: a different start in the
     #: calendar means someone moved the event.
     written_when: str = ""
-    digest: str = ""  # of the whole event as last written
+    #: Of what the event says, apart from when it is (that is `written_when`).
+    digest: str = ""
     deleted: bool = False  # Cairn removed it (cancelled, deleted, or no longer synced)
-    #: Needs writing again although no change says so (moved in Google to a date refused).
+    #: Needs writing again although no change in Cairn says so: moved in the calendar to a
+    #: date Cairn refused, or removed there.
     stale: bool = False
     updated_at: datetime | None = None
 

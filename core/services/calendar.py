@@ -33,7 +33,7 @@ from core.calendar_commands import (
 from core.dates import check_range
 from core.errors import DomainError, NotFound
 from core.events import CalendarSettingsChanged
-from core.humanize import deadline_at, ellipsis, local_today, plural, when, zone
+from core.humanize import deadline_at, ellipsis, local_today, when, zone
 from core.model import Kind, MilestoneId, Notification, Status, TenantId, User
 from core.permissions import Right
 from core.ports import MilestoneFilter, UnitOfWork
@@ -200,6 +200,7 @@ async def show_feed(cmd: ShowCalendarFeed, deps: Deps) -> CalendarFeedView:
             person = me
         wanted = (FeedScope.TEAM, None, root.id) if root else (
             FeedScope.PERSON, person.id if person else None, None)
+        settings = await tx.calendar.settings()
         feed = next((f for f in await tx.calendar.feeds(created_by=me.id)
                      if (f.scope, f.user_id, f.root_id) == wanted), None)
         created = feed is None
@@ -209,7 +210,6 @@ async def show_feed(cmd: ShowCalendarFeed, deps: Deps) -> CalendarFeedView:
                 scope=wanted[0], created_by=me.id, user_id=wanted[1], root_id=wanted[2],
                 created_at=now))
             await tx.commit()
-        settings = await tx.calendar.settings()
     title = _feed_title(feed, me, person, f"{root.ref} {root.title}" if root else None)
     return CalendarFeedView(
         title=title[:1].upper() + title[1:], url=deps.calendar.feed_url(feed.token),
@@ -246,8 +246,9 @@ async def revoke_feed(cmd: RevokeCalendarFeed, deps: Deps) -> Notice:
         count = await tx.calendar.revoke_feeds([f.id for f in feeds if f.id is not None],
                                                deps.clock.now())
         await tx.commit()
-    return Notice(text=f"Revoked {what} ({plural(count, 'address')}); calendars subscribed "
-                       "to it stop updating", hint="calendar feed makes a new address")
+    addresses = "1 address" if count == 1 else f"{count} addresses"
+    return Notice(text=f"Revoked {what} ({addresses}); calendars subscribed to them stop "
+                       "updating", hint="calendar feed makes a new address")
 
 
 async def read_feed(deps: Deps, token: str) -> FeedContent | None:

@@ -336,8 +336,6 @@ def event_body(entry: CalendarEntry) -> dict[str, Any]:
         end = start + timedelta(minutes=TIMED_EVENT_MINUTES)
         body["start"] = {"dateTime": start.isoformat(), "timeZone": when.timezone}
         body["end"] = {"dateTime": end.isoformat(), "timeZone": when.timezone}
-    if entry.link:
-        body["source"] = {"title": "Cairn", "url": entry.link}
     return body
 
 

@@ -62,8 +62,6 @@ def _event(entry: CalendarEntry) -> Event:
         event.add("dtend", start + timedelta(minutes=TIMED_EVENT_MINUTES))
     event.add("transp", "TRANSPARENT")
     event.add("status", "CONFIRMED")
-    if entry.link:
-        event.add("url", entry.link)
     alarm = Alarm()
     alarm.add("action", "DISPLAY")
     alarm.add("description", entry.title)

@@ -148,9 +148,8 @@ class CalendarSync:
                     ids=wanted.milestones, open_only=False))
                 milestones += await self._ancestors(tx.milestones.find, milestones, wanted)
             found = {m.id: m for m in milestones if m.id is not None}
-            looked_at = set(found) | wanted.milestones
-            links = await tx.calendar.links(looked_at) if not wanted.everything else (
-                await tx.calendar.links(set(found)))
+            # Deleted milestones are not found, but their events are: they go.
+            links = await tx.calendar.links(set(found) | wanted.milestones)
             owners = await tx.users.get_many({m.owner_id for m in found.values()})
         now = self._clock.now()
         by_milestone: dict[MilestoneId, list[CalendarLink]] = {}
