@@ -14,7 +14,7 @@ from pathlib import Path
 import aiohttp
 
 from tests.google_calendar_fake import FakeGoogleCalendar
-from tests.shell.test_cli import ROOT, env_for
+from tests.shell.test_cli import ROOT, env_for, get
 
 SHARED_ID = "deadlines@group.calendar.google.com"
 
@@ -101,7 +101,9 @@ def test_a_broken_key_leaves_google_off_and_serve_up(tmp_path: Path) -> None:
                                             GOOGLE_CALENDAR_ID=SHARED_ID))
     seen: list[str] = []
     try:
-        asyncio.run(_started(process, seen))
+        port = asyncio.run(_started(process, seen))
+        # serving: it answers (and has its signal handlers by now)
+        assert get(port, "/healthz")[0] == 200
         process.send_signal(signal.SIGTERM)
         _, rest = process.communicate(timeout=30)
     finally:
