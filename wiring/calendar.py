@@ -1,10 +1,10 @@
 """Calendars in a running Cairn: ICS feeds (always) and Google Calendar sync (when configured).
 
 - `calendar-feeds` serves `GET /calendar/<token>.ics`; it needs nothing but the database.
-- `google-calendar` is on with GOOGLE_APPLICATION_CREDENTIALS and GOOGLE_CALENDAR_ID. Its
-  outbox consumer writes deadlines to Google; the scheduler reads the calendars back for moves
-  (and, with an https PUBLIC_URL, keeps push channels open so moves arrive in seconds at
-  `POST /google/notifications`), and repairs what is stale or was never synced.
+- `google-calendar` is on with GOOGLE_APPLICATION_CREDENTIALS and GOOGLE_CALENDAR_ID. One job
+  (`GoogleCalendar.tick`) writes deadlines to Google from the outbox, reads the calendars back
+  for moves, repairs what is stale or was never synced, and, with an https PUBLIC_URL, keeps
+  push channels open so that moves notified at `POST /google/notifications` arrive in seconds.
 """
 
 from __future__ import annotations
@@ -105,7 +105,6 @@ class GoogleCalendar:
 
     database: Database
     clock: Clock
-    gateway: CalendarGateway
     sync: CalendarSync
     reader: CalendarReader
     repair: CalendarRepair
@@ -148,8 +147,8 @@ def build_google(runtime: Runtime, gateway: CalendarGateway) -> GoogleCalendar:
     push = PushChannels(deps.uow, gateway, deps.clock,
                         address=deps.calendar.public_url.rstrip("/") + NOTIFICATIONS_PATH
                         ) if deps.calendar.push else None
-    return GoogleCalendar(database=runtime.database, clock=deps.clock, gateway=gateway,
-                          sync=sync, reader=CalendarReader(deps, gateway),
+    return GoogleCalendar(database=runtime.database, clock=deps.clock, sync=sync,
+                          reader=CalendarReader(deps, gateway),
                           repair=CalendarRepair(deps, sync), push=push)
 
 
