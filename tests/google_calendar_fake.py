@@ -250,7 +250,9 @@ class FakeGoogleCalendar:
         outer_auth = request.headers.get("Authorization", "")
         answers: list[tuple[str, int, dict[str, Any] | None]] = []
         for part in message.iter_parts():
-            method, target, headers, body = parse_http(part.get_payload(decode=True))
+            request_bytes = part.get_payload(decode=True)
+            assert isinstance(request_bytes, bytes)
+            method, target, headers, body = parse_http(request_bytes)
             status, payload = self._call(method, target, headers.get("authorization", outer_auth),
                                          body)
             answers.append((str(part["Content-ID"] or ""), status, payload))

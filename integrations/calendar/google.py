@@ -269,13 +269,15 @@ class GoogleCalendarGateway:
 
 def _load_credentials(path: str) -> service_account.Credentials:
     try:
-        return service_account.Credentials.from_service_account_file(path, scopes=SCOPES)
+        credentials: service_account.Credentials = (
+            service_account.Credentials.from_service_account_file(path, scopes=SCOPES))
     except FileNotFoundError:
         raise GoogleSetupError(f"GOOGLE_APPLICATION_CREDENTIALS: no file at {path}") from None
     except (ValueError, KeyError, json.JSONDecodeError) as error:
         raise GoogleSetupError(
             f"GOOGLE_APPLICATION_CREDENTIALS: {path} is not a service account key "
             f"({type(error).__name__}: {str(error)[:120]})") from None
+    return credentials
 
 
 def _send(request: HttpRequest, http: Any) -> _Answer:
