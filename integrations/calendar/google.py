@@ -17,7 +17,8 @@ import json
 import logging
 import threading
 import time as clock
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -149,15 +150,26 @@ class GoogleCalendarGateway:
     def _events(self) -> Any:
         return self._api().events()
 
-    def _http(self, subject: str) -> google_auth_httplib2.AuthorizedHttp:
+    @contextmanager
+    def _http(self, subject: str) -> Iterator[google_auth_httplib2.AuthorizedHttp]:
+        """An Http of this thread's own, as `subject` (tokens are kept per subject), closed
+        after use so no connection outlives the call."""
         with self._lock:
             credentials = self._credentials
             if subject:
                 credentials = self._delegated.get(subject) or self._credentials.with_subject(
                     subject)
                 self._delegated[subject] = credentials
-        return google_auth_httplib2.AuthorizedHttp(
+        http = google_auth_httplib2.AuthorizedHttp(
             credentials, http=httplib2.Http(timeout=self._timeout))
+        try:
+            if not credentials.valid:
+                # Here rather than in a batch, whose own refresh leaves its Http open.
+                with suppress(Exception):  # the call itself then fails and says why
+                    credentials.refresh(google_auth_httplib2.Request(http.http))
+            yield http
+        finally:
+            http.close()
 
     def _write(self, writes: list[CalendarWrite]) -> list[WriteResult]:
         results: list[WriteResult | None] = [None] * len(writes)
@@ -168,21 +180,27 @@ class GoogleCalendarGateway:
         for calendar, indexes in by_calendar.items():
             by_subject.setdefault(calendar.subject, []).extend(indexes)
         for subject, indexes in by_subject.items():
-            http = self._http(subject)
-            first = [self._call(i, writes[i], retrying=False) for i in indexes]
-            answers = self._execute(http, subject, first)
-            again: list[_Call] = []
-            for call in first:
-                answer = answers[call.index]
-                if (call.kind, answer.status) in (("insert", 409), ("patch", 404)):
-                    again.append(self._call(call.index, writes[call.index], retrying=True))
-                else:
-                    results[call.index] = _result(call.kind, answer)
-            if again:
-                answers = self._execute(http, subject, again)
-                for call in again:
-                    results[call.index] = _result(call.kind, answers[call.index])
+            with self._http(subject) as http:
+                self._write_as(http, subject, writes, indexes, results)
         return [r if r is not None else WriteResult(ok=False, error="not sent") for r in results]
+
+    def _write_as(self, http: Any, subject: str, writes: list[CalendarWrite],
+                  indexes: list[int], results: list[WriteResult | None]) -> None:
+        """One subject's writes: a first round, then a second for inserts that found the
+        event (409: patch it) and patches that found nothing (404: insert it)."""
+        first = [self._call(i, writes[i], retrying=False) for i in indexes]
+        answers = self._execute(http, subject, first)
+        again: list[_Call] = []
+        for call in first:
+            answer = answers[call.index]
+            if (call.kind, answer.status) in (("insert", 409), ("patch", 404)):
+                again.append(self._call(call.index, writes[call.index], retrying=True))
+            else:
+                results[call.index] = _result(call.kind, answer)
+        if again:
+            answers = self._execute(http, subject, again)
+            for call in again:
+                results[call.index] = _result(call.kind, answers[call.index])
 
     def _call(self, index: int, w: CalendarWrite, *, retrying: bool) -> _Call:
         events, calendar_id = self._events(), w.calendar.calendar_id
@@ -222,7 +240,12 @@ class GoogleCalendarGateway:
         return answers
 
     def _changes(self, calendar: CalendarRef, sync_token: str | None) -> CalendarChanges:
-        http, events = self._http(calendar.subject), self._events()
+        with self._http(calendar.subject) as http:
+            return self._pages(http, calendar, sync_token)
+
+    def _pages(self, http: Any, calendar: CalendarRef, sync_token: str | None
+               ) -> CalendarChanges:
+        events = self._events()
         found: list[RemoteEvent] = []
         page: str | None = None
         while True:
@@ -251,8 +274,9 @@ class GoogleCalendarGateway:
                 "params": {"ttl": str(int(ttl.total_seconds()))}}
         self._rate.take(calendar.subject, 1)
         self._count()
-        channel = self._events().watch(calendarId=calendar.calendar_id, body=body).execute(
-            http=self._http(calendar.subject))
+        with self._http(calendar.subject) as http:
+            channel = self._events().watch(calendarId=calendar.calendar_id,
+                                           body=body).execute(http=http)
         expires = datetime.fromtimestamp(int(channel["expiration"]) / 1000, tz=UTC)
         return str(channel["resourceId"]), expires
 
@@ -260,8 +284,9 @@ class GoogleCalendarGateway:
         self._rate.take(calendar.subject, 1)
         self._count()
         try:
-            self._api().channels().stop(body={"id": channel_id, "resourceId": resource_id}).execute(
-                http=self._http(calendar.subject))
+            with self._http(calendar.subject) as http:
+                self._api().channels().stop(
+                    body={"id": channel_id, "resourceId": resource_id}).execute(http=http)
         except HttpError as error:
             if error.resp.status != 404:  # already gone: that is what we wanted
                 raise
