@@ -31,8 +31,11 @@ def describe(
     if verb == "assigned":
         return f"{who} made {_who(users, _uid(d.get('owner_id')))} the owner of {ref}"
     if verb == "due_moved":
-        old, new = _day(d.get("previous"), today), _day(d.get("due"), today)
-        via = f" (from {d['source']})" if d.get("source") else ""
+        old = _day(d.get("previous"), today, d.get("previous_time"))
+        new = _day(d.get("due"), today, d.get("due_time"))
+        via = f" (in {d['source']})" if d.get("source") else ""
+        if d.get("source") and entry.actor_id is None:
+            who = "Someone"  # a shared calendar does not say who moved the event
         return f"{who} moved the due date of {ref} from {old} to {new}{via}"
     if verb == "moved":
         where = refs.get(_mid(d.get("parent_id")), "the top") if d.get("parent_id") else "the top"
@@ -54,6 +57,12 @@ def describe(
         return f"{_who(users, _uid(d.get('user_id')))} joined as {d.get('role')}"
     if verb == "role":
         return f"{who} made {_who(users, _uid(d.get('user_id')))} {d.get('role')}"
+    if verb == "calendar_settings":
+        changes = d.get("changes")
+        changed = ", ".join(f"{k} {v[1]}" for k, v in sorted(changes.items())
+                            if isinstance(v, list | tuple) and len(v) == 2
+                            ) if isinstance(changes, dict) else ""
+        return f"{who} changed calendar sync ({changed or 'settings'})"
     if verb == "plan":
         return f"{who} moved the workspace to the {d.get('plan')} plan"
     simple = {"reopened": "reopened", "cancelled": "cancelled"}
@@ -74,10 +83,11 @@ def _mid(value: object) -> MilestoneId:
         MilestoneId(0))
 
 
-def _day(value: object, today: date) -> str:
+def _day(value: object, today: date, clock: object = None) -> str:
     if not isinstance(value, str):
         return "no date"
     try:
-        return day_text(date.fromisoformat(value), today)
+        text = day_text(date.fromisoformat(value), today)
     except ValueError:
         return value
+    return f"{text} {clock}" if isinstance(clock, str) and clock else text

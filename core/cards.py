@@ -15,6 +15,7 @@ from core.views import (
     Action,
     ActivityLine,
     CommentLine,
+    DueLabel,
     Flag,
     MilestoneCard,
     MilestoneLine,
@@ -67,6 +68,15 @@ def at_risk(line: MilestoneLine) -> bool:
     return line.status.troubled or any(f.code != "overdue" for f in line.flags)
 
 
+def deadline(m: Milestone, owner: User | None, reader: Reader) -> DueLabel | None:
+    """The due date as the reader sees it; a timed deadline is the owner's time of day."""
+    if m.due_date is None:
+        return None
+    return due_label(m.due_date, reader.today, m.due_time,
+                     owner_timezone=owner.timezone if owner else reader.timezone,
+                     reader_timezone=reader.timezone)
+
+
 def line(
     m: Milestone,
     users: Mapping[UserId, User],
@@ -85,7 +95,7 @@ def line(
         status=m.status,
         owner=owner.handle if owner else "someone",
         owner_name=owner.display_name if owner else "",
-        due=due_label(m.due_date, reader.today) if m.due_date else None,
+        due=deadline(m, owner, reader),
         priority=m.priority,
         flags=flags(m, reader, forecast),
         depth=depth,

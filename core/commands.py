@@ -7,7 +7,7 @@ to `core.services`. They carry the resolved actor and never an SDK type.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, time
 from enum import StrEnum
 
 from core.model import Kind, MilestoneId, Plan, Priority, Role, Status, TenantId, UserId
@@ -82,6 +82,8 @@ class CreateMilestone(Command):
     kind: Kind
     title: str
     due: date | None = None
+    #: A time of day makes the deadline timed, in the owner's time zone.
+    due_time: time | None = None
     start: date | None = None
     owner: UserRef | None = None
     contributors: tuple[UserRef, ...] = ()
@@ -188,6 +190,7 @@ class Watch(Command):
 class ChangeDueDate(Command):
     milestone: MilestoneRef
     due: date | None
+    due_time: time | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

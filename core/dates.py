@@ -16,6 +16,7 @@ from dateutil.relativedelta import relativedelta
 from core.errors import InvalidInput
 
 DATE_EXAMPLES = "2026-12-31, friday, next week, in 3 days, end of month or end of quarter"
+TIME_EXAMPLES = "17:00, 9:30, 5pm"
 PAST_LIMIT = timedelta(days=366)
 FUTURE_LIMIT_YEARS = 10
 
@@ -43,6 +44,9 @@ _END_OF = re.compile(
 )
 _SHORT_END = {"eow": "week", "eom": "month", "eoq": "quarter", "eoy": "year"}
 _WORD_NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
+# A time of day: 17:00, 9:30, 17h30, 5pm, 5:30pm, 12am.
+_TIME = re.compile(r"^(\d{1,2})(?:[:h](\d{2}))?\s*(am|pm)?$")
+_TIME_LIKE = re.compile(r"^\d{1,2}(?:[:h]\d{2}|[:h]?\d{0,2}\s*(?:am|pm))$", re.IGNORECASE)
 
 
 def _bad(text: str, why: str = "") -> InvalidInput:
@@ -61,6 +65,41 @@ def parse_date(text: str, today: date) -> date:
     if resolved is None:
         raise _bad(text)
     return check_range(resolved, today)
+
+
+def looks_like_time(word: str) -> bool:
+    """Whether a word reads as a time of day (`17:00`, `5pm`), not as a date."""
+    return bool(_TIME_LIKE.match(word.strip()))
+
+
+def parse_time(text: str) -> time:
+    """A time of day; raises InvalidInput with examples when it is not one."""
+    match = _TIME.match(text.strip().lower())
+    hour = minute = -1
+    if match:
+        hour, minute = int(match.group(1)), int(match.group(2) or 0)
+        meridiem = match.group(3)
+        if meridiem and not 1 <= hour <= 12:
+            hour = -1
+        elif meridiem:
+            hour = hour % 12 + (12 if meridiem == "pm" else 0)
+        elif match.group(2) is None:
+            hour = -1  # a bare number is not a time: `17` could be anything
+    if not (0 <= hour <= 23 and 0 <= minute <= 59):
+        raise InvalidInput("time", f"“{text.strip()[:20]}” is not a time of day",
+                           hint=f"try {TIME_EXAMPLES}: due #4 friday 17:00")
+    return time(hour, minute)
+
+
+def parse_deadline(text: str, today: date) -> tuple[date, time | None]:
+    """A date with an optional time of day after it: `friday 17:00`, `2026-12-31 at 5pm`."""
+    words = text.split()
+    at: time | None = None
+    if words and looks_like_time(words[-1]):
+        at = parse_time(words.pop())
+        if words and words[-1].lower() == "at":
+            words.pop()
+    return parse_date(" ".join(words), today), at
 
 
 def check_range(value: date, today: date) -> date:

@@ -77,7 +77,11 @@ class DueDateChanged(Event):
     verb: ClassVar[str] = "due_moved"
     previous: date | None
     due: date | None
+    #: Where the change came from when not typed in Cairn ("Google Calendar").
     source: str = ""
+    #: Times of day ("17:00") of timed deadlines, in the owner's time zone; None is all day.
+    previous_time: str | None = None
+    due_time: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -142,13 +146,21 @@ class PlanChanged(Event):
     previous: str
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CalendarSettingsChanged(Event):
+    """A workspace's calendar sync changed: every deadline is checked against the calendar."""
+
+    verb: ClassVar[str] = "calendar_settings"
+    changes: dict[str, tuple[str, str]] = field(default_factory=dict)
+
+
 EVENT_TYPES: dict[str, type[Event]] = {
     cls.verb: cls
     for cls in (
         MilestoneCreated, MilestoneEdited, ProgressUpdated, CommentAdded, MilestoneAssigned,
         WatchersChanged, DueDateChanged, MilestoneMoved, CriterionSet, MilestoneCompleted,
         MilestoneReopened, MilestoneCancelled, MilestoneDeleted, UserJoined, RoleChanged,
-        PlanChanged,
+        PlanChanged, CalendarSettingsChanged,
     )
 }
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from core import text as lex
+from core.calendar_grammar import parse_calendar
 from core.commands import (
     Actor,
     AddComment,
@@ -44,7 +45,7 @@ from core.commands import (
     UserRef,
     Watch,
 )
-from core.dates import parse_date
+from core.dates import parse_deadline
 from core.errors import InvalidInput
 from core.grammar_options import parse_create, parse_edit, parse_profile
 from core.model import Kind, Plan, Role
@@ -248,7 +249,8 @@ def _due(rest: str, ctx: Context) -> Command:
         return ChangeDueDate(actor=ctx.actor, milestone=ref, due=None)
     if not phrase:
         raise InvalidInput("date", "which date?", hint="due #12 friday · due #12 2026-12-31")
-    return ChangeDueDate(actor=ctx.actor, milestone=ref, due=parse_date(phrase, ctx.today))
+    due, at = parse_deadline(phrase, ctx.today)
+    return ChangeDueDate(actor=ctx.actor, milestone=ref, due=due, due_time=at)
 
 
 def _move(rest: str, ctx: Context) -> Command:
@@ -371,8 +373,8 @@ VERBS: tuple[Verb, ...] = (
     Verb(("edit",), 'edit #N [title:"…"] [desc:"…"] [priority:…] [start:…] [tags:a,b]',
          "change a milestone's details", PLANNING, _edit,
          ('edit #2 title:"Launch public beta" priority:critical',)),
-    Verb(("due",), "due #N <date|none>", "move a due date", PLANNING, _due,
-         ("due #2 next friday", "due #2 end of month")),
+    Verb(("due",), "due #N <date> [time]|none", "move a due date (a time makes it timed)",
+         PLANNING, _due, ("due #2 next friday", "due #2 end of month", "due #2 2026-12-31 14:30")),
     Verb(("move",), "move #N under #M | move #N to top", "re-parent a milestone", PLANNING, _move,
          ("move #3 under #1",)),
     Verb(("assign",), "assign #N @owner [@contributor …]", "give it an owner and helpers", TEAM,
@@ -413,6 +415,12 @@ VERBS: tuple[Verb, ...] = (
          _role, ("role @dave viewer",)),
     Verb(("plan",), "plan free|starter|professional|enterprise", "change the plan (admins)",
          TEAM, _plan, ("plan professional",)),
+    Verb(("calendar", "cal"), "calendar [status|feed [@who|#N]|feed revoke [@who|#N|all]]",
+         "deadlines in Google Calendar and ICS feeds; admins: calendar on|off|kinds|owners",
+         YOU, parse_calendar, ("calendar status", "calendar feed", "calendar feed #1",
+                               "calendar feed revoke all", "calendar kinds goal,milestone,task",
+                               "calendar owners on",
+                               "calendar shared deadlines@group.calendar.google.com")),
     Verb(("help", "?"), "help [verb]", "this help", YOU, _help, ("help update",)),
 )
 

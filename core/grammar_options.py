@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import zoneinfo
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, time
 
 from core import text as lex
 from core.commands import (
@@ -16,7 +16,7 @@ from core.commands import (
     UpdateProfile,
     UserRef,
 )
-from core.dates import parse_date
+from core.dates import looks_like_time, parse_date, parse_time
 from core.errors import InvalidInput
 from core.model import WEEKDAYS, Kind, Priority
 
@@ -48,6 +48,7 @@ class Options:
     title: str | None = None
     description: str | None = None
     due: date | None = None
+    due_time: time | None = None
     start: date | None = None
     owner: UserRef | None = None
     parent: MilestoneRef | None = None
@@ -78,6 +79,9 @@ def read_options(text: str, today: date, identity_prefix: str) -> Options:
                 value, used = _date_value(kv[1], tokens[i:], today, key)
                 i += used
                 setattr(found, key, value)
+                if key == "due":
+                    found.due_time, used = _time_after(tokens[i:])
+                    i += used
             else:
                 _set_option(found, key, kv[1].strip(), identity_prefix)
             continue
@@ -104,6 +108,8 @@ def _date_value(first: str, following: list[lex.Token], today: date, key: str) -
     for token in following[: MAX_DATE_WORDS - 1]:
         if token.quoted or token.key_value or token.text.startswith(("#", "@", "<")):
             break
+        if looks_like_time(token.text) or token.text.lower() == "at":
+            break  # a time of day after the date is read by `_time_after`
         words.append(token.text)
     for count in range(len(words), 1, -1):
         try:
@@ -114,6 +120,16 @@ def _date_value(first: str, following: list[lex.Token], today: date, key: str) -
         return parse_date(first, today), 0
     except InvalidInput as error:
         raise InvalidInput(key, f"{key}: {error.message}", hint=error.hint) from None
+
+
+def _time_after(following: list[lex.Token]) -> tuple[time | None, int]:
+    """An optional time of day right after a due date (`due:friday 17:00`, `... at 5pm`)."""
+    texts = [t.text for t in following[:2] if not t.quoted]
+    if texts and looks_like_time(texts[0]):
+        return parse_time(texts[0]), 1
+    if len(texts) == 2 and texts[0].lower() == "at" and looks_like_time(texts[1]):
+        return parse_time(texts[1]), 2
+    return None, 0
 
 
 def _channel(text: str) -> str | None:
@@ -194,6 +210,7 @@ def parse_create(kind: Kind, text: str, actor: Actor, today: date, identity_pref
         kind=found.kind or kind,
         title=title,
         due=found.due,
+        due_time=found.due_time if found.due else None,
         start=found.start,
         owner=owner,
         contributors=tuple(people),

@@ -21,7 +21,7 @@ def help_view(topic: str = "", *, prefix: str = "") -> HelpView:
         entries += [HelpEntry(usage=prefix + e, summary="example") for e in verb.examples]
         aliases = ", ".join(verb.names[1:])
         footer = f"Also spelled: {aliases}." if aliases else ""
-        return HelpView(intro=verb.summary.capitalize(),
+        return HelpView(intro=verb.summary[:1].upper() + verb.summary[1:],
                         sections=(HelpSection(title=verb.names[0], entries=tuple(entries)),),
                         footer=footer)
     sections: dict[str, list[HelpEntry]] = {}

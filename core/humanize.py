@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from core.views import DueLabel
@@ -24,7 +24,18 @@ def day_text(day: date, today: date) -> str:
     return text if day.year == today.year else f"{text} {day.year}"
 
 
-def due_label(due: date, today: date) -> DueLabel:
+def deadline_at(due: date, at: time, owner_timezone: str) -> datetime:
+    """The moment of a timed deadline: a time of day in the owner's time zone."""
+    return datetime.combine(due, at, tzinfo=zone(owner_timezone))
+
+
+def due_label(due: date, today: date, at: time | None = None, *, owner_timezone: str = "UTC",
+              reader_timezone: str = "UTC") -> DueLabel:
+    """`Thu 31 Dec`, or `Thu 31 Dec 17:00` for a timed deadline, shown in the reader's zone."""
+    clock = ""
+    if at is not None:
+        local = deadline_at(due, at, owner_timezone).astimezone(zone(reader_timezone))
+        due, clock = local.date(), f"{local:%H:%M}"
     days = (due - today).days
     if days == 0:
         relative = "today"
@@ -40,8 +51,9 @@ def due_label(due: date, today: date) -> DueLabel:
         relative = f"in {round(days / 30.4)} months"
     return DueLabel(
         iso=due.isoformat(),
-        text=day_text(due, today),
+        text=f"{day_text(due, today)} {clock}" if clock else day_text(due, today),
         relative=relative,
+        time=clock,
         overdue=days < 0,
         soon=0 <= days <= 3,
     )

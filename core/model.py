@@ -179,6 +179,8 @@ class Milestone:
     parent_id: MilestoneId | None = None
     start_date: date | None = None
     due_date: date | None = None
+    #: A deadline at a time of day, in the owner's time zone; None is all day (the default).
+    due_time: time | None = None
     priority: Priority = Priority.MEDIUM
     status: Status = Status.NOT_STARTED
     progress: int = 0

@@ -9,10 +9,22 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from types import TracebackType
 from typing import Protocol, Self
 
+from core.calendar import (
+    CalendarChanges,
+    CalendarFeed,
+    CalendarHealth,
+    CalendarLink,
+    CalendarRef,
+    CalendarSettings,
+    CalendarSyncState,
+    CalendarWrite,
+    WatchChannel,
+    WriteResult,
+)
 from core.events import Event
 from core.model import (
     Activity,
@@ -162,6 +174,73 @@ class Outbox(Protocol):
     async def retry(self, message_id: int, *, at: datetime, error: str) -> None: ...
 
 
+class CalendarRepository(Protocol):
+    """Calendar sync and feeds. Settings, feeds, health and links belong to the unit of work's
+    tenant; the lookups marked *any tenant* serve workers and URLs that are not yet tied to one
+    (an event id from Google, a feed token, a channel id) and work without a tenant."""
+
+    async def settings(self) -> CalendarSettings:
+        """The tenant's settings; the defaults until an admin changes something."""
+        ...
+    async def save_settings(self, settings: CalendarSettings) -> None: ...
+    async def health(self, consumer: str) -> CalendarHealth:
+        """Pending and failing changes of the outbox `consumer`, events kept, last syncs."""
+        ...
+
+    async def add_feed(self, feed: CalendarFeed) -> CalendarFeed: ...
+    async def feeds(self, *, created_by: UserId | None = None) -> list[CalendarFeed]:
+        """Active (not revoked) feeds, oldest first; only one person's when given."""
+        ...
+    async def revoke_feeds(self, feed_ids: Collection[int], at: datetime) -> int: ...
+    async def feed_by_token(self, token: str) -> CalendarFeed | None:
+        """*Any tenant*: the active feed behind an ICS address."""
+        ...
+    async def feed_used(self, feed_id: int, at: datetime) -> None: ...
+
+    async def links(self, milestone_ids: Collection[MilestoneId]) -> list[CalendarLink]: ...
+    async def save_links(self, links: Sequence[CalendarLink]) -> None:
+        """Creates or replaces each link (one per milestone and calendar)."""
+        ...
+    async def stale_links(self, limit: int) -> list[CalendarLink]:
+        """*Any tenant*: links marked stale, for the repair job."""
+        ...
+    async def unlinked(self, limit: int) -> list[tuple[TenantId, MilestoneId]]:
+        """*Any tenant*: live milestones with a due date and no link at all (never looked at
+        by the sync, e.g. made before Google Calendar was configured), oldest first."""
+        ...
+    async def link_by_event(self, calendar: CalendarRef, event_id: str) -> CalendarLink | None:
+        """*Any tenant*: the milestone behind an event of a calendar Cairn writes to."""
+        ...
+
+    async def sync_states(self) -> list[CalendarSyncState]:
+        """*Any tenant*: every calendar Cairn writes to, with where its last read stopped."""
+        ...
+    async def save_sync_state(self, state: CalendarSyncState) -> None: ...
+    async def channels(self) -> list[WatchChannel]:
+        """*Any tenant*: push channels not stopped, newest first."""
+        ...
+    async def channel(self, channel_id: str) -> WatchChannel | None: ...
+    async def save_channel(self, channel: WatchChannel) -> None: ...
+
+
+class CalendarGateway(Protocol):
+    """A calendar service (Google Calendar). Calls may take seconds; results come back in the
+    order of the writes, one per write, and a failed write never raises."""
+
+    async def write(self, writes: Sequence[CalendarWrite]) -> list[WriteResult]:
+        """Creates, updates or removes events, batching as the service allows."""
+        ...
+    async def changes(self, calendar: CalendarRef, sync_token: str | None) -> CalendarChanges:
+        """Events changed since the token (all events without one); raises
+        `core.calendar.SyncTokenExpired` when the service no longer knows the token."""
+        ...
+    async def watch(self, calendar: CalendarRef, *, channel_id: str, token: str, address: str,
+                    ttl: timedelta) -> tuple[str, datetime]:
+        """Opens a push channel to `address`; returns its resource id and expiry."""
+        ...
+    async def stop(self, calendar: CalendarRef, *, channel_id: str, resource_id: str) -> None: ...
+
+
 class UnitOfWork(Protocol):
     tenants: TenantRepository
     users: UserRepository
@@ -171,6 +250,7 @@ class UnitOfWork(Protocol):
     activity: ActivityRepository
     notifications: NotificationRepository
     outbox: Outbox
+    calendar: CalendarRepository
 
     async def publish(self, event: Event) -> None:
         """Records an event in the activity feed and the outbox of every consumer of it."""

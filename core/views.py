@@ -47,6 +47,7 @@ class DueLabel:
     relative: str  # "in 40 days", "today", "3 days overdue"
     overdue: bool = False
     soon: bool = False
+    time: str = ""  # "17:00" for a timed deadline, in the reader's time zone; "" all day
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -216,3 +217,35 @@ class InboxView(View):
 class ActivityView(View):
     title: str
     entries: tuple[ActivityLine, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CalendarStatusView(View):
+    """`calendar status`: is sync on, where deadlines go, what waits or fails."""
+
+    headline: str = ""
+    google: bool = False  # this installation can write to Google Calendar
+    enabled: bool = True  # the workspace wants its deadlines in calendars
+    destinations: tuple[str, ...] = ()
+    kinds: tuple[str, ...] = ()
+    events: int = 0
+    pending: int = 0
+    failing: int = 0
+    last_error: str = ""
+    next_retry: str = ""  # "in 4 min"
+    last_pushed: str = ""  # "5 min ago"
+    last_pulled: str = ""
+    feeds: tuple[str, ...] = ()  # the reader's own ICS feeds
+    advice: tuple[str, ...] = ()  # what to do next, with commands that work
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CalendarFeedView(View):
+    """An ICS address to subscribe to, and how."""
+
+    title: str
+    url: str
+    created: bool = False
+    kinds: tuple[str, ...] = ()
+    how_to: tuple[str, ...] = ()
+    revoke: str = ""

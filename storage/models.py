@@ -85,6 +85,8 @@ class MilestoneRow(Model):
     parent_id: int | None
     start_date = fields.DateField(null=True)
     due_date = fields.DateField(null=True)
+    # A timed deadline: minutes after midnight in the owner's time zone; NULL is all day.
+    due_minute = fields.SmallIntField(null=True)
     priority = fields.CharEnumField(Priority, max_length=20, default=Priority.MEDIUM)
     status = fields.CharEnumField(Status, max_length=20, default=Status.NOT_STARTED)
     progress = fields.SmallIntField(default=0)

@@ -18,6 +18,7 @@ from core.events import Event, payload
 from core.model import TenantId
 from core.ports import (
     ActivityRepository,
+    CalendarRepository,
     CommentRepository,
     MilestoneRepository,
     NotificationRepository,
@@ -26,6 +27,7 @@ from core.ports import (
     TenantRepository,
     UserRepository,
 )
+from storage.calendar import TortoiseCalendar
 from storage.config import Dialect
 from storage.errors import NotInTenant, StorageError
 from storage.feed import (
@@ -79,6 +81,7 @@ class TortoiseUnitOfWork:
         self.activity: ActivityRepository = TortoiseActivity(self)
         self.notifications: NotificationRepository = TortoiseNotifications(self)
         self.outbox: Outbox = TortoiseOutbox(self)
+        self.calendar: CalendarRepository = TortoiseCalendar(self)
 
     @property
     def tenant_id(self) -> TenantId | None:

@@ -56,7 +56,9 @@ class Adapter(Protocol):
 
 def available_adapters() -> list[Adapter]:
     """Every adapter this build knows; each decides from the settings whether it is on."""
-    return []
+    from wiring.calendar import CalendarFeedsAdapter, GoogleCalendarAdapter
+
+    return [CalendarFeedsAdapter(), GoogleCalendarAdapter()]
 
 
 def enabled(settings: Settings, adapters: Sequence[Adapter] | None = None) -> list[Adapter]:
@@ -82,7 +84,6 @@ def statuses(settings: Settings, adapters: Sequence[Adapter] | None = None
     missing = [
         AdapterStatus("slack", False, "the Slack adapter is not part of this build yet"),
         AdapterStatus("teams", False, "the Teams adapter is not part of this build yet"),
-        AdapterStatus("google-calendar", False, "calendar sync is not part of this build yet"),
     ]
     return [AdapterStatus("shell", True, "always available: python app.py shell"), *known,
             *(s for s in missing if s.name not in names)]

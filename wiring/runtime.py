@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from core.services import Deps
 from storage import Database, open_database
 from wiring.adapters import subscriptions_for
+from wiring.calendar import calendar_setup
 from wiring.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -46,6 +47,7 @@ async def start_runtime(
     """
     database = await open_database(settings.database_url, migrate=migrate, progress=progress)
     subscriptions = subscriptions_for(settings)
-    deps = Deps(uow=database.unit_of_work(subscriptions), clock=SystemClock())
+    deps = Deps(uow=database.unit_of_work(subscriptions), clock=SystemClock(),
+                calendar=calendar_setup(settings))
     logger.info("database ready: %s", settings.safe_database_url())
     return Runtime(settings=settings, database=database, deps=deps, subscriptions=subscriptions)

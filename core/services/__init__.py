@@ -8,12 +8,13 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from core import calendar_commands as cal
 from core import commands as c
 from core.errors import DomainError
 from core.grammar import parse
 from core.help import help_view
 from core.humanize import local_today
-from core.services import comments, milestones, people, progress, queries
+from core.services import calendar, comments, milestones, people, progress, queries
 from core.services.common import Deps
 from core.views import Notice, Tone, View
 
@@ -54,6 +55,10 @@ HANDLERS: dict[type[c.Command], Handler] = {
     c.UpdateProfile: people.update_profile,
     c.SetRole: people.set_role,
     c.SetPlan: people.set_plan,
+    cal.ShowCalendarStatus: calendar.show_status,
+    cal.ShowCalendarFeed: calendar.show_feed,
+    cal.RevokeCalendarFeed: calendar.revoke_feed,
+    cal.ChangeCalendarSettings: calendar.change_settings,
 }
 
 

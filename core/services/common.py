@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
+from core.calendar import CalendarSetup
 from core.cards import Reader
 from core.commands import Actor, MilestoneRef, UserRef
 from core.errors import Forbidden, LimitReached, NotFound
@@ -22,6 +23,8 @@ class Deps:
 
     uow: UnitOfWorkFactory
     clock: Clock
+    #: What this installation offers for calendars (Google configured? public URL for feeds).
+    calendar: CalendarSetup = field(default_factory=CalendarSetup)
 
 
 async def current_user(tx: UnitOfWork, actor: Actor) -> User:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, time
 
+from core.cards import Reader, deadline
 from core.commands import (
     Assign,
     CancelMilestone,
@@ -26,18 +27,18 @@ from core.events import (
     MilestoneMoved,
     WatchersChanged,
 )
-from core.humanize import day_text
 from core.model import (
     DESCRIPTION_MAX,
     Member,
     MemberRole,
     Milestone,
     Status,
+    User,
     check_text,
     check_title,
 )
 from core.permissions import Right
-from core.ports import MilestoneFilter
+from core.ports import MilestoneFilter, UnitOfWork
 from core.rollup import rollup_from
 from core.services.card_loader import milestone_card
 from core.services.common import (
@@ -59,7 +60,7 @@ MAX_TAGS = 20
 MAX_LINKS = 20
 
 
-def _check_dates(start: date | None, due: date | None) -> None:
+def check_dates(start: date | None, due: date | None) -> None:
     if start is not None and due is not None and start > due:
         raise InvalidInput("start", f"it would start ({start}) after it is due ({due})",
                            hint="start:2026-12-01 due:2026-12-31")
@@ -69,7 +70,7 @@ async def create_milestone(cmd: CreateMilestone, deps: Deps) -> MilestoneCard:
     now = deps.clock.now()
     title = check_title(cmd.title)
     description = check_text("description", cmd.description, DESCRIPTION_MAX)
-    _check_dates(cmd.start, cmd.due)
+    check_dates(cmd.start, cmd.due)
     async with deps.uow(cmd.actor.tenant_id) as tx:
         me = await current_user(tx, cmd.actor)
         tenant = await current_tenant(tx, cmd.actor)
@@ -92,7 +93,8 @@ async def create_milestone(cmd: CreateMilestone, deps: Deps) -> MilestoneCard:
             number=await tx.tenants.next_number(cmd.actor.tenant_id),
             kind=cmd.kind, title=title, description=description, owner_id=owner.id,
             parent_id=parent.id if parent else None, start_date=cmd.start, due_date=cmd.due,
-            priority=cmd.priority, weight=cmd.weight, members=members,
+            due_time=cmd.due_time if cmd.due else None, priority=cmd.priority,
+            weight=cmd.weight, members=members,
             tags=list(dict.fromkeys(cmd.tags))[:MAX_TAGS], links=list(cmd.links)[:MAX_LINKS],
             channel=cmd.channel, created_by=me.id, created_at=now, updated_at=now,
         ))
@@ -137,7 +139,7 @@ async def edit_milestone(cmd: EditMilestone, deps: Deps) -> MilestoneCard:
         change("kind", m.kind, cmd.kind)
         change("priority", m.priority, cmd.priority)
         if cmd.start is not None:
-            _check_dates(cmd.start, m.due_date)
+            check_dates(cmd.start, m.due_date)
             change("start_date", m.start_date, cmd.start)
         change("tags", m.tags, list(dict.fromkeys(cmd.tags))[:MAX_TAGS] if cmd.tags else None)
         if cmd.links:
@@ -160,26 +162,46 @@ async def edit_milestone(cmd: EditMilestone, deps: Deps) -> MilestoneCard:
 
 async def change_due_date(cmd: ChangeDueDate, deps: Deps) -> MilestoneCard:
     now = deps.clock.now()
+    due_time = cmd.due_time if cmd.due is not None else None
     async with deps.uow(cmd.actor.tenant_id) as tx:
         me = await current_user(tx, cmd.actor)
         m = await find_milestone(tx, cmd.milestone, lock=True)
         await authorize(tx, me, Right.EDIT, m)
-        _check_dates(m.start_date, cmd.due)
+        check_dates(m.start_date, cmd.due)
         rd = reader(me, deps.clock)
-        previous = m.due_date
-        if previous == cmd.due:
+        if (m.due_date, m.due_time) == (cmd.due, due_time):
             return await milestone_card(tx, m, rd, headline=f"{m.ref} was already due then")
-        m.due_date, m.updated_at = cmd.due, now
-        await tx.milestones.save(m)
-        await tx.publish(DueDateChanged(tenant_id=m.tenant_id, milestone_id=m.id, actor_id=me.id,
-                                        at=now, previous=previous, due=cmd.due))
-        new_text = day_text(cmd.due, rd.today) if cmd.due else "no date"
+        owner = await tx.users.get(m.owner_id)
+        await redate(tx, m, cmd.due, due_time, at=now, actor=me)
+        headline = f"{m.ref} is now due {due_text(m, owner, rd)}"
+        owner_view = reader(owner, deps.clock) if owner else rd
         await notify(tx, [m.owner_id, *m.member_ids()], kind="due_changed",
-                     text=f"@{me.handle} moved {label(m)} to {new_text}", milestone=m,
-                     actor=me, at=now)
-        view = await milestone_card(tx, m, rd, headline=f"{m.ref} is now due {new_text}")
+                     text=f"@{me.handle} moved {label(m)} to {due_text(m, owner, owner_view)}",
+                     milestone=m, actor=me, at=now)
+        view = await milestone_card(tx, m, rd, headline=headline)
         await tx.commit()
     return view
+
+
+async def redate(tx: UnitOfWork, m: Milestone, due: date | None, due_time: time | None, *,
+                  at: datetime, actor: User | None, source: str = "") -> None:
+    """Saves a new deadline and publishes it (the calendar follows through the outbox)."""
+    previous, previous_time = m.due_date, m.due_time
+    m.due_date, m.due_time, m.updated_at = due, due_time, at
+    await tx.milestones.save(m)
+    await tx.publish(DueDateChanged(
+        tenant_id=m.tenant_id, milestone_id=m.id, actor_id=actor.id if actor else None, at=at,
+        previous=previous, due=due, source=source, previous_time=clock_text(previous_time),
+        due_time=clock_text(due_time)))
+
+
+def due_text(m: Milestone, owner: User | None, rd: Reader) -> str:
+    label = deadline(m, owner, rd)
+    return label.text if label else "no date"
+
+
+def clock_text(at: time | None) -> str | None:
+    return f"{at:%H:%M}" if at is not None else None
 
 
 async def move_milestone(cmd: MoveMilestone, deps: Deps) -> MilestoneCard:

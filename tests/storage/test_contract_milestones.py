@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-from datetime import date
+from datetime import date, time
 
 from core.model import (
     Kind,
@@ -42,7 +42,8 @@ async def test_every_field_survives_the_round_trip(uow: UnitOfWorkFactory) -> No
     goal = await add_milestone(uow, ws, "Grow revenue 20%", kind=Kind.GOAL)
     m = await add_milestone(
         uow, ws, "Launch beta", kind=Kind.TASK, description="All of it", parent_id=goal.id,
-        start_date=date(2026, 12, 1), due_date=date(2026, 12, 31), priority=Priority.CRITICAL,
+        start_date=date(2026, 12, 1), due_date=date(2026, 12, 31), due_time=time(17, 30),
+        priority=Priority.CRITICAL,
         status=Status.AT_RISK, progress=42, weight=3,
         criterion=SuccessCriterion(metric="ARR", start=1.2, target=1.5, current=1.32,
                                    unit="MUSD"),

@@ -25,6 +25,7 @@ STORY: tuple[tuple[str, str], ...] = (
     ("bob", "update #5 at risk blockers: waiting for legal"),
     ("carol", "comment #2 Demo moved to Thursday, @bob can you join?"),
     ("alice", "due #3 2027-01-15"),
+    ("alice", "due #2 2026-12-16 17:30"),  # a timed deadline, in @bob's time zone
     ("alice", "move #5 under #3"),
     ("bob", "done #4 all written"),
     ("alice", "update #1 90%"),  # refused: a parent's progress is rolled up

@@ -1,0 +1,42 @@
+"""Commands of the `calendar` verb: status, ICS feeds, and a workspace's sync settings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from core.commands import Command, MilestoneRef, UserRef
+from core.model import Kind
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ShowCalendarStatus(Command):
+    pass
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ShowCalendarFeed(Command):
+    """Your ICS address for a person's milestones (yours by default) or a goal's subtree."""
+
+    person: UserRef | None = None
+    root: MilestoneRef | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RevokeCalendarFeed(Command):
+    """Stops ICS addresses you made: one target's, all of yours, or (admins) everyone's."""
+
+    person: UserRef | None = None
+    root: MilestoneRef | None = None
+    all_mine: bool = False
+    everyone: bool = False
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ChangeCalendarSettings(Command):
+    """Admins: only the fields given change."""
+
+    enabled: bool | None = None
+    kinds: frozenset[Kind] | None = None
+    owner_calendars: bool | None = None
+    calendar_id: str | None = None
+    default_calendar: bool = False  # back to the installation's calendar

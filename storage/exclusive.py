@@ -1,0 +1,39 @@
+"""One worker at a time across every instance sharing the database.
+
+Background work whose steps must not interleave between instances (the calendar sync writes to
+Google, then records what it wrote) takes a named lock first. On PostgreSQL it is an advisory
+lock held on one pooled connection for the duration; whoever does not get it skips this round
+(the work is still there next time). SQLite serves a single instance: the lock is always free.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from storage.database import Database
+
+
+def lock_key(name: str) -> int:
+    """A stable signed 64-bit key per name (pg_advisory_lock takes a bigint)."""
+    digest = hashlib.sha256(f"cairn:{name}".encode()).digest()
+    return int.from_bytes(digest[:8], "big", signed=True)
+
+
+@asynccontextmanager
+async def exclusive(database: Database, name: str) -> AsyncIterator[bool]:
+    """Yields True when this instance holds the lock until the block ends, False when
+    another one holds it now."""
+    if database.dialect != "postgres":
+        yield True
+        return
+    client = database._client  # storage reaching into its own object
+    key = lock_key(name)
+    async with client.acquire_connection() as connection:
+        held = bool(await connection.fetchval("SELECT pg_try_advisory_lock($1)", key))
+        try:
+            yield held
+        finally:
+            if held:
+                await connection.execute("SELECT pg_advisory_unlock($1)", key)
