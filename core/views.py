@@ -216,3 +216,12 @@ class InboxView(View):
 class ActivityView(View):
     title: str
     entries: tuple[ActivityLine, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DashboardView(View):
+    """One person's overview: what they own or help with, what it rolls up to, what is new."""
+
+    mine: MilestoneList
+    goals: tuple[MilestoneLine, ...] = ()
+    inbox: InboxView = field(default_factory=lambda: InboxView(items=()))

@@ -56,7 +56,9 @@ class Adapter(Protocol):
 
 def available_adapters() -> list[Adapter]:
     """Every adapter this build knows; each decides from the settings whether it is on."""
-    return []
+    from wiring.slack import SlackAdapter
+
+    return [SlackAdapter()]
 
 
 def enabled(settings: Settings, adapters: Sequence[Adapter] | None = None) -> list[Adapter]:
@@ -80,7 +82,6 @@ def statuses(settings: Settings, adapters: Sequence[Adapter] | None = None
                                           else available_adapters())]
     names = {s.name for s in known}
     missing = [
-        AdapterStatus("slack", False, "the Slack adapter is not part of this build yet"),
         AdapterStatus("teams", False, "the Teams adapter is not part of this build yet"),
         AdapterStatus("google-calendar", False, "calendar sync is not part of this build yet"),
     ]
