@@ -182,7 +182,13 @@ class SlackApp:
             bolt_request = await to_bolt_request(request)
         except (ValueError, UnicodeDecodeError):
             return await self._malformed(request)
-        response = await self.bolt.async_dispatch(bolt_request)
+        try:
+            response = await self.bolt.async_dispatch(bolt_request)
+        except (KeyError, IndexError, TypeError, AttributeError, ValueError):
+            # bolt trips over signed payloads that lack what their type promises.
+            ref = secrets.token_hex(2)
+            logger.warning("Slack request bolt could not read (ref %s)", ref, exc_info=True)
+            return await self._malformed(request)
         return await to_aiohttp_response(response)
 
     async def _malformed(self, request: web.Request) -> web.Response:

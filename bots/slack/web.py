@@ -7,6 +7,7 @@ sleep, so they only ever run after the ack.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import dataclass
 from typing import Any
@@ -78,11 +79,16 @@ class SlackWeb:
         """Posts to a `response_url`; False (logged) when Slack would not take it."""
         hook = AsyncWebhookClient(url=response_url, session=self.session, timeout=self.timeout,
                                   retry_handlers=self.retry_handlers())
-        try:
-            answer = await hook.send_dict(payload)
-        except (aiohttp.ClientError, TimeoutError):
-            logger.warning("could not post to a response_url", exc_info=True)
-            return False
+        for attempt in range(self.retries.server_errors + 1):
+            try:
+                answer = await hook.send_dict(payload)
+            except (aiohttp.ClientError, TimeoutError):
+                logger.warning("could not post to a response_url", exc_info=True)
+                return False
+            # slack_sdk's webhook client retries 429 itself, but not 5xx.
+            if answer.status_code < 500 or attempt == self.retries.server_errors:
+                break
+            await asyncio.sleep(self.retries.backoff * 2 ** attempt)
         if answer.status_code != 200:
             logger.warning("a response_url answered %s: %s", answer.status_code,
                            answer.body[:200])

@@ -159,6 +159,16 @@ def add_people(fake: FakeSlack) -> None:
     fake.add_user("T2", "U8", "trent", real_name="Trent", tz="UTC")
 
 
+@pytest.fixture(params=("postgres",))
+def backend(request: pytest.FixtureRequest) -> str:
+    """Slack tests run on PostgreSQL (where locking and idempotency are real); the ones that
+    matter on both backends ask for SQLite too with `@pytest.mark.parametrize("backend", ...)`."""
+    return str(request.param)
+
+
+BOTH = pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
+
+
 @pytest.fixture
 async def fake_slack() -> AsyncIterator[FakeSlack]:
     fake = await FakeSlack().start()
