@@ -19,11 +19,12 @@ from bots.slack.forms import (
     FieldErrors,
     MilestoneInput,
     MilestoneValues,
+    refused,
 )
 from bots.slack.people import People, identity, identity_prefix
 from bots.slack.ports import SlackMembers
 from core import commands as c
-from core.errors import Conflict
+from core.errors import Conflict, InvalidInput, NotFound
 from core.model import MemberRole, Milestone, TenantId, UserId
 from core.permissions import Right
 from core.rollup import has_children
@@ -105,11 +106,17 @@ class FormData:
                      links: tuple[str, ...]) -> View:
         owner = (await self._refs(team, (form.owner,)))[0] if form.owner else None
         helpers = await self._refs(team, tuple(m for m in form.members if m != form.owner))
-        view = await execute(c.CreateMilestone(
+        create = c.CreateMilestone(
             actor=actor, kind=form.kind, title=form.title, description=form.description,
             due=form.due, start=form.start, owner=owner, contributors=helpers,
             parent=c.MilestoneRef(number=form.parent) if form.parent else None,
-            priority=form.priority, channel=form.channel, links=links), self._deps)
+            priority=form.priority, channel=form.channel, links=links)
+        try:
+            view = await execute(create, self._deps)
+        except (Conflict, NotFound) as error:
+            # Creating refuses only over the parent (closed, or not there) or a person.
+            parent = form.parent is not None and f"#{form.parent}" in error.message
+            raise refused("parent" if parent else "owner", error) from None
         assert isinstance(view, MilestoneCard)
         ref = c.MilestoneRef(number=view.line.number)
         if form.criterion is not None:
@@ -149,7 +156,12 @@ class FormData:
         if not steps:
             return Notice(text=f"Nothing changed on #{number}.", tone=Tone.INFO)
         for step in steps:
-            await execute(step, self._deps)
+            try:
+                await execute(step, self._deps)
+            except InvalidInput:
+                raise  # its field names the block
+            except (Conflict, NotFound) as error:
+                raise refused(_block_of(step), error) from None
         shown = await execute(c.ShowMilestone(actor=actor, milestone=ref), self._deps)
         assert isinstance(shown, MilestoneCard)
         return _with_headline(shown, f"Saved #{number}")
@@ -209,6 +221,21 @@ class FormData:
         return await execute(c.AddComment(
             actor=actor, milestone=c.MilestoneRef(number=form.number), text=form.text,
             mentions=mentions_in(form.text, identity_prefix(team.team_id))), self._deps)
+
+
+def _block_of(step: c.Command) -> str:
+    """The form block a refusal of this command belongs to."""
+    if isinstance(step, c.MoveMilestone):
+        return "parent"
+    if isinstance(step, c.ChangeDueDate):
+        return "due"
+    if isinstance(step, c.Assign):
+        return "owner"
+    if isinstance(step, c.Watch):
+        return "members"
+    if isinstance(step, c.SetCriterion | c.RecordMeasurement | c.ClearCriterion):
+        return "crit_metric"
+    return "title"
 
 
 def _edit_command(actor: c.Actor, ref: c.MilestoneRef, m: Milestone, form: MilestoneInput

@@ -23,6 +23,7 @@ from bots.slack.blocks import (
     section,
 )
 from bots.slack.mrkdwn import escape
+from core.errors import DomainError
 from core.model import (
     DESCRIPTION_MAX,
     NOTE_MAX,
@@ -60,6 +61,17 @@ class FieldErrors(Exception):
     def __init__(self, errors: dict[str, str]) -> None:
         super().__init__(errors)
         self.errors = {block: clip(text, 150) for block, text in errors.items()}
+
+
+def explain(error: DomainError) -> str:
+    """A core refusal as one sentence for a field, with its example when it has one."""
+    text = error.message[:1].upper() + error.message[1:]
+    text = text if text.endswith((".", "!", "?")) else text + "."
+    return f"{text} Try: {error.hint}" if error.hint else text
+
+
+def refused(block: str, error: DomainError) -> FieldErrors:
+    return FieldErrors({block: explain(error)})
 
 
 def block_for(form: str, core_field: str, present: set[str]) -> str:

@@ -311,10 +311,8 @@ class SlackFrontEnd:
         except FieldErrors as errors:
             return errors
         except DomainError as error:
-            field = getattr(error, "field", "")
-            block = forms.block_for(callback, field, present)
-            message = failure(error).text + (f" Try: {error.hint}" if error.hint else "")
-            return FieldErrors({block: message})
+            block = forms.block_for(callback, getattr(error, "field", ""), present)
+            return forms.refused(block, error)
         except Exception:
             ref = secrets.token_hex(2)
             logger.exception("Slack form %s failed (ref %s)", callback, ref)

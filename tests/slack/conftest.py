@@ -50,6 +50,13 @@ def as_slack_sends(text: str) -> str:
     return "".join(out)
 
 
+def signed_headers(body: str, secret: str, timestamp: int | None = None) -> dict[str, str]:
+    """Slack's signature: HMAC-SHA256 of `v0:<timestamp>:<body>` with the signing secret."""
+    ts = str(int(time.time()) if timestamp is None else timestamp)
+    digest = hmac.new(secret.encode(), f"v0:{ts}:{body}".encode(), hashlib.sha256).hexdigest()
+    return {"X-Slack-Request-Timestamp": ts, "X-Slack-Signature": f"v0={digest}"}
+
+
 def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 BOT_TOKEN = "xoxb-T1-static-token"
@@ -89,14 +96,10 @@ class Cairn:
     async def post(self, body: str, *, content_type: str = "application/x-www-form-urlencoded",
                    timestamp: int | None = None, secret: str | None = None,
                    headers: dict[str, str] | None = None) -> Sent:
-        ts = str(int(time.time()) if timestamp is None else timestamp)
-        base = f"v0:{ts}:{body}".encode()
-        signature = "v0=" + hmac.new((secret or self.signing_secret).encode(), base,
-                                     hashlib.sha256).hexdigest()
         started = time.perf_counter()
+        signed = signed_headers(body, secret or self.signing_secret, timestamp)
         async with self.http.post("/slack/events", data=body.encode(), headers={
-                "Content-Type": content_type, "X-Slack-Request-Timestamp": ts,
-                "X-Slack-Signature": signature, **(headers or {})}) as response:
+                "Content-Type": content_type, **signed, **(headers or {})}) as response:
             text = await response.text()
             return Sent(response.status, text, time.perf_counter() - started)
 

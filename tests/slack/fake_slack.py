@@ -64,6 +64,7 @@ class FakeSlack:
         self.failures: dict[str, deque[Failure]] = {}
         self.rotation_seconds: int | None = None  # when set, installs issue expiring tokens
         self._ts = itertools.count(1)
+        self._responded = asyncio.Event()
         self._runner: web.AppRunner | None = None
         self.port = 0
 
@@ -142,7 +143,15 @@ class FakeSlack:
         if problems:
             return web.Response(status=400, text="invalid_blocks: " + "; ".join(problems))
         self.responses.append((request.match_info["key"], payload))
+        self._responded.set()
         return web.Response(text="ok")
+
+    async def wait_for_responses(self, count: int = 1) -> None:
+        """Waits until `count` response_url posts arrived (for servers in other processes);
+        callers bound the wait with `asyncio.timeout`."""
+        while len(self.responses) < count:
+            self._responded.clear()
+            await self._responded.wait()
 
     def _next_failure(self, method: str) -> Failure | None:
         queue = self.failures.get(method)

@@ -90,6 +90,7 @@ async def test_a_double_click_changes_nothing_twice(slack: Cairn, database: Data
     reopen = payloads.block_action("cairn.run:reopen", "reopen #1", user_id="U1",
                                    team_id="T1", response_url=url, block_id="card.def")
     await slack.interact(reopen)
+    await slack.settle()
     again = payloads.block_action("cairn.run:done", "done #1", user_id="U1", team_id="T1",
                                   response_url=url, block_id="card.ghi")
     await slack.interact(again)
