@@ -37,7 +37,7 @@ from core.grammar import parse
 from core.humanize import local_today
 from core.model import TenantId
 from core.services import Deps, execute, failure
-from core.views import MilestoneCard, MilestoneList, Notice, ProfileView, Tone, View
+from core.views import MilestoneList, Notice, ProfileView, Tone, View
 
 logger = logging.getLogger(__name__)
 
@@ -436,5 +436,3 @@ def click_key(body: dict[str, Any], action: dict[str, Any], value: str) -> str:
                     value])
     return "click:" + hashlib.sha256(raw.encode()).hexdigest()[:40]
 
-
-__all__ = ["MilestoneCard", "SlackFrontEnd", "click_key"]

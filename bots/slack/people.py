@@ -13,7 +13,6 @@ import re
 import time
 from collections import OrderedDict
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any, Generic, TypeVar
 
 from slack_sdk.errors import SlackApiError
@@ -199,6 +198,3 @@ class People:
             except DomainError as error:
                 problems.append(error.message)
         return problems
-
-    def now(self) -> datetime:
-        return self._clock.now()
