@@ -75,11 +75,22 @@ class SlackConfig:
         return bool(self.client_id and self.client_secret)
 
 
+class _QuietTokenWarning(logging.Filter):
+    """bolt reads SLACK_BOT_TOKEN from the environment on its own, then warns that the client
+    Cairn gives it wins: true, expected, and confusing in an operator's log."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "`token` will be unused" not in record.getMessage()
+
+
 class SlackApp:
     """Everything the Slack front end is; `close` it on shutdown."""
 
     def __init__(self, config: SlackConfig, *, deps: Deps, store: SlackStore) -> None:
         install_redaction()
+        bolt_logger = logging.getLogger("slack_bolt.AsyncApp")
+        if not any(isinstance(f, _QuietTokenWarning) for f in bolt_logger.filters):
+            bolt_logger.addFilter(_QuietTokenWarning())
         self.config = config
         self.web = SlackWeb(config.api_url, retries=config.retries)
         self.background = BackgroundWork()
