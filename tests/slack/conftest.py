@@ -162,14 +162,15 @@ def add_people(fake: FakeSlack) -> None:
     fake.add_user("T2", "U8", "trent", real_name="Trent", tz="UTC")
 
 
-@pytest.fixture(params=("postgres",))
+@pytest.fixture(params=("sqlite",))
 def backend(request: pytest.FixtureRequest) -> str:
-    """Slack tests run on PostgreSQL (where locking and idempotency are real); the ones that
-    matter on both backends ask for SQLite too with `@pytest.mark.parametrize("backend", ...)`."""
+    """Slack tests run on SQLite (no server needed) unless they say otherwise: `BOTH` for the
+    main stories, `POSTGRES` where concurrency is the point (races, retries, double clicks)."""
     return str(request.param)
 
 
 BOTH = pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
+POSTGRES = pytest.mark.parametrize("backend", ["postgres"], indirect=True)
 
 
 @pytest.fixture

@@ -144,6 +144,7 @@ async def test_the_cores_refusals_land_on_the_right_field(slack: Cairn,
     assert (await milestone(database, 4))["title"] == "Launch beta"
 
 
+@BOTH
 async def test_edit_opens_prefilled_and_applies_every_change(slack: Cairn,
                                                              database: Database) -> None:
     await setup_team(slack)

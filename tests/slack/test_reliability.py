@@ -10,7 +10,7 @@ from core.relay import drain
 from storage import Database
 from tests.fakes import FrozenClock
 from tests.slack import payloads
-from tests.slack.conftest import Cairn
+from tests.slack.conftest import POSTGRES, Cairn
 from tests.slack.test_commands import text_of
 
 SLOW = 2.5  # seconds Slack takes to answer in these tests: near its 3-second limit
@@ -67,6 +67,7 @@ async def test_a_form_is_acked_within_the_budget_even_when_slack_is_slow(slack: 
     assert "Created goal #1" in text_of(answer) and "Owner @bob" in text_of(answer)
 
 
+@POSTGRES
 async def test_a_retried_event_changes_nothing_twice(slack: Cairn) -> None:
     await slack.answer("help")
     event = {"type": "app_home_opened", "user": "U1", "tab": "home"}
@@ -77,6 +78,7 @@ async def test_a_retried_event_changes_nothing_twice(slack: Cairn) -> None:
     assert len(slack.fake.called("views.publish")) == 1
 
 
+@POSTGRES
 async def test_a_double_click_changes_nothing_twice(slack: Cairn, database: Database) -> None:
     await slack.answer('goal "Ship it"')
     url = slack.fake.response_url()
@@ -98,6 +100,7 @@ async def test_a_double_click_changes_nothing_twice(slack: Cairn, database: Data
     assert await count(database, "SELECT COUNT(*) FROM activity WHERE verb = 'completed'") == 2
 
 
+@POSTGRES
 async def test_a_double_submitted_form_creates_one_milestone(slack: Cairn,
                                                              database: Database) -> None:
     await slack.answer("help")
@@ -146,6 +149,7 @@ async def test_a_form_slack_would_not_open_is_explained(slack: Cairn) -> None:
     assert "took too long to open" in text_of(notice)
 
 
+@POSTGRES
 async def test_a_failed_post_never_loses_the_change(slack: Cairn) -> None:
     await slack.answer("plan professional")
     slack.fake.fail("chat.postMessage", status=503, times=50)

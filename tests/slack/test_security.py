@@ -73,6 +73,7 @@ async def test_a_verification_challenge_is_answered(slack: Cairn) -> None:
     assert sent.status == 200 and "abc123" in sent.text
 
 
+@BOTH
 async def test_a_workspace_never_sees_another_workspaces_milestones(slack_multi: Cairn) -> None:
     await install(slack_multi, "T1")
     await install(slack_multi, "T2")

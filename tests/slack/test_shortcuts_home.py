@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from storage import Database
 from tests.slack import payloads
 from tests.slack.blockkit import view_problems
-from tests.slack.conftest import Cairn
+from tests.slack.conftest import BOTH, Cairn
 from tests.slack.test_commands import setup_team, text_of
 from tests.slack.test_forms import choice, initial, milestone, opened, submit, text
 
@@ -94,6 +94,7 @@ async def home(slack: Cairn, user: str = "U1") -> dict:
     return dict(view)
 
 
+@BOTH
 async def test_the_app_home_shows_my_work_most_urgent_first(slack: Cairn) -> None:
     await setup_team(slack)
     past = (date.today() - timedelta(days=10)).isoformat()

@@ -8,7 +8,7 @@ import json
 import time
 
 from bots.slack.threads import THREADS_CONSUMER, ChannelPacer
-from tests.slack.conftest import BOTH, Cairn
+from tests.slack.conftest import BOTH, POSTGRES, Cairn
 
 
 def posts(slack: Cairn, channel: str = "C0LAUNCH") -> list:
@@ -40,6 +40,7 @@ async def test_a_milestone_with_a_home_channel_gets_one_card_and_a_thread(slack:
     assert update.args["ts"] == ts and "40%" in json.dumps(update.args["blocks"])
 
 
+@POSTGRES
 async def test_redelivered_changes_are_not_posted_twice(slack: Cairn) -> None:
     await slack.answer('goal "Launch" <#C0LAUNCH|launch>')
     await slack.relay()
