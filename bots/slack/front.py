@@ -207,13 +207,13 @@ class SlackFrontEnd:
         await self._send(inc, await self.answer(inc, actor, text))
 
     async def _send_when_done(self, inc: Incoming, pending: asyncio.Future[Answer]) -> None:
-        await self._send(inc, await pending)
+        await self._send(inc, await pending, replace=True)  # in place of "Working on it…"
 
-    async def _send(self, inc: Incoming, answer: Answer) -> None:
+    async def _send(self, inc: Incoming, answer: Answer, *, replace: bool = False) -> None:
         if isinstance(answer, Modal):
             await self.open_modal(inc, answer.view)
         else:
-            await self.reply(inc, answer.payload)
+            await self.reply(inc, answer.payload, replace=replace)
 
     async def answer(self, inc: Incoming, actor: c.Actor, text: str) -> Answer:
         """A line of the shared grammar, answered: a message, or a form to open."""

@@ -166,3 +166,13 @@ async def test_a_failed_post_never_loses_the_change(slack: Cairn) -> None:
     assert result.delivered == 1
     [post] = slack.fake.called("chat.postMessage")
     assert post.args["channel"] == "C0LAUNCH" and "Launch" in str(post.args["blocks"])
+
+
+async def test_an_answer_later_than_the_budget_follows_the_ack(slack: Cairn) -> None:
+    await slack.answer('goal "Ship it"')
+    slack.app.front.ack_budget = 0.0  # as if the database were slow today
+    sent = await slack.command("list team")
+    assert "Working on it" in sent.json["text"]
+    await slack.settle()
+    [answer] = slack.fake.responses_to(sent.response_url)
+    assert answer["replace_original"] is True and "Ship it" in text_of(answer)
