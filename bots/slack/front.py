@@ -174,23 +174,27 @@ class SlackFrontEnd:
             await ack(text=NOT_SET_UP)
             return
         text = unescape_incoming(str(body.get("text") or ""))
-        s = inc.speaker
-        actor = await self.people.known(s.tenant_id, s.team_id, s.user_id)
-        if actor is None or await self.people.unknown_mentions(s.tenant_id, s.team_id, text):
+        outcome = await self.within_budget(self._answer_at_once(inc, text))
+        if isinstance(outcome, asyncio.Future):
+            await ack(response_type="ephemeral", text="⏳ Working on it…")
+            self.background.spawn(self._send_when_done(inc, text, outcome), "slow command")
+        elif outcome is None:
             # Someone to look up in Slack first: ack now, answer through response_url.
             await ack()
             self.background.spawn(self._command_later(inc, text), "slash command")
-            return
-        outcome = await self.within_budget(self.answer(inc, actor, text))
-        if isinstance(outcome, asyncio.Future):
-            await ack(response_type="ephemeral", text="⏳ Working on it…")
-            self.background.spawn(self._send_when_done(inc, outcome), "slow command")
-            return
-        if isinstance(outcome, Modal):
+        elif isinstance(outcome, Modal):
             await ack()
             self.background.spawn(self.open_modal(inc, outcome.view), "open form")
-            return
-        await ack(response_type="ephemeral", **outcome.payload)
+        else:
+            await ack(response_type="ephemeral", **outcome.payload)
+
+    async def _answer_at_once(self, inc: Incoming, text: str) -> Answer | None:
+        """The answer, unless someone in the request must be looked up in Slack first."""
+        s = inc.speaker
+        actor = await self.people.known(s.tenant_id, s.team_id, s.user_id)
+        if actor is None or await self.people.unknown_mentions(s.tenant_id, s.team_id, text):
+            return None
+        return await self.answer(inc, actor, text)
 
     async def _command_later(self, inc: Incoming, text: str) -> None:
         actor = await self.actor(inc)
@@ -206,8 +210,13 @@ class SlackFrontEnd:
             return
         await self._send(inc, await self.answer(inc, actor, text))
 
-    async def _send_when_done(self, inc: Incoming, pending: asyncio.Future[Answer]) -> None:
-        await self._send(inc, await pending, replace=True)  # in place of "Working on it…"
+    async def _send_when_done(self, inc: Incoming, text: str,
+                              pending: asyncio.Future[Answer | None]) -> None:
+        answer = await pending
+        if answer is None:
+            await self._command_later(inc, text)
+        else:
+            await self._send(inc, answer, replace=True)  # in place of "Working on it…"
 
     async def _send(self, inc: Incoming, answer: Answer, *, replace: bool = False) -> None:
         if isinstance(answer, Modal):
@@ -278,26 +287,35 @@ class SlackFrontEnd:
             await ack(response_action="errors", errors=errors.errors)
             return
         key = "view:" + str(view.get("id") or secrets.token_hex(8))
-        if not await self.claim(key, inc):
-            await ack()  # a second submit of a form already handled: nothing twice
-            return
-        outcome = await self.within_budget(self._apply(callback, parsed, meta, inc, present))
+        outcome = await self.within_budget(self._submit(callback, parsed, meta, inc, present, key))
         if isinstance(outcome, asyncio.Future):
             await ack()  # closes the form; the outcome follows as a message
-            self.background.spawn(self._finish_later(outcome, inc, meta, key), "slow form")
-            return
-        if isinstance(outcome, FieldErrors):
-            await self.keys.release_key(key)
+            self.background.spawn(self._finish_later(outcome, inc, meta), "slow form")
+        elif outcome is None:
+            await ack()  # a second submit of a form already handled: nothing twice
+        elif isinstance(outcome, FieldErrors):
             await ack(response_action="errors", errors=outcome.errors)
-            return
-        await ack()
-        self.background.spawn(self.deliver(inc, meta.origin, outcome.payload), "form outcome")
+        else:
+            await ack()
+            self.background.spawn(self.deliver(inc, meta.origin, outcome.payload),
+                                  "form outcome")
 
-    async def _finish_later(self, pending: asyncio.Future[Reply | FieldErrors], inc: Incoming,
-                            meta: Metadata, key: str) -> None:
-        outcome = await pending
+    async def _submit(self, callback: str, parsed: Any, meta: Metadata, inc: Incoming,
+                      present: set[str], key: str) -> Reply | FieldErrors | None:
+        """Applies a form once (None for a repeat); a refused form can be sent again."""
+        if not await self.claim(key, inc):
+            return None
+        outcome = await self._apply(callback, parsed, meta, inc, present)
         if isinstance(outcome, FieldErrors):
             await self.keys.release_key(key)
+        return outcome
+
+    async def _finish_later(self, pending: asyncio.Future[Reply | FieldErrors | None],
+                            inc: Incoming, meta: Metadata) -> None:
+        outcome = await pending
+        if outcome is None:
+            return
+        if isinstance(outcome, FieldErrors):
             text = "; ".join(outcome.errors.values())
             outcome = Reply(render.message(Notice(text=f"Nothing was saved: {text}",
                                                   tone=Tone.ERROR)), ok=False)
@@ -410,9 +428,11 @@ class SlackFrontEnd:
         inc = incoming(body, context)
         if inc is None or event.get("tab") != "home":
             return
-        if not await self.claim(f"event:{body.get('event_id')}", inc):
-            return  # a retry of an event already handled
-        self.background.spawn(self.home.publish(inc.speaker, inc.client), "App Home")
+        self.background.spawn(self._home_once(inc, f"event:{body.get('event_id')}"), "App Home")
+
+    async def _home_once(self, inc: Incoming, key: str) -> None:
+        if await self.claim(key, inc):  # else a retry of an event already handled
+            await self.home.publish(inc.speaker, inc.client)
 
 
 SHORTCUT_NEW = "cairn.new"
