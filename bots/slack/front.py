@@ -345,7 +345,9 @@ class SlackFrontEnd:
                 return await self.forms.create(actor, parsed, inc.team, meta.links)
             return await self.forms.edit(actor, meta.ref, parsed, inc.team)
         if callback == forms.CHECKIN_FORM:
-            assert meta.ref is not None
+            if meta.ref is None:
+                raise FieldErrors({"status": "This form lost track of its milestone; open it "
+                                             "again."})
             return await self.forms.check_in(actor, meta.ref, parsed)
         return await self.forms.comment(actor, parsed, inc.team)
 
