@@ -257,3 +257,22 @@ class SetRole(Command):
 @dataclass(frozen=True, slots=True, kw_only=True)
 class SetPlan(Command):
     plan: Plan
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ShowDashboard(Command):
+    """A person's overview (Slack App Home, Teams personal tab): their milestones, most urgent
+    first, the goals those roll up to, and their unread notifications."""
+
+    page: int = 1
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SearchMilestones(Command):
+    """Milestones whose number or title matches what was typed, for pickers with type-ahead.
+    `exclude` leaves out a milestone and everything under it (it cannot become its own parent)."""
+
+    query: str = ""
+    limit: int = 50
+    open_only: bool = True
+    exclude: MilestoneRef | None = None

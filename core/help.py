@@ -8,6 +8,8 @@ from core.grammar import VERBS, VERBS_BY_NAME
 from core.views import HelpEntry, HelpSection, HelpView
 
 INTRO = "Cairn tracks goals, milestones and tasks. Numbers like #12 name them everywhere."
+#: Verbs whose first example the overview shows, so a newcomer sees real lines, not only syntax.
+EXAMPLE_VERBS = ("goal", "milestone", "update", "comment", "list", "done")
 FOOTER = f"Dates: {DATE_EXAMPLES}. `help <verb>` shows examples."
 
 
@@ -28,8 +30,12 @@ def help_view(topic: str = "", *, prefix: str = "") -> HelpView:
     for verb in VERBS:
         sections.setdefault(verb.section, []).append(
             HelpEntry(usage=prefix + verb.usage, summary=verb.summary))
+    examples = tuple(HelpEntry(usage=prefix + VERBS_BY_NAME[name].examples[0],
+                               summary=VERBS_BY_NAME[name].summary)
+                     for name in EXAMPLE_VERBS if VERBS_BY_NAME[name].examples)
     return HelpView(
         intro=INTRO,
-        sections=tuple(HelpSection(title=t, entries=tuple(e)) for t, e in sections.items()),
+        sections=(*(HelpSection(title=t, entries=tuple(e)) for t, e in sections.items()),
+                  HelpSection(title="Examples", entries=examples)),
         footer=FOOTER,
     )

@@ -249,3 +249,12 @@ class CalendarFeedView(View):
     kinds: tuple[str, ...] = ()
     how_to: tuple[str, ...] = ()
     revoke: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DashboardView(View):
+    """One person's overview: what they own or help with, what it rolls up to, what is new."""
+
+    mine: MilestoneList
+    goals: tuple[MilestoneLine, ...] = ()
+    inbox: InboxView = field(default_factory=lambda: InboxView(items=()))

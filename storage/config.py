@@ -28,6 +28,7 @@ APP_LABEL = "cairn"
 APPS: dict[str, tuple[str, str]] = {
     APP_LABEL: ("storage.models", "storage.migrations"),
     "calendar": ("storage.calendar.models", "storage.calendar.migrations"),
+    "slack": ("storage.slack.models", "storage.slack.migrations"),
 }
 
 Dialect = Literal["sqlite", "postgres"]

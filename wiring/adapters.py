@@ -57,8 +57,9 @@ class Adapter(Protocol):
 def available_adapters() -> list[Adapter]:
     """Every adapter this build knows; each decides from the settings whether it is on."""
     from wiring.calendar import CalendarFeedsAdapter, GoogleCalendarAdapter
+    from wiring.slack import SlackAdapter
 
-    return [CalendarFeedsAdapter(), GoogleCalendarAdapter()]
+    return [SlackAdapter(), CalendarFeedsAdapter(), GoogleCalendarAdapter()]
 
 
 def enabled(settings: Settings, adapters: Sequence[Adapter] | None = None) -> list[Adapter]:
@@ -82,7 +83,6 @@ def statuses(settings: Settings, adapters: Sequence[Adapter] | None = None
                                           else available_adapters())]
     names = {s.name for s in known}
     missing = [
-        AdapterStatus("slack", False, "the Slack adapter is not part of this build yet"),
         AdapterStatus("teams", False, "the Teams adapter is not part of this build yet"),
     ]
     return [AdapterStatus("shell", True, "always available: python app.py shell"), *known,

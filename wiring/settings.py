@@ -22,6 +22,8 @@ class Settings(BaseSettings):
     slack_client_id: str | None = None
     slack_client_secret: SecretStr | None = None
     slack_api_url: str = "https://slack.com/api/"
+    # Fernet key(s) that encrypt stored Slack tokens (comma-separated: the first encrypts).
+    cairn_secret_key: SecretStr | None = None
 
     microsoft_app_id: str | None = None
     microsoft_app_password: SecretStr | None = None

@@ -14,7 +14,15 @@ from core.errors import DomainError
 from core.grammar import parse
 from core.help import help_view
 from core.humanize import local_today
-from core.services import calendar, comments, milestones, people, progress, queries
+from core.services import (
+    calendar,
+    comments,
+    dashboard,
+    milestones,
+    people,
+    progress,
+    queries,
+)
 from core.services.common import Deps
 from core.views import Notice, Tone, View
 
@@ -59,6 +67,8 @@ HANDLERS: dict[type[c.Command], Handler] = {
     cal.ShowCalendarFeed: calendar.show_feed,
     cal.RevokeCalendarFeed: calendar.revoke_feed,
     cal.ChangeCalendarSettings: calendar.change_settings,
+    c.ShowDashboard: dashboard.show_dashboard,
+    c.SearchMilestones: dashboard.search_milestones,
 }
 
 

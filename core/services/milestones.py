@@ -39,7 +39,7 @@ from core.model import (
 )
 from core.permissions import Right
 from core.ports import MilestoneFilter, UnitOfWork
-from core.rollup import rollup_from
+from core.rollup import mean_percent, rollup_from
 from core.services.card_loader import milestone_card
 from core.services.common import (
     Deps,
@@ -314,6 +314,12 @@ async def cancel(cmd: CancelMilestone, deps: Deps) -> MilestoneCard:
             return await milestone_card(tx, m, reader(me, deps.clock),
                                         headline=f"{m.ref} was already cancelled")
         m.cancel(now)
+        assert m.id is not None
+        totals = await tx.milestones.children_rollup(m.id)
+        if totals is not None and totals[1]:
+            # A parent that was done (100%) and is now cancelled shows its children's progress
+            # again, like every other parent that is not done.
+            m.progress = mean_percent(*totals)
         await tx.milestones.save(m)
         await tx.publish(MilestoneCancelled(tenant_id=m.tenant_id, milestone_id=m.id,
                                             actor_id=me.id, at=now))

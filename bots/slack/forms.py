@@ -1,0 +1,520 @@
+"""Modals: the milestone form (create and edit), the check-in form and the comment form.
+
+Each form is built from plain values and read back into plain values; `FieldErrors` names the
+input blocks that were wrong, ready for `response_action: errors`. Block ids are the field names
+below, so a core `InvalidInput.field` maps onto them (`block_for`).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from bots.slack.blocks import (
+    PRIVATE_METADATA,
+    SURFACE_BLOCKS,
+    Block,
+    clip,
+    context,
+    option,
+    plain,
+    section,
+)
+from bots.slack.mrkdwn import escape
+from core.errors import DomainError
+from core.model import (
+    DESCRIPTION_MAX,
+    NOTE_MAX,
+    REPORTABLE_STATUSES,
+    TITLE_MAX,
+    Kind,
+    Priority,
+    Status,
+)
+from core.text import number
+
+MILESTONE_FORM = "cairn.milestone"
+CHECKIN_FORM = "cairn.checkin"
+COMMENT_FORM = "cairn.comment"
+DETAILS = "cairn.details"
+PARENT_PICKER = "cairn.parent"
+MILESTONE_PICKER = "cairn.pick"
+VALUE = "value"
+
+# Core field names (InvalidInput.field) -> input block ids, per form.
+_MILESTONE_FIELDS = {
+    "title": "title", "description": "description", "kind": "kind", "parent": "parent",
+    "owner": "owner", "people": "members", "start": "start", "due": "due", "date": "due",
+    "priority": "priority", "criteria": "crit_metric", "metric": "crit_metric",
+    "channel": "channel",
+}
+_CHECKIN_FIELDS = {"percent": "percent", "status": "status", "notes": "notes",
+                   "blockers": "blockers", "criteria": "current"}
+_COMMENT_FIELDS = {"comment": "text", "text": "text", "milestone": "milestone"}
+
+
+class FieldErrors(Exception):
+    """Input blocks and what was wrong with each, for `response_action: errors`."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__(errors)
+        self.errors = {block: clip(text, 150) for block, text in errors.items()}
+
+
+def explain(error: DomainError) -> str:
+    """A core refusal as one sentence for a field, with its example when it has one."""
+    text = error.message[:1].upper() + error.message[1:]
+    text = text if text.endswith((".", "!", "?")) else text + "."
+    return f"{text} Try: {error.hint}" if error.hint else text
+
+
+def refused(block: str, error: DomainError) -> FieldErrors:
+    return FieldErrors({block: explain(error)})
+
+
+def block_for(form: str, core_field: str, present: set[str]) -> str:
+    """The input block that should show a core error (the first block when none fits)."""
+    table = {MILESTONE_FORM: _MILESTONE_FIELDS, CHECKIN_FORM: _CHECKIN_FIELDS,
+             COMMENT_FORM: _COMMENT_FIELDS}[form]
+    wanted = table.get(core_field)
+    if wanted in present:
+        return wanted
+    order = {MILESTONE_FORM: ("title",), CHECKIN_FORM: ("status", "notes"),
+             COMMENT_FORM: ("text",)}[form]
+    return next((b for b in order if b in present), next(iter(sorted(present))))
+
+
+# --- metadata: where the form came from, carried through Slack in private_metadata ----------
+
+
+@dataclass(frozen=True, slots=True)
+class Origin:
+    """Where to answer once a form is submitted."""
+
+    channel_id: str = ""
+    response_url: str = ""
+    home: bool = False
+
+
+def metadata(*, origin: Origin, ref: int | None = None, links: tuple[str, ...] = ()) -> str:
+    data: dict[str, Any] = {"c": origin.channel_id, "r": origin.response_url, "h": origin.home}
+    if ref is not None:
+        data["n"] = ref
+    kept: list[str] = []
+    for link in links:
+        if len(json.dumps({**data, "l": [*kept, link]})) <= PRIVATE_METADATA:
+            kept.append(link)
+    if kept:
+        data["l"] = kept
+    text = json.dumps(data, separators=(",", ":"))
+    if len(text) > PRIVATE_METADATA:  # an absurd response_url: answer by DM instead
+        data["r"] = ""
+        text = json.dumps(data, separators=(",", ":"))
+    return text
+
+
+@dataclass(frozen=True, slots=True)
+class Metadata:
+    origin: Origin
+    ref: int | None = None
+    links: tuple[str, ...] = ()
+
+
+def read_metadata(text: str) -> Metadata:
+    try:
+        data = json.loads(text or "{}")
+    except ValueError:
+        data = {}
+    if not isinstance(data, dict):
+        data = {}
+    ref = data.get("n")
+    found = data.get("l")
+    links: list[Any] = found if isinstance(found, list) else []
+    return Metadata(origin=Origin(channel_id=str(data.get("c") or ""),
+                                  response_url=str(data.get("r") or ""),
+                                  home=bool(data.get("h"))),
+                    ref=ref if isinstance(ref, int) else None,
+                    links=tuple(str(x) for x in links if isinstance(x, str)))
+
+
+# --- small input builders -------------------------------------------------------------------
+
+
+def _input(block_id: str, label: str, element: Block, *, optional: bool = False,
+           hint: str = "") -> Block:
+    block: Block = {"type": "input", "block_id": block_id, "label": plain(label, 2000),
+                    "element": element, "optional": optional}
+    if hint:
+        block["hint"] = plain(hint, 2000)
+    return block
+
+
+def _text_input(initial: str = "", *, multiline: bool = False, max_length: int = 3000,
+                placeholder: str = "") -> Block:
+    element: Block = {"type": "plain_text_input", "action_id": VALUE, "multiline": multiline,
+                      "max_length": max_length}
+    if initial:
+        element["initial_value"] = initial[:max_length]
+    if placeholder:
+        element["placeholder"] = plain(placeholder, 150)
+    return element
+
+
+def _static_select(choices: list[tuple[str, str]], initial: str | None) -> Block:
+    options = [option(text, value) for text, value in choices]
+    element: Block = {"type": "static_select", "action_id": VALUE, "options": options}
+    chosen = next((o for o in options if o["value"] == initial), None)
+    if chosen is not None:
+        element["initial_option"] = chosen
+    return element
+
+
+def _date(initial: date | None) -> Block:
+    element: Block = {"type": "datepicker", "action_id": VALUE}
+    if initial is not None:
+        element["initial_date"] = initial.isoformat()
+    return element
+
+
+def _number(initial: float | None, *, decimal: bool, low: float | None = None,
+            high: float | None = None) -> Block:
+    element: Block = {"type": "number_input", "action_id": VALUE, "is_decimal_allowed": decimal}
+    if initial is not None:
+        element["initial_value"] = _number_text(initial, decimal)
+    if low is not None:
+        element["min_value"] = _number_text(low, decimal)
+    if high is not None:
+        element["max_value"] = _number_text(high, decimal)
+    return element
+
+
+def _number_text(value: float, decimal: bool) -> str:
+    return f"{value:g}" if decimal else str(round(value))
+
+
+def _modal(callback_id: str, title: str, submit: str, blocks: list[Block], meta: str) -> Block:
+    return {"type": "modal", "callback_id": callback_id, "title": plain(title, 24),
+            "submit": plain(submit, 24), "close": plain("Cancel", 24),
+            "private_metadata": meta, "blocks": blocks[:SURFACE_BLOCKS]}
+
+
+# --- the milestone form ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class MilestoneValues:
+    """What the milestone form shows (blank for a new one)."""
+
+    title: str = ""
+    description: str = ""
+    kind: Kind = Kind.MILESTONE
+    parent: tuple[str, str] | None = None  # (value "#3", text "#3 Launch beta")
+    owner: str = ""  # Slack user id
+    members: tuple[str, ...] = ()
+    start: date | None = None
+    due: date | None = None
+    priority: Priority = Priority.MEDIUM
+    metric: str = ""
+    crit_start: float | None = None
+    crit_target: float | None = None
+    crit_current: float | None = None
+    unit: str = ""
+    channel: str = ""
+
+
+KINDS = [("🎯 Goal", Kind.GOAL.value), ("🏁 Milestone", Kind.MILESTONE.value),
+         ("📌 Task", Kind.TASK.value)]
+PRIORITIES = [(p.value.capitalize(), p.value) for p in Priority]
+
+
+def milestone_form(values: MilestoneValues, meta: str, *, number: int | None = None) -> Block:
+    parent: Block = {"type": "external_select", "action_id": PARENT_PICKER, "min_query_length": 0,
+                     "placeholder": plain("Type a title or #number", 150)}
+    if values.parent is not None:
+        parent["initial_option"] = option(values.parent[1], values.parent[0])
+    owner: Block = {"type": "users_select", "action_id": VALUE}
+    if values.owner:
+        owner["initial_user"] = values.owner
+    members: Block = {"type": "multi_users_select", "action_id": VALUE}
+    if values.members:
+        members["initial_users"] = list(values.members)
+    channel: Block = {"type": "conversations_select", "action_id": VALUE,
+                      "filter": {"include": ["public", "private"], "exclude_bot_users": True}}
+    if values.channel:
+        channel["initial_conversation"] = values.channel
+    blocks = [
+        _input("title", "Title", _text_input(values.title, max_length=TITLE_MAX,
+                                             placeholder="Launch the public beta")),
+        _input("description", "Description", _text_input(
+            values.description, multiline=True, max_length=min(DESCRIPTION_MAX, 3000)),
+               optional=True),
+        _input("kind", "Kind", _static_select(KINDS, values.kind.value)),
+        _input("parent", "Part of", parent, optional=True,
+               hint="Its progress rolls up into this goal or milestone."),
+        _input("owner", "Owner", owner, optional=True, hint="You, when left empty."),
+        _input("members", "Contributors", members, optional=True),
+        _input("start", "Start", _date(values.start), optional=True),
+        _input("due", "Due", _date(values.due), optional=True),
+        _input("priority", "Priority", _static_select(PRIORITIES, values.priority.value)),
+        section("*Success criterion* (optional): a number that drives the progress."),
+        _input("crit_metric", "Metric", _text_input(values.metric, max_length=80,
+                                                    placeholder="ARR"), optional=True),
+        _input("crit_start", "From", _number(values.crit_start, decimal=True), optional=True),
+        _input("crit_target", "To", _number(values.crit_target, decimal=True), optional=True),
+    ]
+    if number is not None:
+        blocks.append(_input("crit_current", "Now", _number(values.crit_current, decimal=True),
+                             optional=True))
+    blocks += [
+        _input("crit_unit", "Unit", _text_input(values.unit, max_length=20,
+                                                placeholder="USD"), optional=True),
+        _input("channel", "Home channel", channel, optional=True,
+               hint="Cairn posts a card there and threads every update under it."),
+    ]
+    title = f"Edit #{number}" if number is not None else "New milestone"
+    return _modal(MILESTONE_FORM, title, "Save" if number is not None else "Create", blocks,
+                  meta)
+
+
+@dataclass(frozen=True, slots=True)
+class MilestoneInput:
+    """What the milestone form says, checked as far as it can be without the database."""
+
+    title: str
+    description: str
+    kind: Kind
+    parent: int | None
+    owner: str | None
+    members: tuple[str, ...]
+    start: date | None
+    due: date | None
+    priority: Priority
+    criterion: tuple[str, float, float, str] | None
+    current: float | None
+    channel: str | None
+
+
+def read_milestone_form(values: dict[str, Any]) -> MilestoneInput:
+    state = _State(values)
+    errors: dict[str, str] = {}
+    title = " ".join(state.text("title").split())
+    if not title:
+        errors["title"] = "A title is needed."
+    elif len(title) > TITLE_MAX:
+        errors["title"] = f"Keep the title under {TITLE_MAX} characters."
+    description = state.text("description").strip()
+    if len(description) > DESCRIPTION_MAX:
+        errors["description"] = f"Keep it under {DESCRIPTION_MAX:,} characters."
+    kind = _enum(Kind, state.choice("kind"), Kind.MILESTONE)
+    priority = _enum(Priority, state.choice("priority"), Priority.MEDIUM)
+    parent_value = state.choice("parent", PARENT_PICKER)
+    parent = int(parent_value[1:]) if parent_value and parent_value[1:].isdigit() else None
+    start, due = state.date("start", errors), state.date("due", errors)
+    if start and due and start > due:
+        errors["start"] = "It cannot start after it is due."
+    metric = state.text("crit_metric").strip()
+    low = state.number("crit_start", errors)
+    high = state.number("crit_target", errors)
+    current = state.number("crit_current", errors)
+    unit = state.text("crit_unit").strip()[:20]
+    criterion = None
+    if metric or low is not None or high is not None:
+        if not metric:
+            errors["crit_metric"] = "Name the metric, or clear the numbers below."
+        if low is None:
+            errors["crit_start"] = "Where does it start?"
+        if high is None:
+            errors["crit_target"] = "What is the target?"
+        if low is not None and high is not None and low == high:
+            errors["crit_target"] = "The target must differ from the start."
+        if metric and low is not None and high is not None and low != high:
+            criterion = (metric[:80], low, high, unit)
+    if errors:
+        raise FieldErrors(errors)
+    return MilestoneInput(
+        title=title, description=description, kind=kind, parent=parent,
+        owner=state.user("owner"), members=state.users("members"), start=start, due=due,
+        priority=priority, criterion=criterion, current=current,
+        channel=state.conversation("channel"))
+
+
+# --- the check-in form ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class CheckInValues:
+    number: int
+    title: str
+    percent: int
+    status: Status
+    rolled_up: bool = False  # progress comes from children: no percent to type
+    metric: str = ""  # progress comes from this success criterion: type its value
+    current: float | None = None
+
+
+STATUSES = [(s.label, s.value) for s in REPORTABLE_STATUSES]
+
+
+def checkin_form(values: CheckInValues, meta: str) -> Block:
+    blocks: list[Block] = [section(f"*#{values.number}* {escape(values.title)}")]
+    if values.rolled_up:
+        blocks.append(context(f"Progress ({values.percent}%) rolls up from the milestones "
+                              "under it; report how it feels and what is in the way."))
+    elif values.metric:
+        blocks.append(_input("current", f"{values.metric} now",
+                             _number(values.current, decimal=True), optional=True,
+                             hint="Progress follows the success criterion."))
+    else:
+        blocks.append(_input("percent", "Progress (%)",
+                             _number(values.percent, decimal=False, low=0, high=100)))
+    status = values.status if values.status in REPORTABLE_STATUSES else Status.ON_TRACK
+    blocks += [
+        _input("status", "Status", _static_select(STATUSES, status.value)),
+        _input("notes", "What moved", _text_input(multiline=True, max_length=NOTE_MAX),
+               optional=True),
+        _input("blockers", "What is in the way", _text_input(multiline=True, max_length=NOTE_MAX),
+               optional=True),
+    ]
+    return _modal(CHECKIN_FORM, f"Check in on #{values.number}", "Update", blocks, meta)
+
+
+@dataclass(frozen=True, slots=True)
+class CheckInInput:
+    percent: int | None
+    current: float | None
+    status: Status | None
+    notes: str
+    blockers: str
+
+
+def read_checkin_form(values: dict[str, Any]) -> CheckInInput:
+    state = _State(values)
+    errors: dict[str, str] = {}
+    percent_value = state.number("percent", errors)
+    percent = None
+    if percent_value is not None:
+        if percent_value != int(percent_value) or not 0 <= percent_value <= 100:
+            errors["percent"] = "A whole number from 0 to 100."
+        else:
+            percent = int(percent_value)
+    elif "percent" in values and "percent" not in errors:
+        errors["percent"] = "How far along is it, from 0 to 100?"
+    current = state.number("current", errors)
+    status = _enum(Status, state.choice("status"), None)
+    notes, blockers = state.text("notes").strip(), state.text("blockers").strip()
+    for name, text in (("notes", notes), ("blockers", blockers)):
+        if len(text) > NOTE_MAX:
+            errors[name] = f"Keep it under {NOTE_MAX:,} characters."
+    if errors:
+        raise FieldErrors(errors)
+    return CheckInInput(percent=percent, current=current, status=status, notes=notes,
+                        blockers=blockers)
+
+
+# --- the comment form -----------------------------------------------------------------------
+
+
+def comment_form(meta: str, *, target: tuple[str, str] | None = None, text: str = "") -> Block:
+    picker: Block = {"type": "external_select", "action_id": MILESTONE_PICKER,
+                     "min_query_length": 0, "placeholder": plain("Type a title or #number", 150)}
+    if target is not None:
+        picker["initial_option"] = option(target[1], target[0])
+    blocks = [
+        _input("milestone", "Milestone", picker),
+        _input("text", "Comment", _text_input(text, multiline=True,
+                                              max_length=min(DESCRIPTION_MAX, 3000)),
+               hint="Mention people with @handle to notify them."),
+    ]
+    return _modal(COMMENT_FORM, "Comment", "Post", blocks, meta)
+
+
+@dataclass(frozen=True, slots=True)
+class CommentInput:
+    number: int
+    text: str
+
+
+def read_comment_form(values: dict[str, Any]) -> CommentInput:
+    state = _State(values)
+    errors: dict[str, str] = {}
+    chosen = state.choice("milestone", MILESTONE_PICKER)
+    if not chosen or not chosen[1:].isdigit():
+        errors["milestone"] = "Pick a milestone."
+    text = state.text("text").strip()
+    if not text:
+        errors["text"] = "The comment is empty."
+    if errors:
+        raise FieldErrors(errors)
+    assert chosen is not None
+    return CommentInput(number=int(chosen[1:]), text=text)
+
+
+# --- reading view state -----------------------------------------------------------------------
+
+
+@dataclass
+class _State:
+    values: dict[str, Any]
+    seen: set[str] = field(default_factory=set)
+
+    def _element(self, block: str, action: str = VALUE) -> dict[str, Any]:
+        found = self.values.get(block, {})
+        element = found.get(action) if isinstance(found, dict) else None
+        return element if isinstance(element, dict) else {}
+
+    def text(self, block: str) -> str:
+        value = self._element(block).get("value")
+        return value if isinstance(value, str) else ""
+
+    def choice(self, block: str, action: str = VALUE) -> str | None:
+        selected = self._element(block, action).get("selected_option")
+        value = selected.get("value") if isinstance(selected, dict) else None
+        return value if isinstance(value, str) else None
+
+    def date(self, block: str, errors: dict[str, str]) -> date | None:
+        value = self._element(block).get("selected_date")
+        if not isinstance(value, str) or not value:
+            return None
+        try:
+            day = date.fromisoformat(value)
+        except ValueError:
+            errors[block] = "That is not a date."
+            return None
+        if not 1900 <= day.year <= 2200:
+            errors[block] = "Pick a date between 1900 and 2200."
+            return None
+        return day
+
+    def number(self, block: str, errors: dict[str, str]) -> float | None:
+        value = self._element(block).get("value")
+        if not isinstance(value, str) or not value.strip():
+            return None
+        parsed = number(value.strip())
+        if parsed is None or abs(parsed) > 1e15:
+            errors[block] = "That is not a number."
+            return None
+        return parsed
+
+    def user(self, block: str) -> str | None:
+        value = self._element(block).get("selected_user")
+        return value if isinstance(value, str) and value else None
+
+    def users(self, block: str) -> tuple[str, ...]:
+        value = self._element(block).get("selected_users")
+        if not isinstance(value, list):
+            return ()
+        return tuple(dict.fromkeys(v for v in value if isinstance(v, str) and v))[:20]
+
+    def conversation(self, block: str) -> str | None:
+        value = self._element(block).get("selected_conversation")
+        return value if isinstance(value, str) and value else None
+
+
+def _enum(kind: Any, value: str | None, default: Any) -> Any:
+    try:
+        return kind(value) if value is not None else default
+    except ValueError:
+        return default
+

@@ -1,0 +1,115 @@
+"""The App Home tab: published when a person opens it, and again when something it shows
+changes (an outbox consumer, coalescing every change of a batch into one publish per person).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bots.slack import render
+from bots.slack.people import People, Speaker
+from bots.slack.ports import SlackMembers
+from bots.slack.tokens import TenantClients
+from core.commands import ShowDashboard
+from core.errors import DomainError
+from core.events import CommentAdded, MilestoneAssigned
+from core.model import MilestoneId, TenantId, UserId
+from core.ports import OutboxMessage
+from core.services import Deps, execute
+from core.views import DashboardView
+
+logger = logging.getLogger(__name__)
+
+MAX_DEPTH = 64
+HOME_CONSUMER = "slack.home"
+#: Every change that can alter what someone's App Home shows.
+HOME_VERBS = frozenset({
+    "created", "edited", "progress", "comment", "assigned", "watchers", "due_moved", "moved",
+    "criteria", "completed", "reopened", "cancelled", "deleted",
+})
+
+
+class HomePublisher:
+    def __init__(self, deps: Deps, people: People) -> None:
+        self._deps = deps
+        self._people = people
+
+    async def publish(self, speaker: Speaker, client: AsyncWebClient, page: int = 1) -> bool:
+        try:
+            actor = await self._people.actor(speaker, client)
+            view = await execute(ShowDashboard(actor=actor, page=max(1, page)), self._deps)
+        except DomainError as error:
+            logger.info("no App Home for %s: %s", speaker.user_id, error.message)
+            return False
+        assert isinstance(view, DashboardView)
+        try:
+            await client.views_publish(user_id=speaker.user_id, view=render.home(view))
+        except SlackApiError as error:
+            logger.warning("views.publish for %s failed: %s", speaker.user_id,
+                           error.response.get("error"))
+            return False
+        return True
+
+
+class HomeRefresher:
+    """Outbox consumer: republishes the App Home of everyone a change concerns."""
+
+    name = HOME_CONSUMER
+    verbs = HOME_VERBS
+
+    def __init__(self, deps: Deps, publisher: HomePublisher, members: SlackMembers,
+                 clients: TenantClients) -> None:
+        self._deps = deps
+        self._publisher = publisher
+        self._members = members
+        self._clients = clients
+
+    async def handle(self, messages: Sequence[OutboxMessage]) -> Mapping[int, str | None]:
+        wanted: dict[TenantId, set[UserId]] = {}
+        for message in messages:
+            wanted.setdefault(message.tenant_id, set()).update(
+                await self._concerned(message))
+        for tenant_id, user_ids in wanted.items():
+            # Best effort: a Home that could not be refreshed is rebuilt whole the next time
+            # its owner opens it, so a failed publish is logged, not retried.
+            await self._refresh(tenant_id, user_ids)
+        return {m.id: None for m in messages}
+
+    async def _concerned(self, message: OutboxMessage) -> set[UserId]:
+        """The people whose Home shows this milestone: its actor, owner and members, people it
+        names, and the owners of everything above it (their goals)."""
+        event = message.event
+        found: set[UserId] = {event.actor_id} if event.actor_id is not None else set()
+        if isinstance(event, CommentAdded):
+            found |= set(event.mentions)
+        if isinstance(event, MilestoneAssigned):
+            found |= {event.owner_id, event.previous_owner_id, *event.contributors}
+        async with self._deps.uow(message.tenant_id) as tx:
+            milestone_id: MilestoneId | None = event.milestone_id
+            for depth in range(MAX_DEPTH):
+                m = await tx.milestones.get(milestone_id) if milestone_id else None
+                if m is None:
+                    break
+                found.add(m.owner_id)
+                if depth == 0:
+                    found |= m.member_ids()
+                milestone_id = m.parent_id
+        return found
+
+    async def _refresh(self, tenant_id: TenantId, user_ids: set[UserId]) -> bool:
+        slack_users = await self._members.slack_users_of(tenant_id, user_ids)
+        if not slack_users:
+            return True
+        clients = {w.team_id: w for w in await self._clients.of_tenant(tenant_id)}
+        ok = True
+        for team_id, slack_user in slack_users.values():
+            workspace = clients.get(team_id)
+            if workspace is None:
+                continue  # uninstalled, or a workspace this instance cannot reach: nothing to do
+            speaker = Speaker(tenant_id=tenant_id, team_id=team_id, user_id=slack_user)
+            ok = await self._publisher.publish(speaker, workspace.client) and ok
+        return ok
