@@ -20,6 +20,8 @@ from core.views import (
     Action,
     ActivityLine,
     ActivityView,
+    CalendarFeedView,
+    CalendarStatusView,
     CommentLine,
     DashboardView,
     DueLabel,
@@ -87,6 +89,14 @@ VIEWS = {
                                    for i in range(20)), unread=20, headline="x"),
     "activity": ActivityView(title="Latest", entries=tuple(
         ActivityLine(when="Mon", text=NASTY[:300]) for _ in range(25))),
+    "calendar status": CalendarStatusView(
+        headline=NASTY[:100], google=True, destinations=(NASTY[:200],) * 3,
+        kinds=("goal", "milestone"), events=12, pending=3, failing=2, last_error=NASTY[:400],
+        next_retry="in 4 min", last_pushed="5 min ago", last_pulled="1 min ago",
+        feeds=("https://cairn.example/calendar/abc.ics",), advice=(NASTY[:200],) * 3),
+    "calendar feed": CalendarFeedView(
+        title=NASTY[:100], url="https://cairn.example/calendar/abc.ics?x=<1>&y=2", created=True,
+        kinds=("goal", "task"), how_to=(NASTY[:300],) * 3, revoke="calendar feed revoke"),
 }
 
 

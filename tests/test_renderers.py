@@ -1,0 +1,25 @@
+"""Every view the core can answer with has a rendering on every front end."""
+
+from __future__ import annotations
+
+import inspect
+
+import pytest
+
+from bots.shell import render as shell
+from bots.slack import render as slack
+from core import views
+
+# Views that only ever reach a surface of their own (the App Home), never a message.
+SURFACE_ONLY = {views.DashboardView}
+ANSWERS = sorted(
+    (cls for _, cls in inspect.getmembers(views, inspect.isclass)
+     if issubclass(cls, views.View) and cls is not views.View and cls.__module__ == views.__name__
+     and cls not in SURFACE_ONLY and cls is not views.MilestoneLine),
+    key=lambda cls: cls.__name__)
+
+
+@pytest.mark.parametrize("view", ANSWERS, ids=lambda cls: cls.__name__)
+def test_the_shell_and_slack_render_every_view(view: type[views.View]) -> None:
+    assert shell._render.dispatch(view) is not shell._render.dispatch(views.View), view
+    assert slack._blocks.dispatch(view) is not slack._blocks.dispatch(views.View), view
