@@ -54,9 +54,9 @@ from storage.models import TABLES, MilestoneRow, TenantRow
 
 # Statements of the check-in outside the roll-up: the actor, the leaf (locked, with its
 # members), has-children, the leaf's save, the check-in, the activity entry, and the card
-# (parent and its members, children, last update, history, people).
-# On PostgreSQL one more statement locks the chain of ancestors (SQLite needs no lock).
-CONSTANT_STATEMENTS = 14
+# (parent and its members, children, last update, history, people), and the tenant's version
+# bumped at commit. On PostgreSQL one more statement locks the chain of ancestors.
+CONSTANT_STATEMENTS = 15
 # Per ancestor: one UPDATE that sums its children and writes its roll-up.
 STATEMENTS_PER_LEVEL = 1
 TARGET_RATIO = 20

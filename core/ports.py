@@ -270,6 +270,12 @@ class UnitOfWork(Protocol):
         ...
 
 
+class TenantVersions(Protocol):
+    async def current(self, tenant_id: TenantId) -> int:
+        """A number that changes whenever a unit of work of the tenant commits (any instance)."""
+        ...
+
+
 class UnitOfWorkFactory(Protocol):
     def __call__(self, tenant_id: TenantId | None = None) -> UnitOfWork:
         """A new unit of work; scoped repositories need a tenant."""

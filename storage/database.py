@@ -22,7 +22,7 @@ from storage.config import (
 )
 from storage.errors import StorageError
 from storage.migrate import Progress, apply_migrations
-from storage.unit_of_work import TortoiseUnitOfWorkFactory
+from storage.unit_of_work import TortoiseTenantVersions, TortoiseUnitOfWorkFactory
 
 logger = logging.getLogger(__name__)
 
@@ -46,6 +46,10 @@ class Database:
         consumer whose verbs include the event's verb."""
         return TortoiseUnitOfWorkFactory(self._client, self.dialect, subscriptions,
                                          lambda: not self._closed)
+
+    def versions(self) -> TortoiseTenantVersions:
+        """Each tenant's version, for caches of what people read (`core.view_cache`)."""
+        return TortoiseTenantVersions(self._client, self.dialect)
 
     async def migrate(self, progress: Progress | None = None) -> list[str]:
         """Applies pending migrations; returns the names applied, empty when up to date."""

@@ -31,6 +31,18 @@ class TenantRow(Model):
         table = "tenants"
 
 
+class TenantVersionRow(Model):
+    """A number that grows with every committed write of a tenant: caches of what people read
+    are valid while it stays put. Apart from the tenant row on purpose: it is bumped last, just
+    before commit, so whoever holds it never waits for another lock."""
+
+    tenant_id = fields.IntField(primary_key=True)
+    version = fields.BigIntField(default=0)
+
+    class Meta:
+        table = "tenant_versions"
+
+
 class UserRow(Model):
     id = fields.IntField(primary_key=True)
     tenant: fields.ForeignKeyRelation[TenantRow] = fields.ForeignKeyField(
@@ -235,5 +247,5 @@ class OutboxRow(Model):
 #: Every table, children first: the order to empty them in.
 TABLES = tuple(model._meta.db_table for model in (
     OutboxRow, NotificationRow, ActivityRow, CommentRow, ProgressUpdateRow, MilestoneMemberRow,
-    MilestoneRow, UserIdentityRow, UserRow, TenantRow,
+    MilestoneRow, UserIdentityRow, UserRow, TenantVersionRow, TenantRow,
 ))

@@ -50,6 +50,27 @@ _open_on_sqlite: contextvars.ContextVar[bool] = contextvars.ContextVar(
     "cairn_open_sqlite_unit_of_work", default=False)
 
 
+# Every commit of a tenant's unit of work moves its version on (see TenantVersionRow).
+BUMP_VERSION: dict[Dialect, str] = {
+    dialect: f"INSERT INTO tenant_versions (tenant_id, version) VALUES ({mark}, 1) "
+             "ON CONFLICT (tenant_id) DO UPDATE SET version = tenant_versions.version + 1"
+    for dialect, mark in (("sqlite", "?"), ("postgres", "$1"))
+}
+
+
+class TortoiseTenantVersions:
+    """Reads a tenant's version outside any transaction: one indexed row, no BEGIN/COMMIT."""
+
+    def __init__(self, client: BaseDBAsyncClient, dialect: Dialect) -> None:
+        self._client = client
+        self._query = "SELECT version FROM tenant_versions WHERE tenant_id = {}".format(
+            "$1" if dialect == "postgres" else "?")
+
+    async def current(self, tenant_id: TenantId) -> int:
+        rows = await self._client.execute_query_dict(self._query, [tenant_id])
+        return int(rows[0]["version"]) if rows else 0
+
+
 class _Uncommitted(Exception):
     """Tells a tortoise transaction context to roll back."""
 
@@ -106,11 +127,18 @@ class TortoiseUnitOfWork:
         self._connection = await self._transaction.__aenter__()
 
     async def _end(self, commit: bool) -> None:
-        transaction = self._transaction
+        transaction, connection = self._transaction, self._connection
         self._transaction = self._connection = None
         if transaction is None:
             return
         if commit:
+            if self._tenant_id is not None and connection is not None:
+                try:
+                    # Last, so the version row is never held while waiting for another lock.
+                    await connection.execute_query(BUMP_VERSION[self._dialect], [self._tenant_id])
+                except BaseException as error:
+                    await transaction.__aexit__(type(error), error, None)
+                    raise
             await transaction.__aexit__(None, None, None)
         else:
             # Tortoise's transaction context rolls back when told the block failed, and gives

@@ -58,6 +58,7 @@ class _State:
     notifications: dict[int, Notification] = field(default_factory=dict)
     outbox: dict[int, dict[str, Any]] = field(default_factory=dict)
     numbers: dict[int, int] = field(default_factory=dict)
+    versions: dict[int, int] = field(default_factory=dict)
     calendar: dict[str, Any] = field(default_factory=dict)  # tables of FakeCalendar
     ids: int = 0
 
@@ -75,6 +76,17 @@ class InMemoryStore:
 
     def uow(self, tenant_id: TenantId | None = None) -> InMemoryUnitOfWork:
         return InMemoryUnitOfWork(self, tenant_id)
+
+    def versions(self) -> FakeTenantVersions:
+        return FakeTenantVersions(self)
+
+
+class FakeTenantVersions:
+    def __init__(self, store: InMemoryStore) -> None:
+        self._store = store
+
+    async def current(self, tenant_id: TenantId) -> int:
+        return self._store.state.versions.get(tenant_id, 0)
 
 
 T = TypeVar("T")
@@ -388,6 +400,9 @@ class InMemoryUnitOfWork:
                                          "done": None, "error": ""}
 
     async def commit(self) -> None:
+        if self.tenant_id is not None:
+            self.store.state.versions[self.tenant_id] = (
+                self.store.state.versions.get(self.tenant_id, 0) + 1)
         self._snapshot = copy.deepcopy(self.store.state)
         self.committed = True
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from core.services import Deps
+from core.view_cache import ViewCache
 from storage import Database, open_database
 from wiring.adapters import subscriptions_for
 from wiring.calendar import calendar_setup
@@ -47,7 +48,8 @@ async def start_runtime(
     """
     database = await open_database(settings.database_url, migrate=migrate, progress=progress)
     subscriptions = subscriptions_for(settings)
-    deps = Deps(uow=database.unit_of_work(subscriptions), clock=SystemClock(),
-                calendar=calendar_setup(settings))
+    clock = SystemClock()
+    deps = Deps(uow=database.unit_of_work(subscriptions), clock=clock,
+                calendar=calendar_setup(settings), views=ViewCache(database.versions(), clock))
     logger.info("database ready: %s", settings.safe_database_url())
     return Runtime(settings=settings, database=database, deps=deps, subscriptions=subscriptions)

@@ -72,11 +72,17 @@ HANDLERS: dict[type[c.Command], Handler] = {
 }
 
 
+#: Read commands whose answers `deps.views` may reuse (see core.view_cache).
+CACHEABLE: frozenset[type[c.Command]] = frozenset({c.ListMilestones})
+
+
 async def execute(command: c.Command, deps: Deps) -> View:
     """Runs one command; expected failures raise DomainError subclasses."""
     handler = HANDLERS.get(type(command))
     if handler is None:
         raise TypeError(f"no use case handles {type(command).__name__}")
+    if deps.views is not None and type(command) in CACHEABLE:
+        return await deps.views.answer(command, lambda: handler(command, deps))
     return await handler(command, deps)
 
 

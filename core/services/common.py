@@ -13,6 +13,7 @@ from core.errors import Forbidden, LimitReached, NotFound
 from core.model import Milestone, MilestoneId, Notification, Tenant, User, UserId
 from core.permissions import AncestorOwners, Right, require
 from core.ports import Clock, UnitOfWork, UnitOfWorkFactory
+from core.view_cache import ViewCache
 
 MAX_DEPTH = 64
 
@@ -25,6 +26,8 @@ class Deps:
     clock: Clock
     #: What this installation offers for calendars (Google configured? public URL for feeds).
     calendar: CalendarSetup = field(default_factory=CalendarSetup)
+    #: Reuses answers to hot reads while nothing they show changed; None computes every time.
+    views: ViewCache | None = None
 
 
 async def current_user(tx: UnitOfWork, actor: Actor) -> User:

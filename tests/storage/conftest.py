@@ -4,11 +4,12 @@ core is tested with, SQLite and PostgreSQL. A test that takes `uow` runs on all 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from typing import cast
 
 import pytest
 
-from core.ports import UnitOfWorkFactory
+from core.ports import TenantVersions, UnitOfWorkFactory
 from storage import open_database
 from tests.databases import empty_postgres
 from tests.fakes import InMemoryStore
@@ -22,14 +23,21 @@ def implementation(request: pytest.FixtureRequest) -> str:
     return str(request.param)
 
 
+@dataclass(frozen=True)
+class Backing:
+    """One implementation of the ports: its units of work and its tenant versions."""
+
+    uow: UnitOfWorkFactory
+    versions: TenantVersions
+
+
 @pytest.fixture
-async def uow(
-    implementation: str, request: pytest.FixtureRequest
-) -> AsyncIterator[UnitOfWorkFactory]:
+async def backing(implementation: str, request: pytest.FixtureRequest) -> AsyncIterator[Backing]:
     if implementation == "fake":
         # The fake declares its repositories by their concrete types, which mypy does not
         # accept for the protocol's attributes; it is a UnitOfWorkFactory all the same.
-        yield cast(UnitOfWorkFactory, InMemoryStore(SUBSCRIPTIONS).uow)
+        store = InMemoryStore(SUBSCRIPTIONS)
+        yield Backing(cast(UnitOfWorkFactory, store.uow), store.versions())
         return
     if implementation == "sqlite":
         url = "sqlite://:memory:"
@@ -38,6 +46,11 @@ async def uow(
         await empty_postgres(url)
     database = await open_database(url)
     try:
-        yield database.unit_of_work(SUBSCRIPTIONS)
+        yield Backing(database.unit_of_work(SUBSCRIPTIONS), database.versions())
     finally:
         await database.close()
+
+
+@pytest.fixture
+def uow(backing: Backing) -> UnitOfWorkFactory:
+    return backing.uow

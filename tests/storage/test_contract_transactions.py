@@ -5,8 +5,10 @@ from __future__ import annotations
 import pytest
 
 from core.events import MilestoneCancelled
-from core.ports import UnitOfWorkFactory
+from core.model import TenantId
+from core.ports import MilestoneFilter, UnitOfWorkFactory
 from tests.storage.builders import add_milestone, milestone, tenant, user, workspace
+from tests.storage.conftest import Backing
 
 
 async def test_leaving_without_commit_rolls_back(uow: UnitOfWorkFactory) -> None:
@@ -70,3 +72,19 @@ async def test_scoped_repositories_need_a_tenant(uow: UnitOfWorkFactory) -> None
         with pytest.raises(RuntimeError):
             await tx.activity.recent()
 
+
+
+async def test_a_tenants_version_moves_with_each_commit_and_only_then(backing: Backing) -> None:
+    a = await workspace(backing.uow, "acme")
+    b = await workspace(backing.uow, "globex")
+    start_a, start_b = await backing.versions.current(a.id), await backing.versions.current(b.id)
+    await add_milestone(backing.uow, a, "committed")
+    after = await backing.versions.current(a.id)
+    assert after > start_a
+    async with backing.uow(a.id) as tx:
+        await tx.milestones.find(MilestoneFilter())  # read only, never committed
+    async with backing.uow(a.id) as tx:
+        await tx.tenants.next_number(a.id)  # written, then rolled back
+    assert await backing.versions.current(a.id) == after
+    assert await backing.versions.current(b.id) == start_b
+    assert await backing.versions.current(TenantId(10_000_000)) == 0
