@@ -22,7 +22,8 @@ from storage.config import (
 )
 from storage.errors import StorageError
 from storage.migrate import Progress, apply_migrations
-from storage.unit_of_work import TortoiseTenantVersions, TortoiseUnitOfWorkFactory
+from storage.unit_of_work import TortoiseUnitOfWorkFactory
+from storage.versions import PostgresVersionReader, TortoiseTenantVersions
 
 logger = logging.getLogger(__name__)
 
@@ -38,6 +39,8 @@ class Database:
         self._context = context
         self._client = client
         self._closed = False
+        self._versions: TortoiseTenantVersions | None = None
+        self._version_reader: PostgresVersionReader | None = None
 
     def unit_of_work(
         self, subscriptions: Mapping[str, Collection[str]] = NO_SUBSCRIPTIONS
@@ -49,7 +52,13 @@ class Database:
 
     def versions(self) -> TortoiseTenantVersions:
         """Each tenant's version, for caches of what people read (`core.view_cache`)."""
-        return TortoiseTenantVersions(self._client, self.dialect)
+        if self._versions is None:
+            reader = None
+            if self.dialect == "postgres":
+                self._version_reader = PostgresVersionReader(self.url)
+                reader = self._version_reader
+            self._versions = TortoiseTenantVersions(self._client, self.dialect, reader)
+        return self._versions
 
     async def migrate(self, progress: Progress | None = None) -> list[str]:
         """Applies pending migrations; returns the names applied, empty when up to date."""
@@ -71,6 +80,8 @@ class Database:
     async def close(self) -> None:
         if not self._closed:
             self._closed = True
+            if self._version_reader is not None:
+                await self._version_reader.close()
             await self._context.close_connections()
 
     async def __aenter__(self) -> Self:

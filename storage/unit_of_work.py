@@ -41,6 +41,7 @@ from storage.milestones import TortoiseMilestones
 from storage.models import ActivityRow, OutboxRow
 from storage.outbox import TortoiseOutbox
 from storage.people import TortoiseTenants, TortoiseUsers
+from storage.versions import BUMP_VERSION
 
 Subscriptions = Mapping[str, Collection[str]]
 
@@ -48,27 +49,6 @@ Subscriptions = Mapping[str, Collection[str]]
 # Opening one inside another in the same task would wait forever: refuse it instead.
 _open_on_sqlite: contextvars.ContextVar[bool] = contextvars.ContextVar(
     "cairn_open_sqlite_unit_of_work", default=False)
-
-
-# Every commit of a tenant's unit of work moves its version on (see TenantVersionRow).
-BUMP_VERSION: dict[Dialect, str] = {
-    dialect: f"INSERT INTO tenant_versions (tenant_id, version) VALUES ({mark}, 1) "
-             "ON CONFLICT (tenant_id) DO UPDATE SET version = tenant_versions.version + 1"
-    for dialect, mark in (("sqlite", "?"), ("postgres", "$1"))
-}
-
-
-class TortoiseTenantVersions:
-    """Reads a tenant's version outside any transaction: one indexed row, no BEGIN/COMMIT."""
-
-    def __init__(self, client: BaseDBAsyncClient, dialect: Dialect) -> None:
-        self._client = client
-        self._query = "SELECT version FROM tenant_versions WHERE tenant_id = {}".format(
-            "$1" if dialect == "postgres" else "?")
-
-    async def current(self, tenant_id: TenantId) -> int:
-        rows = await self._client.execute_query_dict(self._query, [tenant_id])
-        return int(rows[0]["version"]) if rows else 0
 
 
 class _Uncommitted(Exception):

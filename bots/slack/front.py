@@ -18,6 +18,7 @@ from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from slack_bolt.response import BoltResponse
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
@@ -67,6 +68,8 @@ class Incoming:
 class Reply:
     payload: Payload
     ok: bool = True
+    #: The ephemeral answer already serialised, when the renderer had it at hand.
+    ephemeral_json: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +98,7 @@ class SlackFrontEnd:
                  web: SlackWeb, background: BackgroundWork, home: HomePublisher,
                  ack_budget: float = 1.0) -> None:
         self.deps = deps
+        self.renderings = render.Renderings()
         self.people = people
         self.forms = forms
         self.keys = keys
@@ -107,11 +111,24 @@ class SlackFrontEnd:
 
     async def within_budget(self, work: Coroutine[Any, Any, T]) -> asyncio.Future[T] | T:
         """The result if ready within the ack budget, else the still-running future."""
+        # One timer and one waiter: this runs on every request, and wait_for + shield cost
+        # several futures and callbacks more for the same effect.
         future = asyncio.ensure_future(work)
+        loop = asyncio.get_running_loop()
+        waiter: asyncio.Future[None] = loop.create_future()
+
+        def wake(_: object = None) -> None:
+            if not waiter.done():
+                waiter.set_result(None)
+
+        timer = loop.call_later(self.ack_budget, wake)
+        future.add_done_callback(wake)
         try:
-            return await asyncio.wait_for(asyncio.shield(future), self.ack_budget)
-        except TimeoutError:
-            return future
+            await waiter
+        finally:
+            timer.cancel()
+            future.remove_done_callback(wake)
+        return future.result() if future.done() else future
 
     async def claim(self, key: str, inc: Incoming) -> bool:
         return await self.keys.claim_key(key, tenant_id=inc.speaker.tenant_id,
@@ -185,6 +202,9 @@ class SlackFrontEnd:
         elif isinstance(outcome, Modal):
             await ack()
             self.background.spawn(self.open_modal(inc, outcome.view), "open form")
+        elif outcome.ephemeral_json is not None:
+            # What `ack(response_type="ephemeral", **payload)` would send, minus re-encoding.
+            ack.response = BoltResponse(status=200, body=outcome.ephemeral_json)
         else:
             await ack(response_type="ephemeral", **outcome.payload)
 
@@ -242,7 +262,8 @@ class SlackFrontEnd:
         if isinstance(view, ProfileView) and view.headline and view.person.is_you:
             self.people.forget(inc.speaker.tenant_id, inc.speaker.team_id, inc.speaker.user_id)
         ok = not (isinstance(view, Notice) and view.tone == Tone.ERROR)
-        return Reply(render.message(view), ok=ok)
+        rendered = self.renderings.message(view)
+        return Reply(rendered.payload, ok=ok, ephemeral_json=rendered.ephemeral_json)
 
     # --- forms --------------------------------------------------------------------------------
 

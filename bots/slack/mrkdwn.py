@@ -24,6 +24,8 @@ def _unescape_entities(text: str) -> str:
 def unescape_incoming(text: str) -> str:
     """Text from Slack as the person typed it: entities decoded once, links and special
     mentions turned back into plain text, user and channel tokens left for the grammar."""
+    if "&" not in text and "<" not in text:
+        return text  # the usual `/cairn list mine`: nothing to decode
     out: list[str] = []
     last = 0
     for match in _MARKUP.finditer(text):

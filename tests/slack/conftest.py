@@ -25,6 +25,7 @@ from bots.slack.app import SlackApp
 from bots.slack.web import RetryPolicy
 from core.relay import drain
 from core.services import Deps
+from core.view_cache import ViewCache
 from storage import Database
 from tests.slack import payloads
 from tests.slack.blockkit import message_problems
@@ -185,8 +186,12 @@ async def _cairn(database: Database, fake: FakeSlack, settings: Settings
                  ) -> AsyncIterator[Cairn]:
     adapter = SlackAdapter(post_interval=0.0, retries=RetryPolicy(backoff=0.01))
     subscriptions = subscriptions_for(settings, [adapter])
+    clock = SystemClock()
+    # Wired as `start_runtime` wires it, read cache included.
+    deps = Deps(uow=database.unit_of_work(subscriptions), clock=clock,
+                views=ViewCache(database.versions(), clock))
     runtime = Runtime(settings=settings, database=database, subscriptions=subscriptions,
-                      deps=Deps(uow=database.unit_of_work(subscriptions), clock=SystemClock()))
+                      deps=deps)
     web_app = build_app(runtime)
     attached = await adapter.attach(runtime, web_app)
     server = TestServer(web_app)

@@ -200,3 +200,19 @@ async def _tenant(slack: Cairn) -> int:
     tenant = await slack.app.workspaces.tenant_of(None, "T1", create=False)
     assert tenant is not None
     return tenant
+
+
+async def test_a_list_asked_again_is_the_same_answer_with_fresh_buttons_until_it_changes(
+        slack: Cairn) -> None:
+    await slack.command('task "Write the launch post" due:friday')
+    first = await slack.answer("list")
+    second = await slack.answer("list")
+    assert second["response_type"] == "ephemeral" and message_problems(second) == []
+    seen = [[{k: v for k, v in b.items() if k != "block_id"} for b in m["blocks"]]
+            for m in (first, second)]
+    assert seen[0] == seen[1]
+    ids = [{b.get("block_id") for b in m["blocks"]} - {None} for m in (first, second)]
+    assert ids[0] and not ids[0] & ids[1]  # a double click on the first is not one on the second
+    await slack.command("update #1 70% on track")
+    third = await slack.answer("list")
+    assert "70%" in text_of(third) and "70%" not in text_of(second)

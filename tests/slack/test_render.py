@@ -3,6 +3,7 @@ and Slack's text conventions (unescape once on the way in, escape on the way out
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -202,3 +203,20 @@ def test_the_manifest_matches_the_code() -> None:
     assert manifest["oauth_config"]["redirect_urls"] == [
         "https://cairn.example.com/slack/oauth_redirect"]
     assert manifest["features"]["app_home"]["home_tab_enabled"] is True
+
+
+def test_a_reused_list_gets_fresh_button_stamps_and_nothing_else_changes() -> None:
+    renderings = render.Renderings()
+    view = VIEWS["list"]
+    first, second = renderings.message(view).payload, renderings.message(view).payload
+    ids = [[b.get("block_id", "") for b in p["blocks"]] for p in (first, second)]
+    stamped = [(a, b) for a, b in zip(*ids, strict=True) if a != b]
+    assert stamped and all(a.split(".")[0] == b.split(".")[0] for a, b in stamped)
+    strip = [[{k: v for k, v in b.items() if k != "block_id"} for b in p["blocks"]]
+             for p in (first, second)]
+    assert strip[0] == strip[1] and message_problems(second) == []
+    other = MilestoneList(title="Another", sections=())
+    assert renderings.message(other).payload["blocks"] != first["blocks"]
+    again = renderings.message(view)
+    assert again.ephemeral_json is not None
+    assert json.loads(again.ephemeral_json) == {**again.payload, "response_type": "ephemeral"}
