@@ -7,7 +7,7 @@ repository it hands out only ever sees that tenant's rows.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from types import TracebackType
@@ -62,9 +62,17 @@ class MilestoneFilter:
     limit: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class RollupStep:
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RollupNode:
+    """A milestone on the way up from a change, with the sums of its children that count."""
+
+    id: MilestoneId
     parent_id: MilestoneId | None
+    progress: int
+    weight: int
+    status: Status
+    children_weighted: int  # sum of progress x weight over non-cancelled children
+    children_weight: int  # sum of their weights
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -107,17 +115,15 @@ class MilestoneRepository(Protocol):
     async def by_number(self, number: int, *, lock: bool = False) -> Milestone | None: ...
     async def add(self, milestone: Milestone) -> Milestone: ...
     async def save(self, milestone: Milestone) -> None: ...
-    async def lock_ancestors(self, milestone_id: MilestoneId) -> None:
-        """Locks the milestone and every milestone above it, in one go and in a fixed order,
-        until the unit of work ends (so two roll-ups of one tree queue instead of racing)."""
+    async def ancestry(self, milestone_id: MilestoneId) -> list[RollupNode]:
+        """The milestone and every milestone above it, nearest first, each with its children's
+        sums. Locks them all first, in a fixed order, until the unit of work ends, and only
+        then sums the children: two roll-ups in one tree queue instead of racing, and the second
+        sees what the first committed. Empty when the milestone is not in this tenant."""
         ...
-    async def roll_up(self, milestone_id: MilestoneId, at: datetime) -> RollupStep | None:
-        """Applies `core.rollup.rolled_up` to one parent (locked by `lock_ancestors`); a parent
-        that changes is stamped as updated at `at`.
-
-        Returns where the walk goes on (its own parent) when the parent changed; None when it
-        did not change, is done, has nothing to count, or is not in this tenant.
-        """
+    async def write_rollups(self, changes: Mapping[MilestoneId, tuple[int, Status]],
+                            at: datetime) -> None:
+        """Sets (progress, status) of each, stamped as updated at `at`, in one write."""
         ...
     async def delete(self, milestone_id: MilestoneId) -> None: ...
     async def find(self, query: MilestoneFilter) -> list[Milestone]: ...

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 
 from tortoise.expressions import Q, Subquery
 from tortoise.queryset import QuerySet
 
 from core.model import Member, Milestone, MilestoneId, Status
-from core.ports import MilestoneFilter, RollupStep
+from core.ports import MilestoneFilter, RollupNode
 from storage.errors import NotInTenant
 from storage.mapping import milestone_columns, milestone_from, utc
 from storage.models import MilestoneMemberRow, MilestoneRow
@@ -45,45 +45,32 @@ WHERE tenant_id = ? AND parent_id = ? AND deleted_at IS NULL
 """
 
 
-# One level of the roll-up in one statement: `core.rollup.rolled_up` in SQL (weighted mean of
-# the non-cancelled children, half up; a not-started parent goes on track; done parents and
-# unchanged ones are left alone, so no row comes back and the walk stops).
-ROLL_UP = """
-UPDATE milestones
-SET progress = agg.progress,
-    last_update_at = ?,
-    updated_at = ?,
-    status = CASE WHEN milestones.status = 'not_started' AND agg.progress > 0
-                  THEN 'on_track' ELSE milestones.status END
-FROM (
-    SELECT (2 * SUM(c.progress * c.weight) + SUM(c.weight)) / (2 * SUM(c.weight)) AS progress
-    FROM milestones c
-    WHERE c.tenant_id = ? AND c.parent_id = ? AND c.deleted_at IS NULL
-      AND c.status <> 'cancelled'
-    HAVING SUM(c.weight) > 0
-) AS agg
-WHERE milestones.tenant_id = ? AND milestones.id = ? AND milestones.deleted_at IS NULL
-  AND milestones.status <> 'done'
-  AND (milestones.progress <> agg.progress
-       OR (milestones.status = 'not_started' AND agg.progress > 0))
-RETURNING milestones.parent_id
-"""
-
-# PostgreSQL: lock the whole chain of ancestors in a statement of its own, before any roll-up
-# UPDATE. An UPDATE's snapshot is taken when it starts; had it queued on a sibling's lock it
-# would still sum the children as they were. Ordered by id, so two walkers never deadlock;
-# driven from the chain (a handful of rows), not from the tenant's whole table.
-LOCK_ANCESTORS = f"""
+# The chain from a milestone up to its root. On PostgreSQL its rows are locked (ordered by id, so
+# two walkers never deadlock) in a statement of their own, before their children are summed: a
+# statement's snapshot is taken when it starts, so sums read after the locks are granted include
+# whatever a concurrent sibling update committed meanwhile.
+CHAIN = f"""
 WITH RECURSIVE up(id, parent_id, depth) AS (
     SELECT id, parent_id, 1 FROM milestones WHERE tenant_id = ? AND id = ?
     UNION ALL
     SELECT m.id, m.parent_id, up.depth + 1 FROM milestones m JOIN up ON m.id = up.parent_id
     WHERE m.tenant_id = ? AND up.depth < {MAX_DEPTH}
 )
-SELECT m.id FROM up JOIN milestones m ON m.id = up.id
+SELECT m.id, m.parent_id, m.progress, m.weight, m.status, up.depth
+FROM up JOIN milestones m ON m.id = up.id
 WHERE m.deleted_at IS NULL
 ORDER BY m.id
-FOR NO KEY UPDATE OF m
+"""
+
+# The sums of the counted (non-cancelled, not deleted) children of several parents at once.
+CHILDREN_SUMS = """
+SELECT parent_id,
+       COALESCE(SUM(CASE WHEN status <> 'cancelled' THEN progress * weight ELSE 0 END), 0)
+           AS weighted,
+       COALESCE(SUM(CASE WHEN status <> 'cancelled' THEN weight ELSE 0 END), 0) AS weights
+FROM milestones
+WHERE tenant_id = ? AND deleted_at IS NULL AND parent_id IN ({marks})
+GROUP BY parent_id
 """
 
 
@@ -157,23 +144,50 @@ class TortoiseMilestones(Repository):
                 using_db=await self.db())
         self._members_seen[milestone_id] = list(members)
 
-    async def lock_ancestors(self, milestone_id: MilestoneId) -> None:
-        if self._session.dialect == "postgres":  # SQLite serialises writers: nothing to lock
-            tenant = self.tenant_id
-            await self.sql(LOCK_ANCESTORS, [tenant, milestone_id, tenant])
+    async def ancestry(self, milestone_id: MilestoneId) -> list[RollupNode]:
+        tenant = self.tenant_id
+        locking = " FOR NO KEY UPDATE OF m" if self._session.dialect == "postgres" else ""
+        rows = await self.sql(CHAIN + locking, [tenant, milestone_id, tenant])
+        if not rows:
+            return []
+        sums = await self._children_sums([row["id"] for row in rows])
+        chain = []
+        for row in sorted(rows, key=lambda r: r["depth"]):
+            counted = sums.get(row["id"])
+            chain.append(RollupNode(
+                id=MilestoneId(row["id"]),
+                parent_id=MilestoneId(row["parent_id"]) if row["parent_id"] is not None else None,
+                progress=int(row["progress"]), weight=int(row["weight"]),
+                status=Status(row["status"]),
+                children_weighted=int(str(counted["weighted"])) if counted else 0,
+                children_weight=int(str(counted["weights"])) if counted else 0))
+        return chain
 
-    async def roll_up(self, milestone_id: MilestoneId, at: datetime) -> RollupStep | None:
-        return await self._recompute(milestone_id, at)
+    async def _children_sums(self, ids: list[int]) -> dict[int, dict[str, object]]:
+        marks = ", ".join("?" for _ in ids)
+        rows = await self.sql(CHILDREN_SUMS.format(marks=marks), [self.tenant_id, *ids])
+        return {row["parent_id"]: row for row in rows}
 
-    async def _recompute(self, milestone_id: MilestoneId, at: datetime) -> RollupStep | None:
+    async def write_rollups(self, changes: Mapping[MilestoneId, tuple[int, Status]],
+                            at: datetime) -> None:
+        if not changes:
+            return
+        # Typed parameters: PostgreSQL cannot infer the type of a bare parameter in THEN.
+        progress_cases = " ".join("WHEN ? THEN CAST(? AS SMALLINT)" for _ in changes)
+        status_cases = " ".join("WHEN ? THEN CAST(? AS VARCHAR(20))" for _ in changes)
+        marks = ", ".join("?" for _ in changes)
         # SQLite keeps datetimes as text in str(datetime) form, as tortoise writes them.
         when: object = utc(at) if self._session.dialect == "postgres" else str(utc(at))
-        rows = await self.sql(ROLL_UP, [when, when, self.tenant_id, milestone_id,
-                                        self.tenant_id, milestone_id])
-        if not rows:
-            return None
-        parent_id = rows[0]["parent_id"]
-        return RollupStep(MilestoneId(parent_id) if parent_id is not None else None)
+        params: list[object] = []
+        for milestone_id, (progress, _) in changes.items():
+            params += [milestone_id, progress]
+        for milestone_id, (_, status) in changes.items():
+            params += [milestone_id, status.value]
+        params += [when, when, self.tenant_id, *changes]
+        await self.sql(
+            f"UPDATE milestones SET progress = CASE id {progress_cases} END, "
+            f"status = CASE id {status_cases} END, last_update_at = ?, updated_at = ? "
+            f"WHERE tenant_id = ? AND deleted_at IS NULL AND id IN ({marks})", params)
 
     async def delete(self, milestone_id: MilestoneId) -> None:
         # The port has no clock; the moment only tells an operator when the row went away.

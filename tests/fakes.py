@@ -23,8 +23,7 @@ from core.model import (
     User,
     UserId,
 )
-from core.ports import MilestoneFilter, OutboxMessage, RollupStep
-from core.rollup import rolled_up
+from core.ports import MilestoneFilter, OutboxMessage, RollupNode
 from tests.fakes_calendar import FakeCalendar
 
 
@@ -207,21 +206,28 @@ class FakeMilestones(_Scoped):
         assert await self.get(milestone.id) is not None
         self.s.milestones[milestone.id] = _copy(milestone)
 
-    async def lock_ancestors(self, milestone_id: MilestoneId) -> None:
-        return None  # one writer at a time: nothing to lock
+    async def ancestry(self, milestone_id: MilestoneId) -> list[RollupNode]:
+        chain: list[RollupNode] = []
+        mine = {m.id: m for m in self._mine()}
+        current = mine.get(milestone_id)
+        while current is not None and current.id is not None and len(chain) < 64:
+            counted = [c for c in mine.values()
+                       if c.parent_id == current.id and c.status != Status.CANCELLED]
+            chain.append(RollupNode(
+                id=current.id, parent_id=current.parent_id, progress=current.progress,
+                weight=current.weight, status=current.status,
+                children_weighted=sum(c.progress * c.weight for c in counted),
+                children_weight=sum(c.weight for c in counted)))
+            current = mine.get(current.parent_id) if current.parent_id is not None else None
+        return chain
 
-    async def roll_up(self, milestone_id: MilestoneId, at: datetime) -> RollupStep | None:
-        m = next((x for x in self._mine() if x.id == milestone_id), None)
-        if m is None:
-            return None
-        children = [(c.progress, c.weight, c.status) for c in self._mine()
-                    if c.parent_id == milestone_id]
-        found = rolled_up(m.status, m.progress, children)
-        if found is None:
-            return None
-        m.progress, m.status = found
-        m.last_update_at = m.updated_at = at
-        return RollupStep(m.parent_id)
+    async def write_rollups(self, changes: Mapping[MilestoneId, tuple[int, Status]],
+                            at: datetime) -> None:
+        for milestone_id, (progress, status) in changes.items():
+            m = self.s.milestones[milestone_id]
+            assert m.tenant_id == self.tenant_id and milestone_id not in self.s.deleted
+            m.progress, m.status = progress, status
+            m.last_update_at = m.updated_at = at
 
     async def delete(self, milestone_id: MilestoneId) -> None:
         assert await self.get(milestone_id) is not None

@@ -15,8 +15,8 @@ from core.model import (
     SuccessCriterion,
     UserId,
 )
-from core.ports import MilestoneFilter, RollupStep, UnitOfWorkFactory
-from core.rollup import rolled_up
+from core.ports import MilestoneFilter, RollupNode, UnitOfWorkFactory
+from core.rollup import rolled_up, rollup_from
 from tests.storage.builders import (
     NOW,
     Workspace,
@@ -204,67 +204,90 @@ async def test_children_rollup_weighs_the_children_that_count(uow: UnitOfWorkFac
         assert await tx.milestones.children_rollup(only_cancelled.id) == (0, 0)
 
 
-async def test_roll_up_applies_the_cores_rule_one_level_at_a_time(
+async def test_ancestry_gives_the_chain_up_with_the_sums_of_what_counts(
         uow: UnitOfWorkFactory) -> None:
     ws = await workspace(uow, "acme")
-    top = await add_milestone(uow, ws, "top")
-    parent = await add_milestone(uow, ws, "parent", parent_id=top.id, description="keep me")
+    top = await add_milestone(uow, ws, "top", weight=2)
+    parent = await add_milestone(uow, ws, "parent", parent_id=top.id, progress=10, weight=3)
     assert parent.id is not None and top.id is not None
     await add_milestone(uow, ws, "a", parent_id=parent.id, progress=50, weight=1)
     await add_milestone(uow, ws, "b", parent_id=parent.id, progress=20, weight=3)
     await add_milestone(uow, ws, "c", parent_id=parent.id, progress=90, weight=5,
                         status=Status.CANCELLED)
     await add_milestone(uow, ws, "d", parent_id=parent.id, progress=100, status=Status.DONE)
+    gone = await add_milestone(uow, ws, "deleted", parent_id=parent.id, progress=100)
+    assert gone.id is not None
     async with uow(ws.id) as tx:
-        assert await tx.milestones.roll_up(parent.id, NOW) == RollupStep(top.id)
-        assert await tx.milestones.roll_up(parent.id, NOW) is None  # no change the second time
-        await tx.commit()
-    async with uow(ws.id) as tx:
-        parent.progress, parent.status = 42, Status.ON_TRACK  # (50 + 60 + 100) / 5
-        parent.last_update_at = parent.updated_at = NOW
-        assert await tx.milestones.get(parent.id) == parent
-        assert await tx.milestones.roll_up(top.id, NOW) == RollupStep(None)
+        await tx.milestones.delete(gone.id)
+        chain = await tx.milestones.ancestry(parent.id)
+        assert chain == [
+            RollupNode(id=parent.id, parent_id=top.id, progress=10, weight=3,
+                       status=Status.NOT_STARTED, children_weighted=50 + 60 + 100,
+                       children_weight=1 + 3 + 1),
+            RollupNode(id=top.id, parent_id=None, progress=0, weight=2,
+                       status=Status.NOT_STARTED, children_weighted=30, children_weight=3),
+        ]
+        assert await tx.milestones.ancestry(MilestoneId(10_000_000)) == []
 
 
-async def test_roll_up_leaves_done_leaves_and_all_cancelled_alone(
+async def test_write_rollups_sets_progress_status_and_the_time_only(
         uow: UnitOfWorkFactory) -> None:
     ws = await workspace(uow, "acme")
-    done = await add_milestone(uow, ws, "done", status=Status.DONE, progress=100)
-    leaf = await add_milestone(uow, ws, "leaf", progress=30)
-    cancelled_only = await add_milestone(uow, ws, "cancelled only", progress=10)
-    assert done.id and leaf.id and cancelled_only.id
-    await add_milestone(uow, ws, "x", parent_id=done.id, progress=0)
-    await add_milestone(uow, ws, "y", parent_id=cancelled_only.id, status=Status.CANCELLED)
+    a = await add_milestone(uow, ws, "a", description="keep me", progress=10)
+    b = await add_milestone(uow, ws, "b", progress=20, status=Status.AT_RISK)
+    assert a.id is not None and b.id is not None
     async with uow(ws.id) as tx:
-        for m in (done, leaf, cancelled_only):
-            assert m.id is not None
-            assert await tx.milestones.roll_up(m.id, NOW) is None
-            assert await tx.milestones.get(m.id) == m
-        assert await tx.milestones.roll_up(MilestoneId(10_000_000), NOW) is None
+        await tx.milestones.write_rollups({a.id: (42, Status.ON_TRACK), b.id: (7, Status.AT_RISK)},
+                                          NOW)
+        await tx.commit()
+    async with uow(ws.id) as tx:
+        a.progress, a.status = 42, Status.ON_TRACK
+        b.progress = 7
+        for m in (a, b):
+            m.last_update_at = m.updated_at = NOW
+        assert await tx.milestones.get(a.id) == a
+        assert await tx.milestones.get(b.id) == b
 
 
-async def test_roll_up_agrees_with_the_core_rule_on_random_children(
+async def test_the_roll_up_keeps_random_trees_consistent_with_the_core_rule(
         uow: UnitOfWorkFactory) -> None:
     ws = await workspace(uow, "acme")
     rng = random.Random(7)
     statuses = [Status.NOT_STARTED, Status.ON_TRACK, Status.AT_RISK, Status.DONE,
                 Status.CANCELLED, Status.BLOCKED]
-    cases = []
-    for n in range(25):
-        status = rng.choice(statuses)
-        parent = await add_milestone(uow, ws, f"p{n}", status=status,
-                                     progress=rng.choice([0, 13, 50]))
-        kids = [(rng.randint(0, 100), rng.randint(1, 5), rng.choice(statuses))
-                for _ in range(rng.randint(0, 4))]
-        for p, w, st in kids:
-            await add_milestone(uow, ws, "kid", parent_id=parent.id, progress=p, weight=w,
-                                status=st)
-        cases.append((parent, rolled_up(parent.status, parent.progress, kids)))
-    async with uow(ws.id) as tx:
-        for parent, expected in cases:
-            assert parent.id is not None
-            step = await tx.milestones.roll_up(parent.id, NOW)
-            assert (step is None) == (expected is None)
-            got = await tx.milestones.get(parent.id)
-            assert got is not None
-            assert (got.progress, got.status) == (expected or (parent.progress, parent.status))
+    made = [await add_milestone(uow, ws, "root")]
+    for n in range(40):
+        parent = rng.choice(made)
+        made.append(await add_milestone(
+            uow, ws, f"m{n}", parent_id=parent.id, progress=rng.randint(0, 100),
+            weight=rng.randint(1, 4), status=rng.choice(statuses)))
+
+    async def inconsistent() -> dict[MilestoneId, tuple[int, Status]]:
+        async with uow(ws.id) as tx:
+            everything = await tx.milestones.find(MilestoneFilter(open_only=False))
+        wrong = {}
+        for m in everything:
+            kids = [(c.progress, c.weight, c.status) for c in everything if c.parent_id == m.id]
+            found = rolled_up(m.status, m.progress, kids)
+            if found is not None and m.id is not None:
+                wrong[m.id] = found
+        return wrong
+
+    for _ in range(20):  # settle the random tree by the rule itself, level by level
+        if not (wrong := await inconsistent()):
+            break
+        async with uow(ws.id) as tx:
+            await tx.milestones.write_rollups(wrong, NOW)
+            await tx.commit()
+    assert await inconsistent() == {}
+    leaves = [m for m in made if not any(c.parent_id == m.id for c in made)]
+    for leaf in rng.choices(leaves, k=15):
+        assert leaf.id is not None
+        async with uow(ws.id) as tx:
+            current = await tx.milestones.get(leaf.id)
+            assert current is not None
+            await tx.milestones.write_rollups({leaf.id: (rng.randint(0, 100), current.status)},
+                                              NOW)
+            await rollup_from(tx, leaf.parent_id, NOW)
+            await tx.commit()
+        assert await inconsistent() == {}  # the walk restored what the change broke

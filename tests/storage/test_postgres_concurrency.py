@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime
 
 import pytest
 
 from core.commands import Actor, MilestoneRef, UpdateProgress
 from core.events import MilestoneCreated
-from core.model import MilestoneId, Plan
+from core.model import Plan
 from core.ports import OutboxMessage
 from core.services import Deps, execute, run_text
 from core.services.people import ensure_tenant, join
@@ -28,15 +27,15 @@ TIMEOUT_S = 20
 
 @pytest.fixture
 def holding_before_rollup_reads(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Each roll-up step pauses between locking a parent and summing its children: without
-    the lock, a concurrent sibling update would sum stale children and overwrite the parent."""
-    recompute = TortoiseMilestones._recompute
+    """Each roll-up pauses between locking the chain and summing the children: without the
+    locks, a concurrent sibling update would sum stale children and overwrite the parent."""
+    sums = TortoiseMilestones._children_sums
 
-    async def slow(self: TortoiseMilestones, milestone_id: MilestoneId, at: datetime) -> object:
+    async def slow(self: TortoiseMilestones, ids: list[int]) -> object:
         await asyncio.sleep(HOLD_S)
-        return await recompute(self, milestone_id, at)
+        return await sums(self, ids)
 
-    monkeypatch.setattr(TortoiseMilestones, "_recompute", slow)
+    monkeypatch.setattr(TortoiseMilestones, "_children_sums", slow)
 
 
 async def _workspace(deps: Deps) -> Actor:
