@@ -27,6 +27,8 @@ from core.model import (
     User,
     UserId,
 )
+from core.nudge_ports import Notifier as Notifier  # re-exported: the ports live here
+from core.nudge_ports import NudgeRepository
 
 
 class Clock(Protocol):
@@ -171,6 +173,7 @@ class UnitOfWork(Protocol):
     activity: ActivityRepository
     notifications: NotificationRepository
     outbox: Outbox
+    nudges: NudgeRepository
 
     async def publish(self, event: Event) -> None:
         """Records an event in the activity feed and the outbox of every consumer of it."""

@@ -25,6 +25,7 @@ from core.model import (
 )
 from core.ports import MilestoneFilter, OutboxMessage, RollupStep
 from core.rollup import rolled_up
+from tests.fakes_nudges import FakeNudges, NudgeState
 
 
 class FrozenClock:
@@ -57,6 +58,7 @@ class _State:
     notifications: dict[int, Notification] = field(default_factory=dict)
     outbox: dict[int, dict[str, Any]] = field(default_factory=dict)
     numbers: dict[int, int] = field(default_factory=dict)
+    nudges: NudgeState = field(default_factory=NudgeState)
     ids: int = 0
 
     def next_id(self) -> int:
@@ -366,6 +368,7 @@ class InMemoryUnitOfWork:
         self.activity = FakeActivity(self)
         self.notifications = FakeNotifications(self)
         self.outbox = FakeOutbox(self)
+        self.nudges = FakeNudges(self)
         self._snapshot: _State | None = None
         self.committed = False
 

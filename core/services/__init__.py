@@ -13,7 +13,7 @@ from core.errors import DomainError
 from core.grammar import parse
 from core.help import help_view
 from core.humanize import local_today
-from core.services import comments, milestones, people, progress, queries
+from core.services import comments, milestones, people, progress, queries, reminders
 from core.services.common import Deps
 from core.views import Notice, Tone, View
 
@@ -54,6 +54,7 @@ HANDLERS: dict[type[c.Command], Handler] = {
     c.UpdateProfile: people.update_profile,
     c.SetRole: people.set_role,
     c.SetPlan: people.set_plan,
+    **reminders.HANDLERS,
 }
 
 
