@@ -78,8 +78,6 @@ class PersonDay:
     week: Workweek
     team: TeamPolicy
     own: PersonPolicy
-    #: Owns an open milestone on their own cadence whose requests are not paused.
-    has_checkins: bool = True
 
     @property
     def cadence(self) -> Cadence:
@@ -315,6 +313,10 @@ class NudgeRepository(Protocol):
         ...
     async def teams_due(self, windows: Sequence[ZoneWindow]) -> list[TeamDay]:
         """Tenants whose weekly digest may be in a window."""
+        ...
+    async def checkin_owners(self, people: Collection[Person]) -> set[UserId]:
+        """Those of these people who own an open milestone that follows their own cadence and
+        whose requests are not paused (escalated, and the owner has not acted since)."""
         ...
     async def open_due(self, people: Collection[Person], until: date) -> list[NudgeMilestone]:
         """Open milestones these people own that are due on or before `until`."""

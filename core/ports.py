@@ -28,7 +28,7 @@ from core.model import (
     UserId,
 )
 from core.nudge_ports import Notifier as Notifier  # re-exported: the ports live here
-from core.nudge_ports import NudgeRepository
+from core.nudge_ports import NudgeRepository as NudgeRepository
 
 
 class Clock(Protocol):

@@ -27,6 +27,7 @@ APP_LABEL = "cairn"
 #: Each models module lists its tables, children first, as `TABLES`.
 APPS: dict[str, tuple[str, str]] = {
     APP_LABEL: ("storage.models", "storage.migrations"),
+    "nudges": ("storage.nudges.models", "storage.nudges.migrations"),
 }
 
 Dialect = Literal["sqlite", "postgres"]

@@ -21,6 +21,7 @@ from core.ports import (
     CommentRepository,
     MilestoneRepository,
     NotificationRepository,
+    NudgeRepository,
     Outbox,
     ProgressUpdateRepository,
     TenantRepository,
@@ -37,6 +38,7 @@ from storage.feed import (
 from storage.mapping import utc
 from storage.milestones import TortoiseMilestones
 from storage.models import ActivityRow, OutboxRow
+from storage.nudges.repository import TortoiseNudges
 from storage.outbox import TortoiseOutbox
 from storage.people import TortoiseTenants, TortoiseUsers
 
@@ -79,6 +81,7 @@ class TortoiseUnitOfWork:
         self.activity: ActivityRepository = TortoiseActivity(self)
         self.notifications: NotificationRepository = TortoiseNotifications(self)
         self.outbox: Outbox = TortoiseOutbox(self)
+        self.nudges: NudgeRepository = TortoiseNudges(self)
 
     @property
     def tenant_id(self) -> TenantId | None:

@@ -241,12 +241,15 @@ class FakeNudges:
                     continue
                 if self.n.swept.get(user.id, date.min) >= w.day:
                     continue
-                checkins = any(m.owner_id == user.id and m.is_open
-                               and m.id not in self.n.cadences and not self._paused(m)
-                               for m in self._milestones())
                 found.append(PersonDay(tenant_id=user.tenant_id, user_id=user.id, day=w.day,
-                                       week=week, team=team, own=own, has_checkins=checkins))
+                                       week=week, team=team, own=own))
         return found
+
+    async def checkin_owners(self, people: Collection[Person]) -> set[UserId]:
+        owners = {u for _, u in people}
+        return {m.owner_id for m in self._milestones()
+                if m.owner_id in owners and m.is_open and m.id not in self.n.cadences
+                and not self._paused(m)}
 
     async def milestones_due(self, windows: Sequence[ZoneWindow]) -> list[MilestoneDay]:
         found = []

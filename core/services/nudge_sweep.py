@@ -80,12 +80,15 @@ async def find_due(repo: NudgeRepository, now: datetime, grace: timedelta = GRAC
         p.day for p, _ in passes.values())], default=now.date())
     vacations = await repo.vacations_of(
         set(passes) | {m.owner_id for m in own_cadences}, oldest)
+    asking = {(p.tenant_id, p.user_id) for p, _ in passes.values()
+              if is_checkin_day(p.cadence, p.week, p.day)}
+    with_checkins = await repo.checkin_owners(asking) if asking else set()
     for p, moment in passes.values():
         away = vacations.get(p.user_id, [])
         if on_vacation(p.day, away):
             continue
         due.passes.append((p.tenant_id, p.user_id, p.day))
-        if p.has_checkins and is_checkin_day(p.cadence, p.week, p.day):
+        if p.user_id in with_checkins and (p.tenant_id, p.user_id) in asking:
             due.nudges.append(_checkin(p.tenant_id, p.user_id, p.day, moment))
     for m in deadlines:
         p, moment = passes[m.owner_id]
