@@ -194,11 +194,12 @@ class FakeNudges:
         found = self.n.deliveries.get(nudge_id)
         return found if found is not None and found.tenant_id == self.tenant_id else None
 
-    async def latest_nudge(self, user_id: UserId, since: datetime) -> Nudge | None:
+    async def latest_nudges(self, user_id: UserId, since: datetime) -> list[Nudge]:
         sent = [d for d in self.n.deliveries.values() if d.user_id == user_id
-                and d.tenant_id == self.tenant_id and d.sent_at is not None
-                and d.sent_at >= since]
-        return max(sent, key=lambda d: (d.sent_at or since, d.id)) if sent else None
+                and d.tenant_id == self.tenant_id and d.status == NudgeStatus.SENT
+                and d.sent_at is not None and d.sent_at >= since]
+        last = max((d.sent_at for d in sent if d.sent_at), default=None)
+        return sorted((d for d in sent if d.sent_at == last), key=lambda d: d.id)
 
     async def reschedule(self, nudge_id: int, not_before: datetime) -> None:
         found = self.n.deliveries[nudge_id]

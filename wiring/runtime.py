@@ -7,6 +7,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from core.nudge_ports import Notifier
 from core.services import Deps
 from storage import Database, open_database
 from wiring.adapters import subscriptions_for
@@ -28,6 +29,8 @@ class Runtime:
     database: Database
     deps: Deps
     subscriptions: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    #: Every platform's notifier, filled in by `serve` once the adapters are attached.
+    notifiers: list[Notifier] = field(default_factory=list)
 
     async def close(self) -> None:
         await self.database.close()

@@ -244,3 +244,7 @@ def _activity(view: ActivityView, style: Style) -> str:
         out.append(f"{INDENT}Nothing yet.")
     out += [f"  {a.when:<10} {a.text}" for a in view.entries]
     return "\n".join(out)
+
+
+# The nudges' views register their renderings on `_render` (kept in a module of their own).
+from bots.shell import render_nudges as _render_nudges  # noqa: E402, F401

@@ -281,23 +281,31 @@ async def _change_mine(tx: UnitOfWork, me: User, cmd: ChangeReminderSettings,
 
 
 async def snooze_nudge(cmd: SnoozeNudge, deps: Deps) -> Notice:
+    """A nudge's Snooze button; without one, the nudges the speaker got last (they arrived
+    together, in the shell)."""
     now = deps.clock.now()
     async with deps.uow(cmd.actor.tenant_id) as tx:
         me = await current_user(tx, cmd.actor)
         assert me.id is not None
         if cmd.nudge_id is not None:
-            nudge = await tx.nudges.nudge(cmd.nudge_id)
+            found = await tx.nudges.nudge(cmd.nudge_id)
+            nudges = [found] if found is not None else []
         else:
-            nudge = await tx.nudges.latest_nudge(me.id, now - SNOOZE_LOOKBACK)
-        if nudge is None or nudge.user_id != me.id:
+            nudges = await tx.nudges.latest_nudges(me.id, now - SNOOZE_LOOKBACK)
+        nudges = [n for n in nudges if n.user_id == me.id]
+        if not nudges:
             raise NotFound("there is no reminder of yours to snooze",
                            hint="remind snooze #4 3h snoozes one milestone")
         until = cmd.snooze.until(now, Workweek.of(me))
-        await tx.nudges.reschedule(nudge.id, until)
+        for nudge in nudges:
+            await tx.nudges.reschedule(nudge.id, until)
         await tx.commit()
-    what = "It" if nudge.kind != NudgeKind.CHECKIN else "Your check-in"
-    return Notice(text=f"Snoozed. {what} comes back {moment_text(until, me.timezone, now)}.",
-                  tone=Tone.SUCCESS, hint="remind snooze #4 next week snoozes one milestone")
+    if len(nudges) > 1:
+        what = f"{len(nudges)} reminders come"
+    else:
+        what = "Your check-in comes" if nudges[0].kind == NudgeKind.CHECKIN else "It comes"
+    return Notice(text=f"Snoozed. {what} back {moment_text(until, me.timezone, now)}.",
+                  tone=Tone.SUCCESS, hint="remind snooze #N next week snoozes one milestone")
 
 
 async def snooze_milestone(cmd: SnoozeMilestone, deps: Deps) -> Notice:

@@ -171,10 +171,13 @@ SET status = 'pending', not_before = ?, attempts = 0, routes_done = '[]', prepar
 WHERE id = ? AND tenant_id = ?
 """
 
-LATEST_NUDGE = """
+# Everything sent at the last moment something was sent to the person (a tick's batch).
+LATEST_NUDGES = """
 SELECT * FROM nudge_deliveries
 WHERE tenant_id = ? AND user_id = ? AND status = 'sent' AND sent_at >= ?
-ORDER BY sent_at DESC, id DESC LIMIT 1
+  AND sent_at = (SELECT MAX(sent_at) FROM nudge_deliveries
+                 WHERE tenant_id = ? AND user_id = ? AND status = 'sent' AND sent_at >= ?)
+ORDER BY id
 """
 
 RECEIPTS = """

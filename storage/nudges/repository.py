@@ -270,10 +270,10 @@ class TortoiseNudges(Repository):
                               [nudge_id, self.tenant_id])
         return _nudge(rows[0]) if rows else None
 
-    async def latest_nudge(self, user_id: UserId, since: datetime) -> Nudge | None:
-        rows = await self.sql(q.LATEST_NUDGE, [self.tenant_id, user_id,
-                                               param(self._dialect, utc(since))])
-        return _nudge(rows[0]) if rows else None
+    async def latest_nudges(self, user_id: UserId, since: datetime) -> list[Nudge]:
+        rows = await self.sql(q.LATEST_NUDGES, [self.tenant_id, user_id,
+                                                param(self._dialect, utc(since))] * 2)
+        return [_nudge(r) for r in rows]
 
     async def reschedule(self, nudge_id: int, not_before: datetime) -> None:
         await self.sql(q.RESCHEDULE, [param(self._dialect, utc(not_before)), nudge_id,

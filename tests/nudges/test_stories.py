@@ -9,7 +9,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from core.commands import Actor
+from core.errors import NotFound
 from core.nudge_ports import ChannelAddress
 from core.nudge_views import (
     ChannelDigest,
@@ -19,8 +22,11 @@ from core.nudge_views import (
     NudgePreview,
     ReminderSettingsView,
 )
-from core.nudges import AlertStage, NudgeKind
+from core.nudges import AlertStage, NudgeKind, SnoozeFor, SnoozePreset
+from core.reminder_commands import SnoozeNudge
+from core.services import execute
 from core.services.nudge_preview import preview
+from core.services.people import ensure_tenant, join
 from core.views import InboxView, Notice
 from tests.fakes import FrozenClock
 from tests.nudge_harness import World, refs, to
@@ -408,3 +414,23 @@ async def test_a_dry_run_shows_what_would_be_sent_and_claims_nothing(make_world:
     assert item.summary == "⏳ #1 Beta is due tomorrow (Tue 24 Nov)"
     assert item.local == "Mon 09:00 Europe/Berlin" and item.at == "2026-11-23 08:00"
     assert len(await w.tick("2026-11-23T08:00")) == 3  # the preview claimed nothing
+
+
+async def test_another_tenants_nudges_and_milestones_are_out_of_reach(
+        make_world: MakeWorld) -> None:
+    w, acme = await make_world("2026-11-02T12:00:00+00:00")
+    await w.ok(acme.bob, 'task "Acme secret" due:2026-11-24')
+    (checkin, _) = to(await w.tick("2026-11-23T08:00"), "bob")
+    globex = await ensure_tenant(w.deps, slug="globex")
+    assert globex.id is not None
+    mallory = await join(w.deps, globex.id, handle="mallory")
+    for line in ("remind snooze #1 1h", "remind #1 friday", "remind snooze 1h"):
+        refusal = await w.say(mallory, line)
+        assert isinstance(refusal, Notice) and refusal.text.startswith(("There is no",)), line
+    other = SnoozeNudge(actor=mallory, nudge_id=checkin.nudge_id,
+                        snooze=SnoozeFor(SnoozePreset.HOUR))
+    refusal = await w.say(mallory, "inbox")
+    assert "Acme" not in str(refusal)
+    with pytest.raises(NotFound):
+        await execute(other, w.deps)
+    assert await w.tick("2026-11-23T09:30") == []  # acme's check-in was not rescheduled

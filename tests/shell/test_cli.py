@@ -118,4 +118,5 @@ def test_serve_answers_health_readiness_and_metrics_and_stops_on_sigterm(
     assert process.returncode == 0, stderr
     assert "stopped cleanly" in stderr
     assert "adapter shell: on" in stderr
+    assert "adapter nudges: on" in stderr
     assert re.search(r"adapter slack: off \(.+\)", stderr)
