@@ -38,7 +38,7 @@ from core.model import (
 )
 from core.permissions import Right
 from core.ports import MilestoneFilter
-from core.rollup import rollup_from
+from core.rollup import mean_percent, rollup_from
 from core.services.card_loader import milestone_card
 from core.services.common import (
     Deps,
@@ -291,7 +291,14 @@ async def cancel(cmd: CancelMilestone, deps: Deps) -> MilestoneCard:
         if m.status == Status.CANCELLED:
             return await milestone_card(tx, m, reader(me, deps.clock),
                                         headline=f"{m.ref} was already cancelled")
+        was_done = m.status == Status.DONE
         m.cancel(now)
+        if was_done and m.id is not None:
+            # Done showed 100%; cancelled, a parent shows its children again, as the roll-up
+            # of any later change would.
+            totals = await tx.milestones.children_rollup(m.id)
+            if totals is not None and totals[1]:
+                m.progress = mean_percent(*totals)
         await tx.milestones.save(m)
         await tx.publish(MilestoneCancelled(tenant_id=m.tenant_id, milestone_id=m.id,
                                             actor_id=me.id, at=now))
