@@ -16,7 +16,7 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import StrEnum
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from core.model import Kind, MilestoneId, Priority, Status, TenantId, User, UserId
 from core.nudge_views import NudgeView
@@ -33,6 +33,9 @@ from core.nudges import (
 )
 
 Person = tuple[TenantId, UserId]
+#: A delivery's unique key: tenant, user (0 for a channel), channel ("" for a person), kind,
+#: milestone (0 for none), period.
+NudgeKey = tuple[int, int, str, str, int, str]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -68,9 +71,12 @@ class NudgeMilestone:
         return self.last_update_at or self.created_at
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class PersonDay:
-    """A person whose daily moment may fall in the window on their local `day`."""
+class PersonDay(NamedTuple):
+    """A person whose daily moment may fall in the window on their local `day`.
+
+    A named tuple: a sweep makes one per person whose moment is near, tens of thousands.
+    People with the same settings share the same `week`, `team` and `own` objects.
+    """
 
     tenant_id: TenantId
     user_id: UserId
@@ -78,6 +84,10 @@ class PersonDay:
     week: Workweek
     team: TeamPolicy
     own: PersonPolicy
+    #: Owns an open milestone that follows their own cadence and whose requests are not
+    #: paused (escalated, and the owner has not acted since); known at least on any day that
+    #: may be their check-in day.
+    askable: bool = False
 
     @property
     def cadence(self) -> Cadence:
@@ -121,7 +131,7 @@ class NewNudge:
     detail: str = ""
 
     @property
-    def key(self) -> tuple[int, int, str, str, int, str]:
+    def key(self) -> NudgeKey:
         return (self.tenant_id, self.user_id or 0, self.channel, self.kind.value,
                 self.milestone_id or 0, self.period)
 
@@ -306,17 +316,14 @@ class NudgeRepository(Protocol):
     # --- the sweep (every tenant) ---------------------------------------------------------------
     async def people_due(self, windows: Sequence[ZoneWindow]) -> list[PersonDay]:
         """People whose daily moment may be in a window on a working day of theirs, who are
-        not on vacation that day and whose daily pass of that day has not run yet."""
+        not on vacation that day and whose daily pass of that day has not run yet (a pass
+        that claimed its check-in, detail "pass", has run)."""
         ...
     async def milestones_due(self, windows: Sequence[ZoneWindow]) -> list[MilestoneDay]:
         """Open milestones with a cadence of their own whose time may be in a window."""
         ...
     async def teams_due(self, windows: Sequence[ZoneWindow]) -> list[TeamDay]:
         """Tenants whose weekly digest may be in a window."""
-        ...
-    async def checkin_owners(self, people: Collection[Person]) -> set[UserId]:
-        """Those of these people who own an open milestone that follows their own cadence and
-        whose requests are not paused (escalated, and the owner has not acted since)."""
         ...
     async def open_due(self, people: Collection[Person], until: date) -> list[NudgeMilestone]:
         """Open milestones these people own that are due on or before `until`."""
@@ -332,15 +339,17 @@ class NudgeRepository(Protocol):
                               ) -> list[tuple[TenantId, str]]:
         """Home channels with open milestones or ones completed since `since`."""
         ...
-    async def claim(self, nudges: Sequence[NewNudge]) -> int:
-        """Records deliveries under their unique keys; returns how many were new."""
+    async def claim(self, nudges: Sequence[NewNudge]) -> set[NudgeKey]:
+        """Records deliveries under their unique keys; returns the keys that were new."""
         ...
-    async def claimed(self, nudges: Sequence[NewNudge]
-                      ) -> set[tuple[int, int, str, str, int, str]]:
+    async def claimed(self, nudges: Sequence[NewNudge]) -> set[NudgeKey]:
         """The keys of these that are claimed already (previews)."""
         ...
-    async def mark_swept(self, people: Sequence[tuple[TenantId, UserId, date]]) -> None:
-        """The daily pass of these people ran for these days."""
+    async def claim_day(self, nudges: Sequence[NewNudge],
+                        passes: Sequence[tuple[TenantId, UserId, date]]) -> int:
+        """Claims a sweep's nudges and records the daily passes that ran, in one go; returns
+        how many nudges were new. A pass that claimed its check-in (detail "pass") is recorded
+        by that claim; the others are recorded as run for their day."""
         ...
 
     # --- delivery (every tenant) ----------------------------------------------------------------
@@ -355,8 +364,10 @@ class NudgeRepository(Protocol):
                      ) -> dict[UserId, tuple[User, tuple[str, ...]]]:
         """Users with their platform identities, across tenants."""
         ...
-    async def open_owned(self, owner_ids: Collection[UserId]
-                         ) -> dict[UserId, list[NudgeMilestone]]: ...
+    async def open_owned(self, people: Collection[Person]
+                         ) -> dict[UserId, list[NudgeMilestone]]:
+        """The open milestones these people own."""
+        ...
     async def milestones(self, ids: Collection[MilestoneId]) -> dict[MilestoneId, NudgeMilestone]:
         """Milestones by id (not deleted), any status."""
         ...

@@ -28,6 +28,7 @@ from core.nudge_ports import (
     MilestoneDay,
     NewNudge,
     Nudge,
+    NudgeKey,
     NudgeMilestone,
     NudgeStatus,
     Outcome,
@@ -60,7 +61,7 @@ class NudgeState:
     vacations: list[tuple[int, int, Vacation]] = field(default_factory=list)
     snoozes: list[tuple[int, int, Snooze]] = field(default_factory=list)
     deliveries: dict[int, Nudge] = field(default_factory=dict)
-    keys: dict[tuple[int, int, str, str, int, str], int] = field(default_factory=dict)
+    keys: dict[NudgeKey, int] = field(default_factory=dict)
     states: dict[int, tuple[int, AskState]] = field(default_factory=dict)
     swept: dict[int, date] = field(default_factory=dict)
     receipts: dict[int, tuple[int, int, int, int]] = field(default_factory=dict)  # id: t,n,u,not
@@ -242,15 +243,16 @@ class FakeNudges:
                     continue
                 if self.n.swept.get(user.id, date.min) >= w.day:
                     continue
+                key = (user.tenant_id, user.id, "", NudgeKind.CHECKIN.value, 0,
+                       w.day.isoformat())
+                if key in self.n.keys and self.n.deliveries[self.n.keys[key]].detail == "pass":
+                    continue
+                askable = any(m.owner_id == user.id and m.is_open
+                              and m.id not in self.n.cadences and not self._paused(m)
+                              for m in self._milestones())
                 found.append(PersonDay(tenant_id=user.tenant_id, user_id=user.id, day=w.day,
-                                       week=week, team=team, own=own))
+                                       week=week, team=team, own=own, askable=askable))
         return found
-
-    async def checkin_owners(self, people: Collection[Person]) -> set[UserId]:
-        owners = {u for _, u in people}
-        return {m.owner_id for m in self._milestones()
-                if m.owner_id in owners and m.is_open and m.id not in self.n.cadences
-                and not self._paused(m)}
 
     async def milestones_due(self, windows: Sequence[ZoneWindow]) -> list[MilestoneDay]:
         found = []
@@ -317,8 +319,8 @@ class FakeNudges:
                        if m.tenant_id in tenant_ids and m.channel and (
                            m.is_open or (m.completed_at and m.completed_at >= since))})
 
-    async def claim(self, nudges: Sequence[NewNudge]) -> int:
-        claimed = 0
+    async def claim(self, nudges: Sequence[NewNudge]) -> set[NudgeKey]:
+        claimed: set[NudgeKey] = set()
         for new in nudges:
             assert self._visible(new.tenant_id)
             if new.key in self.n.keys:
@@ -330,16 +332,20 @@ class FakeNudges:
                 user_id=new.user_id, channel=new.channel, milestone_id=new.milestone_id,
                 detail=new.detail, status=NudgeStatus.PENDING, not_before=new.not_before,
                 attempts=0, created_at=new.not_before)
-            claimed += 1
+            claimed.add(new.key)
         return claimed
 
-    async def claimed(self, nudges: Sequence[NewNudge]
-                      ) -> set[tuple[int, int, str, str, int, str]]:
+    async def claimed(self, nudges: Sequence[NewNudge]) -> set[NudgeKey]:
         return {n.key for n in nudges if n.key in self.n.keys}
 
-    async def mark_swept(self, people: Sequence[tuple[TenantId, UserId, date]]) -> None:
-        for _, user_id, day in people:
+    async def claim_day(self, nudges: Sequence[NewNudge],
+                        passes: Sequence[tuple[TenantId, UserId, date]]) -> int:
+        claimed = await self.claim(nudges)
+        for tenant_id, user_id, day in passes:
+            if (tenant_id, user_id, "", NudgeKind.CHECKIN.value, 0, day.isoformat()) in claimed:
+                continue
             self.n.swept[user_id] = max(day, self.n.swept.get(user_id, date.min))
+        return len(claimed)
 
     # --- delivery -------------------------------------------------------------------------------
     async def lease(self, now: datetime, limit: int, lease_for: timedelta) -> list[Nudge]:
@@ -364,8 +370,9 @@ class FakeNudges:
             k for k, v in self.s.identities.items() if v == u.id)))
             for u in self._users() if u.id in user_ids and u.id is not None}
 
-    async def open_owned(self, owner_ids: Collection[UserId]
+    async def open_owned(self, people: Collection[Person]
                          ) -> dict[UserId, list[NudgeMilestone]]:
+        owner_ids = {u for _, u in people}
         found: dict[UserId, list[NudgeMilestone]] = {}
         for m in sorted(self._milestones(), key=lambda m: m.number):
             if m.owner_id in owner_ids and m.is_open:

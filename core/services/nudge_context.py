@@ -82,7 +82,8 @@ async def load(repo: NudgeRepository, nudges: Sequence[Nudge], now: datetime) ->
     tenants = {n.tenant_id for n in nudges}
     ctx.people = await repo.people(recipients)
     ctx.teams, ctx.own = await repo.policies(tenants, recipients)
-    asking = {n.user_id for n in nudges if n.kind == NudgeKind.CHECKIN and n.user_id}
+    asking = {(n.tenant_id, n.user_id) for n in nudges
+              if n.kind == NudgeKind.CHECKIN and n.user_id is not None}
     ctx.owned = await repo.open_owned(asking)
     mentioned = {n.milestone_id for n in nudges if n.milestone_id is not None}
     ctx.milestones = await repo.milestones(mentioned)

@@ -34,6 +34,8 @@ from core.nudges import (
 from core.ports import Clock, UnitOfWorkFactory
 
 DIGEST_LOOKBACK = timedelta(days=7)
+#: The detail of a check-in claimed by a person's daily pass: that claim marks the pass done.
+PASS = "pass"
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,35 +65,40 @@ async def find_due(repo: NudgeRepository, now: datetime, grace: timedelta = GRAC
     windows = zone_windows(now, grace)
     people = await repo.people_due(windows)
     own_cadences = await repo.milestones_due(windows)
-    passes: dict[UserId, tuple[PersonDay, datetime]] = {}
+    # People share a few settings (the repository hands out one object per distinct one): the
+    # calendar of each is worked out once per sweep, not once per person.
+    calendar: dict[tuple[int, int, int, date], tuple[datetime, bool]] = {}
+    passes: dict[UserId, tuple[PersonDay, datetime, bool]] = {}
     for p in people:
+        key = (id(p.own), id(p.team), id(p.week), p.day)
+        if key not in calendar:
+            cadence = p.own.cadence(p.team.checkin)
+            calendar[key] = (daily_moment(cadence, p.week, p.day),
+                             p.week.works_on(p.day) and is_checkin_day(cadence, p.week, p.day))
+        moment, checkin_day = calendar[key]
         if not p.week.works_on(p.day):
             continue
-        moment = daily_moment(p.cadence, p.week, p.day)
         if in_window(moment, now, grace):
-            passes[p.user_id] = (p, moment)
-    owners = {(p.tenant_id, p.user_id) for p, _ in passes.values()}
-    horizon = max((alert_horizon(p.day, p.team.deadline_days) for p, _ in passes.values()),
+            passes[p.user_id] = (p, moment, checkin_day)
+    owners = {(p.tenant_id, p.user_id) for p, _, _ in passes.values()}
+    horizon = max((alert_horizon(p.day, p.team.deadline_days) for p, _, _ in passes.values()),
                   default=now.date())
     deadlines = await repo.open_due(owners, horizon)
     watched = await repo.watched_overdue(owners, max(
-        (p.day for p, _ in passes.values()), default=now.date()))
+        (p.day for p, _, _ in passes.values()), default=now.date()))
     oldest = min([*(m.due_date for m in deadlines if m.due_date), *(
-        p.day for p, _ in passes.values())], default=now.date())
+        p.day for p, _, _ in passes.values())], default=now.date())
     vacations = await repo.vacations_of(
         set(passes) | {m.owner_id for m in own_cadences}, oldest)
-    asking = {(p.tenant_id, p.user_id) for p, _ in passes.values()
-              if is_checkin_day(p.cadence, p.week, p.day)}
-    with_checkins = await repo.checkin_owners(asking) if asking else set()
-    for p, moment in passes.values():
-        away = vacations.get(p.user_id, [])
-        if on_vacation(p.day, away):
+    for p, moment, checkin_day in passes.values():
+        away = vacations.get(p.user_id)
+        if away and on_vacation(p.day, away):
             continue
         due.passes.append((p.tenant_id, p.user_id, p.day))
-        if p.user_id in with_checkins and (p.tenant_id, p.user_id) in asking:
-            due.nudges.append(_checkin(p.tenant_id, p.user_id, p.day, moment))
+        if checkin_day and p.askable:
+            due.nudges.append(_checkin(p.tenant_id, p.user_id, p.day, moment, PASS))
     for m in deadlines:
-        p, moment = passes[m.owner_id]
+        p, moment, _ = passes[m.owner_id]
         assert m.due_date is not None
         alert = deadline_alert(m.due_date, p.day, p.week, vacations.get(p.user_id, []),
                                p.team.deadline_days, p.team.overdue_every)
@@ -101,7 +108,7 @@ async def find_due(repo: NudgeRepository, now: datetime, grace: timedelta = GRAC
                 milestone_id=m.id, period=p.day.isoformat(), detail=alert.detail,
                 not_before=moment))
     for watcher, m in watched:
-        p, moment = passes[watcher]
+        p, moment, _ = passes[watcher]
         if watcher == m.owner_id or m.due_date is None or m.due_date >= p.day:
             continue
         if on_vacation(p.day, vacations.get(watcher, [])):
@@ -119,10 +126,11 @@ async def find_due(repo: NudgeRepository, now: datetime, grace: timedelta = GRAC
     return due
 
 
-def _checkin(tenant_id: TenantId, user_id: UserId, day: date, moment: datetime) -> NewNudge:
+def _checkin(tenant_id: TenantId, user_id: UserId, day: date, moment: datetime,
+             detail: str = "") -> NewNudge:
     # One request per person and local day: everything asked that day goes in it.
     return NewNudge(tenant_id=tenant_id, kind=NudgeKind.CHECKIN, user_id=user_id,
-                    period=day.isoformat(), not_before=moment)
+                    period=day.isoformat(), not_before=moment, detail=detail)
 
 
 async def _digests(repo: NudgeRepository, due: Due, windows: Sequence[ZoneWindow],
@@ -151,8 +159,7 @@ async def sweep(uow: UnitOfWorkFactory, clock: Clock, grace: timedelta = GRACE) 
         due = await find_due(tx.nudges, now, grace)
         # Sorted: two sweeps claiming the same keys queue on them in the same order.
         nudges = sorted(due.nudges, key=lambda n: n.key)
-        claimed = await tx.nudges.claim(nudges)
-        await tx.nudges.mark_swept(sorted(due.passes))
+        claimed = await tx.nudges.claim_day(nudges, sorted(due.passes))
         await tx.commit()
     return Swept(claimed=claimed, due=len(nudges), checkins=due.count(NudgeKind.CHECKIN),
                  alerts=due.count(NudgeKind.DEADLINE, NudgeKind.OVERDUE_WATCH),

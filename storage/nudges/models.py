@@ -133,7 +133,7 @@ class DeliveryRow(Model):
     class Meta:
         table = "nudge_deliveries"
         unique_together = (("tenant", "user_id", "channel", "kind", "milestone_id", "period"),)
-        indexes = (("status", "not_before"), ("user_id", "sent_at"))
+        indexes = (("status", "not_before"),)
 
 
 class AskStateRow(Model):

@@ -28,13 +28,28 @@ PAUSED = """
  AND COALESCE(m.last_update_at, m.created_at) <= s.last_asked_at)
 """
 
+# The person `u` owns an open milestone on their own cadence that is not paused.
+ASKABLE = """
+    SELECT 1 FROM milestones m
+    LEFT JOIN nudge_milestone_cadences c ON c.milestone_id = m.id
+    LEFT JOIN nudge_ask_states s ON s.milestone_id = m.id
+    WHERE m.tenant_id = u.tenant_id AND m.owner_id = u.id AND """ + OPEN + """
+      AND c.id IS NULL AND NOT """ + PAUSED + """
+"""
+
 PEOPLE_DUE = """
 SELECT u.id AS user_id, u.tenant_id, u.timezone, u.working_days, u.work_starts_min,
-       u.work_ends_min, w.day,
+       u.work_ends_min, w.day, tp.id AS team_id,
        tp.checkin_weekday, tp.checkin_minute, tp.every_weeks, tp.anchor_week, tp.deadline_days,
        tp.overdue_every, tp.digest_weekday, tp.digest_minute,
        pp.weekday AS p_weekday, pp.minute AS p_minute, pp.every_weeks AS p_every_weeks,
-       pp.anchor_week AS p_anchor_week
+       pp.anchor_week AS p_anchor_week,
+       -- Worth asking only on what may be their check-in day (the cadence's weekday, or any
+       -- day when that one is not worked); then one index probe, stopping at the first match.
+       CASE WHEN COALESCE(pp.weekday, tp.checkin_weekday, 0) = w.weekday
+                 OR NOT {works_cadence_day}
+            THEN EXISTS (""" + ASKABLE + """)
+            ELSE false END AS askable
 FROM {windows}
 JOIN users u ON u.timezone = w.zone
 LEFT JOIN nudge_team_policies tp ON tp.tenant_id = u.tenant_id
@@ -44,18 +59,12 @@ WHERE {works}
   AND NOT EXISTS (SELECT 1 FROM nudge_people np
                   WHERE np.user_id = u.id AND np.swept_on >= w.day)
   AND NOT EXISTS (SELECT 1 FROM nudge_vacations v
-                  WHERE v.user_id = u.id AND v.starts <= w.day AND v.ends >= w.day){scope}
-"""
-
-CHECKIN_OWNERS = """
-SELECT p.user_id FROM {people}
-WHERE EXISTS (
-    SELECT 1 FROM milestones m
-    LEFT JOIN nudge_milestone_cadences c ON c.milestone_id = m.id
-    LEFT JOIN nudge_ask_states s ON s.milestone_id = m.id
-    WHERE m.tenant_id = p.tenant_id AND m.owner_id = p.user_id AND """ + OPEN + """
-      AND c.id IS NULL AND NOT """ + PAUSED + """
-)
+                  WHERE v.user_id = u.id AND v.starts <= w.day AND v.ends >= w.day)
+  -- a daily pass that claimed the day's check-in is done for the day (its claim is its mark)
+  AND NOT EXISTS (SELECT 1 FROM nudge_deliveries d
+                  WHERE d.tenant_id = u.tenant_id AND d.user_id = u.id AND d.channel = ''
+                    AND d.kind = 'checkin' AND d.milestone_id = 0
+                    AND d.period = CAST(w.day AS TEXT) AND d.detail = 'pass'){scope}
 """
 
 MILESTONES_DUE = """
@@ -89,17 +98,18 @@ m.status, m.progress, m.priority, m.due_date, m.created_at, m.last_update_at, m.
 m.channel"""
 MILESTONE_SELECT = f"SELECT {MILESTONE_COLUMNS} FROM milestones m"
 
+# Driven by the due dates (index on tenant and due date), not by the people: of the tens of
+# milestones each person owns, only those due soon or overdue are read.
 OPEN_DUE = MILESTONE_SELECT + """
 JOIN {people} ON m.tenant_id = p.tenant_id AND m.owner_id = p.user_id
-WHERE """ + OPEN + """ AND m.due_date IS NOT NULL AND m.due_date <= ?
+WHERE {tenants} AND m.due_date IS NOT NULL AND m.due_date <= ? AND """ + OPEN + """
 """
 
 WATCHED_OVERDUE = "SELECT mm.user_id AS watcher_id, " + MILESTONE_COLUMNS + """
-FROM {people}
-JOIN milestone_members mm ON mm.tenant_id = p.tenant_id AND mm.user_id = p.user_id
-                         AND mm.role = 'watcher'
-JOIN milestones m ON m.id = mm.milestone_id
-WHERE """ + OPEN + """ AND m.due_date IS NOT NULL AND m.due_date < ?
+FROM milestones m
+JOIN milestone_members mm ON mm.milestone_id = m.id AND mm.role = 'watcher'
+JOIN {people} ON p.tenant_id = mm.tenant_id AND p.user_id = mm.user_id
+WHERE {tenants} AND m.due_date IS NOT NULL AND m.due_date < ? AND """ + OPEN + """
   AND NOT EXISTS (
       SELECT 1 FROM nudge_deliveries d
       WHERE d.tenant_id = m.tenant_id AND d.user_id = mm.user_id AND d.channel = ''
@@ -130,7 +140,7 @@ SELECT x.tenant_id, x.user_id, x.channel, x.kind, x.milestone_id, x.period, x.de
        'pending', x.not_before, 0, '[]', false, false, '', ?
 FROM {records} WHERE true
 ON CONFLICT {conflict} DO NOTHING
-RETURNING id
+RETURNING tenant_id, user_id, channel, kind, milestone_id, period
 """
 
 CLAIMED = """
@@ -142,11 +152,35 @@ JOIN nudge_deliveries d ON d.tenant_id = x.tenant_id AND d.user_id = x.user_id
 """
 
 
-def claim_row(n: NewNudge) -> dict[str, Any]:
-    return {"tenant_id": n.tenant_id, "user_id": n.user_id or 0, "channel": n.channel,
-            "kind": n.kind.value, "milestone_id": n.milestone_id or 0, "period": n.period,
-            "detail": n.detail[:80], "not_before": n.not_before}
+def claim_row(n: NewNudge) -> tuple[Any, ...]:
+    return (n.tenant_id, n.user_id or 0, n.channel, n.kind.value, n.milestone_id or 0,
+            n.period, n.detail[:80], n.not_before)
 
+
+# PostgreSQL: the claim and the record of the daily passes in one statement; a pass that
+# claimed its check-in is recorded by that claim.
+CLAIM_DAY = """
+WITH claimed AS (
+    INSERT INTO nudge_deliveries (tenant_id, user_id, channel, kind, milestone_id, period,
+                                  detail, status, not_before, attempts, routes_done, prepared,
+                                  snoozed, last_error, created_at)
+    SELECT x.tenant_id, x.user_id, x.channel, x.kind, x.milestone_id, x.period, x.detail,
+           'pending', x.not_before, 0, '[]', false, false, '', ?
+    FROM {records}
+    ON CONFLICT (""" + KEY + """) DO NOTHING
+    RETURNING user_id, kind, period, detail
+), recorded AS (
+    INSERT INTO nudge_people (tenant_id, user_id, swept_on)
+    SELECT y.tenant_id, y.user_id, y.day FROM {passes}
+    WHERE NOT EXISTS (SELECT 1 FROM claimed c
+                      WHERE c.user_id = y.user_id AND c.kind = 'checkin' AND c.detail = 'pass'
+                        AND c.period = CAST(y.day AS TEXT))
+    ON CONFLICT (user_id) DO UPDATE SET swept_on =
+        CASE WHEN excluded.swept_on > nudge_people.swept_on THEN excluded.swept_on
+             ELSE nudge_people.swept_on END
+)
+SELECT COUNT(*) AS claimed FROM claimed
+"""
 
 MARK_SWEPT = """
 INSERT INTO nudge_people (tenant_id, user_id, swept_on)
@@ -256,7 +290,7 @@ SET status = x.status,
     sent_at = CASE WHEN x.status = 'sent' THEN ? ELSE d.sent_at END,
     not_before = COALESCE(x.retry_at, d.not_before),
     last_error = x.error,
-    routes_done = x.routes
+    routes_done = {routes}
 FROM {records}
 WHERE d.id = x.id
 """

@@ -7,9 +7,13 @@ and delivery queries span every tenant, and each row they return carries its ten
 
 from __future__ import annotations
 
+import itertools
+import re
 from collections.abc import Collection, Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
+
+from tortoise.models import Model
 
 from core.model import (
     Kind,
@@ -26,6 +30,7 @@ from core.nudge_ports import (
     MilestoneDay,
     NewNudge,
     Nudge,
+    NudgeKey,
     NudgeMilestone,
     NudgeStatus,
     Outcome,
@@ -63,25 +68,32 @@ from storage.nudges.sql import (
     from_json,
     ids_in,
     ids_param,
+    json_value,
     maybe_day,
     maybe_moment,
     moment,
     param,
+    record_params,
     records,
-    rows_param,
     works_on,
 )
-from storage.scoped import Repository
+from storage.scoped import Repository, Session
 
+PLACEHOLDER = re.compile(r"\?")
 WINDOW_COLUMNS = (("zone", "text"), ("day", "date"), ("weekday", "int"), ("lo", "int"),
                   ("hi", "int"))
 PEOPLE_COLUMNS = (("tenant_id", "int"), ("user_id", "int"))
 
 
-def _team(row: Mapping[str, Any] | TeamPolicyRow | None) -> TeamPolicy:
+def _getter(row: Any) -> Any:
+    """Column access for a dict, a driver's record (asyncpg, sqlite3) or an ORM row alike."""
+    return (lambda k: getattr(row, k)) if isinstance(row, Model) else row.__getitem__
+
+
+def _team(row: Any) -> TeamPolicy:
     if row is None:
         return TeamPolicy()
-    get: Any = row.get if isinstance(row, Mapping) else lambda k: getattr(row, k)
+    get = _getter(row)
     if get("checkin_weekday") is None:
         return TeamPolicy()
     digest_weekday = get("digest_weekday")
@@ -95,16 +107,16 @@ def _team(row: Mapping[str, Any] | TeamPolicyRow | None) -> TeamPolicy:
         if digest_weekday is not None else None)
 
 
-def _person(row: Mapping[str, Any] | PersonPolicyRow | None, prefix: str = "") -> PersonPolicy:
+def _person(row: Any, prefix: str = "") -> PersonPolicy:
     if row is None:
         return PersonPolicy()
-    get: Any = row.get if isinstance(row, Mapping) else lambda k: getattr(row, k)
+    get = _getter(row)
     return PersonPolicy(weekday=get(prefix + "weekday"), minute=get(prefix + "minute"),
                         every_weeks=get(prefix + "every_weeks"),
                         anchor_week=get(prefix + "anchor_week"))
 
 
-def _week(row: Mapping[str, Any]) -> Workweek:
+def _week(row: Any) -> Workweek:
     days = from_json(row["working_days"]) or [0, 1, 2, 3, 4]
     ends = row["work_ends_min"]
     return Workweek(row["timezone"], frozenset(days), row["work_starts_min"],
@@ -136,7 +148,16 @@ def _nudge(row: Mapping[str, Any]) -> Nudge:
         sent_at=maybe_moment(row["sent_at"]))
 
 
+def _key(row: Mapping[str, Any]) -> NudgeKey:
+    return (row["tenant_id"], row["user_id"], row["channel"], row["kind"], row["milestone_id"],
+            row["period"])
+
+
 class TortoiseNudges(Repository):
+    def __init__(self, session: Session) -> None:
+        super().__init__(session)
+        self._encoded_windows: tuple[Sequence[ZoneWindow], list[object]] | None = None
+
     # --- helpers --------------------------------------------------------------------------------
     @property
     def _dialect(self) -> Any:
@@ -149,14 +170,15 @@ class TortoiseNudges(Repository):
             return "", []
         return f" AND {alias}.tenant_id = ?", [tenant_id]
 
-    def _windows(self, windows: Sequence[ZoneWindow]) -> str:
-        return rows_param(self._dialect, ({"zone": w.zone, "day": w.day, "weekday": w.weekday,
-                                           "lo": w.first_minute, "hi": w.last_minute}
-                                          for w in windows))
+    def _windows(self, windows: Sequence[ZoneWindow]) -> list[object]:
+        # The three candidate queries of a sweep read the same windows: encoded once.
+        if self._encoded_windows is None or self._encoded_windows[0] is not windows:
+            self._encoded_windows = (windows, record_params(self._dialect, WINDOW_COLUMNS, [
+                (w.zone, w.day, w.weekday, w.first_minute, w.last_minute) for w in windows]))
+        return self._encoded_windows[1]
 
-    def _people(self, people: Collection[Person]) -> str:
-        return rows_param(self._dialect, ({"tenant_id": t, "user_id": u}
-                                          for t, u in sorted(people)))
+    def _people(self, people: Collection[Person]) -> list[object]:
+        return record_params(self._dialect, PEOPLE_COLUMNS, sorted(people))
 
     def _ids(self, column: str, ids: Collection[int]) -> tuple[str, list[object]]:
         return ids_in(self._dialect, column), [ids_param(self._dialect, ids)]
@@ -295,18 +317,43 @@ class TortoiseNudges(Repository):
         query = q.PEOPLE_DUE.format(
             windows=records(self._dialect, WINDOW_COLUMNS, "w"),
             works=works_on(self._dialect, "u.working_days", "w.weekday"),
+            works_cadence_day=works_on(self._dialect, "u.working_days",
+                                       "COALESCE(pp.weekday, tp.checkin_weekday, 0)"),
             default_minute=DEFAULT_CHECKIN.minute, scope=scope)
-        rows = await self.sql(query, [self._windows(windows), *more])
-        return [PersonDay(tenant_id=TenantId(r["tenant_id"]), user_id=UserId(r["user_id"]),
-                          day=day(r["day"]), week=_week(r), team=_team(r),
-                          own=_person(r, "p_")) for r in rows]
+        rows = await self.select(query, [*self._windows(windows), *more])
+        # Thousands of people share a few settings: each distinct one is parsed once.
+        weeks: dict[tuple[Any, ...], Workweek] = {}
+        teams: dict[Any, TeamPolicy] = {}
+        owns: dict[tuple[Any, ...], PersonPolicy] = {}
+        days: dict[Any, date] = {}
+        found = []
+        for r in rows:
+            week_key = (r["timezone"], r["working_days"], r["work_starts_min"],
+                        r["work_ends_min"])
+            team_key = r["team_id"]
+            own_key = (r["p_weekday"], r["p_minute"], r["p_every_weeks"], r["p_anchor_week"])
+            if week_key not in weeks:
+                weeks[week_key] = _week(r)
+            if team_key not in teams:
+                teams[team_key] = _team(r)
+            if own_key not in owns:
+                owns[own_key] = _person(r, "p_")
+            if r["day"] not in days:
+                days[r["day"]] = day(r["day"])
+            found.append(PersonDay(
+                tenant_id=TenantId(r["tenant_id"]), user_id=UserId(r["user_id"]),
+                day=days[r["day"]], week=weeks[week_key], team=teams[team_key],
+                own=owns[own_key], askable=bool(r["askable"])))
+        return found
 
-    async def checkin_owners(self, people: Collection[Person]) -> set[UserId]:
-        if not people:
-            return set()
-        query = q.CHECKIN_OWNERS.format(people=records(self._dialect, PEOPLE_COLUMNS, "p"))
-        rows = await self.sql(query, [self._people(people)])
-        return {UserId(r["user_id"]) for r in rows}
+    async def select(self, query: str, params: Sequence[Any]) -> Sequence[Any]:
+        """Rows of a SELECT as the driver gives them (keyed access, no copy into dicts): for
+        the sweep's largest result."""
+        if self._session.dialect == "postgres":
+            numbers = itertools.count(1)
+            query = PLACEHOLDER.sub(lambda _: f"${next(numbers)}", query)
+        _, rows = await (await self.db()).execute_query(query, list(params))
+        return rows
 
     async def milestones_due(self, windows: Sequence[ZoneWindow]) -> list[MilestoneDay]:
         if not windows:
@@ -314,7 +361,7 @@ class TortoiseNudges(Repository):
         scope, more = self._scope("c")
         query = q.MILESTONES_DUE.format(windows=records(self._dialect, WINDOW_COLUMNS, "w"),
                                         scope=scope)
-        rows = await self.sql(query, [self._windows(windows), *more])
+        rows = await self.sql(query, [*self._windows(windows), *more])
         return [MilestoneDay(tenant_id=TenantId(r["tenant_id"]), owner_id=UserId(r["owner_id"]),
                              milestone_id=MilestoneId(r["milestone_id"]), day=day(r["day"]),
                              week=_week(r), cadence=Cadence(r["weekday"], r["minute"],
@@ -330,23 +377,29 @@ class TortoiseNudges(Repository):
                                    scope=scope,
                                    default_weekday=DEFAULT_DIGEST.weekday,
                                    default_minute=DEFAULT_DIGEST.minute)
-        rows = await self.sql(query, [self._windows(windows), *more])
+        rows = await self.sql(query, [*self._windows(windows), *more])
         return [TeamDay(tenant_id=TenantId(r["tenant_id"]), timezone=r["timezone"],
                         day=day(r["day"]), policy=_team(r)) for r in rows]
 
     async def open_due(self, people: Collection[Person], until: date) -> list[NudgeMilestone]:
         if not people:
             return []
-        query = q.OPEN_DUE.format(people=records(self._dialect, PEOPLE_COLUMNS, "p"))
-        rows = await self.sql(query, [self._people(people), param(self._dialect, until)])
+        where, tenants = self._ids("m.tenant_id", {t for t, _ in people})
+        query = q.OPEN_DUE.format(people=records(self._dialect, PEOPLE_COLUMNS, "p"),
+                                  tenants=where)
+        rows = await self.sql(query, [*self._people(people), *tenants,
+                                      param(self._dialect, until)])
         return [_milestone(r) for r in rows]
 
     async def watched_overdue(self, people: Collection[Person], before: date
                               ) -> list[tuple[UserId, NudgeMilestone]]:
         if not people:
             return []
-        query = q.WATCHED_OVERDUE.format(people=records(self._dialect, PEOPLE_COLUMNS, "p"))
-        rows = await self.sql(query, [self._people(people), param(self._dialect, before)])
+        where, tenants = self._ids("m.tenant_id", {t for t, _ in people})
+        query = q.WATCHED_OVERDUE.format(people=records(self._dialect, PEOPLE_COLUMNS, "p"),
+                                         tenants=where)
+        rows = await self.sql(query, [*self._people(people), *tenants,
+                                      param(self._dialect, before)])
         return [(UserId(r["watcher_id"]), _milestone(r)) for r in rows]
 
     async def vacations_of(self, user_ids: Collection[UserId], since: date
@@ -373,36 +426,50 @@ class TortoiseNudges(Repository):
                               [*params, param(self._dialect, utc(since))])
         return [(TenantId(r["tenant_id"]), r["channel"]) for r in rows]
 
-    async def claim(self, nudges: Sequence[NewNudge]) -> int:
+    async def claim(self, nudges: Sequence[NewNudge]) -> set[NudgeKey]:
         if not nudges:
-            return 0
+            return set()
         for n in nudges:
             if self._session.tenant_id is not None:
                 self.require_tenant(n.tenant_id, "nudge", n.key)
         query = q.CLAIM.format(records=records(self._dialect, q.CLAIM_COLUMNS),
                                conflict=q.CLAIM_CONFLICT[self._dialect])
-        rows = await self.sql(query, [param(self._dialect, datetime.now(UTC)),
-                                      rows_param(self._dialect, (q.claim_row(n) for n in nudges))])
-        return len(rows)
+        rows = await self.sql(query, [param(self._dialect, datetime.now(UTC)), *record_params(
+            self._dialect, q.CLAIM_COLUMNS, [q.claim_row(n) for n in nudges])])
+        return {_key(r) for r in rows}
 
-    async def claimed(self, nudges: Sequence[NewNudge]
-                      ) -> set[tuple[int, int, str, str, int, str]]:
+    async def claimed(self, nudges: Sequence[NewNudge]) -> set[NudgeKey]:
         if not nudges:
             return set()
         query = q.CLAIMED.format(records=records(self._dialect, q.CLAIM_COLUMNS))
-        rows = await self.sql(query, [rows_param(self._dialect,
-                                                 (q.claim_row(n) for n in nudges))])
-        return {(r["tenant_id"], r["user_id"], r["channel"], r["kind"], r["milestone_id"],
-                 r["period"]) for r in rows}
+        rows = await self.sql(query, record_params(self._dialect, q.CLAIM_COLUMNS,
+                                                   [q.claim_row(n) for n in nudges]))
+        return {_key(r) for r in rows}
 
-    async def mark_swept(self, people: Sequence[tuple[TenantId, UserId, date]]) -> None:
+    async def claim_day(self, nudges: Sequence[NewNudge],
+                        passes: Sequence[tuple[TenantId, UserId, date]]) -> int:
+        if self._dialect != "postgres" or not nudges or not passes:
+            claimed = await self.claim(nudges)
+            await self._mark_swept([(t, u, d) for t, u, d in passes if (
+                t, u, "", NudgeKind.CHECKIN.value, 0, d.isoformat()) not in claimed])
+            return len(claimed)
+        day_columns = (*PEOPLE_COLUMNS, ("day", "date"))
+        query = q.CLAIM_DAY.format(records=records(self._dialect, q.CLAIM_COLUMNS),
+                                   passes=records(self._dialect, day_columns, "y"))
+        rows = await self.sql(query, [
+            param(self._dialect, datetime.now(UTC)),
+            *record_params(self._dialect, q.CLAIM_COLUMNS, [q.claim_row(n) for n in nudges]),
+            *record_params(self._dialect, day_columns, passes)])
+        return int(rows[0]["claimed"])
+
+    async def _mark_swept(self, people: Sequence[tuple[TenantId, UserId, date]]) -> None:
         if not people:
             return
         query = q.MARK_SWEPT.format(
             records=records(self._dialect, (*PEOPLE_COLUMNS, ("day", "date"))),
             where="" if self._dialect == "postgres" else "WHERE true")
-        await self.sql(query, [rows_param(self._dialect, (
-            {"tenant_id": t, "user_id": u, "day": d} for t, u, d in people))])
+        await self.sql(query, record_params(self._dialect, (*PEOPLE_COLUMNS, ("day", "date")),
+                                            sorted(people)))
 
     # --- delivery -------------------------------------------------------------------------------
     async def lease(self, now: datetime, limit: int, lease_for: timedelta) -> list[Nudge]:
@@ -437,15 +504,18 @@ class TortoiseNudges(Repository):
             keys.setdefault(UserId(identity.user_id), []).append(identity.key)
         return {uid: (user, tuple(keys.get(uid, ()))) for uid, user in users.items()}
 
-    async def open_owned(self, owner_ids: Collection[UserId]
+    async def open_owned(self, people: Collection[Person]
                          ) -> dict[UserId, list[NudgeMilestone]]:
-        if not owner_ids:
+        if not people:
             return {}
-        where, params = self._ids("m.owner_id", owner_ids)
+        # Tenant and owner both: the (tenant, owner) index serves it.
+        tenants, tenant_params = self._ids("m.tenant_id", {t for t, _ in people})
+        owners, owner_params = self._ids("m.owner_id", {u for _, u in people})
         scope, more = self._scope("m")
-        rows = await self.sql(f"{q.MILESTONE_SELECT} WHERE {where} AND m.deleted_at IS NULL "
-                              f"AND m.status NOT IN ('done', 'cancelled'){scope} "
-                              "ORDER BY m.number", [*params, *more])
+        rows = await self.sql(f"{q.MILESTONE_SELECT} WHERE {tenants} AND {owners} AND "
+                              f"m.deleted_at IS NULL AND m.status NOT IN ('done', 'cancelled')"
+                              f"{scope} ORDER BY m.number",
+                              [*tenant_params, *owner_params, *more])
         found: dict[UserId, list[NudgeMilestone]] = {}
         for r in rows:
             found.setdefault(UserId(r["owner_id"]), []).append(_milestone(r))
@@ -535,10 +605,9 @@ class TortoiseNudges(Repository):
         query = q.SAVE_ASK_STATES.format(records=records(self._dialect, q.ASK_COLUMNS),
                                          where="" if self._dialect == "postgres"
                                          else "WHERE true")
-        await self.sql(query, [rows_param(self._dialect, (
-            {"tenant_id": t, "milestone_id": mid, "unanswered": s.unanswered,
-             "last_asked_at": s.last_asked_at, "asked_on": s.asked_on,
-             "escalated_at": s.escalated_at} for mid, (t, s) in sorted(states.items())))])
+        await self.sql(query, record_params(self._dialect, q.ASK_COLUMNS, [
+            (t, mid, s.unanswered, s.last_asked_at, s.asked_on, s.escalated_at)
+            for mid, (t, s) in sorted(states.items())]))
 
     async def digest_data(self, channels: Collection[tuple[TenantId, str]], since: datetime
                           ) -> dict[tuple[TenantId, str], DigestData]:
@@ -548,8 +617,8 @@ class TortoiseNudges(Repository):
         # The `x` of the query is this set of channels.
         when = param(self._dialect, utc(since))
         rows = await self.sql(q.DIGEST_MILESTONES.format(channels=pairs), [
-            rows_param(self._dialect, ({"tenant_id": t, "channel": c}
-                                       for t, c in sorted(channels))), when])
+            *record_params(self._dialect, (("tenant_id", "int"), ("channel", "text")),
+                           sorted(channels)), when])
         items = [_milestone(r) for r in rows]
         zones = {TenantId(r["tenant_id"]): r["tenant_timezone"] for r in rows}
         ids = [m.id for m in items]
@@ -587,10 +656,9 @@ class TortoiseNudges(Repository):
                 self.require_tenant(e.tenant_id, "inbox entry", e.nudge_id)
         inserted = await self.sql(
             q.ADD_NOTIFICATIONS.format(records=records(self._dialect, q.INBOX_COLUMNS)),
-            [rows_param(self._dialect, (
-                {"tenant_id": e.tenant_id, "user_id": e.user_id, "kind": e.kind,
-                 "text": e.text, "milestone_id": e.milestone_id, "at": e.at}
-                for e in entries))])
+            record_params(self._dialect, q.INBOX_COLUMNS, [
+                (e.tenant_id, e.user_id, e.kind, e.text, e.milestone_id, e.at)
+                for e in entries]))
         # The rows that came back are paired with the entries by their content: two entries
         # alike in everything are interchangeable.
         waiting: dict[tuple[int, int, str, str], list[int]] = {}
@@ -600,11 +668,10 @@ class TortoiseNudges(Repository):
         receipts = []
         for e in entries:
             notification_id = waiting[(e.tenant_id, e.user_id, e.kind, e.text)].pop(0)
-            receipts.append({"tenant_id": e.tenant_id, "nudge_id": e.nudge_id,
-                             "user_id": e.user_id, "notification_id": notification_id})
+            receipts.append((e.tenant_id, e.nudge_id, e.user_id, notification_id))
         await self.sql(q.ADD_RECEIPTS.format(records=records(self._dialect,
                                                              q.RECEIPT_COLUMNS)),
-                       [rows_param(self._dialect, receipts)])
+                       record_params(self._dialect, q.RECEIPT_COLUMNS, receipts))
 
     async def mark_prepared(self, nudge_ids: Collection[int]) -> None:
         if nudge_ids:
@@ -615,8 +682,9 @@ class TortoiseNudges(Repository):
     async def settle(self, outcomes: Sequence[Outcome], at: datetime) -> None:
         if not outcomes:
             return
-        query = q.SETTLE.format(records=records(self._dialect, q.SETTLE_COLUMNS))
-        await self.sql(query, [param(self._dialect, utc(at)), rows_param(self._dialect, (
-            {"id": o.nudge_id, "status": o.status.value, "retry_at": o.retry_at,
-             "error": o.error[:500], "routes": list(o.routes_done)}
-            for o in sorted(outcomes, key=lambda o: o.nudge_id)))])
+        query = q.SETTLE.format(records=records(self._dialect, q.SETTLE_COLUMNS),
+                                routes=json_value(self._dialect, "x.routes"))
+        await self.sql(query, [param(self._dialect, utc(at)), *record_params(
+            self._dialect, q.SETTLE_COLUMNS, [
+                (o.nudge_id, o.status.value, o.retry_at, o.error[:500], list(o.routes_done))
+                for o in sorted(outcomes, key=lambda o: o.nudge_id)])])

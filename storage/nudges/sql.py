@@ -1,31 +1,54 @@
 """The little SQL that differs between SQLite and PostgreSQL in the nudges' set queries.
 
-Sets go to the database as one JSON parameter read as a table (`jsonb_to_recordset` on
-PostgreSQL, `json_each` on SQLite): a sweep's ten thousand people are one statement, not ten
-thousand, and never hit a limit on bound parameters.
+Sets go to the database as parameters read as a table (arrays unnested on PostgreSQL, one JSON
+array read with `json_each` on SQLite): a sweep's ten thousand people are one statement, not
+ten thousand, and never hit a limit on bound parameters.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
 from storage.config import Dialect
 
-#: Column types of a JSON record set: PostgreSQL's name for each.
-PG_TYPES = {"int": "bigint", "text": "text", "date": "date", "ts": "timestamptz", "bool": "boolean",
-            "json": "jsonb"}
+#: Column types of a record set: PostgreSQL's array type for each.
+PG_ARRAYS = {"int": "bigint[]", "text": "text[]", "date": "date[]", "ts": "timestamptz[]",
+             "bool": "boolean[]", "json": "text[]"}
+Columns = Sequence[tuple[str, str]]
 
 
-def records(dialect: Dialect, columns: Sequence[tuple[str, str]], alias: str = "x") -> str:
-    """A FROM item reading the JSON array of objects passed as its one `?` parameter."""
+def records(dialect: Dialect, columns: Columns, alias: str = "x") -> str:
+    """A FROM item reading a set of rows passed as parameters (`record_params`).
+
+    PostgreSQL: one array per column, unnested together (asyncpg sends arrays in binary).
+    SQLite: one JSON array of rows. A `json` column arrives as text on PostgreSQL: read it
+    with `json_value`.
+    """
+    names = ", ".join(name for name, _ in columns)
     if dialect == "postgres":
-        spec = ", ".join(f"{name} {PG_TYPES[kind]}" for name, kind in columns)
-        return f"jsonb_to_recordset(CAST(? AS jsonb)) AS {alias}({spec})"
-    picks = ", ".join(f"json_extract(value, '$.{name}') AS {name}" for name, _ in columns)
+        arrays = ", ".join(f"CAST(? AS {PG_ARRAYS[kind]})" for _, kind in columns)
+        return f"unnest({arrays}) AS {alias}({names})"
+    picks = ", ".join(f"json_extract(value, '$[{i}]') AS {name}"
+                      for i, (name, _) in enumerate(columns))
     return f"(SELECT {picks} FROM json_each(?)) AS {alias}"
+
+
+def record_params(dialect: Dialect, columns: Columns,
+                  rows: Iterable[Sequence[object]]) -> list[object]:
+    """The parameters of `records(dialect, columns)` for these rows (in column order)."""
+    kinds = [kind for _, kind in columns]
+    if dialect == "postgres":
+        listed = list(rows)
+        return [[json.dumps(row[i]) if kind == "json" else row[i] for row in listed]
+                for i, kind in enumerate(kinds)]
+    return [json.dumps([[value(dialect, item) for item in row] for row in rows])]
+
+
+def json_value(dialect: Dialect, expression: str) -> str:
+    return f"CAST({expression} AS jsonb)" if dialect == "postgres" else expression
 
 
 def value(dialect: Dialect, item: object) -> object:
@@ -36,10 +59,6 @@ def value(dialect: Dialect, item: object) -> object:
     if isinstance(item, date):
         return item.isoformat()
     return item
-
-
-def rows_param(dialect: Dialect, rows: Iterable[Mapping[str, object]]) -> str:
-    return json.dumps([{k: value(dialect, v) for k, v in row.items()} for row in rows])
 
 
 def ids_in(dialect: Dialect, column: str) -> str:

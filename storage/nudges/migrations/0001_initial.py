@@ -1,11 +1,10 @@
+from tortoise import migrations
+from tortoise.migrations import operations as ops
 import functools
 from json import dumps, loads
-
-from tortoise import fields, migrations
 from tortoise.fields.base import OnDelete
+from tortoise import fields
 from tortoise.indexes import Index
-from tortoise.migrations import operations as ops
-
 
 class Migration(migrations.Migration):
     dependencies = [('cairn', '0001_initial')]
@@ -48,7 +47,7 @@ class Migration(migrations.Migration):
                 ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
                 ('sent_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
             ],
-            options={'table': 'nudge_deliveries', 'app': 'nudges', 'unique_together': (('tenant', 'user_id', 'channel', 'kind', 'milestone_id', 'period'),), 'indexes': [Index(fields=['status', 'not_before']), Index(fields=['user_id', 'sent_at'])], 'pk_attr': 'id'},
+            options={'table': 'nudge_deliveries', 'app': 'nudges', 'unique_together': (('tenant', 'user_id', 'channel', 'kind', 'milestone_id', 'period'),), 'indexes': [Index(fields=['status', 'not_before'])], 'pk_attr': 'id'},
             bases=['Model'],
         ),
         ops.CreateModel(
