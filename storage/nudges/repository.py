@@ -157,6 +157,25 @@ class TortoiseNudges(Repository):
     def __init__(self, session: Session) -> None:
         super().__init__(session)
         self._encoded_windows: tuple[Sequence[ZoneWindow], list[object]] | None = None
+        self._planned: object | None = None
+
+    async def _custom_plans(self) -> None:
+        """PostgreSQL plans these queries for the sets they get, every time.
+
+        asyncpg prepares each statement, and after five runs PostgreSQL may switch a prepared
+        statement to a generic plan, made without knowing how many people an array holds:
+        the sweep, run every minute, would turn three times slower after five minutes.
+        """
+        if self._session.dialect != "postgres":
+            return
+        db = await self.db()
+        if self._planned is not db:  # once per transaction
+            await db.execute_script("SET LOCAL plan_cache_mode = force_custom_plan")
+            self._planned = db
+
+    async def sql(self, query: str, params: Sequence[Any]) -> list[dict[str, Any]]:
+        await self._custom_plans()
+        return await super().sql(query, params)
 
     # --- helpers --------------------------------------------------------------------------------
     @property
@@ -349,6 +368,7 @@ class TortoiseNudges(Repository):
     async def select(self, query: str, params: Sequence[Any]) -> Sequence[Any]:
         """Rows of a SELECT as the driver gives them (keyed access, no copy into dicts): for
         the sweep's largest result."""
+        await self._custom_plans()
         if self._session.dialect == "postgres":
             numbers = itertools.count(1)
             query = PLACEHOLDER.sub(lambda _: f"${next(numbers)}", query)
