@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from core.forecast import STALE_AFTER
 from core.humanize import day_text, due_label, local_today, plural
-from core.model import MilestoneId, User, UserId
+from core.model import User, UserId
 from core.nudge_ports import DigestData, NudgeMilestone
 from core.nudge_views import (
     SNOOZE_PRESETS,
@@ -203,7 +203,3 @@ def inbox_text(view: NudgeView) -> str:
     if isinstance(view, DeadlineAlert) and view.stage == AlertStage.OVERDUE:
         return f"⚠ {view.headline}"
     return f"{icon} {view.headline}"
-
-
-def ids_of(items: Iterable[NudgeMilestone]) -> set[MilestoneId]:
-    return {m.id for m in items}

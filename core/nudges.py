@@ -89,11 +89,6 @@ def local_day(moment: datetime, timezone: str) -> date:
     return moment.astimezone(zone(timezone)).date()
 
 
-def minute_of(moment: datetime, timezone: str) -> int:
-    local = moment.astimezone(zone(timezone))
-    return local.hour * 60 + local.minute
-
-
 def hhmm(minute: int) -> str:
     return f"{minute // 60:02d}:{minute % 60:02d}"
 

@@ -105,15 +105,12 @@ def _count(engine: NudgeEngine, app: web.Application) -> None:
     if METRICS not in app:
         return
     registry = app[METRICS].registry
-    claimed = Counter("cairn_nudges_claimed", "Nudges claimed by sweeps", ["kind"],
-                      registry=registry)
+    claimed = Counter("cairn_nudges_claimed", "Nudges claimed by sweeps", registry=registry)
     delivered = Counter("cairn_nudges_delivered", "Nudge delivery outcomes", ["outcome"],
                         registry=registry)
 
     def swept(s: Swept) -> None:
-        for kind, count in (("checkin", s.checkins), ("alert", s.alerts),
-                            ("digest", s.digests)):
-            claimed.labels(kind).inc(count if s.claimed else 0)
+        claimed.inc(s.claimed)
 
     def done(d: Delivered) -> None:
         for outcome, count in (("sent", d.sent), ("skipped", d.skipped), ("later", d.later)):
