@@ -32,7 +32,7 @@ from core.reminder_commands import (
 
 HINT = "remind settings · remind monday 9:30 · remind snooze #4 3h · remind vacation dec 21 jan 3"
 SNOOZE_HINT = "remind snooze 1h · remind snooze #4 3h · remind snooze #4 tomorrow · next week"
-VACATION_HINT = "remind vacation 2026-12-21 2027-01-03 · remind vacation friday to next friday"
+VACATION_HINT = "remind vacation 2026-12-21 2027-01-03 · remind vacation monday to friday"
 CADENCE_HINT = "remind monday 9:30 · remind at 14:00 · remind every 2 weeks · remind team friday"
 
 _WEEKDAY_WORDS = {name: i for i, names in enumerate([

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from core.commands import Command
@@ -57,6 +57,12 @@ def moment_text(moment: datetime, timezone: str, now: datetime) -> str:
     return f"{day} at {local:%H:%M}"
 
 
+def _span(first: date, last: date, today: date) -> str:
+    if first == last:
+        return f"on {day_text(first, today)}"
+    return f"{day_text(first, today)} – {day_text(last, today)}"
+
+
 def _days_text(days: tuple[int, ...] | frozenset[int]) -> str:
     ordered = sorted(days)
     if ordered and ordered == list(range(ordered[0], ordered[-1] + 1)) and len(ordered) > 2:
@@ -105,8 +111,7 @@ async def _settings_view(tx: UnitOfWork, me: User, now: datetime, headline: str 
         next_checkin=moment_text(upcoming, me.timezone, now) if upcoming else "none planned",
         working_days=_days_text(week.days), quiet_hours=_quiet_text(week), deadlines=deadlines,
         digest=digest, timezone=me.timezone,
-        vacations=tuple(f"{day_text(v.starts, today)} – {day_text(v.ends, today)}"
-                        for v in vacations),
+        vacations=tuple(_span(v.starts, v.ends, today) for v in vacations),
         snoozes=tuple(f"{numbers.get(s.milestone_id, 'a milestone')} until "
                       f"{moment_text(s.until, me.timezone, now)}"
                       for s in snoozes if s.milestone_id is not None),
@@ -351,8 +356,8 @@ async def set_vacation(cmd: SetVacation, deps: Deps) -> ReminderSettingsView:
                 raise InvalidInput("vacation", "that vacation is over already",
                                    hint="remind vacation today next friday")
             await tx.nudges.add_vacation(me.id, Vacation(cmd.starts, cmd.ends))
-            headline = (f"Enjoy! Nothing from me {day_text(cmd.starts, today)} – "
-                        f"{day_text(cmd.ends, today)}, and nothing counts against you")
+            headline = (f"Enjoy! Nothing from me {_span(cmd.starts, cmd.ends, today)}, and "
+                        "nothing counts against you")
         view = await _settings_view(tx, me, now, headline=headline)
         await tx.commit()
     return view

@@ -8,6 +8,7 @@ import re
 from collections.abc import Collection, Sequence
 from typing import Any
 
+from core.model import TenantId
 from core.nudge_ports import Person
 from core.nudges import ZoneWindow
 from storage.nudges.sql import ids_in, ids_param, record_params
@@ -56,6 +57,11 @@ class NudgeStore(Repository):
         if tenant_id is None:
             return "", []
         return f" AND {alias}.tenant_id = ?", [tenant_id]
+
+    def _mine(self, tenant_ids: Collection[TenantId]) -> set[TenantId]:
+        """The given tenants this unit of work may see (all of them when it has none)."""
+        tenant_id = self._session.tenant_id
+        return set(tenant_ids) if tenant_id is None else set(tenant_ids) & {tenant_id}
 
     def _windows(self, windows: Sequence[ZoneWindow]) -> list[object]:
         # The three candidate queries of a sweep read the same windows: encoded once.

@@ -98,6 +98,7 @@ class NudgeDelivery(NudgeStore):
         return found
 
     async def admins(self, tenant_ids: Collection[TenantId]) -> dict[TenantId, list[UserId]]:
+        tenant_ids = self._mine(tenant_ids)
         if not tenant_ids:
             return {}
         where, params = self._ids("u.tenant_id", tenant_ids)
@@ -112,14 +113,16 @@ class NudgeDelivery(NudgeStore):
                        ) -> tuple[dict[TenantId, TeamPolicy], dict[UserId, PersonPolicy]]:
         teams: dict[TenantId, TeamPolicy] = {}
         people: dict[UserId, PersonPolicy] = {}
+        tenant_ids = self._mine(tenant_ids)
         if tenant_ids:
             where, params = self._ids("tenant_id", tenant_ids)
             for r in await self.sql(f"SELECT * FROM nudge_team_policies WHERE {where}", params):
                 teams[TenantId(r["tenant_id"])] = team_from(r)
         if user_ids:
-            where, params = self._ids("user_id", user_ids)
-            for r in await self.sql(f"SELECT * FROM nudge_person_policies WHERE {where}",
-                                    params):
+            where, params = self._ids("pp.user_id", user_ids)
+            scope, more = self._scope("pp")
+            for r in await self.sql(f"SELECT * FROM nudge_person_policies pp WHERE {where}"
+                                    f"{scope}", [*params, *more]):
                 people[UserId(r["user_id"])] = person_from(r)
         return teams, people
 
@@ -164,6 +167,8 @@ class NudgeDelivery(NudgeStore):
 
     async def digest_data(self, channels: Collection[tuple[TenantId, str]], since: datetime
                           ) -> dict[tuple[TenantId, str], DigestData]:
+        visible = self._mine({t for t, _ in channels})
+        channels = [(t, c) for t, c in channels if t in visible]
         if not channels:
             return {}
         pairs = records(self._dialect, (("tenant_id", "int"), ("channel", "text")))
