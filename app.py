@@ -1,4 +1,4 @@
-"""Cairn's command line: serve (default), shell, migrate, demo.
+"""Cairn's command line: serve (default), shell, migrate, demo, nudge.
 
 Run from the repository root: `python app.py [command]`. Configuration comes from the
 environment and a `.env` file (see README).
@@ -160,6 +160,62 @@ def demo(tenant: str) -> None:
 
     _run(main)
     click.echo(f"Demo loaded. Try it: python app.py shell --tenant {tenant} --user alice")
+
+
+@cli.command()
+@click.option("--dry-run", is_flag=True,
+              help="Print what would be sent, and to whom; send and record nothing.")
+@click.option("--at", "at", default=None, metavar="WHEN",
+              help="With --dry-run: the moment to look at, like 2026-12-07T09:00 "
+                   "(UTC unless it has an offset). Default: now.")
+def nudge(dry_run: bool, at: str | None) -> None:
+    """Run one sweep of check-ins, deadline alerts and digests now, and deliver them."""
+    settings = _settings()
+    _setup_logging("WARNING")
+    if at is not None and not dry_run:
+        raise click.UsageError("--at only goes with --dry-run: a real sweep runs now")
+    moment = _moment(at) if at is not None else datetime.now(UTC)
+
+    async def main() -> str:
+        from datetime import timedelta
+
+        from bots.shell.render import render
+        from core.services.nudge_delivery import deliver_due
+        from core.services.nudge_preview import preview
+        from core.services.nudge_sweep import sweep
+        from wiring.nudges import pacer, platform_notifiers
+        from wiring.runtime import start_runtime
+
+        runtime = await start_runtime(settings)
+        grace = timedelta(minutes=settings.nudges_grace_minutes)
+        try:
+            if dry_run:
+                return render(await preview(runtime.deps.uow, moment, grace))
+            notifiers, stops = await platform_notifiers(runtime)
+            try:
+                swept = await sweep(runtime.deps.uow, runtime.deps.clock, grace)
+                done = await deliver_due(runtime.deps.uow, runtime.deps.clock, notifiers,
+                                         pacer())
+            finally:
+                for stop in stops:
+                    await stop()
+            return (f"Swept: {swept.claimed} claimed ({swept.checkins} check-ins, "
+                    f"{swept.alerts} deadline alerts, {swept.digests} digests; "
+                    f"{swept.due - swept.claimed} were claimed before).\n"
+                    f"Delivered: {done.sent} sent, {done.skipped} skipped, {done.later} later.")
+        finally:
+            await runtime.close()
+
+    click.echo(_run(main))
+
+
+def _moment(text: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise click.BadParameter(f"{text[:40]!r} is not a moment; try 2026-12-07T09:00",
+                                 param_hint="--at") from None
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def _print_migration(event: str, app_label: str, name: str) -> None:

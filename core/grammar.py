@@ -48,6 +48,7 @@ from core.commands import (
 from core.dates import parse_deadline
 from core.errors import InvalidInput
 from core.grammar_options import parse_create, parse_edit, parse_profile
+from core.grammar_remind import parse_remind
 from core.model import Kind, Plan, Role
 
 MAX_TEXT = 12_000
@@ -339,6 +340,10 @@ def _plan(rest: str, ctx: Context) -> Command:
                            ) from None
 
 
+def _remind(rest: str, ctx: Context) -> Command:
+    return parse_remind(rest, ctx.actor, ctx.today)
+
+
 def _no_extra(extra: str, example: str) -> None:
     if extra.strip():
         raise InvalidInput("text", f"I didn't expect “{extra.strip()[:40]}” here", hint=example)
@@ -411,6 +416,16 @@ VERBS: tuple[Verb, ...] = (
     Verb(("me", "profile"), "me [tz <Zone>|name \"…\"|days mon-fri|hours 9-18]",
          "your profile and working hours", YOU, _me,
          ("me tz Europe/Berlin", "me days mon-thu", "me hours 08:30-17:00")),
+    Verb(("remind", "reminders"),
+         "remind [settings|<day> <time> [every N weeks]|snooze [#N] <duration>|"
+         "vacation <from> <to>]",
+         "your check-ins, deadline alerts, snooze and vacation (team, digest and deadlines: "
+         "admins)", YOU, _remind,
+         ("remind settings", "remind monday 9:30", "remind every 2 weeks", "remind days mon-thu",
+          "remind quiet 18-9", "remind #4 friday 14:00", "remind #4 default",
+          "remind snooze #4 3h", "remind snooze tomorrow", "remind vacation dec 21 jan 3",
+          "remind vacation off", "remind team monday 9:00", "remind digest friday 16:00",
+          "remind deadlines 7,1 overdue every 2")),
     Verb(("role",), "role @who admin|member|viewer", "change someone's role (admins)", TEAM,
          _role, ("role @dave viewer",)),
     Verb(("plan",), "plan free|starter|professional|enterprise", "change the plan (admins)",

@@ -39,6 +39,8 @@ from core.model import (
     User,
     UserId,
 )
+from core.nudge_ports import Notifier as Notifier  # re-exported: the ports live here
+from core.nudge_ports import NudgeRepository as NudgeRepository
 
 
 class Clock(Protocol):
@@ -257,6 +259,7 @@ class UnitOfWork(Protocol):
     notifications: NotificationRepository
     outbox: Outbox
     calendar: CalendarRepository
+    nudges: NudgeRepository
 
     async def publish(self, event: Event) -> None:
         """Records an event in the activity feed and the outbox of every consumer of it."""

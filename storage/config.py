@@ -29,6 +29,7 @@ APPS: dict[str, tuple[str, str]] = {
     APP_LABEL: ("storage.models", "storage.migrations"),
     "calendar": ("storage.calendar.models", "storage.calendar.migrations"),
     "slack": ("storage.slack.models", "storage.slack.migrations"),
+    "nudges": ("storage.nudges.models", "storage.nudges.migrations"),
 }
 
 Dialect = Literal["sqlite", "postgres"]

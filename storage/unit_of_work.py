@@ -22,6 +22,7 @@ from core.ports import (
     CommentRepository,
     MilestoneRepository,
     NotificationRepository,
+    NudgeRepository,
     Outbox,
     ProgressUpdateRepository,
     TenantRepository,
@@ -39,6 +40,7 @@ from storage.feed import (
 from storage.mapping import utc
 from storage.milestones import TortoiseMilestones
 from storage.models import ActivityRow, OutboxRow
+from storage.nudges.repository import TortoiseNudges
 from storage.outbox import TortoiseOutbox
 from storage.people import TortoiseTenants, TortoiseUsers
 from storage.versions import BUMP_VERSION
@@ -83,6 +85,7 @@ class TortoiseUnitOfWork:
         self.notifications: NotificationRepository = TortoiseNotifications(self)
         self.outbox: Outbox = TortoiseOutbox(self)
         self.calendar: CalendarRepository = TortoiseCalendar(self)
+        self.nudges: NudgeRepository = TortoiseNudges(self)
 
     @property
     def tenant_id(self) -> TenantId | None:

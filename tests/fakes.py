@@ -25,6 +25,7 @@ from core.model import (
 )
 from core.ports import MilestoneFilter, OutboxMessage, RollupNode
 from tests.fakes_calendar import FakeCalendar
+from tests.fakes_nudges import FakeNudges, NudgeState
 
 
 class FrozenClock:
@@ -59,6 +60,7 @@ class _State:
     numbers: dict[int, int] = field(default_factory=dict)
     versions: dict[int, int] = field(default_factory=dict)
     calendar: dict[str, Any] = field(default_factory=dict)  # tables of FakeCalendar
+    nudges: NudgeState = field(default_factory=NudgeState)
     ids: int = 0
 
     def next_id(self) -> int:
@@ -387,6 +389,7 @@ class InMemoryUnitOfWork:
         self.notifications = FakeNotifications(self)
         self.outbox = FakeOutbox(self)
         self.calendar = FakeCalendar(self)
+        self.nudges = FakeNudges(self)
         self._snapshot: _State | None = None
         self.committed = False
 

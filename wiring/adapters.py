@@ -12,6 +12,7 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
+from core.nudge_ports import Notifier
 from core.relay import OutboxConsumer
 from wiring.scheduler import PeriodicJob
 from wiring.settings import Settings
@@ -36,6 +37,8 @@ class Attached:
     consumers: Sequence[OutboxConsumer] = ()
     jobs: Sequence[PeriodicJob] = ()
     on_stop: Sequence[Callable[[], Awaitable[None]]] = field(default_factory=list)
+    #: How this platform delivers nudges (DMs, channel posts); the delivery queue paces them.
+    notifiers: Sequence[Notifier] = ()
 
 
 class Adapter(Protocol):
@@ -57,9 +60,10 @@ class Adapter(Protocol):
 def available_adapters() -> list[Adapter]:
     """Every adapter this build knows; each decides from the settings whether it is on."""
     from wiring.calendar import CalendarFeedsAdapter, GoogleCalendarAdapter
+    from wiring.nudges import NudgesAdapter
     from wiring.slack import SlackAdapter
 
-    return [SlackAdapter(), CalendarFeedsAdapter(), GoogleCalendarAdapter()]
+    return [SlackAdapter(), CalendarFeedsAdapter(), GoogleCalendarAdapter(), NudgesAdapter()]
 
 
 def enabled(settings: Settings, adapters: Sequence[Adapter] | None = None) -> list[Adapter]:

@@ -7,6 +7,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from core.nudge_ports import Notifier
 from core.services import Deps
 from core.view_cache import ViewCache
 from storage import Database, open_database
@@ -30,6 +31,8 @@ class Runtime:
     database: Database
     deps: Deps
     subscriptions: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    #: Every platform's notifier, filled in by `serve` once the adapters are attached.
+    notifiers: list[Notifier] = field(default_factory=list)
 
     async def close(self) -> None:
         await self.database.close()

@@ -36,6 +36,8 @@ def _guarded(job: PeriodicJob) -> Callable[[], Awaitable[None]]:
 
 def start_scheduler(jobs: Iterable[PeriodicJob]) -> AsyncIOScheduler:
     """Starts the ticks on the running event loop; call `shutdown()` to stop them."""
+    # A line per run of every job would drown the log; failures are logged by `_guarded`.
+    logging.getLogger("apscheduler.executors.default").setLevel(logging.WARNING)
     scheduler = AsyncIOScheduler(timezone=UTC)
     now = datetime.now(UTC)
     for job in jobs:

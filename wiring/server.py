@@ -108,6 +108,7 @@ async def serve(runtime: Runtime, *, ready: Callable[[int], None] | None = None)
                     status.reason)
     app = build_app(runtime)
     attached = await attach_adapters(runtime, app)
+    runtime.notifiers[:] = [n for a in attached for n in a.notifiers]
     jobs = [job for a in attached for job in a.jobs]
     jobs += [relay_job(runtime, consumer) for a in attached for consumer in a.consumers]
     runner = web.AppRunner(app, handle_signals=False, access_log=None)

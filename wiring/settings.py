@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import SecretStr
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -16,6 +16,8 @@ class Settings(BaseSettings):
     host: str = "0.0.0.0"
     public_url: str = "http://localhost:3000"
     log_level: str = "INFO"
+    #: A nudge whose moment was missed (a restart, a slow minute) is still sent this late.
+    nudges_grace_minutes: int = Field(default=120, ge=1, le=24 * 60)
 
     slack_signing_secret: SecretStr | None = None
     slack_bot_token: SecretStr | None = None

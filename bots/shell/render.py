@@ -289,3 +289,5 @@ def _calendar_feed(view: CalendarFeedView, style: Style) -> str:
     out += [f"{INDENT}{how}" for how in view.how_to]
     out.append(INDENT + style.dim(f"Anyone with the address can read it; stop it: {view.revoke}"))
     return "\n".join(out)
+# The nudges' views register their renderings on `_render` (kept in a module of their own).
+from bots.shell import render_nudges as _render_nudges  # noqa: E402, F401

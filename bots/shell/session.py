@@ -19,13 +19,17 @@ from bots.shell.render import PLAIN, Style, render
 from core.commands import Actor
 from core.errors import DomainError
 from core.model import Plan
-from core.services import Deps, failure, run_text
+from core.nudge_views import NudgeFeed
+from core.reminder_commands import ShowNudgeFeed
+from core.services import Deps, execute, failure, run_text
 from core.services.people import ensure_tenant, join
 from core.views import Notice, ProfileView, Tone, View
 
 logger = logging.getLogger(__name__)
 
 QUIT = {"quit", "exit", ":q"}
+#: Nudges shown in full when a person arrives (their unread ones), and after each line.
+ON_ARRIVAL, AFTER_EACH_LINE = 2, 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +46,10 @@ class ShellSession:
         self.actor = actor
         self.tenant_slug = tenant_slug
         self.timezone = timezone
+        # The last inbox receipt shown: nudges that arrive later are shown after the next line,
+        # like a chat shows new messages; a person arriving sees their unread ones once.
+        self.cursor = 0
+        self._arriving = True
 
     @classmethod
     async def open(cls, deps: Deps, *, tenant: str, user: str, timezone: str = "UTC",
@@ -84,12 +92,35 @@ class ShellSession:
         if not handle or " " in handle:
             return Notice(text="Who should I act as?", tone=Tone.ERROR, hint="as @bob")
         self.actor = await self._rejoin(handle)
+        self.cursor, self._arriving = 0, True
         return Notice(text=f"You are now @{self.actor.handle} in {self.tenant_slug}.",
                       tone=Tone.INFO, hint="`me` shows your profile and role")
 
     async def _rejoin(self, handle: str) -> Actor:
         return await join(self.deps, self.actor.tenant_id, handle=handle, display_name=handle,
                           timezone=self.timezone)
+
+    async def arrivals(self, style: Style = PLAIN) -> str | None:
+        """Nudges that reached this person's inbox since the last look, rendered; None if none.
+
+        On arrival (session start, `as @name`) their unread ones; afterwards only new ones.
+        """
+        arriving, self._arriving = self._arriving, False
+        try:
+            view = await execute(ShowNudgeFeed(
+                actor=self.actor, after=self.cursor, unread_only=arriving,
+                limit=ON_ARRIVAL if arriving else AFTER_EACH_LINE), self.deps)
+        except Exception:  # the feed must never break the conversation
+            logger.exception("could not show new nudges for @%s", self.actor.handle)
+            return None
+        assert isinstance(view, NudgeFeed)
+        self.cursor = max(self.cursor, view.cursor)
+        if not view.items:
+            return None
+        if arriving:
+            view = NudgeFeed(headline=view.headline.replace("🔔", "🔔 Unread:", 1),
+                             items=view.items, more=view.more, cursor=view.cursor)
+        return render(view, style)
 
     @property
     def prompt(self) -> str:
@@ -105,14 +136,19 @@ class ShellSession:
     ) -> int:
         """Answers every line; returns 1 if any answer was an error (for scripts), else 0."""
         status = 0
+        gap = "\n\n" if separate else "\n"
+        if (news := await self.arrivals(style)) is not None:
+            write(news + gap)
         async for line in lines:
             if line.strip().lower() in QUIT:
                 break
             answer = await self.answer(line, style)
             if answer is None:
                 continue
-            write(answer.text + ("\n\n" if separate else "\n"))
+            write(answer.text + gap)
             status |= 0 if answer.ok else 1
+            if (news := await self.arrivals(style)) is not None:
+                write(news + gap)
         return status
 
 

@@ -22,6 +22,7 @@ from core.services import (
     people,
     progress,
     queries,
+    reminders,
 )
 from core.services.common import Deps
 from core.views import Notice, Tone, View
@@ -69,6 +70,7 @@ HANDLERS: dict[type[c.Command], Handler] = {
     cal.ChangeCalendarSettings: calendar.change_settings,
     c.ShowDashboard: dashboard.show_dashboard,
     c.SearchMilestones: dashboard.search_milestones,
+    **reminders.HANDLERS,
 }
 
 

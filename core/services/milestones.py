@@ -313,13 +313,14 @@ async def cancel(cmd: CancelMilestone, deps: Deps) -> MilestoneCard:
         if m.status == Status.CANCELLED:
             return await milestone_card(tx, m, reader(me, deps.clock),
                                         headline=f"{m.ref} was already cancelled")
+        was_done = m.status == Status.DONE
         m.cancel(now)
-        assert m.id is not None
-        totals = await tx.milestones.children_rollup(m.id)
-        if totals is not None and totals[1]:
-            # A parent that was done (100%) and is now cancelled shows its children's progress
-            # again, like every other parent that is not done.
-            m.progress = mean_percent(*totals)
+        if was_done and m.id is not None:
+            # Done showed 100%; cancelled, a parent shows its children again, as the roll-up
+            # of any later change would.
+            totals = await tx.milestones.children_rollup(m.id)
+            if totals is not None and totals[1]:
+                m.progress = mean_percent(*totals)
         await tx.milestones.save(m)
         await tx.publish(MilestoneCancelled(tenant_id=m.tenant_id, milestone_id=m.id,
                                             actor_id=me.id, at=now))

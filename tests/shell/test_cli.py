@@ -108,6 +108,7 @@ def test_serve_answers_health_readiness_and_metrics_and_stops_on_sigterm(
         assert status == 200 and '"database": true' in body
         status, body = get(port, "/metrics")
         assert status == 200 and 'cairn_http_requests_total{route="/readyz",status="200"}' in body
+        assert "cairn_nudges_claimed_total" in body
         assert get(port, "/nowhere")[0] == 404
         process.send_signal(signal.SIGTERM)
         _, rest = process.communicate(timeout=30)
@@ -118,4 +119,5 @@ def test_serve_answers_health_readiness_and_metrics_and_stops_on_sigterm(
     assert process.returncode == 0, stderr
     assert "stopped cleanly" in stderr
     assert "adapter shell: on" in stderr
+    assert "adapter nudges: on" in stderr
     assert re.search(r"adapter slack: off \(.+\)", stderr)

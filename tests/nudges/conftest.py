@@ -1,0 +1,73 @@
+"""Nudge stories run on the in-memory fake, SQLite and PostgreSQL alike: a test that takes
+`make_world` runs once per backend."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
+
+import pytest
+
+from core.commands import Actor
+from core.model import Plan
+from core.ports import UnitOfWorkFactory
+from core.services import Deps, run_text
+from core.services.people import ensure_tenant, join
+from storage import Database, open_database
+from tests.databases import empty_postgres
+from tests.fakes import FrozenClock, InMemoryStore
+from tests.nudge_harness import World
+
+BACKENDS = ("fake", "sqlite", "postgres")
+
+
+@dataclass
+class Team:
+    """A tenant in Europe/Berlin: alice (admin), bob, carol, erin (viewer)."""
+
+    alice: Actor
+    bob: Actor
+    carol: Actor
+    erin: Actor
+
+
+async def make_team(deps: Deps, slug: str = "acme") -> Team:
+    tenant = await ensure_tenant(deps, slug=slug, plan=Plan.PROFESSIONAL)
+    assert tenant.id is not None
+    people = {h: await join(deps, tenant.id, handle=h, timezone="Europe/Berlin")
+              for h in ("alice", "bob", "carol", "erin")}
+    await run_text("role @erin viewer", people["alice"], deps)
+    return Team(**people)
+
+
+MakeWorld = Callable[..., Awaitable[tuple[World, Team]]]
+
+
+@pytest.fixture(params=BACKENDS)
+async def make_world(request: pytest.FixtureRequest) -> AsyncIterator[MakeWorld]:
+    backend = str(request.param)
+    opened: list[Database] = []
+    store = InMemoryStore()
+
+    async def uow() -> UnitOfWorkFactory:
+        if backend == "fake":
+            return store.uow  # type: ignore[return-value]
+        if not opened:
+            if backend == "sqlite":
+                url = "sqlite://:memory:"
+            else:
+                url = str(request.getfixturevalue("postgres_url"))
+                await empty_postgres(url)
+            opened.append(await open_database(url))
+        return opened[0].unit_of_work()
+
+    async def make(start: str, slug: str = "acme") -> tuple[World, Team]:
+        clock = FrozenClock(start)
+        deps = Deps(uow=await uow(), clock=clock)
+        return World(deps, clock), await make_team(deps, slug)
+
+    try:
+        yield make
+    finally:
+        for database in opened:
+            await database.close()
