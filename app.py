@@ -72,7 +72,11 @@ def serve() -> None:
         from wiring.server import serve as serve_http
 
         runtime = await start_runtime(settings, progress=_print_migration)
-        await serve_http(runtime)
+        try:
+            await serve_http(runtime)
+        except OSError as error:  # the port is taken, or the host is not this machine's
+            raise click.ClickException(f"cannot listen on {settings.host}:{settings.port}: "
+                                       f"{error.strerror or error}") from None
 
     _run(main)
 

@@ -37,6 +37,7 @@ from pathlib import Path
 # Run as `python bench/calendar_sync.py`: this checkout's packages win over an installed copy.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.databases import open_bench_database
 from core.calendar import SYNC_CONSUMER, CalendarRef, CalendarSetup, CalendarWrite, entry_for
 from core.commands import ChangeDueDate, CreateMilestone, MilestoneRef
 from core.model import Kind, MilestoneId, Plan, TenantId
@@ -47,7 +48,7 @@ from core.services.people import ensure_tenant, join
 from integrations.calendar.event_ids import event_id
 from integrations.calendar.google import CALLS_PER_MINUTE, GoogleCalendarGateway, RateLimit
 from integrations.calendar.outbound import VERBS, CalendarSync
-from storage import Database, open_database
+from storage import Database
 from storage.config import all_tables
 from tests.google_calendar_fake import FakeGoogleCalendar
 
@@ -100,7 +101,7 @@ def no_wait(seconds: float) -> None:
 async def bench(url: str, seed: int) -> int:
     logging.basicConfig(level=logging.WARNING)
     rng = random.Random(seed)
-    database = await open_database(url)
+    database = await open_bench_database(url)
     fake = FakeGoogleCalendar(now=lambda: NOW)
     await fake.start()
     fake.add_calendar(CALENDAR_ID)

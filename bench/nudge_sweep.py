@@ -1,7 +1,6 @@
 """Nudge sweep benchmark: 100,000 people and 1,000,000 milestones in PostgreSQL, one sweep at a
 moment when 10,000 check-ins are due, against one hand-written SQL query for the same due set.
 
-    createdb -h 127.0.0.1 -U postgres cairn_bench_nudges
     python bench/nudge_sweep.py --database postgres://postgres@127.0.0.1:5432/cairn_bench_nudges
 
 The moment is Monday 7 December 2026, 08:00 UTC: 09:00 in the Central European zones. The
@@ -49,9 +48,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import asyncpg  # type: ignore[import-untyped]
 from tqdm import tqdm
 
+from bench.databases import open_bench_database
 from core.services.nudge_delivery import deliver_due
 from core.services.nudge_sweep import sweep
-from storage import open_database
 from storage.config import all_tables
 
 MOMENT = datetime(2026, 12, 7, 8, 0, tzinfo=UTC)  # Monday 09:00 in Central Europe
@@ -263,7 +262,7 @@ def counting() -> Iterator[list[str]]:
 
 
 async def bench(url: str, runs: int, reload: bool, seed: int, deliver: bool) -> int:
-    database = await open_database(url)
+    database = await open_bench_database(url)
     conn = await asyncpg.connect(url)
     try:
         if reload or not await loaded(conn):

@@ -367,6 +367,9 @@ async def bench(database_url: str, requests: int, warmup: int, rounds: int) -> i
 
     team = "TB" + secrets.token_hex(4).upper()
     users = [f"UB{n:02d}{secrets.token_hex(2).upper()}" for n in range(PEOPLE)]
+    from bench.databases import create_if_missing
+
+    await create_if_missing(database_url)
     fake = await FakeSlack().start()
     fake.add_workspace(team, "Bench", token=TOKEN)
     for n, user in enumerate(users):
@@ -437,7 +440,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database", default=os.environ.get(
         "CAIRN_BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/cairn_bench"),
-        help="a PostgreSQL database the bench may migrate (createdb cairn_bench)")
+        help="a PostgreSQL database the bench may create and migrate")
     parser.add_argument("--requests", type=int, default=3000)
     parser.add_argument("--warmup", type=int, default=200)
     parser.add_argument("--rounds", type=int, default=3)

@@ -51,7 +51,7 @@ _TIME_LIKE = re.compile(r"^\d{1,2}(?:[:h]\d{2}|[:h]?\d{0,2}\s*(?:am|pm))$", re.I
 
 def _bad(text: str, why: str = "") -> InvalidInput:
     reason = why or f"“{text}” is not a date I understand"
-    return InvalidInput("date", reason, hint=f"try {DATE_EXAMPLES}")
+    return InvalidInput("date", reason, hint=DATE_EXAMPLES)
 
 
 def parse_date(text: str, today: date) -> date:
@@ -87,7 +87,7 @@ def parse_time(text: str) -> time:
             hour = -1  # a bare number is not a time: `17` could be anything
     if not (0 <= hour <= 23 and 0 <= minute <= 59):
         raise InvalidInput("time", f"“{text.strip()[:20]}” is not a time of day",
-                           hint=f"try {TIME_EXAMPLES}: due #4 friday 17:00")
+                           hint=f"due #4 friday 17:00 ({TIME_EXAMPLES} all work)")
     return time(hour, minute)
 
 

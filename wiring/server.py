@@ -112,33 +112,37 @@ async def serve(runtime: Runtime, *, ready: Callable[[int], None] | None = None)
     runtime.notifiers[:] = [n for a in attached for n in a.notifiers]
     jobs = [job for a in attached for job in a.jobs]
     jobs += [relay_job(runtime, consumer) for a in attached for consumer in a.consumers]
-    runner = web.AppRunner(app, handle_signals=False, access_log=None)
-    await runner.setup()
-    site = web.TCPSite(runner, settings.host, settings.port, shutdown_timeout=10)
-    await site.start()
-    port = runner.addresses[0][1] if runner.addresses else settings.port
-    logger.info("Cairn is listening on http://%s:%s (public URL %s)", settings.host, port,
-                settings.public_url)
-    scheduler = start_scheduler(jobs)
-    # Everything built so far lives as long as the process: keep it out of the collector's
-    # full passes, which would otherwise stall the event loop for tens of milliseconds.
-    gc.collect()
-    gc.freeze()
-    if ready is not None:
-        ready(port)
+    # Signals are caught before the port opens: a SIGTERM that arrives while starting up
+    # still ends in a clean shutdown instead of killing the process half-started.
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
+    runner = web.AppRunner(app, handle_signals=False, access_log=None)
+    scheduler = None
     try:
+        await runner.setup()
+        site = web.TCPSite(runner, settings.host, settings.port, shutdown_timeout=10)
+        await site.start()
+        port = runner.addresses[0][1] if runner.addresses else settings.port
+        logger.info("Cairn is listening on http://%s:%s (public URL %s)", settings.host, port,
+                    settings.public_url)
+        scheduler = start_scheduler(jobs)
+        # Everything built so far lives as long as the process: keep it out of the collector's
+        # full passes, which would otherwise stall the event loop for tens of milliseconds.
+        gc.collect()
+        gc.freeze()
+        if ready is not None:
+            ready(port)
         await stop.wait()
         logger.info("shutting down")
     finally:
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.remove_signal_handler(sig)
-        scheduler.shutdown(wait=False)
+        if scheduler is not None:
+            scheduler.shutdown(wait=False)
         await runner.cleanup()
         for hook in (h for a in attached for h in a.on_stop):
             await hook()
         await runtime.close()
-        logger.info("stopped cleanly")
+    logger.info("stopped cleanly")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -121,3 +122,16 @@ def test_serve_answers_health_readiness_and_metrics_and_stops_on_sigterm(
     assert "adapter shell: on" in stderr
     assert "adapter nudges: on" in stderr
     assert re.search(r"adapter slack: off \(.+\)", stderr)
+
+
+def test_serve_on_a_taken_port_says_so_in_one_line(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = subprocess.run([sys.executable, "app.py", "serve"], cwd=ROOT, text=True,
+                              capture_output=True, timeout=60,
+                              env=env_for(tmp_path, PORT=str(port), HOST="127.0.0.1"))
+    assert done.returncode != 0
+    assert f"Error: cannot listen on 127.0.0.1:{port}" in done.stderr
+    assert "Traceback" not in done.stderr
