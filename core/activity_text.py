@@ -8,6 +8,16 @@ from datetime import date
 from core.humanize import day_text
 from core.model import Activity, MilestoneId, Status, User, UserId
 
+#: How an edited field reads in a sentence (events keep the attribute names).
+FIELD_NAMES = {"start_date": "start date", "channel": "home channel"}
+
+
+def changed_fields(names: object) -> str:
+    """`description, start date`: the fields an edit changed, in words."""
+    if not isinstance(names, Mapping | list | tuple | set):
+        return "details"
+    return ", ".join(sorted(FIELD_NAMES.get(str(n), str(n)) for n in names)) or "details"
+
 
 def describe(
     entry: Activity,
@@ -48,9 +58,7 @@ def describe(
     if verb == "criteria":
         return f"{who} set the success criterion of {ref}: {d.get('metric')}"
     if verb == "edited":
-        changes = d.get("changes")
-        changed = ", ".join(sorted(changes)) if isinstance(changes, dict) else "details"
-        return f"{who} edited {ref} ({changed})"
+        return f"{who} edited {ref} ({changed_fields(d.get('changes'))})"
     if verb == "watchers":
         return f"{who} changed who watches {ref}"
     if verb == "joined":

@@ -110,6 +110,7 @@ class EditMilestone(Command):
     tags: tuple[str, ...] | None = None
     links: tuple[str, ...] | None = None
     channel: str | None = None
+    clear_channel: bool = False
     weight: int | None = None
 
 

@@ -375,9 +375,9 @@ VERBS: tuple[Verb, ...] = (
          ('task "Write release notes" due:friday parent:#2',)),
     Verb(("new", "create"), "new [title]", "open the form to create a milestone", PLANNING, _new,
          ("new Launch beta",)),
-    Verb(("edit",), 'edit #N [title:"…"] [desc:"…"] [priority:…] [start:…] [tags:a,b]',
-         "change a milestone's details", PLANNING, _edit,
-         ('edit #2 title:"Launch public beta" priority:critical',)),
+    Verb(("edit",), 'edit #N [title:"…"] [desc:"…"] [priority:…] [start:…|none] [tags:a,b] '
+         "[channel:#…|none]", "change a milestone's details", PLANNING, _edit,
+         ('edit #2 title:"Launch public beta" priority:critical', "edit #2 start:none")),
     Verb(("due",), "due #N <date> [time]|none", "move a due date (a time makes it timed)",
          PLANNING, _due, ("due #2 next friday", "due #2 end of month", "due #2 2026-12-31 14:30")),
     Verb(("move",), "move #N under #M | move #N to top", "re-parent a milestone", PLANNING, _move,

@@ -41,6 +41,9 @@ CHANNEL = re.compile(r"^#([a-z0-9][a-z0-9_-]{0,79})$", re.IGNORECASE)
 SLACK_CHANNEL = re.compile(r"^<#([A-Z0-9]+)(?:\|([^>]*))?>$")
 LINK = re.compile(r"^https?://\S+$", re.IGNORECASE)
 MAX_DATE_WORDS = 4
+#: Options `edit` can empty: `edit #4 start:none channel:none`.
+CLEARABLE = frozenset({"start", "channel"})
+NONE_WORDS = frozenset({"none", "-", "no", "off", "clear"})
 
 
 @dataclass
@@ -62,6 +65,7 @@ class Options:
     quoted: list[str] = field(default_factory=list)
     people: list[UserRef] = field(default_factory=list)
     given: set[str] = field(default_factory=set)
+    cleared: set[str] = field(default_factory=set)  # `start:none`, `channel:none`
 
 
 def read_options(text: str, today: date, identity_prefix: str) -> Options:
@@ -75,7 +79,9 @@ def read_options(text: str, today: date, identity_prefix: str) -> Options:
         if kv is not None and kv[0] in KEYS:
             key = KEYS[kv[0]]
             found.given.add(key)
-            if key in ("due", "start"):
+            if key in CLEARABLE and kv[1].strip().lower() in NONE_WORDS:
+                found.cleared.add(key)
+            elif key in ("due", "start"):
                 value, used = _date_value(kv[1], tokens[i:], today, key)
                 i += used
                 setattr(found, key, value)
@@ -244,9 +250,11 @@ def parse_edit(ref: MilestoneRef, text: str, actor: Actor, today: date) -> EditM
         kind=found.kind,
         priority=found.priority,
         start=found.start,
+        clear_start="start" in found.cleared,
         tags=found.tags,
         links=tuple(found.links) or None,
         channel=found.channel,
+        clear_channel="channel" in found.cleared,
         weight=found.weight,
     )
 

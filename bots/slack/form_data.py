@@ -75,7 +75,7 @@ class FormData:
             crit_target=criterion.target if criterion else None,
             crit_current=criterion.current if criterion else None,
             unit=criterion.unit if criterion else "",
-            channel=m.channel if m.channel and m.channel[:1] in "CG" else "")
+            channel=m.channel if m.channel and _is_slack_channel(m.channel) else "")
 
     async def checkin_values(self, actor: c.Actor, number: int) -> CheckInValues:
         async with self._deps.uow(actor.tenant_id) as tx:
@@ -137,8 +137,6 @@ class FormData:
         async with self._deps.uow(actor.tenant_id) as tx:
             m = await find_milestone(tx, ref)
             parent = await tx.milestones.get(m.parent_id) if m.parent_id else None
-        if form.start is None and m.start_date is not None:
-            raise FieldErrors({"start": "Cairn cannot clear a start date yet: pick one."})
         steps: list[c.Command] = []
         if form.parent != (parent.number if parent else None):
             steps.append(c.MoveMilestone(actor=actor, milestone=ref, parent=c.MilestoneRef(
@@ -247,8 +245,12 @@ def _edit_command(actor: c.Actor, ref: c.MilestoneRef, m: Milestone, form: Miles
         "priority": form.priority if form.priority != m.priority else None,
         "start": form.start if form.start != m.start_date else None,
         "channel": form.channel if form.channel and form.channel != m.channel else None,
+        # Emptied in the form: the start date, and a home channel the form showed (a Slack
+        # channel; a plain `#name` typed elsewhere is not in the form, so not cleared by it).
+        "clear_start": form.start is None and m.start_date is not None,
+        "clear_channel": not form.channel and bool(m.channel) and _is_slack_channel(m.channel),
     }
-    if all(v is None for v in changes.values()):
+    if all(v is None or v is False for v in changes.values()):
         return None
     return c.EditMilestone(actor=actor, milestone=ref, **changes)  # type: ignore[arg-type]
 
@@ -271,3 +273,7 @@ def _criterion_commands(actor: c.Actor, ref: c.MilestoneRef, m: Milestone,
 
 def _with_headline(view: MilestoneCard, headline: str) -> MilestoneCard:
     return replace(view, headline=headline)
+
+
+def _is_slack_channel(channel: str | None) -> bool:
+    return channel is not None and channel[:1] in ("C", "G")

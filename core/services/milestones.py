@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 
+from core.activity_text import changed_fields
 from core.cards import Reader, deadline
 from core.commands import (
     Assign,
@@ -141,10 +142,16 @@ async def edit_milestone(cmd: EditMilestone, deps: Deps) -> MilestoneCard:
         if cmd.start is not None:
             check_dates(cmd.start, m.due_date)
             change("start_date", m.start_date, cmd.start)
+        elif cmd.clear_start and m.start_date is not None:
+            changes["start_date"] = (str(m.start_date), "")
+            m.start_date = None
         change("tags", m.tags, list(dict.fromkeys(cmd.tags))[:MAX_TAGS] if cmd.tags else None)
         if cmd.links:
             change("links", m.links, list(dict.fromkeys([*m.links, *cmd.links]))[:MAX_LINKS])
         change("channel", m.channel, cmd.channel)
+        if cmd.clear_channel and cmd.channel is None and m.channel:
+            changes["channel"] = (m.channel, "")
+            m.channel = None
         change("weight", m.weight, cmd.weight)
         if not changes:
             raise InvalidInput("text", "nothing changed", hint=f'edit {m.ref} title:"New title"')
@@ -155,7 +162,7 @@ async def edit_milestone(cmd: EditMilestone, deps: Deps) -> MilestoneCard:
         if "weight" in changes:
             await rollup_from(tx, m.parent_id, now)
         view = await milestone_card(tx, m, reader(me, deps.clock),
-                                    headline=f"Changed {', '.join(sorted(changes))}")
+                                    headline=f"Changed {changed_fields(changes)}")
         await tx.commit()
     return view
 

@@ -174,6 +174,22 @@ async def test_edit_opens_prefilled_and_applies_every_change(slack: Cairn,
     assert str(row["due_date"]) == "2026-12-10" and row["progress"] == 50
 
 
+async def test_emptying_the_start_date_and_home_channel_in_the_edit_form_clears_them(
+        slack: Cairn, database: Database) -> None:
+    await slack.answer('milestone "Beta" start:2026-11-30 due:2026-12-31 channel:<#C0LAUNCH|launch>')
+    await slack.interact(payloads.block_action("cairn.edit", "#1", user_id="U1", team_id="T1",
+                                               response_url=slack.fake.response_url()))
+    await slack.settle()
+    form = opened(slack)
+    assert initial(form, "start") == "2026-11-30" and initial(form, "channel") == "C0LAUNCH"
+    answer = await submit(slack, form, milestone_values(title=text("Beta"),
+                                                        due=day("2026-12-31")))
+    assert answer == {}
+    row = await milestone(database, 1)
+    assert row["start_date"] is None and row["channel"] is None
+    assert str(row["due_date"]) == "2026-12-31"
+
+
 async def test_an_edit_the_core_refuses_changes_nothing(slack: Cairn,
                                                         database: Database) -> None:
     await setup_team(slack)

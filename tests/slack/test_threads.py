@@ -61,7 +61,7 @@ async def test_a_new_home_channel_gets_a_new_card(slack: Cairn) -> None:
     await slack.relay()
     card, reply = posts(slack, "C0NEW")
     assert card.args.get("thread_ts") is None and reply.args["thread_ts"] == card.answer["ts"]
-    assert "edited #1 (channel)" in reply.args["text"]
+    assert "edited #1 (home channel)" in reply.args["text"]
 
 
 async def test_a_deleted_milestone_leaves_a_note_on_its_card(slack: Cairn) -> None:

@@ -137,6 +137,8 @@ def test_list(text: str, expected: c.Command) -> None:
     ("new Launch beta", c.OpenNewForm(actor=ME, title="Launch beta")),
     ('edit #4 title:"New name" priority:crit', c.EditMilestone(
         actor=ME, milestone=c.MilestoneRef(4), title="New name", priority=Priority.CRITICAL)),
+    ("edit #4 start:none channel:none", c.EditMilestone(
+        actor=ME, milestone=c.MilestoneRef(4), clear_start=True, clear_channel=True)),
 ])
 def test_verbs(text: str, expected: c.Command) -> None:
     assert p(text) == expected

@@ -300,3 +300,15 @@ async def test_profiles_and_time_zones(acme: Company) -> None:
     assert "not a time zone" in (await acme.refused(acme.bob, "me tz Nowhere/Land")).text.lower()
     people = await acme.ok(acme.bob, "people")
     assert isinstance(people, PeopleView) and people.usage == "4 of 25 people"
+
+
+async def test_edit_can_empty_the_start_date_and_the_home_channel(acme: Company) -> None:
+    a = acme.alice
+    await acme.ok(a, 'milestone "Beta" start:2026-11-30 due:2026-12-31 channel:#launch')
+    card = await acme.card(a, "show #1")
+    assert card.start and card.channel == "#launch"
+    card = await acme.card(a, "edit #1 start:none channel:none")
+    assert (card.start, card.channel) == ("", "")
+    assert card.headline == "Changed home channel, start date"
+    refused = await acme.refused(a, "edit #1 start:none")  # already empty: nothing changed
+    assert refused.text == "Nothing changed."
