@@ -9,9 +9,17 @@ from core.cards import CardData, Reader, card
 from core.forecast import HISTORY, Forecast, forecast
 from core.humanize import when
 from core.model import Activity, Milestone, MilestoneId, Role, User, UserId
-from core.ports import MilestoneFilter, UnitOfWork
-from core.services.common import ancestor_owners
+from core.ports import Clock, MilestoneFilter, UnitOfWork
+from core.services.common import ancestor_owners, reader
 from core.views import ActivityLine, MilestoneCard
+
+
+async def committed_card(tx: UnitOfWork, m: Milestone, me: User, clock: Clock, *,
+                         headline: str) -> MilestoneCard:
+    """The end of most changes: the milestone's card for the one who changed it, then commit."""
+    view = await milestone_card(tx, m, reader(me, clock), headline=headline)
+    await tx.commit()
+    return view
 
 
 async def milestone_card(

@@ -96,6 +96,15 @@ async def authorize(tx: UnitOfWork, user: User, right: Right, m: Milestone | Non
     await require(user, right, m, ancestor_owners(tx))
 
 
+async def acting_on(tx: UnitOfWork, actor: Actor, ref: MilestoneRef, right: Right
+                    ) -> tuple[User, Milestone]:
+    """Who acts, and the milestone they change, locked until commit, once they may."""
+    me = await current_user(tx, actor)
+    m = await find_milestone(tx, ref, lock=True)
+    await authorize(tx, me, right, m)
+    return me, m
+
+
 async def check_active_limit(tx: UnitOfWork, tenant: Tenant, adding: int = 1) -> None:
     limit = tenant.limits.active_milestones
     if limit is None:

@@ -41,9 +41,10 @@ from core.model import (
 from core.permissions import Right
 from core.ports import MilestoneFilter, UnitOfWork
 from core.rollup import mean_percent, rollup_from
-from core.services.card_loader import milestone_card
+from core.services.card_loader import committed_card, milestone_card
 from core.services.common import (
     Deps,
+    acting_on,
     authorize,
     check_active_limit,
     current_tenant,
@@ -105,10 +106,8 @@ async def create_milestone(cmd: CreateMilestone, deps: Deps) -> MilestoneCard:
         await rollup_from(tx, m.parent_id, now)
         await notify(tx, [owner.id, *(u.id for u in helpers)], kind="assigned",
                      text=f"@{me.handle} gave you {label(m)}", milestone=m, actor=me, at=now)
-        view = await milestone_card(tx, m, reader(me, deps.clock),
+        return await committed_card(tx, m, me, deps.clock,
                                     headline=f"Created {m.kind.value} {m.ref}")
-        await tx.commit()
-    return view
 
 
 async def open_new_form(cmd: OpenNewForm, deps: Deps) -> View:
@@ -123,9 +122,7 @@ async def open_new_form(cmd: OpenNewForm, deps: Deps) -> View:
 async def edit_milestone(cmd: EditMilestone, deps: Deps) -> MilestoneCard:
     now = deps.clock.now()
     async with deps.uow(cmd.actor.tenant_id) as tx:
-        me = await current_user(tx, cmd.actor)
-        m = await find_milestone(tx, cmd.milestone, lock=True)
-        await authorize(tx, me, Right.EDIT, m)
+        me, m = await acting_on(tx, cmd.actor, cmd.milestone, Right.EDIT)
         changes: dict[str, tuple[str, str]] = {}
 
         def change(name: str, old: object, new: object) -> None:
@@ -161,19 +158,15 @@ async def edit_milestone(cmd: EditMilestone, deps: Deps) -> MilestoneCard:
                                          actor_id=me.id, at=now, changes=changes))
         if "weight" in changes:
             await rollup_from(tx, m.parent_id, now)
-        view = await milestone_card(tx, m, reader(me, deps.clock),
+        return await committed_card(tx, m, me, deps.clock,
                                     headline=f"Changed {changed_fields(changes)}")
-        await tx.commit()
-    return view
 
 
 async def change_due_date(cmd: ChangeDueDate, deps: Deps) -> MilestoneCard:
     now = deps.clock.now()
     due_time = cmd.due_time if cmd.due is not None else None
     async with deps.uow(cmd.actor.tenant_id) as tx:
-        me = await current_user(tx, cmd.actor)
-        m = await find_milestone(tx, cmd.milestone, lock=True)
-        await authorize(tx, me, Right.EDIT, m)
+        me, m = await acting_on(tx, cmd.actor, cmd.milestone, Right.EDIT)
         check_dates(m.start_date, cmd.due)
         rd = reader(me, deps.clock)
         if (m.due_date, m.due_time) == (cmd.due, due_time):
@@ -214,9 +207,7 @@ def clock_text(at: time | None) -> str | None:
 async def move_milestone(cmd: MoveMilestone, deps: Deps) -> MilestoneCard:
     now = deps.clock.now()
     async with deps.uow(cmd.actor.tenant_id) as tx:
-        me = await current_user(tx, cmd.actor)
-        m = await find_milestone(tx, cmd.milestone, lock=True)
-        await authorize(tx, me, Right.EDIT, m)
+        me, m = await acting_on(tx, cmd.actor, cmd.milestone, Right.EDIT)
         assert m.id is not None
         parent = await find_milestone(tx, cmd.parent) if cmd.parent else None
         if parent is not None:
@@ -241,18 +232,13 @@ async def move_milestone(cmd: MoveMilestone, deps: Deps) -> MilestoneCard:
         await rollup_from(tx, previous, now)
         await rollup_from(tx, new_parent, now)
         where = parent.ref if parent else "the top"
-        view = await milestone_card(tx, m, reader(me, deps.clock),
-                                    headline=f"Moved {m.ref} under {where}")
-        await tx.commit()
-    return view
+        return await committed_card(tx, m, me, deps.clock, headline=f"Moved {m.ref} under {where}")
 
 
 async def assign(cmd: Assign, deps: Deps) -> MilestoneCard:
     now = deps.clock.now()
     async with deps.uow(cmd.actor.tenant_id) as tx:
-        me = await current_user(tx, cmd.actor)
-        m = await find_milestone(tx, cmd.milestone, lock=True)
-        await authorize(tx, me, Right.EDIT, m)
+        me, m = await acting_on(tx, cmd.actor, cmd.milestone, Right.EDIT)
         people = await resolve_users(tx, cmd.people)
         owner, helpers = people[0], people[1:]
         assert owner.id is not None
@@ -273,10 +259,8 @@ async def assign(cmd: Assign, deps: Deps) -> MilestoneCard:
                      kind="assigned", text=f"@{me.handle} gave you {label(m)}", milestone=m,
                      actor=me, at=now)
         helped = f", helped by {', '.join('@' + h.handle for h in helpers)}" if helpers else ""
-        view = await milestone_card(tx, m, reader(me, deps.clock),
+        return await committed_card(tx, m, me, deps.clock,
                                     headline=f"@{owner.handle} owns {m.ref}{helped}")
-        await tx.commit()
-    return view
 
 
 async def watch(cmd: Watch, deps: Deps) -> MilestoneCard:
@@ -314,9 +298,7 @@ async def watch(cmd: Watch, deps: Deps) -> MilestoneCard:
 async def cancel(cmd: CancelMilestone, deps: Deps) -> MilestoneCard:
     now = deps.clock.now()
     async with deps.uow(cmd.actor.tenant_id) as tx:
-        me = await current_user(tx, cmd.actor)
-        m = await find_milestone(tx, cmd.milestone, lock=True)
-        await authorize(tx, me, Right.EDIT, m)
+        me, m = await acting_on(tx, cmd.actor, cmd.milestone, Right.EDIT)
         if m.status == Status.CANCELLED:
             return await milestone_card(tx, m, reader(me, deps.clock),
                                         headline=f"{m.ref} was already cancelled")
@@ -336,18 +318,13 @@ async def cancel(cmd: CancelMilestone, deps: Deps) -> MilestoneCard:
         await notify(tx, [m.owner_id, *m.member_ids()], kind="cancelled",
                      text=f"@{me.handle} cancelled {label(m)}{reason}", milestone=m, actor=me,
                      at=now)
-        view = await milestone_card(tx, m, reader(me, deps.clock),
-                                    headline=f"Cancelled {m.ref}{reason}")
-        await tx.commit()
-    return view
+        return await committed_card(tx, m, me, deps.clock, headline=f"Cancelled {m.ref}{reason}")
 
 
 async def delete(cmd: DeleteMilestone, deps: Deps) -> Notice:
     now = deps.clock.now()
     async with deps.uow(cmd.actor.tenant_id) as tx:
-        me = await current_user(tx, cmd.actor)
-        m = await find_milestone(tx, cmd.milestone, lock=True)
-        await authorize(tx, me, Right.EDIT, m)
+        me, m = await acting_on(tx, cmd.actor, cmd.milestone, Right.EDIT)
         assert m.id is not None
         children = await tx.milestones.find(MilestoneFilter(parent_id=m.id, open_only=False))
         if children:

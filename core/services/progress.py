@@ -34,9 +34,10 @@ from core.model import (
 from core.permissions import Right
 from core.ports import UnitOfWork
 from core.rollup import has_children, mean_percent, rollup_from
-from core.services.card_loader import milestone_card
+from core.services.card_loader import committed_card, milestone_card
 from core.services.common import (
     Deps,
+    acting_on,
     authorize,
     check_active_limit,
     current_tenant,
@@ -92,9 +93,7 @@ async def update_progress(cmd: UpdateProgress, deps: Deps) -> MilestoneCard:
     notes = check_text("notes", cmd.notes, NOTE_MAX, hint="keep notes short; comment for more")
     blockers = check_text("blockers", cmd.blockers, NOTE_MAX)
     async with deps.uow(cmd.actor.tenant_id) as tx:
-        me = await current_user(tx, cmd.actor)
-        m = await find_milestone(tx, cmd.milestone, lock=True)
-        await authorize(tx, me, Right.UPDATE, m)
+        me, m = await acting_on(tx, cmd.actor, cmd.milestone, Right.UPDATE)
         if not m.is_open:
             raise _closed(m)
         assert m.id is not None
@@ -120,9 +119,7 @@ async def mark_done(cmd: MarkDone, deps: Deps) -> MilestoneCard:
     now = deps.clock.now()
     notes = check_text("notes", cmd.notes, NOTE_MAX)
     async with deps.uow(cmd.actor.tenant_id) as tx:
-        me = await current_user(tx, cmd.actor)
-        m = await find_milestone(tx, cmd.milestone, lock=True)
-        await authorize(tx, me, Right.UPDATE, m)
+        me, m = await acting_on(tx, cmd.actor, cmd.milestone, Right.UPDATE)
         rd = reader(me, deps.clock)
         if m.status == Status.DONE:
             return await milestone_card(tx, m, rd, headline=f"{m.ref} was already done")
@@ -156,9 +153,7 @@ async def mark_done(cmd: MarkDone, deps: Deps) -> MilestoneCard:
 async def reopen(cmd: Reopen, deps: Deps) -> MilestoneCard:
     now = deps.clock.now()
     async with deps.uow(cmd.actor.tenant_id) as tx:
-        me = await current_user(tx, cmd.actor)
-        m = await find_milestone(tx, cmd.milestone, lock=True)
-        await authorize(tx, me, Right.UPDATE, m)
+        me, m = await acting_on(tx, cmd.actor, cmd.milestone, Right.UPDATE)
         rd = reader(me, deps.clock)
         if m.is_open:
             return await milestone_card(tx, m, rd, headline=f"{m.ref} is already open")
@@ -206,9 +201,7 @@ async def set_criterion(cmd: SetCriterion, deps: Deps) -> MilestoneCard:
     criterion = SuccessCriterion(metric=metric, start=cmd.start, target=cmd.target,
                                  current=cmd.start, unit=cmd.unit)
     async with deps.uow(cmd.actor.tenant_id) as tx:
-        me = await current_user(tx, cmd.actor)
-        m = await find_milestone(tx, cmd.milestone, lock=True)
-        await authorize(tx, me, Right.EDIT, m)
+        me, m = await acting_on(tx, cmd.actor, cmd.milestone, Right.EDIT)
         if not m.is_open:
             raise _closed(m)
         assert m.id is not None
@@ -223,18 +216,14 @@ async def set_criterion(cmd: SetCriterion, deps: Deps) -> MilestoneCard:
         if not await has_children(tx, m.id) and criterion.percent != m.progress:
             await _record(tx, m, me, now, percent=criterion.percent, status=None,
                           notes=f"{metric}: {format_number(criterion.current)}")
-        view = await milestone_card(tx, m, reader(me, deps.clock),
+        return await committed_card(tx, m, me, deps.clock,
                                     headline=f"{m.ref} is measured by {metric}")
-        await tx.commit()
-    return view
 
 
 async def record_measurement(cmd: RecordMeasurement, deps: Deps) -> MilestoneCard:
     now = deps.clock.now()
     async with deps.uow(cmd.actor.tenant_id) as tx:
-        me = await current_user(tx, cmd.actor)
-        m = await find_milestone(tx, cmd.milestone, lock=True)
-        await authorize(tx, me, Right.UPDATE, m)
+        me, m = await acting_on(tx, cmd.actor, cmd.milestone, Right.UPDATE)
         if m.criterion is None:
             raise InvalidInput("criteria", f"{m.ref} has no success criterion yet",
                                hint=f'criteria {m.ref} "Signups" 0 -> 500')
@@ -261,9 +250,7 @@ async def record_measurement(cmd: RecordMeasurement, deps: Deps) -> MilestoneCar
 async def clear_criterion(cmd: ClearCriterion, deps: Deps) -> MilestoneCard:
     now = deps.clock.now()
     async with deps.uow(cmd.actor.tenant_id) as tx:
-        me = await current_user(tx, cmd.actor)
-        m = await find_milestone(tx, cmd.milestone, lock=True)
-        await authorize(tx, me, Right.EDIT, m)
+        me, m = await acting_on(tx, cmd.actor, cmd.milestone, Right.EDIT)
         if m.criterion is None:
             return await milestone_card(tx, m, reader(me, deps.clock),
                                         headline=f"{m.ref} had no success criterion")
@@ -273,7 +260,5 @@ async def clear_criterion(cmd: ClearCriterion, deps: Deps) -> MilestoneCard:
         await tx.milestones.save(m)
         await tx.publish(MilestoneEdited(tenant_id=m.tenant_id, milestone_id=m.id,
                                          actor_id=me.id, at=now, changes={"criteria": (old, "")}))
-        view = await milestone_card(tx, m, reader(me, deps.clock),
+        return await committed_card(tx, m, me, deps.clock,
                                     headline=f"Removed the success criterion of {m.ref}")
-        await tx.commit()
-    return view

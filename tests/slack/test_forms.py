@@ -176,7 +176,8 @@ async def test_edit_opens_prefilled_and_applies_every_change(slack: Cairn,
 
 async def test_emptying_the_start_date_and_home_channel_in_the_edit_form_clears_them(
         slack: Cairn, database: Database) -> None:
-    await slack.answer('milestone "Beta" start:2026-11-30 due:2026-12-31 channel:<#C0LAUNCH|launch>')
+    await slack.answer('milestone "Beta" start:2026-11-30 due:2026-12-31 '
+                       "channel:<#C0LAUNCH|launch>")
     await slack.interact(payloads.block_action("cairn.edit", "#1", user_id="U1", team_id="T1",
                                                response_url=slack.fake.response_url()))
     await slack.settle()
