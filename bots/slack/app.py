@@ -145,7 +145,8 @@ class SlackApp:
             await actions.on_action(front, ack, body, context)
 
         app.action(re.compile(r"^cairn\."))(on_action)
-        for callback in (forms.MILESTONE_FORM, forms.CHECKIN_FORM, forms.COMMENT_FORM):
+        for callback in (forms.MILESTONE_FORM, forms.CHECKIN_FORM, forms.COMMENT_FORM,
+                         forms.VACATION_FORM, forms.SETTINGS_FORM):
             app.view(callback)(front.on_submit)
         for picker in (forms.PARENT_PICKER, forms.MILESTONE_PICKER):
             app.options(picker)(front.on_options)
