@@ -9,11 +9,14 @@ by the fake Slack (`invalid_blocks` otherwise) and again here with `message_prob
 
 from __future__ import annotations
 
+import re
+from datetime import date
 from typing import Any
 
 import pytest
 
-from bots.slack import render
+from bots.slack import forms, reminder_forms, render
+from bots.slack.actions import ACTIONS
 from core.model import Kind, Status, TenantId
 from core.nudge_views import (
     ChannelDigest,
@@ -22,6 +25,7 @@ from core.nudge_views import (
     DigestLine,
     EscalationNotice,
     NudgeLine,
+    ReminderSettingsView,
 )
 from core.nudges import AlertStage, NudgeKind
 from core.pacing import Pacer
@@ -31,10 +35,11 @@ from storage import Database
 from tests.fakes import FrozenClock
 from tests.nudge_harness import InstantSleep
 from tests.slack import payloads
-from tests.slack.blockkit import message_problems
+from tests.slack.blockkit import message_problems, view_problems
 from tests.slack.conftest import BOT_TOKEN, BOTH, POSTGRES, Cairn, install
 from tests.slack.test_commands import text_of
 from tests.slack.test_forms import choice, day, opened, submit
+from tests.slack.test_render import NASTY
 from wiring.nudges import NudgeEngine
 
 START = "2026-11-16T10:00:00+00:00"  # a Monday
@@ -467,11 +472,32 @@ def test_every_nudge_renders_valid_block_kit_at_any_size() -> None:
                            channel="C0X", period="Sat 14 Nov – Fri 20 Nov", moved=digest_lines,
                            completed=digest_lines, at_risk=digest_lines, overdue=digest_lines,
                            quiet=4, actions=(), snoozes=())
-    for view in (alert, watched, escalation, digest):
-        payload = render.message(view)
-        assert message_problems(payload) == [], type(view).__name__
-    assert "`/cairn comment #1 @bob …`" in text_of(render.message(escalation))
-    assert "Stop watching" in text_of(render.message(watched))
+    settings = ReminderSettingsView(
+        headline=NASTY, checkin=NASTY, next_checkin=NASTY, working_days=NASTY,
+        quiet_hours=NASTY, deadlines=NASTY, digest=NASTY, timezone=NASTY,
+        vacations=(NASTY,) * 30, snoozes=(NASTY,) * 30, overrides=(NASTY,) * 30,
+        work_ends=24 * 60, can_change_team=True)
+    rendered = [render.message(v) for v in (checkin, alert, watched, escalation, digest,
+                                            settings)]
+    for payload in rendered:
+        assert message_problems(payload) == [], payload["text"][:40]
+    assert "`/cairn comment #1 @bob …`" in text_of(rendered[3])
+    assert "Stop watching" in text_of(rendered[2])
+    for action_id in set(re.findall(r"'action_id': '(cairn\.[^']+)'", str(rendered))):
+        assert action_id.split(":")[0] in ACTIONS, action_id
+    meta = forms.metadata(origin=forms.Origin(response_url="https://hooks.slack.com/x"),
+                          extra=reminder_forms.settings_of(settings).as_metadata())
+    form = reminder_forms.settings_form(settings, meta)
+    assert view_problems(form) == []
+    ends = next(b for b in form["blocks"] if b.get("block_id") == "work_ends")
+    assert ends["element"]["initial_time"] == "23:59"  # a working day that ends at midnight
+    assert view_problems(reminder_forms.vacation_form(meta, date(2026, 11, 23))) == []
+
+
+def test_forged_form_metadata_reads_as_nothing_to_compare() -> None:
+    for text in ('{"x": [1]}', '{"x": {"w": "x"}}', '{"x": {"w": 1, "m": 1}}', "nope"):
+        extra = forms.read_metadata(text).extra
+        assert reminder_forms.SettingsInput.from_metadata(extra) is None
 
 
 def at(value: str) -> dict[str, Any]:
