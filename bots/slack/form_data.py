@@ -225,7 +225,6 @@ class FormData:
             actor=actor, milestone=c.MilestoneRef(number=form.number), text=form.text,
             mentions=mentions_in(form.text, identity_prefix(team.team_id))), self._deps)
 
-
     async def vacation(self, actor: c.Actor, form: VacationInput) -> View:
         return await execute(SetVacation(actor=actor, starts=form.starts, ends=form.ends),
                              self._deps)
