@@ -8,7 +8,7 @@ import pytest
 
 from bots.shell import render as shell
 from bots.slack import render as slack
-from core import views
+from core import nudge_views, views
 
 # Views that only ever reach a surface of their own (the App Home), never a message.
 SURFACE_ONLY = {views.DashboardView}
@@ -21,5 +21,20 @@ ANSWERS = sorted(
 
 @pytest.mark.parametrize("view", ANSWERS, ids=lambda cls: cls.__name__)
 def test_the_shell_and_slack_render_every_view(view: type[views.View]) -> None:
+    assert shell._render.dispatch(view) is not shell._render.dispatch(views.View), view
+    assert slack._blocks.dispatch(view) is not slack._blocks.dispatch(views.View), view
+
+
+# Nudges as chat platforms deliver them, and the answer to `remind …`. (The shell's feed and the
+# CLI's dry run are the shell's own.)
+DELIVERED = sorted(
+    [cls for _, cls in inspect.getmembers(nudge_views, inspect.isclass)
+     if issubclass(cls, nudge_views.NudgeView) and cls is not nudge_views.NudgeView
+     and cls.__module__ == nudge_views.__name__] + [nudge_views.ReminderSettingsView],
+    key=lambda cls: cls.__name__)
+
+
+@pytest.mark.parametrize("view", DELIVERED, ids=lambda cls: cls.__name__)
+def test_slack_renders_every_nudge_and_the_reminder_settings(view: type[views.View]) -> None:
     assert shell._render.dispatch(view) is not shell._render.dispatch(views.View), view
     assert slack._blocks.dispatch(view) is not slack._blocks.dispatch(views.View), view

@@ -2,8 +2,8 @@
 
 Always on. Every minute `serve` sweeps (claims what is due in the database) and delivers; a
 shorter tick delivers what came due in between (snoozes ending, retries). Deliveries go to the
-inbox and to every platform notifier the enabled adapters provide (`Attached.notifiers`): none
-in this build, Slack DMs and channel posts when the Slack adapter provides its notifier.
+inbox and to every platform notifier the enabled adapters provide (`Attached.notifiers`): with
+the Slack adapter on, Slack DMs and channel posts (`bots.slack.notifier`).
 """
 
 from __future__ import annotations

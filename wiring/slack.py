@@ -88,5 +88,5 @@ class SlackAdapter:
 
         return Attached(consumers=[slack.threads, slack.home_refresher],
                         jobs=[PeriodicJob("slack:forget-keys", timedelta(hours=1), forget_keys)],
-                        on_stop=[slack.close])
+                        on_stop=[slack.close], notifiers=[slack.notifier])
 

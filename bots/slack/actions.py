@@ -3,8 +3,9 @@
 An element's action id names the kind of action (`cairn.run`, `cairn.checkin`, ...; anything
 after a `:` only keeps ids unique within a block) and its value the argument: a line of the
 shared grammar for `cairn.run`, a milestone number for the forms. An overflow menu's options
-carry `<action id> <value>` and are dispatched like buttons. Adding a button (the nudges'
-Snooze, say) is one renderer change and one entry here.
+carry `<action id> <value>` and are dispatched like buttons; another select's value is its
+chosen option's. Adding a button is one renderer change and one entry here (the nudges' own
+controls are in `nudge_actions`).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any
 
-from bots.slack import forms, render
+from bots.slack import forms, nudge_actions, render
 from bots.slack.front import Incoming, Modal, Reply, SlackFrontEnd, click_key, incoming
 from core import commands as c
 from core.errors import DomainError
@@ -33,6 +34,10 @@ class Click:
     key: str
     surface: str  # "message", "home" or "modal"
     ephemeral: bool = False
+    action_id: str = ""
+    block_id: str = ""
+    #: The message clicked in, as the payload carries it (`text`, `blocks`), to edit in place.
+    message: dict[str, Any] | None = None
 
     @property
     def on_home(self) -> bool:
@@ -153,6 +158,7 @@ ACTIONS: dict[str, Handler] = {
     "cairn.new": open_new,
     "cairn.details": open_details,
     "cairn.home.page": home_page,
+    **nudge_actions.ACTIONS,
 }
 MENU = "cairn.more"
 
@@ -164,16 +170,21 @@ async def on_action(front: SlackFrontEnd, ack: Callable[..., Awaitable[Any]],
     action = (body.get("actions") or [{}])[0]
     action_id = str(action.get("action_id") or "")
     value = str(action.get("value") or "")
+    chosen = str((action.get("selected_option") or {}).get("value") or "")
     if action_id.split(":")[0] == MENU:
-        chosen = str((action.get("selected_option") or {}).get("value") or "")
         action_id, _, value = chosen.partition(" ")
+    elif chosen:
+        value = chosen
     handler = ACTIONS.get(action_id.split(":")[0])
     if inc is None or handler is None:
         logger.info("ignored Slack action %r", action_id[:80])
         return
     container = body.get("container") or {}
     surface = str((body.get("view") or {}).get("type") or "message")
+    message = body.get("message")
     click = Click(inc=inc, value=value[:2000], key=click_key(body, action, value),
                   surface=surface if surface in ("home", "modal") else "message",
-                  ephemeral=bool(container.get("is_ephemeral")))
+                  ephemeral=bool(container.get("is_ephemeral")), action_id=action_id,
+                  block_id=str(action.get("block_id") or ""),
+                  message=message if isinstance(message, dict) else None)
     front.background.spawn(handler(front, click), f"action {action_id[:40]}")

@@ -1,5 +1,5 @@
 """The Slack front end assembled: a slack-bolt AsyncApp, its listeners, the aiohttp handlers
-that feed it, and the outbox consumers for threads and App Homes.
+that feed it, the outbox consumers for threads and App Homes, and the notifier of nudges.
 
 bolt runs with `process_before_response=True`: a listener's ack becomes the HTTP response as
 soon as the listener returns, and every listener returns right after acking (slow work goes to
@@ -39,6 +39,7 @@ from bots.slack.installations import (
     CairnStateStore,
     StaticToken,
 )
+from bots.slack.notifier import SlackNotifier
 from bots.slack.people import People, Workspaces
 from bots.slack.ports import SlackStore
 from bots.slack.secrets import TokenCipher, install_redaction
@@ -130,6 +131,7 @@ class SlackApp:
         self.threads = SlackThreads(deps, store, store, self.clients,
                                     ChannelPacer(config.post_interval))
         self.home_refresher = HomeRefresher(deps, self.home, store, self.clients)
+        self.notifier = SlackNotifier(self.clients)
         self.bolt = AsyncApp(
             name="cairn", signing_secret=config.signing_secret, client=self.web.client(),
             authorize=self.authorize,  # type: ignore[arg-type]  # an AsyncAuthorize is accepted
@@ -145,7 +147,8 @@ class SlackApp:
             await actions.on_action(front, ack, body, context)
 
         app.action(re.compile(r"^cairn\."))(on_action)
-        for callback in (forms.MILESTONE_FORM, forms.CHECKIN_FORM, forms.COMMENT_FORM):
+        for callback in (forms.MILESTONE_FORM, forms.CHECKIN_FORM, forms.COMMENT_FORM,
+                         forms.VACATION_FORM, forms.SETTINGS_FORM):
             app.view(callback)(front.on_submit)
         for picker in (forms.PARENT_PICKER, forms.MILESTONE_PICKER):
             app.options(picker)(front.on_options)

@@ -23,10 +23,13 @@ from bots.slack.forms import (
 )
 from bots.slack.people import People, identity, identity_prefix
 from bots.slack.ports import SlackMembers
+from bots.slack.reminder_forms import SettingsInput, VacationInput
 from core import commands as c
 from core.errors import Conflict, InvalidInput, NotFound
 from core.model import MemberRole, Milestone, TenantId, UserId
+from core.nudge_views import ReminderSettingsView
 from core.permissions import Right
+from core.reminder_commands import ChangeReminderSettings, SetVacation, ShowReminderSettings
 from core.rollup import has_children
 from core.services import Deps, execute
 from core.services.common import authorize, current_user, find_milestone
@@ -219,6 +222,37 @@ class FormData:
         return await execute(c.AddComment(
             actor=actor, milestone=c.MilestoneRef(number=form.number), text=form.text,
             mentions=mentions_in(form.text, identity_prefix(team.team_id))), self._deps)
+
+    async def vacation(self, actor: c.Actor, form: VacationInput) -> View:
+        return await execute(SetVacation(actor=actor, starts=form.starts, ends=form.ends),
+                             self._deps)
+
+    async def settings(self, actor: c.Actor, form: SettingsInput,
+                       before: SettingsInput | None) -> View:
+        """Changes what differs from what the form showed (everything, if that is lost)."""
+        changes = _settings_changes(form, before)
+        if not changes:
+            shown = await execute(ShowReminderSettings(actor=actor), self._deps)
+            assert isinstance(shown, ReminderSettingsView)
+            return replace(shown, headline="Nothing changed")
+        return await execute(ChangeReminderSettings(actor=actor, **changes), self._deps)
+
+
+def _settings_changes(form: SettingsInput, before: SettingsInput | None) -> dict[str, object]:
+    changes: dict[str, object] = {}
+    if before is None or form.weekday != before.weekday:
+        changes["weekday"] = form.weekday
+    if before is None or form.minute != before.minute:
+        changes["minute"] = form.minute
+    if before is None or form.every_weeks != before.every_weeks:
+        changes["every_weeks"] = form.every_weeks
+    if before is None or form.working_days != before.working_days:
+        changes["working_days"] = form.working_days
+    if before is None or (form.work_starts, form.work_ends) != (before.work_starts,
+                                                                before.work_ends):
+        # Quiet hours are the other side of the working day, across midnight.
+        changes["quiet"] = (form.work_ends, form.work_starts)
+    return changes
 
 
 def _block_of(step: c.Command) -> str:

@@ -1,4 +1,5 @@
-"""Modals: the milestone form (create and edit), the check-in form and the comment form.
+"""Modals: the milestone form (create and edit), the check-in form and the comment form, and
+the builders and readers every form uses (the reminder forms are in `reminder_forms`).
 
 Each form is built from plain values and read back into plain values; `FieldErrors` names the
 input blocks that were wrong, ready for `response_action: errors`. Block ids are the field names
@@ -41,6 +42,8 @@ COMMENT_FORM = "cairn.comment"
 DETAILS = "cairn.details"
 PARENT_PICKER = "cairn.parent"
 MILESTONE_PICKER = "cairn.pick"
+VACATION_FORM = "cairn.vacation"
+SETTINGS_FORM = "cairn.settings"
 VALUE = "value"
 
 # Core field names (InvalidInput.field) -> input block ids, per form.
@@ -53,6 +56,9 @@ _MILESTONE_FIELDS = {
 _CHECKIN_FIELDS = {"percent": "percent", "status": "status", "notes": "notes",
                    "blockers": "blockers", "criteria": "current"}
 _COMMENT_FIELDS = {"comment": "text", "text": "text", "milestone": "milestone"}
+_VACATION_FIELDS = {"vacation": "ends", "starts": "starts", "ends": "ends"}
+_SETTINGS_FIELDS = {"weekday": "weekday", "time": "time", "every": "every", "days": "days",
+                    "quiet": "work_ends", "remind": "weekday"}
 
 
 class FieldErrors(Exception):
@@ -77,12 +83,14 @@ def refused(block: str, error: DomainError) -> FieldErrors:
 def block_for(form: str, core_field: str, present: set[str]) -> str:
     """The input block that should show a core error (the first block when none fits)."""
     table = {MILESTONE_FORM: _MILESTONE_FIELDS, CHECKIN_FORM: _CHECKIN_FIELDS,
-             COMMENT_FORM: _COMMENT_FIELDS}[form]
+             COMMENT_FORM: _COMMENT_FIELDS, VACATION_FORM: _VACATION_FIELDS,
+             SETTINGS_FORM: _SETTINGS_FIELDS}[form]
     wanted = table.get(core_field)
     if wanted in present:
         return wanted
     order = {MILESTONE_FORM: ("title",), CHECKIN_FORM: ("status", "notes"),
-             COMMENT_FORM: ("text",)}[form]
+             COMMENT_FORM: ("text",), VACATION_FORM: ("ends",),
+             SETTINGS_FORM: ("weekday",)}[form]
     return next((b for b in order if b in present), next(iter(sorted(present))))
 
 
@@ -98,10 +106,14 @@ class Origin:
     home: bool = False
 
 
-def metadata(*, origin: Origin, ref: int | None = None, links: tuple[str, ...] = ()) -> str:
+def metadata(*, origin: Origin, ref: int | None = None, links: tuple[str, ...] = (),
+             extra: dict[str, Any] | None = None) -> str:
+    """`extra`: small values a form needs back on submit (what it started from)."""
     data: dict[str, Any] = {"c": origin.channel_id, "r": origin.response_url, "h": origin.home}
     if ref is not None:
         data["n"] = ref
+    if extra:
+        data["x"] = extra
     kept: list[str] = []
     for link in links:
         if len(json.dumps({**data, "l": [*kept, link]})) <= PRIVATE_METADATA:
@@ -120,6 +132,7 @@ class Metadata:
     origin: Origin
     ref: int | None = None
     links: tuple[str, ...] = ()
+    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def read_metadata(text: str) -> Metadata:
@@ -132,18 +145,20 @@ def read_metadata(text: str) -> Metadata:
     ref = data.get("n")
     found = data.get("l")
     links: list[Any] = found if isinstance(found, list) else []
+    extra = data.get("x")
     return Metadata(origin=Origin(channel_id=str(data.get("c") or ""),
                                   response_url=str(data.get("r") or ""),
                                   home=bool(data.get("h"))),
                     ref=ref if isinstance(ref, int) else None,
-                    links=tuple(str(x) for x in links if isinstance(x, str)))
+                    links=tuple(str(x) for x in links if isinstance(x, str)),
+                    extra=extra if isinstance(extra, dict) else {})
 
 
 # --- small input builders -------------------------------------------------------------------
 
 
-def _input(block_id: str, label: str, element: Block, *, optional: bool = False,
-           hint: str = "") -> Block:
+def input_block(block_id: str, label: str, element: Block, *, optional: bool = False,
+                hint: str = "") -> Block:
     block: Block = {"type": "input", "block_id": block_id, "label": plain(label, 2000),
                     "element": element, "optional": optional}
     if hint:
@@ -162,7 +177,7 @@ def _text_input(initial: str = "", *, multiline: bool = False, max_length: int =
     return element
 
 
-def _static_select(choices: list[tuple[str, str]], initial: str | None) -> Block:
+def static_select(choices: list[tuple[str, str]], initial: str | None) -> Block:
     options = [option(text, value) for text, value in choices]
     element: Block = {"type": "static_select", "action_id": VALUE, "options": options}
     chosen = next((o for o in options if o["value"] == initial), None)
@@ -171,7 +186,7 @@ def _static_select(choices: list[tuple[str, str]], initial: str | None) -> Block
     return element
 
 
-def _date(initial: date | None) -> Block:
+def date_picker(initial: date | None) -> Block:
     element: Block = {"type": "datepicker", "action_id": VALUE}
     if initial is not None:
         element["initial_date"] = initial.isoformat()
@@ -194,7 +209,7 @@ def _number_text(value: float, decimal: bool) -> str:
     return f"{value:g}" if decimal else str(round(value))
 
 
-def _modal(callback_id: str, title: str, submit: str, blocks: list[Block], meta: str) -> Block:
+def modal(callback_id: str, title: str, submit: str, blocks: list[Block], meta: str) -> Block:
     return {"type": "modal", "callback_id": callback_id, "title": plain(title, 24),
             "submit": plain(submit, 24), "close": plain("Cancel", 24),
             "private_metadata": meta, "blocks": blocks[:SURFACE_BLOCKS]}
@@ -245,37 +260,39 @@ def milestone_form(values: MilestoneValues, meta: str, *, number: int | None = N
     if values.channel:
         channel["initial_conversation"] = values.channel
     blocks = [
-        _input("title", "Title", _text_input(values.title, max_length=TITLE_MAX,
-                                             placeholder="Launch the public beta")),
-        _input("description", "Description", _text_input(
+        input_block("title", "Title", _text_input(values.title, max_length=TITLE_MAX,
+                                                  placeholder="Launch the public beta")),
+        input_block("description", "Description", _text_input(
             values.description, multiline=True, max_length=min(DESCRIPTION_MAX, 3000)),
-               optional=True),
-        _input("kind", "Kind", _static_select(KINDS, values.kind.value)),
-        _input("parent", "Part of", parent, optional=True,
-               hint="Its progress rolls up into this goal or milestone."),
-        _input("owner", "Owner", owner, optional=True, hint="You, when left empty."),
-        _input("members", "Contributors", members, optional=True),
-        _input("start", "Start", _date(values.start), optional=True),
-        _input("due", "Due", _date(values.due), optional=True),
-        _input("priority", "Priority", _static_select(PRIORITIES, values.priority.value)),
+                    optional=True),
+        input_block("kind", "Kind", static_select(KINDS, values.kind.value)),
+        input_block("parent", "Part of", parent, optional=True,
+                    hint="Its progress rolls up into this goal or milestone."),
+        input_block("owner", "Owner", owner, optional=True, hint="You, when left empty."),
+        input_block("members", "Contributors", members, optional=True),
+        input_block("start", "Start", date_picker(values.start), optional=True),
+        input_block("due", "Due", date_picker(values.due), optional=True),
+        input_block("priority", "Priority", static_select(PRIORITIES, values.priority.value)),
         section("*Success criterion* (optional): a number that drives the progress."),
-        _input("crit_metric", "Metric", _text_input(values.metric, max_length=80,
-                                                    placeholder="ARR"), optional=True),
-        _input("crit_start", "From", _number(values.crit_start, decimal=True), optional=True),
-        _input("crit_target", "To", _number(values.crit_target, decimal=True), optional=True),
+        input_block("crit_metric", "Metric", _text_input(values.metric, max_length=80,
+                                                         placeholder="ARR"), optional=True),
+        input_block("crit_start", "From", _number(values.crit_start, decimal=True),
+                    optional=True),
+        input_block("crit_target", "To", _number(values.crit_target, decimal=True),
+                    optional=True),
     ]
     if number is not None:
-        blocks.append(_input("crit_current", "Now", _number(values.crit_current, decimal=True),
-                             optional=True))
+        blocks.append(input_block("crit_current", "Now",
+                                  _number(values.crit_current, decimal=True), optional=True))
     blocks += [
-        _input("crit_unit", "Unit", _text_input(values.unit, max_length=20,
-                                                placeholder="USD"), optional=True),
-        _input("channel", "Home channel", channel, optional=True,
-               hint="Cairn posts a card there and threads every update under it."),
+        input_block("crit_unit", "Unit", _text_input(values.unit, max_length=20,
+                                                     placeholder="USD"), optional=True),
+        input_block("channel", "Home channel", channel, optional=True,
+                    hint="Cairn posts a card there and threads every update under it."),
     ]
     title = f"Edit #{number}" if number is not None else "New milestone"
-    return _modal(MILESTONE_FORM, title, "Save" if number is not None else "Create", blocks,
-                  meta)
+    return modal(MILESTONE_FORM, title, "Save" if number is not None else "Create", blocks,
+                 meta)
 
 
 @dataclass(frozen=True, slots=True)
@@ -297,7 +314,7 @@ class MilestoneInput:
 
 
 def read_milestone_form(values: dict[str, Any]) -> MilestoneInput:
-    state = _State(values)
+    state = FormState(values)
     errors: dict[str, str] = {}
     title = " ".join(state.text("title").split())
     if not title:
@@ -363,21 +380,21 @@ def checkin_form(values: CheckInValues, meta: str) -> Block:
         blocks.append(context(f"Progress ({values.percent}%) rolls up from the milestones "
                               "under it; report how it feels and what is in the way."))
     elif values.metric:
-        blocks.append(_input("current", f"{values.metric} now",
-                             _number(values.current, decimal=True), optional=True,
-                             hint="Progress follows the success criterion."))
+        blocks.append(input_block("current", f"{values.metric} now",
+                                  _number(values.current, decimal=True), optional=True,
+                                  hint="Progress follows the success criterion."))
     else:
-        blocks.append(_input("percent", "Progress (%)",
-                             _number(values.percent, decimal=False, low=0, high=100)))
+        blocks.append(input_block("percent", "Progress (%)",
+                                  _number(values.percent, decimal=False, low=0, high=100)))
     status = values.status if values.status in REPORTABLE_STATUSES else Status.ON_TRACK
     blocks += [
-        _input("status", "Status", _static_select(STATUSES, status.value)),
-        _input("notes", "What moved", _text_input(multiline=True, max_length=NOTE_MAX),
-               optional=True),
-        _input("blockers", "What is in the way", _text_input(multiline=True, max_length=NOTE_MAX),
-               optional=True),
+        input_block("status", "Status", static_select(STATUSES, status.value)),
+        input_block("notes", "What moved", _text_input(multiline=True, max_length=NOTE_MAX),
+                    optional=True),
+        input_block("blockers", "What is in the way",
+                    _text_input(multiline=True, max_length=NOTE_MAX), optional=True),
     ]
-    return _modal(CHECKIN_FORM, f"Check in on #{values.number}", "Update", blocks, meta)
+    return modal(CHECKIN_FORM, f"Check in on #{values.number}", "Update", blocks, meta)
 
 
 @dataclass(frozen=True, slots=True)
@@ -390,7 +407,7 @@ class CheckInInput:
 
 
 def read_checkin_form(values: dict[str, Any]) -> CheckInInput:
-    state = _State(values)
+    state = FormState(values)
     errors: dict[str, str] = {}
     percent_value = state.number("percent", errors)
     percent = None
@@ -422,12 +439,12 @@ def comment_form(meta: str, *, target: tuple[str, str] | None = None, text: str 
     if target is not None:
         picker["initial_option"] = option(target[1], target[0])
     blocks = [
-        _input("milestone", "Milestone", picker),
-        _input("text", "Comment", _text_input(text, multiline=True,
-                                              max_length=min(DESCRIPTION_MAX, 3000)),
-               hint="Mention people with @handle to notify them."),
+        input_block("milestone", "Milestone", picker),
+        input_block("text", "Comment", _text_input(text, multiline=True,
+                                                   max_length=min(DESCRIPTION_MAX, 3000)),
+                    hint="Mention people with @handle to notify them."),
     ]
-    return _modal(COMMENT_FORM, "Comment", "Post", blocks, meta)
+    return modal(COMMENT_FORM, "Comment", "Post", blocks, meta)
 
 
 @dataclass(frozen=True, slots=True)
@@ -437,7 +454,7 @@ class CommentInput:
 
 
 def read_comment_form(values: dict[str, Any]) -> CommentInput:
-    state = _State(values)
+    state = FormState(values)
     errors: dict[str, str] = {}
     chosen = state.choice("milestone", MILESTONE_PICKER)
     if not chosen or not chosen[1:].isdigit():
@@ -455,7 +472,7 @@ def read_comment_form(values: dict[str, Any]) -> CommentInput:
 
 
 @dataclass
-class _State:
+class FormState:
     values: dict[str, Any]
     seen: set[str] = field(default_factory=set)
 
@@ -506,6 +523,25 @@ class _State:
         if not isinstance(value, list):
             return ()
         return tuple(dict.fromkeys(v for v in value if isinstance(v, str) and v))[:20]
+
+    def time(self, block: str) -> int | None:
+        """A timepicker's `HH:MM` as minutes after midnight."""
+        value = self._element(block).get("selected_time")
+        if not isinstance(value, str):
+            return None
+        hours, sep, minutes = value.partition(":")
+        if not (sep and hours.isdigit() and minutes.isdigit()):
+            return None
+        if int(hours) > 23 or int(minutes) > 59:
+            return None
+        return int(hours) * 60 + int(minutes)
+
+    def choices(self, block: str) -> list[str]:
+        """The values of checkboxes (or a multi-select) that are ticked."""
+        selected = self._element(block).get("selected_options")
+        if not isinstance(selected, list):
+            return []
+        return [str(o["value"]) for o in selected if isinstance(o, dict) and "value" in o]
 
     def conversation(self, block: str) -> str | None:
         value = self._element(block).get("selected_conversation")

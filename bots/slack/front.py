@@ -22,7 +22,7 @@ from slack_bolt.response import BoltResponse
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bots.slack import forms, render
+from bots.slack import forms, reminder_forms, render
 from bots.slack.background import BackgroundWork
 from bots.slack.form_data import FormData, Team
 from bots.slack.forms import FieldErrors, Metadata, Origin
@@ -37,6 +37,8 @@ from core.errors import DomainError
 from core.grammar import parse
 from core.humanize import local_today
 from core.model import TenantId
+from core.nudge_views import ReminderSettingsView
+from core.reminder_commands import ShowReminderSettings
 from core.services import Deps, execute, failure
 from core.views import MilestoneList, Notice, ProfileView, Tone, View
 
@@ -254,6 +256,8 @@ class SlackFrontEnd:
                 return Modal(self.new_form(inc, title=command.title, kind=command.kind))
             if isinstance(command, c.OpenCheckIn) and command.milestone.number is not None:
                 return Modal(await self.checkin_form(inc, actor, command.milestone.number))
+            if isinstance(command, ShowReminderSettings):
+                return Modal(await self.settings_form(inc, actor))
             view = await execute(command, self.deps)
         except DomainError as error:
             return Reply(render.message(failure(error)), ok=False)
@@ -290,6 +294,19 @@ class SlackFrontEnd:
         values = await self.forms.edit_values(actor, number)
         meta = forms.metadata(origin=self.origin(inc, home=home), ref=number)
         return forms.milestone_form(values, meta, number=number)
+
+    def vacation_form(self, inc: Incoming, actor: c.Actor, *, home: bool = False) -> Payload:
+        today = local_today(self.deps.clock.now(), actor.timezone)
+        return reminder_forms.vacation_form(forms.metadata(origin=self.origin(inc, home=home)),
+                                            today)
+
+    async def settings_form(self, inc: Incoming, actor: c.Actor, *, home: bool = False
+                            ) -> Payload:
+        view = await execute(ShowReminderSettings(actor=actor), self.deps)
+        assert isinstance(view, ReminderSettingsView)
+        meta = forms.metadata(origin=self.origin(inc, home=home),
+                              extra=reminder_forms.settings_of(view).as_metadata())
+        return reminder_forms.settings_form(view, meta)
 
     async def on_submit(self, ack: Ack, body: dict[str, Any], context: Any) -> None:
         view = body.get("view") or {}
@@ -370,6 +387,11 @@ class SlackFrontEnd:
                 raise FieldErrors({"status": "This form lost track of its milestone; open it "
                                              "again."})
             return await self.forms.check_in(actor, meta.ref, parsed)
+        if callback == forms.VACATION_FORM:
+            return await self.forms.vacation(actor, parsed)
+        if callback == forms.SETTINGS_FORM:
+            before = reminder_forms.SettingsInput.from_metadata(meta.extra)
+            return await self.forms.settings(actor, parsed, before)
         return await self.forms.comment(actor, parsed, inc.team)
 
     # --- type-ahead ---------------------------------------------------------------------------
@@ -466,6 +488,8 @@ READERS: dict[str, Callable[[dict[str, Any]], Any]] = {
     forms.MILESTONE_FORM: forms.read_milestone_form,
     forms.CHECKIN_FORM: forms.read_checkin_form,
     forms.COMMENT_FORM: forms.read_comment_form,
+    forms.VACATION_FORM: reminder_forms.read_vacation_form,
+    forms.SETTINGS_FORM: reminder_forms.read_settings_form,
 }
 
 

@@ -2,7 +2,8 @@
 
 `message(view)` gives a chat message (at most 50 blocks), `home(view)` the App Home (at most 100),
 `card_modal(view)` a read-only modal with a milestone in full, `options(view)` the choices of an
-external select. User text is escaped for mrkdwn here and nowhere else.
+external select; nudges and reminder settings are rendered in `render_nudges`, registered here.
+User text is escaped for mrkdwn here (and there) and nowhere else.
 
 Buttons say what they do in their action id and value (see `actions.ACTIONS`): `cairn.run:<x>`
 runs its value as a line of the shared grammar, the others open a form for the milestone named
@@ -40,6 +41,7 @@ from bots.slack.blocks import (
 from bots.slack.mrkdwn import escape, escape_keeping_mentions
 from core.humanize import progress_bar
 from core.model import Kind, Priority, Status
+from core.nudge_views import NudgeView, ReminderSettingsView
 from core.views import (
     Action,
     ActivityView,
@@ -155,6 +157,10 @@ def fallback(view: View) -> str:
         return view.headline or "Calendar sync"
     if isinstance(view, CalendarFeedView):
         return f"ICS feed: {view.title}"
+    if isinstance(view, NudgeView):
+        return view.headline
+    if isinstance(view, ReminderSettingsView):
+        return view.headline or f"Your reminders: check-ins {view.checkin}"
     return "Cairn"
 
 
@@ -539,3 +545,6 @@ def sorry(ref: str, *, nothing_changed: bool = True) -> Payload:
     text = f"Something went wrong (ref {ref})." + (" Nothing was changed." if nothing_changed
                                                    else "")
     return {"text": text, "blocks": [section(f"❌ {text}")]}
+
+
+from bots.slack import render_nudges as _render_nudges  # noqa: E402, F401

@@ -1,5 +1,5 @@
-"""Clients for work that no request started (threads, App Home refreshes): the tenant's
-workspaces and their bot tokens, through the same cache and rotation as requests."""
+"""Clients for work that no request started (threads, App Home refreshes, nudges): the
+tenant's workspaces and their bot tokens, through the same cache and rotation as requests."""
 
 from __future__ import annotations
 
@@ -25,15 +25,18 @@ class TenantClients:
         self._authorize = authorize
         self._web = web
 
-    async def of_tenant(self, tenant_id: int) -> list[WorkspaceClient]:
+    async def of_tenant(self, tenant_id: int, *, rate_limits: bool = True
+                        ) -> list[WorkspaceClient]:
+        """Clients of the tenant's installed workspaces; `rate_limits` as `SlackWeb.client`."""
         found = []
         for enterprise_id, team_id in await self._workspaces.of_tenant(tenant_id):
-            client = await self.of_workspace(enterprise_id, team_id)
+            client = await self.of_workspace(enterprise_id, team_id, rate_limits=rate_limits)
             if client is not None:
                 found.append(client)
         return found
 
-    async def of_workspace(self, enterprise_id: str, team_id: str) -> WorkspaceClient | None:
+    async def of_workspace(self, enterprise_id: str, team_id: str, *, rate_limits: bool = True
+                           ) -> WorkspaceClient | None:
         for org_wide in (False, True):
             if org_wide and not enterprise_id:
                 break
@@ -41,5 +44,6 @@ class TenantClients:
                 enterprise_id or None, team_id or None, self._web.client(),
                 is_enterprise_install=org_wide)
             if result is not None and result.bot_token:
-                return WorkspaceClient(enterprise_id, team_id, self._web.client(result.bot_token))
+                return WorkspaceClient(enterprise_id, team_id, self._web.client(
+                    result.bot_token, rate_limits=rate_limits))
         return None

@@ -62,18 +62,24 @@ class SlackWeb:
                 total=self.timeout))
         return self._session
 
-    def retry_handlers(self) -> list[AsyncRetryHandler]:
+    def retry_handlers(self, *, rate_limits: bool = True) -> list[AsyncRetryHandler]:
         backoff = BackoffRetryIntervalCalculator(backoff_factor=self.retries.backoff)
-        return [
-            AsyncRateLimitErrorRetryHandler(max_retry_count=self.retries.rate_limited),
+        handlers: list[AsyncRetryHandler] = [
             AsyncServerErrorsRetryHandler(max_retry_count=self.retries.server_errors,
                                           interval_calculator=backoff),
             AsyncConnectionErrorRetryHandler(max_retry_count=1, interval_calculator=backoff),
         ]
+        if rate_limits:
+            handlers.insert(0, AsyncRateLimitErrorRetryHandler(
+                max_retry_count=self.retries.rate_limited))
+        return handlers
 
-    def client(self, token: str | None = None) -> AsyncWebClient:
+    def client(self, token: str | None = None, *, rate_limits: bool = True) -> AsyncWebClient:
+        """`rate_limits=False`: a 429 is raised at once (`SlackApiError`, status 429, with its
+        Retry-After) instead of slept on, for callers that queue the retry themselves."""
         return AsyncWebClient(token=token, base_url=self.api_url, session=self.session,
-                              timeout=self.timeout, retry_handlers=self.retry_handlers())
+                              timeout=self.timeout,
+                              retry_handlers=self.retry_handlers(rate_limits=rate_limits))
 
     async def respond(self, response_url: str, payload: dict[str, Any]) -> bool:
         """Posts to a `response_url`; False (logged) when Slack would not take it."""

@@ -2,7 +2,9 @@
 the fake Slack Web API (`tests.slack.fake_slack`).
 
 `slack` is single-workspace (SLACK_BOT_TOKEN for team T1); `slack_multi` is the OAuth install
-with workspaces T1 and T2 installed through `/slack/install` and `/slack/oauth_redirect`.
+with workspaces T1 and T2 installed through `/slack/install` and `/slack/oauth_redirect`. Both
+run on the `clock` fixture: the system's, unless a test module overrides it (nudges use a
+`FrozenClock`).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from cryptography.fernet import Fernet
 
 from bots.slack.app import SlackApp
 from bots.slack.web import RetryPolicy
+from core.ports import Clock
 from core.relay import drain
 from core.services import Deps
 from core.view_cache import ViewCache
@@ -182,11 +185,15 @@ async def fake_slack() -> AsyncIterator[FakeSlack]:
     await fake.close()
 
 
-async def _cairn(database: Database, fake: FakeSlack, settings: Settings
+@pytest.fixture
+def clock() -> Clock:
+    return SystemClock()
+
+
+async def _cairn(database: Database, fake: FakeSlack, settings: Settings, clock: Clock
                  ) -> AsyncIterator[Cairn]:
     adapter = SlackAdapter(post_interval=0.0, retries=RetryPolicy(backoff=0.01))
     subscriptions = subscriptions_for(settings, [adapter])
-    clock = SystemClock()
     # Wired as `start_runtime` wires it, read cache included.
     deps = Deps(uow=database.unit_of_work(subscriptions), clock=clock,
                 views=ViewCache(database.versions(), clock))
@@ -194,6 +201,7 @@ async def _cairn(database: Database, fake: FakeSlack, settings: Settings
                       deps=deps)
     web_app = build_app(runtime)
     attached = await adapter.attach(runtime, web_app)
+    runtime.notifiers[:] = attached.notifiers  # as `serve` does
     server = TestServer(web_app)
     await server.start_server()
     http = aiohttp.ClientSession(base_url=str(server.make_url("")))
@@ -208,11 +216,12 @@ async def _cairn(database: Database, fake: FakeSlack, settings: Settings
 
 
 @pytest.fixture
-async def slack(database: Database, fake_slack: FakeSlack) -> AsyncIterator[Cairn]:
+async def slack(database: Database, fake_slack: FakeSlack, clock: Clock
+                ) -> AsyncIterator[Cairn]:
     settings = Settings(database_url=database.url, slack_signing_secret=SECRET,
                         slack_bot_token=BOT_TOKEN, slack_api_url=fake_slack.api_url,
                         _env_file=None)  # type: ignore[call-arg]
-    async for cairn in _cairn(database, fake_slack, settings):
+    async for cairn in _cairn(database, fake_slack, settings, clock):
         yield cairn
 
 
@@ -233,11 +242,12 @@ async def install(cairn: Cairn, team: str, *, code: str = "") -> aiohttp.ClientR
 
 
 @pytest.fixture
-async def slack_multi(database: Database, fake_slack: FakeSlack) -> AsyncIterator[Cairn]:
+async def slack_multi(database: Database, fake_slack: FakeSlack, clock: Clock
+                      ) -> AsyncIterator[Cairn]:
     settings = Settings(database_url=database.url, slack_signing_secret=SECRET,
                         slack_client_id="111.222", slack_client_secret="client-secret-abc",
                         cairn_secret_key=SECRET_KEY, slack_api_url=fake_slack.api_url,
                         public_url="https://cairn.example.com",
                         _env_file=None)  # type: ignore[call-arg]
-    async for cairn in _cairn(database, fake_slack, settings):
+    async for cairn in _cairn(database, fake_slack, settings, clock):
         yield cairn

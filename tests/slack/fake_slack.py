@@ -1,7 +1,8 @@
 """A local fake of Slack's Web API (and of `response_url`s), over real HTTP.
 
 It records every call, answers the way Slack does (`{"ok": true, ...}` or `{"ok": false,
-"error": ...}`, message timestamps, view ids, users, OAuth exchanges and token rotation), refuses
+"error": ...}`, message timestamps, view ids, users, DMs, OAuth exchanges and token rotation),
+refuses
 Block Kit that Slack would refuse (`invalid_blocks`, checked by `tests.slack.blockkit`), knows
 which token belongs to which workspace (`invalid_auth` otherwise), and can be told to answer
 429 with Retry-After, a 5xx, an error, or to take its time.
@@ -87,6 +88,10 @@ class FakeSlack:
                         "real_name": real_name or name.capitalize(),
                         "email": email or f"{name}@{team_id.lower()}.example"}}
 
+    def deactivate(self, team_id: str, user_id: str) -> None:
+        """The user's account is deactivated: Slack keeps them, marked deleted."""
+        self.workspaces[team_id].users[user_id]["deleted"] = True
+
     def offer_install(self, code: str, team_id: str, *, installer: str = "U1") -> None:
         """The next `oauth.v2.access` with this code installs the app into this workspace."""
         self.codes[code] = {"team_id": team_id, "installer": installer}
@@ -104,6 +109,14 @@ class FakeSlack:
 
     def attempts(self, method: str) -> list[Call]:
         return [c for c in self.calls if c.method == method]
+
+    def posted_to(self, channel: str) -> list[dict[str, Any]]:
+        """The messages posted to a channel or DM (by id), oldest first."""
+        return [m for (c, _), m in self.messages.items() if c == channel]
+
+    def dm_of(self, user_id: str) -> str:
+        """The id of the bot's DM with a user (as `conversations.open` gives it)."""
+        return "D" + user_id
 
     def response_url(self, key: str = "") -> str:
         return f"http://127.0.0.1:{self.port}/respond/{key or secrets.token_hex(4)}"
@@ -237,9 +250,21 @@ class FakeSlack:
             return {"ok": False, "error": "channel_not_found"}
         ts = self._next_ts()
         message = {"text": args.get("text"), "blocks": args.get("blocks"), "ts": ts,
-                   "thread_ts": args.get("thread_ts")}
+                   "thread_ts": args.get("thread_ts"), "channel": channel}
         self.messages[(channel, ts)] = message
         return {"ok": True, "channel": channel, "ts": ts, "message": message}
+
+    def _conversations_open(self, args: dict[str, Any], team: str) -> dict[str, Any]:
+        users = [u for u in str(args.get("users") or "").split(",") if u]
+        if len(users) != 1:
+            return {"ok": False, "error": "users_list_not_supplied" if not users
+                    else "not_enough_users"}
+        user = self.workspaces[team].users.get(users[0])
+        if user is None:
+            return {"ok": False, "error": "user_not_found"}
+        if user["deleted"]:
+            return {"ok": False, "error": "user_disabled"}
+        return {"ok": True, "channel": {"id": self.dm_of(users[0])}}
 
     def _chat_postEphemeral(self, args: dict[str, Any], team: str) -> dict[str, Any]:
         return {"ok": True, "message_ts": self._next_ts()}

@@ -41,11 +41,17 @@ def interactive(payload: dict[str, Any]) -> str:
 def block_action(action_id: str, value: str, *, user_id: str, team_id: str,
                  response_url: str = "", channel: str = "C1", message_ts: str = "1700.1",
                  block_id: str = "card.1", ephemeral: bool = True, home_view: str = "",
-                 overflow: bool = False, modal_view: dict[str, Any] | None = None
+                 overflow: bool = False, modal_view: dict[str, Any] | None = None,
+                 select: bool = False, message: dict[str, Any] | None = None
                  ) -> dict[str, Any]:
+    """A click; `select`: an option chosen in a static select; `message`: the message clicked
+    in as Slack sends it back (its `text` and `blocks`)."""
     action: dict[str, Any] = {"action_id": action_id, "block_id": block_id,
                               "action_ts": f"{time.time():.6f}"}
-    if overflow:
+    if select:
+        action.update(type="static_select", selected_option={
+            "text": {"type": "plain_text", "text": value}, "value": value})
+    elif overflow:
         action.update(type="overflow", selected_option={
             "text": {"type": "plain_text", "text": value}, "value": value})
     else:
@@ -66,7 +72,8 @@ def block_action(action_id: str, value: str, *, user_id: str, team_id: str,
         body["container"] = {"type": "message", "message_ts": message_ts, "channel_id": channel,
                              "is_ephemeral": ephemeral}
         body["channel"] = {"id": channel, "name": "general"}
-        body["message"] = {"type": "message", "ts": message_ts, "text": "card"}
+        body["message"] = {"type": "message", "ts": message_ts, "text": "card",
+                           **(message or {})}
         body["response_url"] = response_url
     return body
 
