@@ -68,10 +68,19 @@ class Incoming:
 
 @dataclass(frozen=True, slots=True)
 class Reply:
-    payload: Payload
+    content: Payload | render.Rendered
     ok: bool = True
-    #: The ephemeral answer already serialised, when the renderer had it at hand.
-    ephemeral_json: str | None = None
+
+    @property
+    def payload(self) -> Payload:
+        content = self.content
+        return content.payload if isinstance(content, render.Rendered) else content
+
+    @property
+    def ephemeral_json(self) -> str | None:
+        """The ephemeral answer already serialised, when the renderer had it at hand."""
+        content = self.content
+        return content.ephemeral_json if isinstance(content, render.Rendered) else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -266,8 +275,7 @@ class SlackFrontEnd:
         if isinstance(view, ProfileView) and view.headline and view.person.is_you:
             self.people.forget(inc.speaker.tenant_id, inc.speaker.team_id, inc.speaker.user_id)
         ok = not (isinstance(view, Notice) and view.tone == Tone.ERROR)
-        rendered = self.renderings.message(view)
-        return Reply(rendered.payload, ok=ok, ephemeral_json=rendered.ephemeral_json)
+        return Reply(self.renderings.message(view), ok=ok)
 
     # --- forms --------------------------------------------------------------------------------
 

@@ -17,7 +17,6 @@ from __future__ import annotations
 import json
 import secrets
 from collections import OrderedDict
-from dataclasses import dataclass
 from functools import singledispatch
 from typing import Any
 
@@ -86,11 +85,26 @@ def message(view: View, *, stamp: str | None = None) -> Payload:
     return {"text": clip(fallback(view), 3000), "blocks": _fit(blocks, MESSAGE_BLOCKS, more)}
 
 
-@dataclass(frozen=True, slots=True)
 class Rendered:
-    payload: Payload
-    #: The whole ephemeral answer as JSON, ready to send (only for reused renderings).
-    ephemeral_json: str | None = None
+    """A message rendered for Slack. A reused one is ready as JSON (`ephemeral_json`, what the
+    ack sends); its blocks are re-stamped only if something asks for `payload` (a reply sent
+    later through the response URL)."""
+
+    __slots__ = ("_payload", "_restamp", "ephemeral_json")
+
+    def __init__(self, payload: Payload | None = None, ephemeral_json: str | None = None, *,
+                 restamp: tuple[Payload, str, str] | None = None) -> None:
+        assert payload is not None or restamp is not None
+        self._payload = payload
+        self._restamp = restamp
+        self.ephemeral_json = ephemeral_json
+
+    @property
+    def payload(self) -> Payload:
+        if self._payload is None:
+            assert self._restamp is not None
+            self._payload = restamp(*self._restamp)
+        return self._payload
 
 
 class Renderings:
@@ -111,7 +125,8 @@ class Renderings:
         if done is not None and done[0] is view:
             self._done.move_to_end(id(view))
             _, old, payload, body = done
-            return Rendered(restamp(payload, old, stamp), body.replace(f".{old}", f".{stamp}"))
+            return Rendered(ephemeral_json=body.replace(f".{old}", f".{stamp}"),
+                            restamp=(payload, old, stamp))
         payload = message(view, stamp=stamp)
         body = json.dumps({**payload, "response_type": "ephemeral"}, ensure_ascii=False,
                           separators=(",", ":"))
