@@ -505,6 +505,8 @@ def home(view: DashboardView, *, stamp: str | None = None) -> Payload:
     blocks: list[Block] = [
         header("Cairn"),
         actions(button("New milestone", "cairn.new", "new", style="primary"),
+                button("Reminder settings", _render_nudges.SETTINGS, "settings"),
+                button("I'm away…", _render_nudges.VACATION, "vacation"),
                 button("Refresh", "cairn.home.page", str(mine.page)), block_id=f"top.{stamp}"),
         section(f"*{escape(mine.title)}*" + (f" ({mine.total})" if mine.total else "")),
     ]
@@ -562,4 +564,4 @@ def sorry(ref: str, *, nothing_changed: bool = True) -> Payload:
     return {"text": text, "blocks": [section(f"❌ {text}")]}
 
 
-from bots.slack import render_nudges as _render_nudges  # noqa: E402, F401
+from bots.slack import render_nudges as _render_nudges  # noqa: E402  (registers; home() uses it)

@@ -116,6 +116,19 @@ async def test_the_app_home_shows_my_work_most_urgent_first(slack: Cairn) -> Non
     assert "Grow revenue 20%" in goals
 
 
+async def test_reminder_settings_and_away_open_their_forms_from_the_app_home(
+        slack: Cairn) -> None:
+    await slack.answer("plan professional")
+    shown = json.dumps(await home(slack))
+    assert "cairn.settings" in shown and "cairn.vacation" in shown
+    for action, title in (("cairn.settings", "Reminder settings"), ("cairn.vacation", "I'm away")):
+        await slack.interact(payloads.block_action(action, action.split(".")[1], user_id="U1",
+                                                   team_id="T1", home_view="VHOME"))
+        await slack.settle()
+        form = opened(slack)
+        assert form["callback_id"] == action and form["title"]["text"] == title
+
+
 async def test_the_app_home_pages_and_never_exceeds_100_blocks(slack: Cairn) -> None:
     await slack.answer("plan enterprise")
     for n in range(1, 61):
