@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bots.slack import render
+from bots.slack import render_home
 from bots.slack.people import People, Speaker
 from bots.slack.ports import SlackMembers
 from bots.slack.tokens import TenantClients
@@ -47,7 +47,7 @@ class HomePublisher:
             return False
         assert isinstance(view, DashboardView)
         try:
-            await client.views_publish(user_id=speaker.user_id, view=render.home(view))
+            await client.views_publish(user_id=speaker.user_id, view=render_home.home(view))
         except SlackApiError as error:
             logger.warning("views.publish for %s failed: %s", speaker.user_id,
                            error.response.get("error"))

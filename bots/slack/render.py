@@ -29,8 +29,6 @@ from bots.slack.blocks import (
     clip,
     clip_mrkdwn,
     context,
-    divider,
-    header,
     join_lines,
     option,
     overflow,
@@ -46,7 +44,6 @@ from core.views import (
     ActivityView,
     CalendarFeedView,
     CalendarStatusView,
-    DashboardView,
     HelpView,
     InboxView,
     MilestoneCard,
@@ -67,8 +64,6 @@ STATUS_ICONS = {Status.DONE: "✅", Status.CANCELLED: "✖️", Status.BLOCKED: 
                 Status.AT_RISK: "⚠️", Status.OFF_TRACK: "🔻"}
 CHILDREN_SHOWN = 15
 HISTORY_SHOWN = 5
-HOME_LINES = 20
-INBOX_SHOWN = 10
 
 Payload = dict[str, Any]
 
@@ -497,57 +492,6 @@ def card_modal(view: MilestoneCard) -> Payload:
             "close": plain("Close", 24), "blocks": _fit(blocks, SURFACE_BLOCKS, more)}
 
 
-def home(view: DashboardView, *, stamp: str | None = None) -> Payload:
-    """The App Home: the reader's milestones (most urgent first), the goals they roll up to,
-    the unread inbox. Never more than 100 blocks; the reader's list pages by 20."""
-    stamp = stamp or nonce()
-    mine = view.mine
-    blocks: list[Block] = [
-        header("Cairn"),
-        actions(button("New milestone", "cairn.new", "new", style="primary"),
-                button("Reminder settings", _render_nudges.SETTINGS, "settings"),
-                button("I'm away…", _render_nudges.VACATION, "vacation"),
-                button("Refresh", "cairn.home.page", str(mine.page)), block_id=f"top.{stamp}"),
-        section(f"*{escape(mine.title)}*" + (f" ({mine.total})" if mine.total else "")),
-    ]
-    if not mine.sections:
-        blocks.append(context(escape(mine.empty)))
-    shown = 0
-    for index, part in enumerate(mine.sections):
-        if part.title:
-            blocks.append(context(f"*{escape(part.title)}*"))
-        for n, line in enumerate(part.lines):
-            if shown >= HOME_LINES:
-                break
-            shown += 1
-            menu = overflow("cairn.more", [
-                option("Update progress", f"cairn.checkin {line.ref}"),
-                option("Mark done", f"cairn.run done {line.ref}"),
-                option("Comment", f"cairn.comment {line.ref}"),
-                option("Details", f"cairn.details {line.ref}"),
-            ])
-            blocks.append(section(line_text(line, with_kind=True), accessory=menu,
-                                  block_id=f"mine.{stamp}.{index}.{n}"))
-    if mine.pages > 1:
-        pager = []
-        if mine.page > 1:
-            pager.append(button("‹ Previous", "cairn.home.page:prev", str(mine.page - 1)))
-        if mine.page < mine.pages:
-            pager.append(button("Next ›", "cairn.home.page:next", str(mine.page + 1)))
-        blocks.append(context(f"Page {mine.page} of {mine.pages}"))
-        blocks.append(actions(*pager, block_id=f"pager.{stamp}"))
-    blocks.append(divider())
-    blocks.append(section("*Goals your work rolls up to*"))
-    if not view.goals:
-        blocks.append(context("Nothing above your milestones yet."))
-    blocks += [section(chunk) for chunk in join_lines(
-        [line_text(g, with_kind=True) for g in view.goals])]
-    blocks.append(divider())
-    blocks += inbox_blocks(view.inbox, stamp, limit=INBOX_SHOWN)
-    more = context("…more than fits here: `/cairn list mine` shows everything.")
-    return {"type": "home", "blocks": _fit(blocks, SURFACE_BLOCKS, more)}
-
-
 def options(view: MilestoneList) -> list[dict[str, Any]]:
     """Choices for an external select: `#12 Launch beta`, at most 100."""
     lines = [x for part in view.sections for x in part.lines][:100]
@@ -564,4 +508,3 @@ def sorry(ref: str, *, nothing_changed: bool = True) -> Payload:
     return {"text": text, "blocks": [section(f"❌ {text}")]}
 
 
-from bots.slack import render_nudges as _render_nudges  # noqa: E402  (registers; home() uses it)
