@@ -1,4 +1,4 @@
-"""Cairn's command line: serve (default), shell, migrate, demo, nudge.
+"""Cairn's command line: serve (default), shell, migrate, demo, nudge, teams-package.
 
 Run from the repository root: `python app.py [command]`. Configuration comes from the
 environment and a `.env` file (see README).
@@ -211,6 +211,37 @@ def nudge(dry_run: bool, at: str | None) -> None:
             await runtime.close()
 
     click.echo(_run(main))
+
+
+@cli.command("teams-package")
+@click.option("--output", "-o", default="cairn-teams.zip", show_default=True,
+              type=click.Path(dir_okay=False, writable=True),
+              help="Where to write the package.")
+def teams_package(output: str) -> None:
+    """Write the Teams app package (manifest and icons) for the org's app catalog."""
+    settings = _settings()
+    from importlib.metadata import PackageNotFoundError, version
+
+    from bots.teams.package import PackageError, package
+
+    try:
+        release = version("cairn")
+    except PackageNotFoundError:
+        release = "1.0.0"
+    try:
+        data = package(app_id=(settings.microsoft_app_id or "").strip(),
+                       public_url=settings.public_url, version=release)
+    except PackageError as error:
+        raise click.ClickException(str(error)) from None
+    try:
+        with open(output, "wb") as file:
+            file.write(data)
+    except OSError as error:
+        raise click.ClickException(f"cannot write {output}: {error.strerror or error}"
+                                   ) from None
+    click.echo(f"Wrote {output} (bot {settings.microsoft_app_id}, messaging endpoint "
+               f"{settings.public_url.rstrip('/')}/api/messages). Upload it in Teams: Apps › "
+               "Manage your apps › Upload an app.")
 
 
 def _moment(text: str) -> datetime:

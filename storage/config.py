@@ -30,6 +30,7 @@ APPS: dict[str, tuple[str, str]] = {
     "calendar": ("storage.calendar.models", "storage.calendar.migrations"),
     "slack": ("storage.slack.models", "storage.slack.migrations"),
     "nudges": ("storage.nudges.models", "storage.nudges.migrations"),
+    "teams": ("storage.teams.models", "storage.teams.migrations"),
 }
 
 Dialect = Literal["sqlite", "postgres"]

@@ -12,7 +12,8 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 SDKS = {"slack_bolt", "slack_sdk", "botbuilder", "tortoise", "apscheduler", "googleapiclient",
         "google", "aiohttp", "asyncpg", "aiosqlite", "pydantic", "pydantic_settings", "click",
-        "prometheus_client", "tqdm", "httplib2", "icalendar"}
+        "prometheus_client", "tqdm", "httplib2", "icalendar", "microsoft_agents", "msal",
+        "jwt", "jsonschema"}
 LAYERS = {"core", "storage", "bots", "integrations", "wiring", "app"}
 
 

@@ -1,4 +1,6 @@
-"""Every view the core can answer with has a rendering on every front end."""
+"""Every view the core can answer with has a rendering on every front end (the shell, Slack,
+Teams); `tests/slack/test_render.py` and `tests/teams/test_render.py` prove each one stays
+within its platform's limits."""
 
 from __future__ import annotations
 
@@ -8,6 +10,8 @@ import pytest
 
 from bots.shell import render as shell
 from bots.slack import render as slack
+from bots.slack import render_nudges as _slack_nudges  # noqa: F401  (registers on `slack`)
+from bots.teams import render as teams
 from core import nudge_views, views
 
 # Views that only ever reach a surface of their own (the App Home), never a message.
@@ -20,9 +24,10 @@ ANSWERS = sorted(
 
 
 @pytest.mark.parametrize("view", ANSWERS, ids=lambda cls: cls.__name__)
-def test_the_shell_and_slack_render_every_view(view: type[views.View]) -> None:
+def test_the_shell_slack_and_teams_render_every_view(view: type[views.View]) -> None:
     assert shell._render.dispatch(view) is not shell._render.dispatch(views.View), view
     assert slack._blocks.dispatch(view) is not slack._blocks.dispatch(views.View), view
+    assert teams._parts.dispatch(view) is not teams._parts.dispatch(views.View), view
 
 
 # Nudges as chat platforms deliver them, and the answer to `remind …`. (The shell's feed and the
@@ -35,6 +40,8 @@ DELIVERED = sorted(
 
 
 @pytest.mark.parametrize("view", DELIVERED, ids=lambda cls: cls.__name__)
-def test_slack_renders_every_nudge_and_the_reminder_settings(view: type[views.View]) -> None:
+def test_chat_platforms_render_every_nudge_and_the_reminder_settings(view: type[views.View]
+                                                                    ) -> None:
     assert shell._render.dispatch(view) is not shell._render.dispatch(views.View), view
     assert slack._blocks.dispatch(view) is not slack._blocks.dispatch(views.View), view
+    assert teams._parts.dispatch(view) is not teams._parts.dispatch(views.View), view
