@@ -115,7 +115,8 @@ def refusal(address: IPAddress, *, allow_private: bool) -> str | None:
         return None
     what = f"{address} is {kind.value}"
     if isinstance(address, IPv6Address) and (inner := embedded_ipv4(address)) is not None:
-        what = f"{address} leads to {inner}, {kind.value}"
+        shown = f"::ffff:{inner}" if address.ipv4_mapped is not None else str(address)
+        what = f"{shown} leads to {inner}, {kind.value}"
     if kind in PRIVATE_KINDS:
         return f"{what}; webhooks reach only public addresses unless the operator sets " \
                "WEBHOOKS_ALLOW_PRIVATE=1"

@@ -10,7 +10,7 @@ even while that one waits for a retry.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -98,9 +98,3 @@ def first_in_line(pending: Iterable[Delivery]) -> list[Delivery]:
             heads[line] = delivery
     return [*heads.values(), *free]
 
-
-def due(pending: Iterable[Delivery], now: datetime, *, limit: int) -> Sequence[Delivery]:
-    """The deliveries to attempt now, oldest due first: first in line and due."""
-    ready = [d for d in first_in_line(pending) if d.due_at <= now]
-    ready.sort(key=lambda d: (d.due_at, d.sequence, d.event_id))
-    return ready[:limit]
