@@ -94,7 +94,7 @@ async def _serve(items: Sequence[LeasedDelivery], store: WebhookDeliveryStore,
 
     async def attempt(item: LeasedDelivery) -> None:
         nonlocal endpoint
-        async with gate, lane:
+        async with lane, gate:
             if not endpoint.enabled:
                 return
             outcome = await _send(sender, item, endpoint, clock)

@@ -18,6 +18,7 @@ from core.webhooks.deliveries import Delivery, plan_deliveries
 from core.webhooks.dispatch import Dispatched, deliver_due
 from core.webhooks.endpoints import WebhookEndpoint, new_endpoint
 from core.webhooks.events import EventType, WebhookEvent
+from core.webhooks.ports import WebhookSender
 from integrations.webhooks.sender import AiohttpWebhookSender
 from integrations.webhooks.signing import new_secret
 from tests.fakes import FrozenClock
@@ -60,7 +61,7 @@ class Hooks:
     """One tenant's webhooks end to end: register endpoints, publish events, run the loop."""
 
     store: InMemoryWebhooks
-    sender: AiohttpWebhookSender
+    sender: WebhookSender
     clock: FrozenClock
     sequence: int = 0
     published: list[WebhookEvent] = field(default_factory=list)
@@ -97,6 +98,11 @@ class Hooks:
             total += await self.run()
             self.clock.advance(minutes=every_minutes)
         return total
+
+    def stored(self, endpoint: WebhookEndpoint) -> WebhookEndpoint:
+        """The endpoint as the store has it now."""
+        assert endpoint.id is not None
+        return self.store.endpoints[endpoint.id]
 
     def delivery(self, event: WebhookEvent) -> Delivery:
         (found,) = [d for d in self.store.deliveries.values() if d.event_id == event.id]

@@ -8,9 +8,10 @@ import asyncio
 import itertools
 from datetime import datetime, timedelta
 
-from core.webhooks.decisions import Verdict
+from core.webhooks.decisions import AttemptOutcome, Verdict
 from core.webhooks.deliveries import DeliveryState, plan_deliveries
 from core.webhooks.events import EventType
+from core.webhooks.ports import WebhookRequest
 from core.webhooks.schedule import MAX_ATTEMPTS, RETRY_SCHEDULE
 from integrations.webhooks.sender import AiohttpWebhookSender
 from integrations.webhooks.signing import new_secret
@@ -54,7 +55,7 @@ async def test_500_then_success_is_delivered_once(hooks: Hooks, receiver: Webhoo
     assert first.next_attempt_at == first.at + timedelta(seconds=5)
     assert (second.attempt, second.status, second.verdict) == (2, 200, Verdict.DELIVERED)
     assert hooks.delivery(event).state is DeliveryState.DELIVERED
-    stored = hooks.store.endpoints[endpoint.id or 0]
+    stored = hooks.stored(endpoint)
     assert stored.consecutive_failures == 0 and stored.enabled
 
 
@@ -81,7 +82,7 @@ async def test_410_disables_the_endpoint_at_once_and_holds_the_rest(
     gone = await hooks.publish(PROGRESS, milestone=1)
     held = await hooks.publish(DONE, milestone=1)
     assert (await hooks.run()).disabled == 1
-    stored = hooks.store.endpoints[endpoint.id or 0]
+    stored = hooks.stored(endpoint)
     assert not stored.enabled and stored.disabled_reason == "The endpoint answered 410 Gone."
     ((tenant, notice),) = hooks.store.notices
     assert tenant == ACME and "410 Gone" in notice and f"webhook log {endpoint.id}" in notice
@@ -146,7 +147,7 @@ async def test_a_dead_endpoint_is_disabled_when_the_schedule_runs_out(
     assert [b.at - a.at for a, b in itertools.pairwise(log)] == list(RETRY_SCHEDULE)
     assert log[-1].verdict is Verdict.DISABLED and log[-1].next_attempt_at is None
     assert log[-1].at - start == sum(RETRY_SCHEDULE, timedelta())
-    stored = hooks.store.endpoints[endpoint.id or 0]
+    stored = hooks.stored(endpoint)
     assert not stored.enabled and stored.consecutive_failures == MAX_ATTEMPTS
     assert "Every delivery failed since 2026-11-23 09:00 UTC" in stored.disabled_reason
     ((_, notice),) = hooks.store.notices
@@ -167,7 +168,7 @@ async def test_an_event_the_receiver_refuses_is_given_up_while_the_endpoint_work
     assert hooks.delivery(refused).state is DeliveryState.FAILED
     assert hooks.store.log_of(refused.id)[-1].verdict is Verdict.GAVE_UP
     assert hooks.store.log_of(refused.id)[-1].response == "unknown type"
-    assert hooks.store.endpoints[endpoint.id or 0].enabled
+    assert hooks.stored(endpoint).enabled
     ((_, notice),) = hooks.store.notices
     assert "gave up" in notice and refused.id in notice and "HTTP 400" in notice
     after = await hooks.publish(DONE, milestone=1)  # milestone 1's line moves on
@@ -258,3 +259,24 @@ async def test_the_log_of_an_endpoint_shows_its_latest_attempts(
     assert all(e.event_id == event.id and e.latency_ms >= 0 for e in log)
     assert await hooks.store.for_tenant(ACME).remove(endpoint.id)
     assert hooks.store.deliveries == {} and hooks.store.logs == []
+
+
+class BrokenSender:
+    """A sender with a bug: the loop must count it as a failed attempt, not lose the event."""
+
+    async def send(self, request: WebhookRequest) -> AttemptOutcome:
+        raise RuntimeError("boom")
+
+
+async def test_a_sender_that_raises_costs_an_attempt_not_the_event(
+        hooks: Hooks, receiver: WebhookReceiver, secret: str) -> None:
+    await hooks.endpoint(receiver.url(), secret)
+    event = await hooks.publish(DONE)
+    real = hooks.sender
+    hooks.sender = BrokenSender()
+    assert (await hooks.run()).retried == 1
+    assert hooks.store.log_of(event.id)[0].error == "RuntimeError: boom"
+    hooks.sender = real
+    hooks.clock.advance(seconds=5)
+    assert (await hooks.run()).delivered == 1
+    assert accepted_ids(receiver) == [event.id]
