@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SDKS = {"slack_bolt", "slack_sdk", "botbuilder", "tortoise", "apscheduler", "googleapiclient",
         "google", "aiohttp", "asyncpg", "aiosqlite", "pydantic", "pydantic_settings", "click",
         "prometheus_client", "tqdm", "httplib2", "icalendar", "microsoft_agents", "msal",
-        "jwt", "jsonschema"}
+        "jwt", "jsonschema", "standardwebhooks"}
 LAYERS = {"core", "storage", "bots", "integrations", "wiring", "app"}
 
 
@@ -39,6 +39,14 @@ def top(name: str) -> str:
 def test_the_core_imports_no_sdk_no_orm_and_no_outer_layer() -> None:
     for path in modules("core"):
         bad = {name for name in imports_of(path) if top(name) in SDKS | (LAYERS - {"core"})}
+        assert not bad, f"{path.relative_to(ROOT)} imports {sorted(bad)}"
+
+
+def test_the_webhooks_core_uses_the_standard_library_only() -> None:
+    """Signing, HTTP and DNS live in integrations/webhooks; the core decides, pure."""
+    for path in modules("core/webhooks"):
+        bad = {name for name in imports_of(path)
+               if top(name) not in sys.stdlib_module_names and top(name) != "core"}
         assert not bad, f"{path.relative_to(ROOT)} imports {sorted(bad)}"
 
 
