@@ -37,7 +37,7 @@ def explain(line: RuleLine, *, today: date, names: Mapping[UserId, str]) -> str:
             f"done on time (due {due(line.deadline)}); this challenge does not reward it"),
         RuleCode.LATE_IN_GRACE: lambda: (
             f"done {plural(days, 'working day')} late, within the grace of {limit}"
-            if days else f"done after its due time on {due(line.deadline)}, within the grace"),
+            if days else f"done after the deadline ({due(line.deadline)}), within the grace"),
         RuleCode.TOO_LATE: lambda: f"done {plural(days, 'working day')} late, past the grace "
                                    f"of {limit}: no points",
         RuleCode.EARLY_BONUS: lambda: f"early bonus: done {plural(days, 'working day')} "

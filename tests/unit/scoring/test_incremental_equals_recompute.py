@@ -80,7 +80,8 @@ def histories(draw: st.DrawFn) -> list[ScoringEvent]:
             if approved is not None:
                 events.append(MoveApproved(at=at, item=item, deadline=approved, by=draw(people)))
         elif kind == "priority":
-            events.append(PriorityChanged(at=at, item=item, priority=draw(st.sampled_from(Priority))))
+            priority = draw(st.sampled_from(Priority))
+            events.append(PriorityChanged(at=at, item=item, priority=priority))
         elif kind == "owner":
             events.append(OwnerChanged(at=at, item=item, owner=draw(people),
                                        calendar=draw(calendars)))
