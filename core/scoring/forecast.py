@@ -66,7 +66,7 @@ class ForecastResult:
 
     @property
     def late_by_days(self) -> int:
-        if self.due is None or self.p50 is None:
+        if not self.enough or self.due is None or self.p50 is None:
             return 0
         return max(0, (self.p50 - self.due).days)
 
