@@ -98,7 +98,8 @@ class Desk:
         return item
 
     async def done(self, item: MilestoneId, by: UserId | None = None) -> list[Award]:
-        owner = (await self.ports.ledger.item(self.challenge_now.id or 0, item))
+        assert self.challenge_now.id is not None
+        owner = await self.ports.ledger.item(self.challenge_now.id, item)
         who = by if by is not None else owner.owner if owner is not None else ALICE
         return await self.record(ItemDone(at=self.clock.now(), item=item, by=who))
 
