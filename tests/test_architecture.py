@@ -74,3 +74,29 @@ def test_importing_the_app_does_no_work() -> None:
                             text=True, timeout=120, check=False)
     assert result.returncode == 0, result.stderr[-2000:]
     assert not list(ROOT.glob("*.sqlite3-journal"))
+
+
+#: What the scoring domain may use from the rest of the core: the shared kernel, nothing that
+#: a feature package owns (it is stored and wired from outside).
+SCORING_KERNEL = {"core.model", "core.errors", "core.views", "core.humanize"}
+
+
+def test_scoring_is_pure_standard_library_over_the_shared_kernel() -> None:
+    for path in modules("core/scoring"):
+        for name in imports_of(path):
+            allowed = (top(name) in sys.stdlib_module_names or name in SCORING_KERNEL
+                       or name == "core.scoring" or name.startswith("core.scoring."))
+            assert allowed, f"{path.relative_to(ROOT)} imports {name}"
+
+
+def test_the_core_never_reads_the_wall_clock() -> None:
+    """Time comes through the Clock port: no `datetime.now()`, `date.today()`, `time.time()`."""
+    wall = {("datetime", "now"), ("datetime", "utcnow"), ("datetime", "today"),
+            ("date", "today"), ("time", "time"), ("time", "monotonic")}
+    for path in modules("core"):
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        for node in ast.walk(tree):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                    and isinstance(node.func.value, ast.Name)):
+                call = (node.func.value.id, node.func.attr)
+                assert call not in wall, f"{path.relative_to(ROOT)}:{node.lineno} calls {call}"
