@@ -25,6 +25,7 @@ from core.calendar import SYNC_CONSUMER, CalendarRef, CalendarSetup
 from core.ports import CalendarGateway, Clock
 from core.relay import drain
 from core.services.calendar_feeds import read_feed
+from core.services.people import handle_from
 from integrations.calendar.inbound import CalendarReader, CalendarRepair
 from integrations.calendar.outbound import VERBS, CalendarSync
 from integrations.calendar.push import CHANGED_STATES, PushChannels
@@ -53,7 +54,8 @@ RENEW_EVERY = timedelta(hours=1)
 
 
 def calendar_setup(settings: Settings) -> CalendarSetup:
-    """What the core may tell people about calendars here (reads the key's client_email)."""
+    """This process's calendar setup, from its settings (reads the key's client_email);
+    `serve` stores its own for every process to read (`store_installation`)."""
     google = bool(settings.google_application_credentials and settings.google_calendar_id)
     account = ""
     if google and settings.google_application_credentials:
@@ -62,8 +64,9 @@ def calendar_setup(settings: Settings) -> CalendarSetup:
                 account = str(json.load(file).get("client_email", ""))
         except (OSError, ValueError, AttributeError):
             account = ""  # the adapter says what is wrong when it starts
+    named = (settings.google_calendar_tenant or "").strip()
     return CalendarSetup(google=google, calendar_id=settings.google_calendar_id or "",
-                         tenant=(settings.google_calendar_tenant or "").strip(),
+                         tenant=handle_from(named) if named else "",  # spelt like slugs are
                          service_account=account, public_url=settings.public_url,
                          push=settings.public_url.startswith("https://"))
 
