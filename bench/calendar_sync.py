@@ -112,8 +112,10 @@ async def bench(url: str, seed: int) -> int:
                                             api_url=fake.url, rate_limit=RateLimit(sleep=no_wait))
             clock = FixedClock()
             uow = database.unit_of_work({SYNC_CONSUMER: VERBS, NAIVE: {"due_moved"}})
+            # The bench's workspace is named: the database may hold other workspaces, and a
+            # calendar only ever holds one workspace's deadlines.
             deps = Deps(uow=uow, clock=clock, calendar=CalendarSetup(
-                google=True, calendar_id=CALENDAR_ID))
+                google=True, calendar_id=CALENDAR_ID, tenant=f"bench-calendar-{seed}"))
             smart = CalendarSync(uow, gateway, clock, deps.calendar)
             naive = NaiveCalendarSync(uow, gateway)
             tenant = await ensure_tenant(deps, slug=f"bench-calendar-{seed}",

@@ -7,6 +7,7 @@ below. Times are the owner's: a deadline at 17:00 is 17:00 where the owner lives
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -50,10 +51,17 @@ class CalendarSettings:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class CalendarSetup:
-    """What this installation offers, from its configuration (the composition root's)."""
+    """What an installation offers, from a process's configuration (the composition root's).
+
+    `serve` stores its own when it starts (`CalendarInstallation`); the use cases read that
+    one, so what a person is told never depends on the process they typed in.
+    """
 
     google: bool = False
+    #: The installation's calendar (GOOGLE_CALENDAR_ID); it holds one workspace's deadlines.
     calendar_id: str = ""
+    #: GOOGLE_CALENDAR_TENANT: the slug of the workspace the installation's calendar holds.
+    tenant: str = ""
     #: Whom to share a calendar with so Cairn may write to it.
     service_account: str = ""
     public_url: str = "http://localhost:3000"
@@ -64,6 +72,23 @@ class CalendarSetup:
         return f"{self.public_url.rstrip('/')}/calendar/{token}.ics"
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CalendarInstallation:
+    """The setup the last `serve` to start stored, and whom the installation's calendar holds."""
+
+    setup: CalendarSetup
+    started_at: datetime | None = None
+    #: The workspace the installation's calendar was given to (see `core.calendar_tenancy`).
+    holder: TenantId | None = None
+
+
+def feed_token_hash(token: str) -> str:
+    """What Cairn keeps of an ICS address: its SHA-256, enough to recognise it, not to show it.
+
+    The token is 256 random bits, so a plain hash cannot be reversed by guessing."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
 class FeedScope(StrEnum):
     PERSON = "person"  # a person's milestones
     TEAM = "team"  # a goal and everything under it
@@ -71,11 +96,12 @@ class FeedScope(StrEnum):
 
 @dataclass(slots=True, kw_only=True)
 class CalendarFeed:
-    """An ICS address; whoever has the token can read it, until it is revoked."""
+    """An ICS address; whoever has the token can read it, until it is revoked. Only the
+    token's hash is kept: the address is shown once, when it is made."""
 
     id: int | None = None
     tenant_id: TenantId
-    token: str
+    token_hash: str
     scope: FeedScope
     created_by: UserId
     user_id: UserId | None = None  # person feeds: whose milestones

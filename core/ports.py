@@ -17,14 +17,17 @@ from core.calendar import (
     CalendarChanges,
     CalendarFeed,
     CalendarHealth,
+    CalendarInstallation,
     CalendarLink,
     CalendarRef,
     CalendarSettings,
+    CalendarSetup,
     CalendarSyncState,
     CalendarWrite,
     WatchChannel,
     WriteResult,
 )
+from core.calendar_tenancy import DefaultCalendar, WorkspaceCalendars
 from core.events import Event
 from core.model import (
     Activity,
@@ -190,9 +193,34 @@ class CalendarRepository(Protocol):
     async def settings(self) -> CalendarSettings:
         """The tenant's settings; the defaults until an admin changes something."""
         ...
-    async def save_settings(self, settings: CalendarSettings) -> None: ...
+    async def save_settings(self, settings: CalendarSettings) -> None:
+        """Raises `core.errors.Conflict` when another workspace chose the same calendar."""
+        ...
     async def health(self, consumer: str) -> CalendarHealth:
         """Pending and failing changes of the outbox `consumer`, events kept, last syncs."""
+        ...
+    async def save_placement(self, calendar_id: str) -> None:
+        """The shared calendar the sync put all the tenant's deadlines in ("" for none)."""
+        ...
+
+    async def installation(self) -> CalendarInstallation | None:
+        """*Any tenant*: the setup the last `serve` to start stored; None before any did."""
+        ...
+    async def save_installation(self, setup: CalendarSetup, at: datetime) -> None:
+        """*Any tenant*: `serve` stores its setup when it starts; the holder stays."""
+        ...
+    async def hold_default(self, tenant_id: TenantId | None) -> None:
+        """*Any tenant*: gives the installation's calendar to this workspace."""
+        ...
+    async def default_calendar(self, calendar_id: str, named: str) -> DefaultCalendar:
+        """*Any tenant*: whom the installation's calendar may serve (its holder, workspaces
+        that chose it as their own, the only workspace if there is one)."""
+        ...
+    async def calendar_users(self, calendar_id: str) -> set[TenantId]:
+        """*Any tenant*: workspaces that chose this shared calendar or have events in it."""
+        ...
+    async def workspaces(self) -> list[WorkspaceCalendars]:
+        """*Any tenant*: every workspace, with its settings and where the sync placed it."""
         ...
 
     async def add_feed(self, feed: CalendarFeed) -> CalendarFeed: ...
@@ -200,8 +228,8 @@ class CalendarRepository(Protocol):
         """Active (not revoked) feeds, oldest first; only one person's when given."""
         ...
     async def revoke_feeds(self, feed_ids: Collection[int], at: datetime) -> int: ...
-    async def feed_by_token(self, token: str) -> CalendarFeed | None:
-        """*Any tenant*: the active feed behind an ICS address."""
+    async def feed_by_hash(self, token_hash: str) -> CalendarFeed | None:
+        """*Any tenant*: the active feed behind an ICS address, by its token's hash."""
         ...
     async def feed_used(self, feed_id: int, at: datetime) -> None: ...
 

@@ -15,12 +15,16 @@ from typing import TYPE_CHECKING, Any
 from core.calendar import (
     CalendarFeed,
     CalendarHealth,
+    CalendarInstallation,
     CalendarLink,
     CalendarRef,
     CalendarSettings,
+    CalendarSetup,
     CalendarSyncState,
     WatchChannel,
 )
+from core.calendar_tenancy import DefaultCalendar, WorkspaceCalendars
+from core.errors import Conflict
 from core.model import MilestoneId, Status, TenantId, UserId
 
 if TYPE_CHECKING:
@@ -34,7 +38,8 @@ class FakeCalendar:
     @property
     def _tables(self) -> dict[str, Any]:
         tables: dict[str, Any] = self._uow.store.state.calendar
-        for name in ("settings", "feeds", "links", "sync", "channels"):
+        for name in ("settings", "feeds", "links", "sync", "channels", "placements",
+                     "installation"):
             tables.setdefault(name, {})
         return tables
 
@@ -53,7 +58,49 @@ class FakeCalendar:
 
     async def save_settings(self, settings: CalendarSettings) -> None:
         assert settings.tenant_id == self._tenant
+        if settings.calendar_id and any(
+                other.calendar_id == settings.calendar_id and tenant != self._tenant
+                for tenant, other in self._tables["settings"].items()):
+            raise Conflict(f"{settings.calendar_id} is already another workspace's calendar")
         self._tables["settings"][self._tenant] = copy.deepcopy(settings)
+
+    async def save_placement(self, calendar_id: str) -> None:
+        self._tables["placements"][self._tenant] = calendar_id
+
+    async def installation(self) -> CalendarInstallation | None:
+        found = self._tables["installation"]
+        if "setup" not in found:
+            return None
+        return CalendarInstallation(setup=found["setup"], started_at=found["at"],
+                                    holder=found.get("holder"))
+
+    async def save_installation(self, setup: CalendarSetup, at: datetime) -> None:
+        self._tables["installation"].update(setup=setup, at=at)
+
+    async def hold_default(self, tenant_id: TenantId | None) -> None:
+        self._tables["installation"]["holder"] = tenant_id
+
+    async def default_calendar(self, calendar_id: str, named: str) -> DefaultCalendar:
+        tenants = sorted(self._uow.store.state.tenants)
+        return DefaultCalendar(
+            calendar_id=calendar_id, named=named,
+            holder=self._tables["installation"].get("holder"),
+            chosen_by=frozenset(t for t, x in self._tables["settings"].items()
+                                if x.calendar_id == calendar_id),
+            only=TenantId(tenants[0]) if len(tenants) == 1 else None)
+
+    async def calendar_users(self, calendar_id: str) -> set[TenantId]:
+        chosen = {t for t, x in self._tables["settings"].items() if x.calendar_id == calendar_id}
+        return chosen | {x.tenant_id for x in self._tables["links"].values()
+                         if x.calendar == CalendarRef(calendar_id) and not x.deleted}
+
+    async def workspaces(self) -> list[WorkspaceCalendars]:
+        return [WorkspaceCalendars(
+            tenant_id=TenantId(t.id), slug=t.slug,  # type: ignore[arg-type]
+            placed=self._tables["placements"].get(t.id),
+            settings=copy.deepcopy(self._tables["settings"].get(t.id)) or CalendarSettings(
+                tenant_id=TenantId(t.id)))  # type: ignore[arg-type]
+            for _, t in sorted(self._uow.store.state.tenants.items())]
 
     async def health(self, consumer: str) -> CalendarHealth:
         waiting = [r for _, r in sorted(self._uow.store.state.outbox.items())
@@ -74,7 +121,7 @@ class FakeCalendar:
 
     async def add_feed(self, feed: CalendarFeed) -> CalendarFeed:
         assert feed.tenant_id == self._tenant
-        if any(f.token == feed.token for f in self._tables["feeds"].values()):
+        if any(f.token_hash == feed.token_hash for f in self._tables["feeds"].values()):
             raise ValueError("feed token taken")
         feed = replace(feed, id=self._uow.store.state.next_id())
         self._tables["feeds"][feed.id] = feed
@@ -94,9 +141,9 @@ class FakeCalendar:
                 count += 1
         return count
 
-    async def feed_by_token(self, token: str) -> CalendarFeed | None:
+    async def feed_by_hash(self, token_hash: str) -> CalendarFeed | None:
         return copy.deepcopy(next(
-            (f for f in self._tables["feeds"].values() if f.token == token
+            (f for f in self._tables["feeds"].values() if f.token_hash == token_hash
              and f.revoked_at is None and self._visible(f.tenant_id)), None))
 
     async def feed_used(self, feed_id: int, at: datetime) -> None:

@@ -1,9 +1,14 @@
 """Calendars in a running Cairn: ICS feeds (always) and Google Calendar sync (when configured).
 
-- `calendar-feeds` serves `GET /calendar/<token>.ics`; it needs nothing but the database.
-- `google-calendar` is on with GOOGLE_APPLICATION_CREDENTIALS and GOOGLE_CALENDAR_ID. One job
-  (`GoogleCalendar.tick`) writes deadlines to Google from the outbox, reads the calendars back
-  for moves, repairs what is stale or was never synced, and, with an https PUBLIC_URL, keeps
+- `calendar-feeds` is always on. It serves `GET /calendar/<token>.ics` (it needs nothing but
+  the database); when `serve` starts it stores the installation's calendar setup (PUBLIC_URL,
+  the Google settings), which every process then reads instead of guessing from its own
+  environment; and in every process (serve, shell, demo) it subscribes the Google sync to
+  the outbox, so whether a change reaches Google never depends on where it was made.
+- `google-calendar` is on with GOOGLE_APPLICATION_CREDENTIALS and GOOGLE_CALENDAR_ID: only this
+  worker needs credentials. One job (`GoogleCalendar.tick`) writes deadlines to Google from
+  the outbox, reads the calendars back for moves, keeps every workspace in the calendar that
+  is its own, repairs what is stale or was never synced, and, with an https PUBLIC_URL, keeps
   push channels open so that moves notified at `POST /google/notifications` arrive in seconds.
 """
 
@@ -19,10 +24,12 @@ from typing import TYPE_CHECKING
 from core.calendar import SYNC_CONSUMER, CalendarRef, CalendarSetup
 from core.ports import CalendarGateway, Clock
 from core.relay import drain
-from core.services.calendar import read_feed
+from core.services.calendar_feeds import read_feed
+from core.services.people import handle_from
 from integrations.calendar.inbound import CalendarReader, CalendarRepair
 from integrations.calendar.outbound import VERBS, CalendarSync
 from integrations.calendar.push import CHANGED_STATES, PushChannels
+from integrations.calendar.tenancy import CalendarTenancy
 from storage import Database
 from storage.exclusive import exclusive
 from wiring.adapters import AdapterStatus, Attached
@@ -47,7 +54,8 @@ RENEW_EVERY = timedelta(hours=1)
 
 
 def calendar_setup(settings: Settings) -> CalendarSetup:
-    """What the core may tell people about calendars here (reads the key's client_email)."""
+    """This process's calendar setup, from its settings (reads the key's client_email);
+    `serve` stores its own for every process to read (`store_installation`)."""
     google = bool(settings.google_application_credentials and settings.google_calendar_id)
     account = ""
     if google and settings.google_application_credentials:
@@ -56,9 +64,23 @@ def calendar_setup(settings: Settings) -> CalendarSetup:
                 account = str(json.load(file).get("client_email", ""))
         except (OSError, ValueError, AttributeError):
             account = ""  # the adapter says what is wrong when it starts
+    named = (settings.google_calendar_tenant or "").strip()
     return CalendarSetup(google=google, calendar_id=settings.google_calendar_id or "",
+                         tenant=handle_from(named) if named else "",  # spelt like slugs are
                          service_account=account, public_url=settings.public_url,
                          push=settings.public_url.startswith("https://"))
+
+
+async def store_installation(runtime: Runtime) -> None:
+    """`serve` starting: its calendar setup becomes the one every process tells people about."""
+    setup = calendar_setup(runtime.settings)
+    async with runtime.deps.uow() as tx:
+        await tx.calendar.save_installation(setup, runtime.deps.clock.now())
+        named = await tx.tenants.by_slug(setup.tenant) if setup.tenant else None
+        await tx.commit()
+    if setup.tenant and named is None and setup.google:
+        logger.warning("GOOGLE_CALENDAR_TENANT=%s names no workspace yet: GOOGLE_CALENDAR_ID "
+                       "holds nobody's deadlines until it exists", setup.tenant)
 
 
 class CalendarFeedsAdapter:
@@ -69,13 +91,17 @@ class CalendarFeedsAdapter:
                                               "/calendar/<token>.ics")
 
     def subscriptions(self, settings: Settings) -> Mapping[str, frozenset[str]]:
-        return {}
+        # Every process writes the Google sync's outbox rows, configured for Google or not;
+        # the worker that has the credentials decides per workspace what reaches Google.
+        return {SYNC_CONSUMER: VERBS}
 
     async def attach(self, runtime: Runtime, app: web.Application) -> Attached:
         # Imported here, like aiohttp below: `shell` and `demo` never load them.
         from aiohttp import web
 
         from integrations.calendar.ics import CONTENT_TYPE, build_ics, etag
+
+        await store_installation(runtime)
 
         async def feed(request: web.Request) -> web.StreamResponse:
             content = await read_feed(runtime.deps, request.match_info["token"])
@@ -108,6 +134,7 @@ class GoogleCalendar:
     sync: CalendarSync
     reader: CalendarReader
     repair: CalendarRepair
+    tenancy: CalendarTenancy
     push: PushChannels | None
     notified: set[CalendarRef] = field(default_factory=set)
     _due: dict[str, datetime] = field(default_factory=dict)
@@ -128,6 +155,7 @@ class GoogleCalendar:
             if self._time_for("read", READ_EVERY):
                 await self.reader.poll()
             if self._time_for("repair", REPAIR_EVERY):
+                await self.tenancy.run()
                 await self.repair.run()
             if self.push is not None and self._time_for("channels", RENEW_EVERY):
                 await self.push.renew()
@@ -149,7 +177,8 @@ def build_google(runtime: Runtime, gateway: CalendarGateway) -> GoogleCalendar:
                         ) if deps.calendar.push else None
     return GoogleCalendar(database=runtime.database, clock=deps.clock, sync=sync,
                           reader=CalendarReader(deps, gateway),
-                          repair=CalendarRepair(deps, sync), push=push)
+                          repair=CalendarRepair(deps, sync),
+                          tenancy=CalendarTenancy(deps.uow, sync, deps.clock), push=push)
 
 
 def notifications_handler(google: GoogleCalendar
@@ -183,9 +212,12 @@ class GoogleCalendarAdapter:
             return AdapterStatus(self.name, False, f"set {' and '.join(missing)} to sync "
                                                    "deadlines with Google Calendar")
         push = "push notifications on" if settings.public_url.startswith("https://") else (
-            "polling; an https PUBLIC_URL turns push notifications on")
-        return AdapterStatus(self.name, True,
-                             f"deadlines go to {settings.google_calendar_id} ({push})")
+            "polling, an https PUBLIC_URL turns push notifications on")
+        whose = (f"workspace {settings.google_calendar_tenant}'s" if
+                 settings.google_calendar_tenant else "the first workspace's")
+        return AdapterStatus(self.name, True, f"deadlines go to {settings.google_calendar_id}, "
+                                              f"{whose}; other workspaces choose their own "
+                                              f"with calendar shared; {push}")
 
     def subscriptions(self, settings: Settings) -> Mapping[str, frozenset[str]]:
         return {SYNC_CONSUMER: VERBS}

@@ -35,6 +35,9 @@ class Settings(BaseSettings):
 
     google_application_credentials: str | None = None
     google_calendar_id: str | None = None
+    #: The slug of the one workspace GOOGLE_CALENDAR_ID holds the deadlines of (a calendar only
+    #: ever holds one workspace's); unset: the only workspace, the first time there is one.
+    google_calendar_tenant: str | None = None
     google_api_url: str | None = None
 
     def safe_database_url(self) -> str:

@@ -1,14 +1,14 @@
-"""Calendar use cases: status, ICS feeds, a workspace's sync settings, and moves made in Google.
+"""Calendar use cases: status, a workspace's sync settings, and moves made in Google (ICS
+feeds are in `calendar_feeds`).
 
 Writing to Google happens elsewhere (an outbox consumer in `integrations/calendar`); these use
-cases change what it should write and tell people how it is going.
+cases change what it should write and tell people how it is going. What they say comes from
+the database (the setup `serve` stored, the workspace's settings), never from the environment
+of the process a person typed in.
 """
 
 from __future__ import annotations
 
-import re
-import secrets
-from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime, time
 from enum import StrEnum
@@ -16,47 +16,33 @@ from enum import StrEnum
 from core.calendar import (
     GOOGLE_SOURCE,
     SYNC_CONSUMER,
-    CalendarFeed,
     CalendarHealth,
     CalendarSettings,
+    CalendarSetup,
     EventTime,
-    FeedContent,
-    FeedScope,
-    entry_for,
 )
-from core.calendar_commands import (
-    ChangeCalendarSettings,
-    RevokeCalendarFeed,
-    ShowCalendarFeed,
-    ShowCalendarStatus,
-)
+from core.calendar_commands import ChangeCalendarSettings, ShowCalendarStatus
+from core.calendar_tenancy import Placement, place
 from core.dates import check_range
-from core.errors import DomainError, NotFound
+from core.errors import Conflict, DomainError
 from core.events import CalendarSettingsChanged
 from core.humanize import deadline_at, ellipsis, local_today, when, zone
-from core.model import Kind, MilestoneId, Notification, Status, TenantId, User
+from core.model import MilestoneId, Notification, Status, TenantId, User
 from core.permissions import Right
-from core.ports import MilestoneFilter, UnitOfWork
-from core.services.common import (
-    Deps,
-    authorize,
-    current_user,
-    find_milestone,
-    label,
-    reader,
-    resolve_user,
+from core.ports import UnitOfWork
+from core.services.calendar_feeds import (  # the registry dispatches the feeds from here
+    feed_names,
+    kind_names,
+    read_feed,
+    revoke_feed,
+    show_feed,
 )
+from core.services.common import Deps, authorize, current_user, label, reader
 from core.services.milestones import check_dates, due_text, redate
-from core.views import CalendarFeedView, CalendarStatusView, Notice
+from core.views import CalendarStatusView
 
-FEED_TOKEN_BYTES = 32  # 43 URL-safe characters: unguessable
-FEED_TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
-FEED_LIMIT = 2000
-HOW_TO_SUBSCRIBE = (
-    "Google Calendar: Other calendars ＋ › From URL, paste the address",
-    "Outlook: Add calendar › Subscribe from web, paste the address",
-    "Apple Calendar: File › New Calendar Subscription, paste the address",
-)
+__all__ = ["MoveOutcome", "apply_calendar_move", "change_settings", "read_feed", "revoke_feed",
+           "show_feed", "show_status"]
 
 
 async def show_status(cmd: ShowCalendarStatus, deps: Deps) -> CalendarStatusView:
@@ -66,20 +52,28 @@ async def show_status(cmd: ShowCalendarStatus, deps: Deps) -> CalendarStatusView
 
 
 async def _status(tx: UnitOfWork, me: User, deps: Deps, headline: str = "") -> CalendarStatusView:
-    setup, now = deps.calendar, deps.clock.now()
+    now = deps.clock.now()
+    # What `serve` stored, not this process's configuration: every front end says the same.
+    installation = await tx.calendar.installation()
+    setup = installation.setup if installation else CalendarSetup()
+    google = setup.google and bool(setup.calendar_id)
     settings = await tx.calendar.settings()
+    placement = await _placement(tx, settings, setup)
     health = await tx.calendar.health(SYNC_CONSUMER)
     feeds = await tx.calendar.feeds(created_by=me.id)
     people = await tx.users.all()
     destinations: list[str] = []
     advice: list[str] = []
-    if not setup.google:
-        destinations.append("no Google calendar: Google Calendar is not configured here")
+    waiting = google and settings.enabled and placement.waiting
+    if not google:
+        destinations.append("no Google calendar: Google Calendar is not configured for this "
+                            "installation")
         advice.append("An operator sets GOOGLE_APPLICATION_CREDENTIALS and GOOGLE_CALENDAR_ID "
-                      "(README, Google Calendar)")
+                      "and starts serve (README, Google Calendar); changes wait until then")
     elif settings.enabled:
-        calendar_id = settings.calendar_id or setup.calendar_id
-        destinations.append(f"the shared calendar {calendar_id}")
+        destinations.append(f"nowhere yet: {placement.why}" if placement.calendar_id is None
+                            else f"the shared calendar {placement.calendar_id}")
+        advice += placement.todo
         if settings.owner_calendars:
             missing = sum(1 for u in people if not u.email)
             who = "1 person" if missing == 1 else f"{missing} people"
@@ -88,26 +82,38 @@ async def _status(tx: UnitOfWork, me: User, deps: Deps, headline: str = "") -> C
     else:
         destinations.append("nowhere: sync is off for this workspace")
         advice.append("An admin turns it on with: calendar on")
-    advice += _trouble(health, setup.service_account, settings, setup.calendar_id, now)
+    if not waiting:  # waiting for a calendar is not Google failing
+        advice += _trouble(health, setup.service_account, placement, now)
+    failing = 0 if waiting else health.failing
     if not feeds:
         advice.append("Your deadlines in any calendar app: calendar feed")
     return CalendarStatusView(
-        headline=headline, google=setup.google, enabled=settings.enabled,
-        destinations=tuple(destinations), kinds=_kind_names(settings.kinds),
-        events=health.events, pending=health.pending, failing=health.failing,
-        last_error=ellipsis(health.last_error, 300),
-        next_retry=_until(health.next_retry, now) if health.failing else "",
+        headline=headline, google=google, enabled=settings.enabled,
+        destinations=tuple(destinations), kinds=kind_names(settings.kinds),
+        events=health.events, pending=health.pending, failing=failing,
+        last_error=ellipsis(health.last_error, 300) if failing else "",
+        next_retry=_until(health.next_retry, now) if failing else "",
         last_pushed=when(health.last_pushed, now, me.timezone) if health.last_pushed else "",
         last_pulled=when(health.last_pulled, now, me.timezone) if health.last_pulled else "",
-        feeds=tuple(await _feed_names(tx, feeds, me, now)), advice=tuple(advice))
+        feeds=tuple(await feed_names(tx, feeds, me, now)), advice=tuple(advice))
 
 
-def _trouble(health: CalendarHealth, service_account: str, settings: CalendarSettings,
-             default_calendar: str, now: datetime) -> list[str]:
+async def _placement(tx: UnitOfWork, settings: CalendarSettings, setup: CalendarSetup
+                     ) -> Placement:
+    """Where the workspace's deadlines go in a shared calendar (as the sync decides it)."""
+    tenant = await tx.tenants.get(settings.tenant_id)
+    default = await tx.calendar.default_calendar(setup.calendar_id, setup.tenant) if (
+        setup.google and setup.calendar_id) else None
+    return place(settings, tenant.slug if tenant else "", default,
+                 service_account=setup.service_account)
+
+
+def _trouble(health: CalendarHealth, service_account: str, placement: Placement,
+             now: datetime) -> list[str]:
     if not health.failing:
         return []
     error = health.last_error.lower()
-    calendar_id = settings.calendar_id or default_calendar
+    calendar_id = placement.calendar_id or "the calendar"
     if ("403" in error or "404" in error) and "rate" not in error and service_account:
         return [f"Google refuses to write: share {calendar_id} with {service_account} "
                 "(“Make changes to events”); Cairn keeps trying"]
@@ -122,34 +128,6 @@ def _until(moment: datetime | None, now: datetime) -> str:
     return f"in {minutes} min" if minutes < 90 else f"in {round(minutes / 60)} h"
 
 
-def _kind_names(kinds: frozenset[Kind]) -> tuple[str, ...]:
-    return tuple(k.value + "s" for k in Kind if k in kinds)
-
-
-async def _feed_names(tx: UnitOfWork, feeds: Sequence[CalendarFeed], me: User, now: datetime
-                      ) -> list[str]:
-    roots = {f.root_id for f in feeds if f.root_id is not None}
-    titles = {m.id: f"{m.ref} {m.title}" for m in await tx.milestones.find(
-        MilestoneFilter(ids=roots, open_only=False))} if roots else {}
-    people = await tx.users.get_many({f.user_id for f in feeds if f.user_id is not None})
-    names = []
-    for f in feeds:
-        what = _feed_title(f, me, people.get(f.user_id) if f.user_id else None,
-                           titles.get(f.root_id) if f.root_id else None)
-        used = f"read {when(f.last_used_at, now, me.timezone)}" if f.last_used_at else (
-            "not read yet")
-        names.append(f"{what} · {used}")
-    return names
-
-
-def _feed_title(feed: CalendarFeed, me: User, person: User | None, root: str | None) -> str:
-    if feed.scope == FeedScope.TEAM:
-        return f"{root or 'a deleted milestone'} and everything under it"
-    if person is None or person.id == me.id:
-        return "your milestones"
-    return f"@{person.handle}'s milestones"
-
-
 async def change_settings(cmd: ChangeCalendarSettings, deps: Deps) -> CalendarStatusView:
     async with deps.uow(cmd.actor.tenant_id) as tx:
         me = await current_user(tx, cmd.actor)
@@ -162,8 +140,10 @@ async def change_settings(cmd: ChangeCalendarSettings, deps: Deps) -> CalendarSt
             settings.kinds = cmd.kinds
         if cmd.owner_calendars is not None:
             settings.owner_calendars = cmd.owner_calendars
-        if cmd.calendar_id is not None or cmd.default_calendar:
-            settings.calendar_id = cmd.calendar_id
+        if cmd.calendar_id is not None:
+            settings.calendar_id = await _own_calendar(tx, settings, cmd.calendar_id)
+        elif cmd.default_calendar:
+            settings.calendar_id = None
         after = _settings_text(settings)
         changes = {k: (before[k], after[k]) for k in after if before[k] != after[k]}
         if not changes:
@@ -182,110 +162,35 @@ async def change_settings(cmd: ChangeCalendarSettings, deps: Deps) -> CalendarSt
     return view
 
 
+async def _own_calendar(tx: UnitOfWork, settings: CalendarSettings, calendar_id: str
+                        ) -> str | None:
+    """The calendar a workspace may choose: none another workspace uses (None: the default).
+
+    The unique index on the choice settles a race between two workspaces; this check gives
+    the answer people usually get, and also sees calendars that still hold someone's events.
+    """
+    installation = await tx.calendar.installation()
+    setup = installation.setup if installation else CalendarSetup()
+    share = (f"create a calendar for this workspace, share it with {setup.service_account}, "
+             "then: calendar shared <its calendar id>") if setup.service_account else (
+        "create a calendar for this workspace, then: calendar shared <its calendar id>")
+    if setup.google and calendar_id == setup.calendar_id:
+        # The installation's calendar is given by the operator, not taken by a workspace.
+        placement = await _placement(tx, replace(settings, calendar_id=None), setup)
+        if placement.calendar_id == calendar_id:
+            return None
+        raise Conflict(f"{calendar_id} is this installation's own calendar, and only an "
+                       "operator gives it to a workspace (GOOGLE_CALENDAR_TENANT)", hint=share)
+    if await tx.calendar.calendar_users(calendar_id) - {settings.tenant_id}:
+        raise Conflict(f"{calendar_id} is already another workspace's calendar, and a "
+                       "calendar only ever holds one workspace's deadlines", hint=share)
+    return calendar_id
+
+
 def _settings_text(s: CalendarSettings) -> dict[str, str]:
-    return {"sync": "on" if s.enabled else "off", "kinds": ",".join(_kind_names(s.kinds)),
+    return {"sync": "on" if s.enabled else "off", "kinds": ",".join(kind_names(s.kinds)),
             "owners": "on" if s.owner_calendars else "off",
             "calendar": s.calendar_id or "default"}
-
-
-async def show_feed(cmd: ShowCalendarFeed, deps: Deps) -> CalendarFeedView:
-    """Your address for that target: the one you made before, or a new one."""
-    now = deps.clock.now()
-    async with deps.uow(cmd.actor.tenant_id) as tx:
-        me = await current_user(tx, cmd.actor)
-        assert me.id is not None
-        person = await resolve_user(tx, cmd.person) if cmd.person else None
-        root = await find_milestone(tx, cmd.root) if cmd.root else None
-        if root is None and person is None:
-            person = me
-        wanted = (FeedScope.TEAM, None, root.id) if root else (
-            FeedScope.PERSON, person.id if person else None, None)
-        settings = await tx.calendar.settings()
-        feed = next((f for f in await tx.calendar.feeds(created_by=me.id)
-                     if (f.scope, f.user_id, f.root_id) == wanted), None)
-        created = feed is None
-        if feed is None:
-            feed = await tx.calendar.add_feed(CalendarFeed(
-                tenant_id=cmd.actor.tenant_id, token=secrets.token_urlsafe(FEED_TOKEN_BYTES),
-                scope=wanted[0], created_by=me.id, user_id=wanted[1], root_id=wanted[2],
-                created_at=now))
-            await tx.commit()
-    title = _feed_title(feed, me, person, f"{root.ref} {root.title}" if root else None)
-    return CalendarFeedView(
-        title=title[:1].upper() + title[1:], url=deps.calendar.feed_url(feed.token),
-        created=created, kinds=_kind_names(settings.kinds), how_to=HOW_TO_SUBSCRIBE,
-        revoke="calendar feed revoke" + (f" {root.ref}" if root else (
-            f" @{person.handle}" if person and person.id != me.id else "")))
-
-
-async def revoke_feed(cmd: RevokeCalendarFeed, deps: Deps) -> Notice:
-    async with deps.uow(cmd.actor.tenant_id) as tx:
-        me = await current_user(tx, cmd.actor)
-        if cmd.everyone:
-            await authorize(tx, me, Right.ADMIN, None)
-            feeds, what = await tx.calendar.feeds(), "every ICS feed of this workspace"
-        elif cmd.all_mine:
-            feeds, what = await tx.calendar.feeds(created_by=me.id), "all your ICS feeds"
-        else:
-            person = await resolve_user(tx, cmd.person) if cmd.person else None
-            root = await find_milestone(tx, cmd.root) if cmd.root else None
-            person = None if root else (person or me)
-            if root is not None:
-                of = f"{root.ref} {root.title}"
-            else:
-                assert person is not None
-                of = "your milestones" if person.id == me.id else f"@{person.handle}'s milestones"
-            feeds = [f for f in await tx.calendar.feeds(created_by=me.id)
-                     if (root is not None and f.root_id == root.id) or (
-                         person is not None and f.scope == FeedScope.PERSON
-                         and f.user_id == person.id)]
-            what = f"your feed of {of}"
-        if not feeds:
-            raise NotFound(f"there is nothing to revoke ({what}: none)",
-                           hint="calendar status lists your feeds")
-        count = await tx.calendar.revoke_feeds([f.id for f in feeds if f.id is not None],
-                                               deps.clock.now())
-        await tx.commit()
-    addresses = "1 address" if count == 1 else f"{count} addresses"
-    return Notice(text=f"Revoked {what} ({addresses}); calendars subscribed to them stop "
-                       "updating", hint="calendar feed makes a new address")
-
-
-async def read_feed(deps: Deps, token: str) -> FeedContent | None:
-    """The deadlines behind an ICS address; None when the address is unknown or revoked."""
-    if not FEED_TOKEN.match(token):
-        return None
-    now = deps.clock.now()
-    async with deps.uow() as tx:
-        feed = await tx.calendar.feed_by_token(token)
-    if feed is None:
-        return None
-    async with deps.uow(feed.tenant_id) as tx:
-        tenant = await tx.tenants.get(feed.tenant_id)
-        settings = await tx.calendar.settings()
-        if feed.scope == FeedScope.TEAM and feed.root_id is not None:
-            ids = [feed.root_id, *(await tx.milestones.descendant_ids(feed.root_id))]
-            items = await tx.milestones.find(MilestoneFilter(ids=ids[:FEED_LIMIT],
-                                                             open_only=False))
-            root = next((m for m in items if m.id == feed.root_id), None)
-            title = f"{root.ref} {root.title}" if root else "a deleted goal"
-        else:
-            person = await tx.users.get(feed.user_id) if feed.user_id else None
-            items = await tx.milestones.find(MilestoneFilter(
-                involving=feed.user_id, open_only=False, limit=FEED_LIMIT)) if person else []
-            title = f"@{person.handle}" if person else "nobody"
-        # Feeds follow the workspace's choice of kinds, whether Google sync is on or not.
-        shown = replace(settings, enabled=True)
-        owners = await tx.users.get_many({m.owner_id for m in items})
-        entries = tuple(e for m in items if shown.covers(m)
-                        for e in [entry_for(m, owners.get(m.owner_id))] if e is not None)
-        if feed.id is not None:
-            await tx.calendar.feed_used(feed.id, now)
-        await tx.commit()
-    workspace = tenant.name if tenant else "Cairn"
-    return FeedContent(name=f"{workspace}: {title} deadlines",
-                       description=f"Deadlines of {title} in {workspace}, from Cairn",
-                       entries=entries)
 
 
 class MoveOutcome(StrEnum):

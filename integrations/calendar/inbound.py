@@ -148,7 +148,7 @@ class CalendarRepair:
             dirty.setdefault(tenant_id, Dirty()).milestones.add(milestone_id)
         if not dirty:
             return 0
-        failed = await self._sync.sync(dirty)
+        failed = (await self._sync.sync(dirty)).failed
         # Milestones that need no event get a tombstone link, so they are not swept again;
         # a settings change or their own next change brings them in.
         for tenant_id in {t for t, _ in unlinked}:

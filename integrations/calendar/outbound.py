@@ -9,6 +9,10 @@ once, which sends them as batch requests.
 
 A message is done when every write it asked for is confirmed; otherwise it comes back later
 (`core.relay` backs off up to an hour), and what Google did confirm is not written again.
+
+A shared calendar only ever holds one workspace's deadlines (`core.calendar_tenancy`): a
+workspace without one has its events removed from any shared calendar it was in, and its
+messages wait, kept in the outbox, until it has one.
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ from core.calendar import (
     CalendarWrite,
     entry_for,
 )
+from core.calendar_tenancy import DefaultCalendar, Placement, place
 from core.events import MilestoneCreated, MilestoneMoved
 from core.model import Milestone, MilestoneId, TenantId, User
 from core.ports import CalendarGateway, Clock, MilestoneFilter, OutboxMessage, UnitOfWorkFactory
@@ -66,6 +71,15 @@ class _Planned:
     link: CalendarLink  # as it will be once the write is confirmed
 
 
+@dataclass
+class Synced:
+    """What a sync could not do: writes that failed (and why), per tenant and milestone, and
+    workspaces whose deadlines wait for a shared calendar of their own (and why)."""
+
+    failed: dict[TenantId, dict[MilestoneId, str]] = field(default_factory=dict)
+    waiting: dict[TenantId, str] = field(default_factory=dict)
+
+
 class CalendarSync:
     """The outbox consumer `calendar` (`core.relay.OutboxConsumer`)."""
 
@@ -92,31 +106,37 @@ class CalendarSync:
             if isinstance(event, MilestoneCreated | MilestoneMoved) and event.parent_id:
                 wanted.ancestors_of.add(event.parent_id)
                 wanted.milestones.add(event.parent_id)
-        failed = await self.sync(dirty)
+        synced = await self.sync(dirty)
         answers: dict[int, str | None] = {}
         for m in messages:
-            errors = failed.get(m.tenant_id, {})
+            errors = synced.failed.get(m.tenant_id, {})
             milestone_id = m.event.milestone_id
             if milestone_id is None:
                 answers[m.id] = next(iter(errors.values()), None)
-                continue
-            # A change is delivered when its milestone's events, and those above it that
-            # its roll-up touched, are all written.
-            involved = {milestone_id, *dirty[m.tenant_id].pulled.get(milestone_id, ())} if (
-                m.tenant_id in dirty) else {milestone_id}
-            answers[m.id] = next((errors[x] for x in sorted(involved) if x in errors), None)
+            else:
+                # A change is delivered when its milestone's events, and those above it that
+                # its roll-up touched, are all written.
+                involved = {milestone_id, *dirty[m.tenant_id].pulled.get(milestone_id, ())}
+                answers[m.id] = next((errors[x] for x in sorted(involved) if x in errors),
+                                     None)
+            if answers[m.id] is None and m.tenant_id in synced.waiting:
+                answers[m.id] = f"waiting for a calendar: {synced.waiting[m.tenant_id]}"
         return answers
 
-    async def sync(self, dirty: Mapping[TenantId, Dirty]
-                   ) -> dict[TenantId, dict[MilestoneId, str]]:
-        """Brings the events of these milestones up to date; returns what failed, and why."""
+    async def sync(self, dirty: Mapping[TenantId, Dirty]) -> Synced:
+        """Brings the events of these milestones up to date; says what failed or waits."""
+        default = await self.default()
+        synced = Synced()
         plans: list[tuple[TenantId, _Planned]] = []
+        placed: dict[TenantId, str] = {}
         for tenant_id, wanted in dirty.items():
-            plans += [(tenant_id, p) for p in await self._plan(tenant_id, wanted)]
-        failed: dict[TenantId, dict[MilestoneId, str]] = {}
-        if not plans:
-            return failed
-        results = await self._gateway.write([p.write for _, p in plans])
+            planned, placement, where = await self._plan(tenant_id, wanted, default)
+            plans += [(tenant_id, p) for p in planned]
+            if where is None:
+                synced.waiting[tenant_id] = placement.why
+            if wanted.everything:
+                placed[tenant_id] = where or ""
+        results = await self._gateway.write([p.write for _, p in plans]) if plans else []
         confirmed: dict[TenantId, list[CalendarLink]] = {}
         for (tenant_id, plan), result in zip(plans, results, strict=True):
             if result.ok:
@@ -125,22 +145,50 @@ class CalendarSync:
                     link = replace(link, etag=result.etag)
                 confirmed.setdefault(tenant_id, []).append(link)
             else:
-                failed.setdefault(tenant_id, {})[plan.link.milestone_id] = result.error
-        for tenant_id, links in confirmed.items():
+                synced.failed.setdefault(tenant_id, {})[plan.link.milestone_id] = result.error
+        for tenant_id in confirmed.keys() | placed.keys():
             async with self.uow(tenant_id) as tx:
-                await tx.calendar.save_links(links)
+                await tx.calendar.save_links(confirmed.get(tenant_id, []))
+                if tenant_id in placed and tenant_id not in synced.failed:
+                    # Every deadline of the workspace is where it belongs now.
+                    await tx.calendar.save_placement(placed[tenant_id])
                 await tx.commit()
         await self._remember_calendars(
             {p.write.calendar for _, p in plans if p.write.entry is not None})
-        if failed:
+        if synced.failed:
             logger.warning("calendar sync: %d of %d writes failed, e.g. %s",
-                           sum(len(f) for f in failed.values()), len(plans),
-                           next(iter(next(iter(failed.values())).values())))
-        return failed
+                           sum(len(f) for f in synced.failed.values()), len(plans),
+                           next(iter(next(iter(synced.failed.values())).values())))
+        return synced
 
-    async def _plan(self, tenant_id: TenantId, wanted: Dirty) -> list[_Planned]:
+    async def default(self) -> DefaultCalendar:
+        """Whom the installation's calendar serves. A workspace named by the operator, or the
+        only one there is, is made its holder here, so that it stays so when others arrive."""
+        async with self.uow() as tx:
+            default = await tx.calendar.default_calendar(self._setup.calendar_id,
+                                                         self._setup.tenant)
+            named = await tx.tenants.by_slug(default.named) if default.named else None
+            holder = default.holder_to_keep(named.id if named else None)
+            if holder != default.holder:
+                await tx.calendar.hold_default(holder)
+                await tx.commit()
+                logger.info("the installation's calendar now holds the deadlines of "
+                            "workspace %s", named.slug if named else holder)
+        return replace(default, holder=holder)
+
+    def placed_in(self, settings: CalendarSettings, placement: Placement) -> str | None:
+        """The shared calendar this workspace's deadlines go to: None when they wait for one,
+        "" when they go to none (sync off)."""
+        if not settings.enabled:
+            return ""
+        return placement.calendar_id
+
+    async def _plan(self, tenant_id: TenantId, wanted: Dirty, default: DefaultCalendar
+                    ) -> tuple[list[_Planned], Placement, str | None]:
         async with self.uow(tenant_id) as tx:
             settings = await tx.calendar.settings()
+            tenant = await tx.tenants.get(tenant_id)
+            placement = place(settings, tenant.slug if tenant else "", default)
             if wanted.everything:
                 milestones = await tx.milestones.find(MilestoneFilter(open_only=False))
             else:
@@ -158,10 +206,11 @@ class CalendarSync:
         planned: list[_Planned] = []
         for milestone_id in sorted(set(found) | set(by_milestone)):
             m = found.get(milestone_id)
-            desired = self._desired(m, owners.get(m.owner_id) if m else None, settings)
+            desired = self._desired(m, owners.get(m.owner_id) if m else None, settings,
+                                    placement.calendar_id)
             planned += _writes(tenant_id, milestone_id, desired,
                                by_milestone.get(milestone_id, []), now)
-        return planned
+        return planned, placement, self.placed_in(settings, placement)
 
     async def _ancestors(self, find: Find, milestones: Sequence[Milestone], wanted: Dirty
                          ) -> list[Milestone]:
@@ -191,16 +240,17 @@ class CalendarSync:
             below = step
         return found
 
-    def _desired(self, m: Milestone | None, owner: User | None, settings: CalendarSettings
-                 ) -> dict[CalendarRef, CalendarEntry]:
-        """The event each calendar should hold for this milestone (none: remove it)."""
+    def _desired(self, m: Milestone | None, owner: User | None, settings: CalendarSettings,
+                 shared: str | None) -> dict[CalendarRef, CalendarEntry]:
+        """The event each calendar should hold for this milestone (none: remove it). Without
+        a shared calendar of its own the workspace's events leave every shared calendar;
+        owners' own calendars are theirs, and keep them."""
         if m is None or not self._setup.google or not settings.covers(m):
             return {}
         entry = entry_for(m, owner)
         if entry is None:
             return {}
-        shared = CalendarRef(settings.calendar_id or self._setup.calendar_id)
-        desired = {shared: entry}
+        desired = {CalendarRef(shared): entry} if shared else {}
         if settings.owner_calendars and owner is not None and owner.email:
             desired[CalendarRef("primary", owner.email)] = entry
         return desired

@@ -1,7 +1,8 @@
 """Tables of calendar sync and ICS feeds: the tortoise app `calendar`.
 
-Settings, feeds and links belong to a tenant; sync states and push channels belong to a Google
-calendar, which several workspaces may share, and are found through the links.
+Settings, feeds, links and placements belong to a tenant; sync states and push channels belong
+to a Google calendar and are found through the links. The installation row is the one `serve`
+writes when it starts: every process reads calendars' setup from it, not from its environment.
 """
 
 from __future__ import annotations
@@ -26,7 +27,8 @@ class CalendarSettingsRow(Model):
     enabled = fields.BooleanField(default=True)
     kinds: fields.Field[list[str]] = fields.JSONField(default=list)
     owner_calendars = fields.BooleanField(default=False)
-    calendar_id = fields.CharField(max_length=CALENDAR_ID_MAX, null=True)
+    # A workspace's own shared calendar: unique, since a calendar holds one workspace's deadlines.
+    calendar_id = fields.CharField(max_length=CALENDAR_ID_MAX, null=True, unique=True)
     updated_at = fields.DatetimeField(null=True)
 
     class Meta:
@@ -34,12 +36,13 @@ class CalendarSettingsRow(Model):
 
 
 class CalendarFeedRow(Model):
-    # An ICS address. The token is the whole credential: long, random, unique, revocable.
+    # An ICS address. Its token is the whole credential (long, random, revocable), so only the
+    # token's SHA-256 is kept: enough to recognise an address, useless to anyone who reads it.
     id = fields.IntField(primary_key=True)
     tenant: fields.ForeignKeyRelation[TenantRow] = fields.ForeignKeyField(
         "cairn.TenantRow", related_name=False, on_delete=fields.CASCADE)
     tenant_id: int
-    token = fields.CharField(max_length=64, unique=True)
+    token_hash = fields.CharField(max_length=64, unique=True)
     scope = fields.CharField(max_length=10)
     created_by: fields.ForeignKeyRelation[UserRow] = fields.ForeignKeyField(
         "cairn.UserRow", related_name=False, on_delete=fields.CASCADE)
@@ -53,6 +56,39 @@ class CalendarFeedRow(Model):
     class Meta:
         table = "calendar_feeds"
         indexes = (("tenant_id", "created_by_id"),)
+
+
+class CalendarPlacementRow(Model):
+    # Where the sync last put all of a workspace's deadlines ("" nowhere): when the placement a
+    # workspace should have differs (an operator named another workspace, say), it is resynced.
+    id = fields.IntField(primary_key=True)
+    tenant: fields.ForeignKeyRelation[TenantRow] = fields.ForeignKeyField(
+        "cairn.TenantRow", related_name=False, on_delete=fields.CASCADE, unique=True)
+    tenant_id: int
+    calendar_id = fields.CharField(max_length=CALENDAR_ID_MAX, default="")
+    updated_at = fields.DatetimeField()
+
+    class Meta:
+        table = "calendar_placements"
+
+
+class CalendarInstallationRow(Model):
+    # One row (id 1): the calendar setup of the last `serve` to start, and the workspace the
+    # installation's calendar (GOOGLE_CALENDAR_ID) holds.
+    id = fields.IntField(primary_key=True)
+    public_url = fields.CharField(max_length=500, default="")
+    google = fields.BooleanField(default=False)
+    calendar_id = fields.CharField(max_length=CALENDAR_ID_MAX, default="")
+    calendar_tenant = fields.CharField(max_length=80, default="")
+    service_account = fields.CharField(max_length=CALENDAR_ID_MAX, default="")
+    push = fields.BooleanField(default=False)
+    started_at = fields.DatetimeField(null=True)
+    holder: fields.ForeignKeyNullableRelation[TenantRow] = fields.ForeignKeyField(
+        "cairn.TenantRow", related_name=False, on_delete=fields.SET_NULL, null=True)
+    holder_id: int | None
+
+    class Meta:
+        table = "calendar_installation"
 
 
 class CalendarLinkRow(Model):
@@ -113,5 +149,6 @@ class CalendarChannelRow(Model):
 
 #: Every table, children first: the order to empty them in.
 TABLES = tuple(model._meta.db_table for model in (
-    CalendarLinkRow, CalendarFeedRow, CalendarSettingsRow, CalendarChannelRow, CalendarSyncRow,
+    CalendarLinkRow, CalendarFeedRow, CalendarSettingsRow, CalendarPlacementRow,
+    CalendarInstallationRow, CalendarChannelRow, CalendarSyncRow,
 ))

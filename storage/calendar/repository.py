@@ -5,29 +5,36 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from datetime import UTC, datetime
 
+from tortoise.exceptions import IntegrityError
 from tortoise.queryset import QuerySet
 
 from core.calendar import (
     DEFAULT_KINDS,
     CalendarFeed,
     CalendarHealth,
+    CalendarInstallation,
     CalendarLink,
     CalendarRef,
     CalendarSettings,
+    CalendarSetup,
     CalendarSyncState,
     FeedScope,
     WatchChannel,
 )
+from core.calendar_tenancy import DefaultCalendar, WorkspaceCalendars
+from core.errors import Conflict
 from core.model import Kind, MilestoneId, TenantId, UserId
 from storage.calendar.models import (
     CalendarChannelRow,
     CalendarFeedRow,
+    CalendarInstallationRow,
     CalendarLinkRow,
+    CalendarPlacementRow,
     CalendarSettingsRow,
     CalendarSyncRow,
 )
 from storage.mapping import utc
-from storage.models import OutboxRow
+from storage.models import OutboxRow, TenantRow
 from storage.scoped import M, Repository
 
 ERROR_MAX = 1000
@@ -39,6 +46,15 @@ WHERE m.deleted_at IS NULL AND m.due_date IS NOT NULL AND m.status <> 'cancelled
 ORDER BY m.id
 LIMIT ?
 """
+INSTALLATION = 1  # the id of the one installation row
+# Makes sure the row exists, whoever gets there first (two instances starting together).
+ENSURE_INSTALLATION = """
+INSERT INTO calendar_installation (id, public_url, google, calendar_id, calendar_tenant,
+                                   service_account, push)
+VALUES (?, '', ?, '', '', '', ?) ON CONFLICT (id) DO NOTHING
+"""
+TAKEN = ("{calendar} is already another workspace's calendar, and a calendar only ever holds "
+         "one workspace's deadlines")
 
 
 class TortoiseCalendar(Repository):
@@ -58,11 +74,7 @@ class TortoiseCalendar(Repository):
         row = await (await self.scoped(CalendarSettingsRow)).first()
         if row is None:
             return CalendarSettings(tenant_id=self.tenant_id)
-        return CalendarSettings(
-            tenant_id=TenantId(row.tenant_id), enabled=row.enabled,
-            kinds=frozenset(Kind(k) for k in row.kinds) if row.kinds else DEFAULT_KINDS,
-            owner_calendars=row.owner_calendars, calendar_id=row.calendar_id,
-            updated_at=row.updated_at)
+        return _settings(row)
 
     async def save_settings(self, settings: CalendarSettings) -> None:
         self.require_tenant(settings.tenant_id, "calendar settings", settings.tenant_id)
@@ -70,10 +82,25 @@ class TortoiseCalendar(Repository):
                   "kinds": sorted(k.value for k in settings.kinds),
                   "owner_calendars": settings.owner_calendars,
                   "calendar_id": settings.calendar_id, "updated_at": utc(settings.updated_at)}
-        changed = await (await self.scoped(CalendarSettingsRow)).update(**values)
-        if not changed:
-            await CalendarSettingsRow.create(using_db=await self.db(),
-                                             tenant_id=self.tenant_id, **values)
+        db = await self.db()
+        try:
+            # A savepoint: a calendar another workspace took a moment ago must not abort the
+            # whole unit of work on PostgreSQL; the unique index decides who was first.
+            async with db._in_transaction() as savepoint:
+                changed = await CalendarSettingsRow.filter(tenant_id=self.tenant_id).using_db(
+                    savepoint).update(**values)
+                if not changed:
+                    await CalendarSettingsRow.create(using_db=savepoint,
+                                                     tenant_id=self.tenant_id, **values)
+        except IntegrityError as error:
+            raise Conflict(TAKEN.format(calendar=settings.calendar_id),
+                           hint="create a calendar for this workspace") from error
+
+    async def save_placement(self, calendar_id: str) -> None:
+        values = {"calendar_id": calendar_id, "updated_at": datetime.now(UTC)}
+        if not await (await self.scoped(CalendarPlacementRow)).update(**values):
+            await CalendarPlacementRow.create(using_db=await self.db(),
+                                              tenant_id=self.tenant_id, **values)
 
     async def health(self, consumer: str) -> CalendarHealth:
         waiting = (await self.scoped(OutboxRow)).filter(consumer=consumer, done_at__isnull=True)
@@ -96,12 +123,72 @@ class TortoiseCalendar(Repository):
             events=await links.filter(deleted=False).count(),
             last_pushed=newest.updated_at if newest else None, last_pulled=pulled)
 
+    # --- the installation and whom its calendar serves (not a tenant's) -----------------------
+
+    async def installation(self) -> CalendarInstallation | None:
+        row = await (await self._global(CalendarInstallationRow)).filter(
+            id=INSTALLATION).first()
+        if row is None or row.started_at is None:
+            return None
+        return CalendarInstallation(
+            setup=CalendarSetup(google=row.google, calendar_id=row.calendar_id,
+                                tenant=row.calendar_tenant, service_account=row.service_account,
+                                public_url=row.public_url, push=row.push),
+            started_at=row.started_at,
+            holder=TenantId(row.holder_id) if row.holder_id is not None else None)
+
+    async def _installation_row(self) -> QuerySet[CalendarInstallationRow]:
+        await self.sql(ENSURE_INSTALLATION, [INSTALLATION, False, False])
+        return (await self._global(CalendarInstallationRow)).filter(id=INSTALLATION)
+
+    async def save_installation(self, setup: CalendarSetup, at: datetime) -> None:
+        await (await self._installation_row()).update(
+            public_url=setup.public_url[:500], google=setup.google,
+            calendar_id=setup.calendar_id, calendar_tenant=setup.tenant[:80],
+            service_account=setup.service_account, push=setup.push, started_at=utc(at))
+
+    async def hold_default(self, tenant_id: TenantId | None) -> None:
+        await (await self._installation_row()).update(holder_id=tenant_id)
+
+    async def default_calendar(self, calendar_id: str, named: str) -> DefaultCalendar:
+        row = await (await self._global(CalendarInstallationRow)).filter(
+            id=INSTALLATION).first()
+        chosen = await (await self._global(CalendarSettingsRow)).filter(
+            calendar_id=calendar_id).values_list("tenant_id", flat=True)
+        first_two = await TenantRow.all().using_db(await self.db()).order_by("id").limit(
+            2).values_list("id", flat=True)
+        return DefaultCalendar(
+            calendar_id=calendar_id, named=named,
+            holder=TenantId(row.holder_id) if row and row.holder_id is not None else None,
+            chosen_by=frozenset(TenantId(int(t)) for t in chosen),
+            only=TenantId(int(first_two[0])) if len(first_two) == 1 else None)
+
+    async def calendar_users(self, calendar_id: str) -> set[TenantId]:
+        chosen = await (await self._global(CalendarSettingsRow)).filter(
+            calendar_id=calendar_id).values_list("tenant_id", flat=True)
+        holding = await (await self._global(CalendarLinkRow)).filter(
+            calendar_id=calendar_id, subject="", deleted=False).distinct().values_list(
+            "tenant_id", flat=True)
+        return {TenantId(int(t)) for t in [*chosen, *holding]}
+
+    async def workspaces(self) -> list[WorkspaceCalendars]:
+        db = await self.db()
+        settings = {row.tenant_id: row for row in await CalendarSettingsRow.all().using_db(db)}
+        placed = {row.tenant_id: row.calendar_id
+                  for row in await CalendarPlacementRow.all().using_db(db)}
+        tenants = await TenantRow.all().using_db(db).order_by("id").values_list("id", "slug")
+        return [WorkspaceCalendars(
+            tenant_id=TenantId(tenant_id), slug=slug, placed=placed.get(tenant_id),
+            settings=_settings(settings[tenant_id]) if tenant_id in settings else
+            CalendarSettings(tenant_id=TenantId(tenant_id)))
+            for tenant_id, slug in tenants]
+
     # --- feeds ------------------------------------------------------------------------------
 
     async def add_feed(self, feed: CalendarFeed) -> CalendarFeed:
         self.require_tenant(feed.tenant_id, "calendar feed", feed.scope)
         row = await CalendarFeedRow.create(
-            using_db=await self.db(), tenant_id=feed.tenant_id, token=feed.token,
+            using_db=await self.db(), tenant_id=feed.tenant_id, token_hash=feed.token_hash,
             scope=feed.scope.value, created_by_id=feed.created_by, user_id=feed.user_id,
             root_id=feed.root_id, created_at=utc(feed.created_at),
             revoked_at=utc(feed.revoked_at), last_used_at=utc(feed.last_used_at))
@@ -119,9 +206,9 @@ class TortoiseCalendar(Repository):
         return await (await self.scoped(CalendarFeedRow)).filter(
             id__in=list(feed_ids), revoked_at__isnull=True).update(revoked_at=utc(at))
 
-    async def feed_by_token(self, token: str) -> CalendarFeed | None:
+    async def feed_by_hash(self, token_hash: str) -> CalendarFeed | None:
         row = await (await self._any_tenant(CalendarFeedRow)).filter(
-            token=token, revoked_at__isnull=True).first()
+            token_hash=token_hash, revoked_at__isnull=True).first()
         return _feed(row) if row else None
 
     async def feed_used(self, feed_id: int, at: datetime) -> None:
@@ -220,9 +307,17 @@ class TortoiseCalendar(Repository):
                                             **values)
 
 
+def _settings(row: CalendarSettingsRow) -> CalendarSettings:
+    return CalendarSettings(
+        tenant_id=TenantId(row.tenant_id), enabled=row.enabled,
+        kinds=frozenset(Kind(k) for k in row.kinds) if row.kinds else DEFAULT_KINDS,
+        owner_calendars=row.owner_calendars, calendar_id=row.calendar_id,
+        updated_at=row.updated_at)
+
+
 def _feed(row: CalendarFeedRow) -> CalendarFeed:
     return CalendarFeed(
-        id=row.id, tenant_id=TenantId(row.tenant_id), token=row.token,
+        id=row.id, tenant_id=TenantId(row.tenant_id), token_hash=row.token_hash,
         scope=FeedScope(row.scope), created_by=UserId(row.created_by_id),
         user_id=UserId(row.user_id) if row.user_id is not None else None,
         root_id=MilestoneId(row.root_id) if row.root_id is not None else None,

@@ -4,7 +4,7 @@ service-account flow) to the local fake Google Calendar, on a clock the tests mo
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +23,7 @@ from integrations.calendar.outbound import VERBS
 from storage import Database
 from tests.fakes import FrozenClock
 from tests.google_calendar_fake import SERVICE_ACCOUNT, FakeGoogleCalendar
-from wiring.calendar import GoogleCalendar, build_google
+from wiring.calendar import GoogleCalendar, build_google, calendar_setup, store_installation
 from wiring.runtime import Runtime
 from wiring.settings import Settings
 
@@ -103,25 +103,24 @@ async def fake_google(clock: FrozenClock) -> AsyncIterator[FakeGoogleCalendar]:
         await fake.close()
 
 
-def setup_for(fake: FakeGoogleCalendar, public_url: str = "http://127.0.0.1:9",
-              push: bool = False) -> CalendarSetup:
-    return CalendarSetup(google=True, calendar_id=SHARED_ID, service_account=SERVICE_ACCOUNT,
-                         public_url=public_url, push=push)
-
-
 async def make_world(database: Database, fake: FakeGoogleCalendar, clock: FrozenClock,
-                     tmp_path: Path, *, http_timeout: float = 5.0, push: bool = False) -> World:
+                     tmp_path: Path, *, http_timeout: float = 5.0, push: bool = False,
+                     **env: str) -> World:
+    """Acme on a Cairn whose `serve` started with these settings (and stored its setup)."""
     credentials = fake.credentials_file(tmp_path)
     gateway = GoogleCalendarGateway(str(credentials), api_url=fake.url, timeout=http_timeout,
                                     rate_limit=RateLimit(sleep=no_wait))
     subscriptions = {SYNC_CONSUMER: VERBS}
-    deps = Deps(uow=database.unit_of_work(subscriptions), clock=clock,
-                calendar=setup_for(fake, push=push))
     settings = Settings(_env_file=None, database_url=database.url,  # type: ignore[call-arg]
                         google_application_credentials=str(credentials),
-                        google_calendar_id=SHARED_ID, google_api_url=fake.url)
+                        google_calendar_id=SHARED_ID, google_api_url=fake.url,
+                        public_url="http://127.0.0.1:9", **env)
+    setup: CalendarSetup = replace(calendar_setup(settings), push=push)
+    assert setup.service_account == SERVICE_ACCOUNT
+    deps = Deps(uow=database.unit_of_work(subscriptions), clock=clock, calendar=setup)
     runtime = Runtime(settings=settings, database=database, deps=deps,
                       subscriptions=subscriptions)
+    await store_installation(runtime)
     google = build_google(runtime, gateway)
     tenant = await ensure_tenant(deps, slug="acme", name="Acme", plan=Plan.PROFESSIONAL)
     assert tenant.id is not None

@@ -3,19 +3,19 @@ type them, through the core and its fakes."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date, time
 
 import pytest
 
 from bots.shell.render import render
-from core.calendar import SYNC_CONSUMER, CalendarSetup, EventTime
+from core.calendar import SYNC_CONSUMER, CalendarSetup, EventTime, feed_token_hash
 from core.calendar_commands import ChangeCalendarSettings, RevokeCalendarFeed, ShowCalendarFeed
 from core.commands import Actor, MilestoneRef, UserRef
 from core.errors import InvalidInput
 from core.grammar import parse
 from core.model import Kind, MilestoneId, TenantId, UserId
 from core.services.calendar import MoveOutcome, apply_calendar_move
+from core.services.calendar_feeds import FEEDS_PER_PERSON
 from core.views import ActivityView, CalendarFeedView, CalendarStatusView, InboxView
 from tests.unit.conftest import Company, make_company
 
@@ -26,8 +26,12 @@ ME = Actor(tenant_id=TenantId(1), user_id=UserId(1))
 
 
 @pytest.fixture
-def google(acme: Company) -> Company:
-    acme.deps = replace(acme.deps, calendar=SETUP)
+async def google(acme: Company) -> Company:
+    """Acme after a `serve` with Google Calendar started: it stored its setup. The processes
+    people type in have no Google settings at all."""
+    async with acme.store.uow() as tx:
+        await tx.calendar.save_installation(SETUP, acme.clock.now())
+        await tx.commit()
     return acme
 
 
@@ -114,7 +118,7 @@ async def test_admins_choose_what_syncs_and_where(google: Company) -> None:
     assert feed.entries[0].text == "@alice changed calendar sync (sync off)"
 
 
-async def test_a_feed_address_is_made_once_and_revoked_on_request(google: Company) -> None:
+async def test_a_feed_address_is_shown_once_and_revoked_on_request(google: Company) -> None:
     a, b = google.alice, google.bob
     await google.ok(a, 'goal "Grow revenue" due:2026-12-31')
     mine = await google.ok(b, "calendar feed")
@@ -123,8 +127,15 @@ async def test_a_feed_address_is_made_once_and_revoked_on_request(google: Compan
     assert mine.url.startswith("https://cairn.example.com/calendar/")
     token = mine.url.removeprefix("https://cairn.example.com/calendar/").removesuffix(".ics")
     assert len(token) >= 43
+    assert "cannot show it again" in mine.how_to[0] and "before" not in mine.how_to[0]
+    # only a fingerprint is kept: asking again makes another address, and the first still works
     again = await google.ok(b, "calendar feed")
-    assert isinstance(again, CalendarFeedView) and again.url == mine.url and not again.created
+    assert isinstance(again, CalendarFeedView) and again.url != mine.url and again.created
+    assert "the 1 address you made before keep working" in again.how_to[0]
+    async with google.store.uow() as tx:
+        stored = await tx.calendar.feed_by_hash(feed_token_hash(token))
+        assert stored is not None and token not in repr(stored)
+        assert await tx.calendar.feed_by_hash(token) is None
     team = await google.ok(b, "calendar feed #1")
     assert isinstance(team, CalendarFeedView) and team.url != mine.url
     assert team.title == "#1 Grow revenue and everything under it"
@@ -134,19 +145,43 @@ async def test_a_feed_address_is_made_once_and_revoked_on_request(google: Compan
     assert "Outlook" in text and "Apple Calendar" in text and "calendar feed revoke #1" in text
     status = await google.ok(b, "calendar status")
     assert isinstance(status, CalendarStatusView)
-    assert [f.split(" · ")[0] for f in status.feeds] == [
-        "your milestones", "#1 Grow revenue and everything under it"]
+    assert [f.split(" · not read")[0] for f in status.feeds] == [
+        "your milestones · 2 addresses", "#1 Grow revenue and everything under it"]
     gone = await google.ok(b, "calendar feed revoke #1")
     assert "Revoked your feed of #1 Grow revenue" in render(gone)
     assert "nothing to revoke" in (await google.refused(b, "calendar feed revoke #1")).text
     async with google.store.uow() as tx:
-        assert await tx.calendar.feed_by_token(token) is not None
-    await google.ok(b, "calendar feed revoke all")
+        assert await tx.calendar.feed_by_hash(feed_token_hash(token)) is not None
+    revoked = await google.ok(b, "calendar feed revoke all")
+    assert "(2 addresses)" in render(revoked)
     async with google.store.uow() as tx:
-        assert await tx.calendar.feed_by_token(token) is None
+        assert await tx.calendar.feed_by_hash(feed_token_hash(token)) is None
     assert "Only an admin" in (await google.refused(b, "calendar feed revoke everyone")).text
     await google.ok(a, "calendar feed revoke everyone")
     assert "nothing to revoke" in (await google.refused(a, "calendar feed revoke all")).text
+
+
+async def test_one_person_keeps_a_bounded_number_of_addresses(google: Company) -> None:
+    for _ in range(FEEDS_PER_PERSON):
+        await google.ok(google.bob, "calendar feed")
+    refused = await google.refused(google.bob, "calendar feed @alice")
+    assert f"You have {FEEDS_PER_PERSON} ICS addresses" in refused.text
+    assert refused.hint.startswith("calendar feed revoke all")
+
+
+async def test_feed_addresses_use_the_public_url_serve_stored(acme: Company) -> None:
+    before = await acme.ok(acme.alice, "calendar feed")
+    assert isinstance(before, CalendarFeedView)
+    assert before.url.startswith("http://localhost:3000/calendar/")  # this process's guess
+    assert "No serve has run yet" in before.how_to[0]
+    assert "start `serve` with PUBLIC_URL set" in before.how_to[0]
+    async with acme.store.uow() as tx:
+        await tx.calendar.save_installation(SETUP, acme.clock.now())
+        await tx.commit()
+    after = await acme.ok(acme.alice, "calendar feed")
+    assert isinstance(after, CalendarFeedView)
+    assert after.url.startswith("https://cairn.example.com/calendar/")
+    assert not any("serve" in line for line in after.how_to)
 
 
 async def test_other_workspaces_numbers_and_people_are_not_found(google: Company) -> None:
