@@ -27,6 +27,9 @@ LEADERBOARD_BARS = 15
 class ChartSize:
     width: int  # pixels
     height: int
+    #: Pixels per inch: text is drawn at its size in points for a picture shown at
+    #: width / dpi inches (a chat preview is wide; a chart on a PDF page is a few inches).
+    dpi: int = 120
 
 
 WIDE = ChartSize(1200, 600)
