@@ -59,7 +59,8 @@ class StreakLine:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ReportCard:
-    title: str  # "Weekly report · Company"
+    name: str  # "Weekly report"
+    scope: str  # "Company", "#12", "@alice", "Team Sales"
     period: str  # "Week of Mon 23 Nov 2026"
     compared_with: str  # "last week"; "" for all time
     figures: tuple[FigureLine, ...]
@@ -73,6 +74,10 @@ class ReportCard:
     more_overdue: int = 0
     more_at_risk: int = 0
 
+    @property
+    def title(self) -> str:
+        return f"{self.name} · {self.scope}"
+
 
 _TITLES = {"week": "Weekly report", "month": "Monthly report", "quarter": "Quarterly report",
            "all": "Report"}
@@ -82,7 +87,8 @@ def report_card(report: Report) -> ReportCard:
     today = report.today
     figures, previous = report.figures, report.previous
     return ReportCard(
-        title=f"{_TITLES[report.period.kind]} · {report.scope}",
+        name=_TITLES[report.period.kind],
+        scope=report.scope,
         period=report.period.label,
         compared_with=report.period.previous_name if previous is not None else "",
         figures=figure_lines(figures, previous, report.period.previous_name),

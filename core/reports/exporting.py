@@ -4,7 +4,7 @@ the report the export opens with is gathered on the way."""
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from core.model import MilestoneId
@@ -77,8 +77,13 @@ async def _write(source: ReportSource, scope: Scope, period: Period, now: dateti
     summary = export_summary(builder.build(), tenant=tenant, now=now)
     images = None
     if writer.images is not None and renderer is not None:
-        images = SummaryImages(burnup=await renderer.render(summary.burnup, writer.images.burnup),
-                               status=await renderer.render(summary.status, writer.images.status))
+        sizes = writer.images
+        burnup, status = summary.burnup, summary.status
+        if not sizes.titled:
+            burnup, status = (replace(burnup, title="", subtitle=""),
+                              replace(status, title="", subtitle=""))
+        images = SummaryImages(burnup=await renderer.render(burnup, sizes.burnup),
+                               status=await renderer.render(status, sizes.status))
     await asyncio.to_thread(writer.finish, summary, images)
     if progress is not None:
         progress(read, read)

@@ -63,6 +63,8 @@ class ChartRenderer(Protocol):
 class ImageSizes:
     burnup: ChartSize
     status: ChartSize
+    #: False when the format captions the pictures itself: they are drawn without titles.
+    titled: bool = True
 
 
 class ExportWriter(Protocol):
