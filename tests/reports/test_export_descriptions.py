@@ -85,11 +85,12 @@ async def test_progress_is_told_in_batches_over_milestones_and_check_ins() -> No
 
 async def test_a_failed_export_aborts_its_writer() -> None:
     writer = KeepingWriter()
+    many = [milestone(n) for n in range(1, 3 * BATCH)]
     with pytest.raises(ConnectionError):
-        await write_export(source=InMemoryReportSource(scenario.milestones(), fail_after=3),
+        await write_export(source=InMemoryReportSource(many, fail_after=BATCH + 3),
                            scope=CompanyScope(), now=NOW, tenant="", writer=writer,
                            period=current_period(PeriodKind.WEEK, NOW, "UTC"))
-    assert writer.aborted and writer.finished is None and len(writer.milestones) == 3
+    assert writer.aborted and writer.finished is None and len(writer.milestones) == BATCH
 
 
 async def test_a_picture_format_without_a_renderer_is_a_wiring_mistake() -> None:
