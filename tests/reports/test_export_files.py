@@ -7,7 +7,7 @@ import asyncio
 import csv
 import io
 from collections.abc import Iterator, Sequence
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 
 import openpyxl
@@ -25,7 +25,7 @@ from integrations.exports.formats import FORMATS
 from integrations.exports.pdf_writer import BURNUP, STATUS
 from integrations.exports.xlsx_writer import XlsxExportWriter
 from tests.reports import scenario
-from tests.reports.builders import NOW, at, milestone
+from tests.reports.builders import NOW, milestone
 from tests.reports.fakes import InMemoryReportSource
 from tests.reports.pictures import looks_drawn
 
@@ -274,8 +274,3 @@ async def test_a_finished_export_replaces_an_older_file_whole(
     path = await export("csv", tmp_path, renderer)
     assert len(read_csv(path)) == len(scenario.milestones())
 
-
-def test_update_rows_from_the_scenario_fall_in_the_week() -> None:
-    week = current_period(PeriodKind.WEEK, NOW, "UTC")
-    assert [u.at for u in scenario.updates() if week.contains(u.at)] == [at("2026-11-25")]
-    assert date(2026, 11, 25) == at("2026-11-25").date()
