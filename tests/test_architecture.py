@@ -13,7 +13,13 @@ ROOT = Path(__file__).resolve().parent.parent
 SDKS = {"slack_bolt", "slack_sdk", "botbuilder", "tortoise", "apscheduler", "googleapiclient",
         "google", "aiohttp", "asyncpg", "aiosqlite", "pydantic", "pydantic_settings", "click",
         "prometheus_client", "tqdm", "httplib2", "icalendar", "microsoft_agents", "msal",
-        "jwt", "jsonschema", "standardwebhooks"}
+        "jwt", "jsonschema", "standardwebhooks", "matplotlib", "xlsxwriter", "fpdf",
+        "fontTools", "PIL", "numpy", "openpyxl", "pypdf"}
+#: Drawing and file libraries, each confined to the integration that owns it.
+OWNERS = {"matplotlib": "integrations/charts",
+          "xlsxwriter": "integrations/exports/xlsx_writer.py",
+          "fpdf": "integrations/exports/pdf_writer.py",
+          "fontTools": "integrations/exports/pdf_writer.py"}
 LAYERS = {"core", "storage", "bots", "integrations", "wiring", "app"}
 
 
@@ -100,3 +106,39 @@ def test_the_core_never_reads_the_wall_clock() -> None:
                     and isinstance(node.func.value, ast.Name)):
                 call = (node.func.value.id, node.func.attr)
                 assert call not in wall, f"{path.relative_to(ROOT)}:{node.lineno} calls {call}"
+
+
+def test_drawing_and_file_libraries_stay_in_the_integration_that_owns_them() -> None:
+    paths = [p for package in ("core", "storage", "bots", "integrations", "wiring", "bench")
+             for p in modules(package)] + [ROOT / "app.py"]
+    for path in paths:
+        where = path.relative_to(ROOT).as_posix()
+        for name in imports_of(path):
+            owner = OWNERS.get(top(name))
+            assert owner is None or where.startswith(owner), f"{where} imports {name}"
+
+
+def test_nothing_uses_pyplot() -> None:
+    """pyplot keeps global figures and a global backend: unsafe beside threads and other
+    charts. Charts are drawn with the Figure and Agg canvas objects only."""
+    for path in [*modules("integrations"), *modules("bench"), *modules("tests")]:
+        bad = {n for n in imports_of(path) if n in ("matplotlib.pyplot", "pylab")}
+        assert not bad, f"{path.relative_to(ROOT)} imports {sorted(bad)}"
+
+
+def test_importing_the_integrations_for_reports_starts_nothing() -> None:
+    """The chart pool starts on the first chart; importing the renderer loads no matplotlib."""
+    names = [".".join(p.relative_to(ROOT).with_suffix("").parts) for package in
+             ("integrations/charts", "integrations/exports") for p in modules(package)]
+    code = "import importlib, sys, threading, multiprocessing\n" + "".join(
+        f"importlib.import_module({name!r})\n" for name in names) + (
+        "assert threading.active_count() == 1, threading.enumerate()\n"
+        "assert not multiprocessing.active_children()\n")
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
+                            text=True, timeout=120, check=False)
+    assert result.returncode == 0, result.stderr[-2000:]
+    lean = subprocess.run(
+        [sys.executable, "-c", "import sys, integrations.charts.renderer, "
+         "integrations.exports.formats\nassert 'matplotlib' not in sys.modules"],
+        cwd=ROOT, capture_output=True, text=True, timeout=120, check=False)
+    assert lean.returncode == 0, lean.stderr[-2000:]
