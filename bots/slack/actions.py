@@ -187,4 +187,4 @@ async def on_action(front: SlackFrontEnd, ack: Callable[..., Awaitable[Any]],
                   ephemeral=bool(container.get("is_ephemeral")), action_id=action_id,
                   block_id=str(action.get("block_id") or ""),
                   message=message if isinstance(message, dict) else None)
-    front.background.spawn(handler(front, click), f"action {action_id[:40]}")
+    front.spawn(inc, handler(front, click), f"action {action_id[:40]!r}")

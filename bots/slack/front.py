@@ -18,12 +18,14 @@ from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+import aiohttp
 from slack_bolt.response import BoltResponse
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bots.slack import forms, reminder_forms, render
 from bots.slack.background import BackgroundWork
+from bots.slack.failures import Failures
 from bots.slack.form_data import FormData, Team
 from bots.slack.forms import FieldErrors, Metadata, Origin
 from bots.slack.home import HomePublisher
@@ -107,7 +109,7 @@ def incoming(body: dict[str, Any], context: Any) -> Incoming | None:
 class SlackFrontEnd:
     def __init__(self, *, deps: Deps, people: People, forms: FormData, keys: ProcessedKeys,
                  web: SlackWeb, background: BackgroundWork, home: HomePublisher,
-                 ack_budget: float = 1.0) -> None:
+                 failures: Failures | None = None, ack_budget: float = 1.0) -> None:
         self.deps = deps
         self.renderings = render.Renderings()
         self.people = people
@@ -116,6 +118,7 @@ class SlackFrontEnd:
         self.web = web
         self.background = background
         self.home = home
+        self.failures = failures or Failures()
         self.ack_budget = ack_budget
 
     # --- helpers ----------------------------------------------------------------------------
@@ -141,6 +144,24 @@ class SlackFrontEnd:
             future.remove_done_callback(wake)
         return future.result() if future.done() else future
 
+    def spawn(self, inc: Incoming | None, work: Coroutine[Any, Any, Any], what: str, *,
+              replace: bool = False) -> None:
+        """Work after the ack; if it fails, the person who asked is told (`inc`, when there is
+        someone to tell; `replace`: instead of the message that said "working on it") and the
+        log gets one line, or a traceback for a bug."""
+
+        async def told() -> None:
+            try:
+                await work
+            except Exception as error:
+                diagnosis = await self.failures.diagnose(error, what)
+                if inc is not None:
+                    await self.reply(inc, render.message(Notice(text=diagnosis.text,
+                                                                tone=Tone.ERROR)),
+                                     replace=replace)
+
+        self.background.spawn(told(), what)
+
     async def claim(self, key: str, inc: Incoming) -> bool:
         return await self.keys.claim_key(key, tenant_id=inc.speaker.tenant_id,
                                          at=self.deps.clock.now())
@@ -160,15 +181,21 @@ class SlackFrontEnd:
         except SlackApiError as error:
             logger.warning("could not answer %s: %s", inc.speaker.user_id,
                            error.response.get("error"))
+        except (aiohttp.ClientError, TimeoutError) as error:
+            logger.warning("could not answer %s: Slack did not answer (%s)",
+                           inc.speaker.user_id, type(error).__name__)
+
+    def at_origin(self, inc: Incoming, origin: Origin) -> Incoming:
+        """Where a form's outcome goes: where the form was opened (a DM from the App Home)."""
+        return Incoming(speaker=inc.speaker, client=inc.client, channel_id=origin.channel_id,
+                        response_url=origin.response_url)
 
     async def deliver(self, inc: Incoming, origin: Origin, payload: Payload) -> None:
         """The outcome of a form, back where the form was opened."""
         if origin.home:
             await self.home.publish(inc.speaker, inc.client)
             return
-        target = Incoming(speaker=inc.speaker, client=inc.client, channel_id=origin.channel_id,
-                          response_url=origin.response_url)
-        await self.reply(target, payload)
+        await self.reply(self.at_origin(inc, origin), payload)
 
     async def open_modal(self, inc: Incoming, view: Payload, *, push: bool = False) -> None:
         try:
@@ -182,11 +209,17 @@ class SlackFrontEnd:
             text = ("The form took too long to open; try again." if code == "expired_trigger_id"
                     else "Slack would not open the form; try again.")
             await self.reply(inc, render.message(Notice(text=text, tone=Tone.ERROR)))
+        except (aiohttp.ClientError, TimeoutError) as error:
+            logger.warning("could not open a form: Slack did not answer (%s)",
+                           type(error).__name__)
+            await self.reply(inc, render.message(Notice(
+                text="Slack took too long to open the form; try again.", tone=Tone.ERROR)))
 
-    def apology(self, what: str) -> Reply:
-        ref = secrets.token_hex(2)
-        logger.exception("Slack %s failed (ref %s)", what, ref)
-        return Reply(render.sorry(ref, nothing_changed=False), ok=False)
+    async def unexpected(self, error: Exception, what: str) -> Reply:
+        """A failure nobody planned for, logged once and told as it is (a database out of
+        reach, Slack not answering, or a bug with its reference)."""
+        diagnosis = await self.failures.diagnose(error, what)
+        return Reply(render.message(Notice(text=diagnosis.text, tone=Tone.ERROR)), ok=False)
 
     async def actor(self, inc: Incoming) -> c.Actor | Reply:
         try:
@@ -205,14 +238,15 @@ class SlackFrontEnd:
         outcome = await self.within_budget(self._answer_at_once(inc, text))
         if isinstance(outcome, asyncio.Future):
             await ack(response_type="ephemeral", text="⏳ Working on it…")
-            self.background.spawn(self._send_when_done(inc, text, outcome), "slow command")
+            self.spawn(inc, self._send_when_done(inc, text, outcome), "slow command",
+                       replace=True)
         elif outcome is None:
             # Someone to look up in Slack first: ack now, answer through response_url.
             await ack()
-            self.background.spawn(self._command_later(inc, text), "slash command")
+            self.spawn(inc, self._command_later(inc, text), "slash command")
         elif isinstance(outcome, Modal):
             await ack()
-            self.background.spawn(self.open_modal(inc, outcome.view), "open form")
+            self.spawn(inc, self.open_modal(inc, outcome.view), "open form")
         elif outcome.ephemeral_json is not None:
             # What `ack(response_type="ephemeral", **payload)` would send, minus re-encoding.
             ack.response = BoltResponse(status=200, body=outcome.ephemeral_json)
@@ -270,8 +304,8 @@ class SlackFrontEnd:
             view = await execute(command, self.deps)
         except DomainError as error:
             return Reply(render.message(failure(error)), ok=False)
-        except Exception:
-            return self.apology(f"command {text[:80]!r}")
+        except Exception as error:
+            return await self.unexpected(error, f"command {text[:80]!r}")
         if isinstance(view, ProfileView) and view.headline and view.person.is_you:
             self.people.forget(inc.speaker.tenant_id, inc.speaker.team_id, inc.speaker.user_id)
         ok = not (isinstance(view, Notice) and view.tone == Tone.ERROR)
@@ -336,15 +370,16 @@ class SlackFrontEnd:
         outcome = await self.within_budget(self._submit(callback, parsed, meta, inc, present, key))
         if isinstance(outcome, asyncio.Future):
             await ack()  # closes the form; the outcome follows as a message
-            self.background.spawn(self._finish_later(outcome, inc, meta), "slow form")
+            self.spawn(self.at_origin(inc, meta.origin), self._finish_later(outcome, inc, meta),
+                       "slow form")
         elif outcome is None:
             await ack()  # a second submit of a form already handled: nothing twice
         elif isinstance(outcome, FieldErrors):
             await ack(response_action="errors", errors=outcome.errors)
         else:
             await ack()
-            self.background.spawn(self.deliver(inc, meta.origin, outcome.payload),
-                                  "form outcome")
+            self.spawn(self.at_origin(inc, meta.origin),
+                       self.deliver(inc, meta.origin, outcome.payload), "form outcome")
 
     async def _submit(self, callback: str, parsed: Any, meta: Metadata, inc: Incoming,
                       present: set[str], key: str) -> Reply | FieldErrors | None:
@@ -353,7 +388,10 @@ class SlackFrontEnd:
             return None
         outcome = await self._apply(callback, parsed, meta, inc, present)
         if isinstance(outcome, FieldErrors):
-            await self.keys.release_key(key)
+            try:
+                await self.keys.release_key(key)
+            except Exception as error:  # the database went away meanwhile: say so, once
+                logger.warning("could not release %s: %s", key, type(error).__name__)
         return outcome
 
     async def _finish_later(self, pending: asyncio.Future[Reply | FieldErrors | None],
@@ -363,8 +401,8 @@ class SlackFrontEnd:
             return
         if isinstance(outcome, FieldErrors):
             text = "; ".join(outcome.errors.values())
-            outcome = Reply(render.message(Notice(text=f"Nothing was saved: {text}",
-                                                  tone=Tone.ERROR)), ok=False)
+            text = text if "saved" in text else f"Nothing was saved: {text}"
+            outcome = Reply(render.message(Notice(text=text, tone=Tone.ERROR)), ok=False)
         await self.deliver(inc, meta.origin, outcome.payload)
 
     async def _apply(self, callback: str, parsed: Any, meta: Metadata, inc: Incoming,
@@ -377,11 +415,9 @@ class SlackFrontEnd:
         except DomainError as error:
             block = forms.block_for(callback, getattr(error, "field", ""), present)
             return forms.refused(block, error)
-        except Exception:
-            ref = secrets.token_hex(2)
-            logger.exception("Slack form %s failed (ref %s)", callback, ref)
-            return FieldErrors({forms.block_for(callback, "", present):
-                                f"Something went wrong (ref {ref}). Try again."})
+        except Exception as error:
+            diagnosis = await self.failures.diagnose(error, f"form {callback}")
+            return FieldErrors({forms.block_for(callback, "", present): diagnosis.text})
         return Reply(render.message(view))
 
     async def _run_form(self, callback: str, parsed: Any, meta: Metadata, inc: Incoming,
@@ -432,14 +468,14 @@ class SlackFrontEnd:
         await ack()
         inc = incoming(body, context)
         if inc is not None:
-            self.background.spawn(self.open_modal(inc, self.new_form(inc)), "new form")
+            self.spawn(inc, self.open_modal(inc, self.new_form(inc)), "new form")
 
     async def on_message_shortcut(self, ack: Ack, body: dict[str, Any], context: Any) -> None:
         await ack()
         inc = incoming(body, context)
         if inc is None:
             return
-        self.background.spawn(self._from_message(inc, body), "message shortcut")
+        self.spawn(inc, self._from_message(inc, body), "message shortcut")
 
     async def _from_message(self, inc: Incoming, body: dict[str, Any]) -> None:
         message = body.get("message") or {}
@@ -481,7 +517,8 @@ class SlackFrontEnd:
         inc = incoming(body, context)
         if inc is None or event.get("tab") != "home":
             return
-        self.background.spawn(self._home_once(inc, f"event:{body.get('event_id')}"), "App Home")
+        # Nobody to tell if this fails: the person only opened a tab.
+        self.spawn(None, self._home_once(inc, f"event:{body.get('event_id')}"), "App Home")
 
     async def _home_once(self, inc: Incoming, key: str) -> None:
         if await self.claim(key, inc):  # else a retry of an event already handled

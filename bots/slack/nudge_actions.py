@@ -37,9 +37,10 @@ async def _run_once(front: SlackFrontEnd, click: Click, command: c.Command) -> V
     except DomainError as error:
         await front.keys.release_key(click.key)
         await front.reply(click.inc, render.message(failure(error)))
-    except Exception:
+    except Exception as error:
         await front.keys.release_key(click.key)
-        await front.reply(click.inc, front.apology(f"nudge action {click.action_id}").payload)
+        reply = await front.unexpected(error, f"nudge action {click.action_id}")
+        await front.reply(click.inc, reply.payload)
     return None
 
 
