@@ -12,10 +12,12 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+import secrets
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
+import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
@@ -96,6 +98,12 @@ class SlackThreads:
             except SlackApiError as error:
                 why = f"Slack: {error.response.get('error')}"
                 results.update({m.id: why for m in batch})
+            except (aiohttp.ClientError, TimeoutError) as error:
+                # Slack slow or unreachable: the outbox tries again later; one line here.
+                ref = secrets.token_hex(2)
+                logger.warning("milestone thread of %s: Slack did not answer (%s, ref %s); "
+                               "retried later", milestone_id, type(error).__name__, ref)
+                results.update({m.id: f"Slack did not answer (ref {ref})" for m in batch})
         return results
 
     async def _milestone(self, tenant_id: TenantId, milestone_id: MilestoneId | None,

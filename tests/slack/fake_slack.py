@@ -150,6 +150,8 @@ class FakeSlack:
     async def _respond(self, request: web.Request) -> web.Response:
         payload = await request.json()
         failure = self._next_failure("response_url")
+        if failure is not None and failure.delay:
+            await asyncio.sleep(failure.delay)
         if failure is not None and failure.status != 200:
             return web.Response(status=failure.status, text="no")
         problems = message_problems(payload)
