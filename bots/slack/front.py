@@ -69,6 +69,19 @@ class Incoming:
 
 
 @dataclass(frozen=True, slots=True)
+class Line:
+    """A slash command's text: as Slack sent it (where only Slack's own mentions are live
+    `<@U…>` tokens: one a person typed arrives as `&lt;@U…&gt;`) and as the person typed it."""
+
+    as_sent: str
+    text: str
+
+    @classmethod
+    def of(cls, as_sent: str) -> Line:
+        return cls(as_sent=as_sent, text=unescape_incoming(as_sent))
+
+
+@dataclass(frozen=True, slots=True)
 class Reply:
     content: Payload | render.Rendered
     ok: bool = True
@@ -234,16 +247,16 @@ class SlackFrontEnd:
         if inc is None:
             await ack(text=NOT_SET_UP)
             return
-        text = unescape_incoming(str(body.get("text") or ""))
-        outcome = await self.within_budget(self._answer_at_once(inc, text))
+        line = Line.of(str(body.get("text") or ""))
+        outcome = await self.within_budget(self._answer_at_once(inc, line))
         if isinstance(outcome, asyncio.Future):
             await ack(response_type="ephemeral", text="⏳ Working on it…")
-            self.spawn(inc, self._send_when_done(inc, text, outcome), "slow command",
+            self.spawn(inc, self._send_when_done(inc, line, outcome), "slow command",
                        replace=True)
         elif outcome is None:
             # Someone to look up in Slack first: ack now, answer through response_url.
             await ack()
-            self.spawn(inc, self._command_later(inc, text), "slash command")
+            self.spawn(inc, self._command_later(inc, line), "slash command")
         elif isinstance(outcome, Modal):
             await ack()
             self.spawn(inc, self.open_modal(inc, outcome.view), "open form")
@@ -253,33 +266,35 @@ class SlackFrontEnd:
         else:
             await ack(response_type="ephemeral", **outcome.payload)
 
-    async def _answer_at_once(self, inc: Incoming, text: str) -> Answer | None:
+    async def _answer_at_once(self, inc: Incoming, line: Line) -> Answer | None:
         """The answer, unless someone in the request must be looked up in Slack first."""
         s = inc.speaker
         actor = await self.people.known(s.tenant_id, s.team_id, s.user_id)
-        if actor is None or await self.people.unknown_mentions(s.tenant_id, s.team_id, text):
+        if actor is None or await self.people.unknown_mentions(s.tenant_id, s.team_id,
+                                                                line.as_sent):
             return None
-        return await self.answer(inc, actor, text)
+        return await self.answer(inc, actor, line.text)
 
-    async def _command_later(self, inc: Incoming, text: str) -> None:
+    async def _command_later(self, inc: Incoming, line: Line) -> None:
         actor = await self.actor(inc)
         if isinstance(actor, Reply):
             await self.reply(inc, actor.payload)
             return
         s = inc.speaker
-        problems = await self.people.provision_mentions(s.tenant_id, s.team_id, text, inc.client)
+        problems = await self.people.provision_mentions(s.tenant_id, s.team_id, line.as_sent,
+                                                        inc.client)
         if problems:
             notice = Notice(text=problems[0], tone=Tone.ERROR,
                             hint="nothing was changed; mention people Slack knows")
             await self.reply(inc, render.message(notice))
             return
-        await self._send(inc, await self.answer(inc, actor, text))
+        await self._send(inc, await self.answer(inc, actor, line.text))
 
-    async def _send_when_done(self, inc: Incoming, text: str,
+    async def _send_when_done(self, inc: Incoming, line: Line,
                               pending: asyncio.Future[Answer | None]) -> None:
         answer = await pending
         if answer is None:
-            await self._command_later(inc, text)
+            await self._command_later(inc, line)
         else:
             await self._send(inc, answer, replace=True)  # in place of "Working on it…"
 

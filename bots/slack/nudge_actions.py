@@ -53,7 +53,8 @@ async def _show_in_place(front: SlackFrontEnd, click: Click, note: str, *,
     if here and click.inc.response_url:
         updated = render_nudges.after_click(blocks, click.block_id, click.action_id,
                                             escape(note), whole_block=whole_block)
-        payload = {"replace_original": True, "text": str(message.get("text") or note),
+        # The message's own text came back from Slack as it was sent (escaped already).
+        payload = {"replace_original": True, "text": str(message.get("text") or escape(note)),
                    "blocks": updated}
         if await front.web.respond(click.inc.response_url, payload):
             return

@@ -23,7 +23,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bots.slack import render
 from bots.slack.blocks import clip_mrkdwn
-from bots.slack.mrkdwn import escape, escape_keeping_mentions
+from bots.slack.mrkdwn import escape, escape_keeping_mentions, escape_readable
 from bots.slack.ports import CardMessages, ProcessedKeys
 from bots.slack.tokens import TenantClients
 from core.activity_text import describe
@@ -222,7 +222,8 @@ class SlackThreads:
         entry = Activity(tenant_id=tenant_id, milestone_id=event.milestone_id,
                          actor_id=event.actor_id, verb=event.verb, data=data,
                          created_at=event.at)
-        sentence = escape_keeping_mentions(describe(entry, users, refs, today))
+        # The account of the change holds titles: nothing in it may ping the channel.
+        sentence = escape_readable(describe(entry, users, refs, today))
         if isinstance(event, CommentAdded) and body:
             author = sentence.split(" ", 1)[0]
             return clip_mrkdwn(f"💬 {author}: {escape_keeping_mentions(body)}", 3000)

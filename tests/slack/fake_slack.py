@@ -107,6 +107,10 @@ class FakeSlack:
     def called(self, method: str) -> list[Call]:
         return [c for c in self.calls if c.method == method and c.answer.get("ok")]
 
+    def called_any(self) -> list[Call]:
+        """Every call Slack accepted, in order."""
+        return [c for c in self.calls if c.answer.get("ok")]
+
     def attempts(self, method: str) -> list[Call]:
         return [c for c in self.calls if c.method == method]
 
