@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl
 
-from bots.slack.shapes import NAME, SHORT, URL, Malformed, Shape, check_tree
+from bots.slack.shapes import ID, NAME, SHORT, URL, Malformed, Shape, check_tree
 
 COMMAND = "command"
 SSL_CHECK = "ssl_check"
@@ -344,18 +344,20 @@ def _event_callback(p: Shape) -> Envelope:
         tokens = event.child("tokens")
         checked["tokens"] = {name: _ids(tokens, name) for name in ("oauth", "bot")} if (
             tokens) else {}
-    authorizations = [{
-        "enterprise_id": a.ident("enterprise_id") or None, "team_id": a.ident("team_id") or None,
-        "user_id": a.ident("user_id"), "is_bot": a.flag("is_bot"),
-        "is_enterprise_install": a.flag("is_enterprise_install"),
-    } for a in p.objects("authorizations")]
+    # bolt takes the workspace from `authorizations` before `team_id`: they are read for
+    # their shape, and only the checked top-level ids are passed on.
+    authorizations = p.objects("authorizations")
+    for authorization in authorizations:
+        for key in ("enterprise_id", "team_id", "user_id"):
+            authorization.ident(key)
+        authorization.flag("is_bot")
     body: dict[str, Any] = {
         "type": EVENT, "team_id": team_id, "enterprise_id": enterprise_id or None,
         "api_app_id": p.ident("api_app_id"),
         "event_id": p.text("event_id", limit=SHORT, required=True),
-        "event_time": p.number("event_time"), "event": checked}
-    if authorizations:
-        body["authorizations"] = authorizations
+        "event_time": p.number("event_time"), "event": checked,
+        "is_enterprise_install": authorizations[0].flag("is_enterprise_install")
+        if authorizations else False}
     return Envelope(kind=EVENT, body=body, team_id=team_id, enterprise_id=enterprise_id,
                     user_id=checked.get("user") or "", detail=event_type)
 
@@ -363,6 +365,6 @@ def _event_callback(p: Shape) -> Envelope:
 def _ids(tokens: Shape, name: str) -> list[str]:
     found = tokens.items(name)
     for index, value in enumerate(found):
-        if not isinstance(value, str) or not re.fullmatch(r"[A-Z][A-Z0-9]{0,31}", value):
+        if not isinstance(value, str) or not ID.fullmatch(value):
             raise Malformed(f"{tokens.path}.{name}[{index}]", "not a Slack id")
     return found

@@ -134,6 +134,14 @@ class Shape:
         return value
 
 
+def whole_number(text: str, *, digits: int = 9) -> int | None:
+    """A count or a number people type (`12`), from untrusted text: ASCII digits only (`²` is
+    a digit to Python but no number to `int`), and short enough for any integer column."""
+    if 0 < len(text) <= digits and text.isascii() and text.isdigit():
+        return int(text)
+    return None
+
+
 def check_tree(data: Any, path: str) -> None:
     """Every string and key in `data` is encodable text without NUL; nesting is bounded."""
     stack: list[tuple[Any, str, int]] = [(data, path, 0)]
