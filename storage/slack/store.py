@@ -157,14 +157,15 @@ class TortoiseSlackStore:
 
     async def first_sight(self, digest: str, *, team_id: str, at: datetime) -> bool:
         """True the first time a digest is recorded; False when any instance recorded it."""
-        async with self._transaction() as db:
-            try:
-                async with db._in_transaction() as savepoint:
-                    await SlackSeenRequestRow.create(using_db=savepoint, digest=digest[:64],
-                                                     team_id=team_id[:32], seen_at=utc(at))
-            except IntegrityError:
-                return False
-            return True
+        # The insert is the whole transaction: no savepoint needed (it is on every slash
+        # command's path), a conflict just rolls it back.
+        try:
+            async with self._transaction() as db:
+                await SlackSeenRequestRow.create(using_db=db, digest=digest[:64],
+                                                 team_id=team_id[:32], seen_at=utc(at))
+        except IntegrityError:
+            return False
+        return True
 
     async def forget_seen(self, *, before: datetime) -> int:
         async with self._transaction() as db:
