@@ -472,7 +472,11 @@ class SlackFrontEnd:
         except DomainError:
             await ack(options=[])
             return
-        if isinstance(outcome, asyncio.Future) or not isinstance(outcome, MilestoneList):
+        if isinstance(outcome, asyncio.Future):
+            outcome.add_done_callback(_too_late)  # nobody waits for it any more
+            await ack(options=[])
+            return
+        if not isinstance(outcome, MilestoneList):
             await ack(options=[])
             return
         await ack(options=render.options(outcome))
@@ -538,6 +542,13 @@ class SlackFrontEnd:
     async def _home_once(self, inc: Incoming, key: str) -> None:
         if await self.claim(key, inc):  # else a retry of an event already handled
             await self.home.publish(inc.speaker, inc.client)
+
+
+def _too_late(future: asyncio.Future[Any]) -> None:
+    """An answer that came after its ack: its failure, if any, is retrieved and told once
+    (asyncio would log it with a traceback when the future is collected)."""
+    if not future.cancelled() and future.exception() is not None:
+        logger.info("a type-ahead failed after its ack: %s", type(future.exception()).__name__)
 
 
 SHORTCUT_NEW = "cairn.new"
