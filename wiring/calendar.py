@@ -28,7 +28,12 @@ from core.services.calendar_feeds import read_feed
 from core.services.people import handle_from
 from integrations.calendar.inbound import CalendarReader, CalendarRepair
 from integrations.calendar.outbound import VERBS, CalendarSync
-from integrations.calendar.push import CHANGED_STATES, PushChannels
+from integrations.calendar.push import (
+    BODY_LIMIT,
+    CHANGED_STATES,
+    PushChannels,
+    notification_problem,
+)
 from integrations.calendar.tenancy import CalendarTenancy
 from storage import Database
 from storage.exclusive import exclusive
@@ -183,22 +188,35 @@ def build_google(runtime: Runtime, gateway: CalendarGateway) -> GoogleCalendar:
 
 def notifications_handler(google: GoogleCalendar
                           ) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
+    """`POST /google/notifications` behind the edge: a small body cap, and headers checked
+    before the database is asked about the channel."""
     from aiohttp import web
 
-    async def notified(request: web.Request) -> web.StreamResponse:
+    from wiring.edge import Refusal, guarded
+
+    def authenticate(headers: Mapping[str, str], body: bytes) -> Refusal | None:
+        problem = notification_problem(headers)
+        return Refusal(*problem) if problem else None
+
+    async def notified(request: web.Request, body: bytes) -> web.StreamResponse:
         if google.push is None:
             raise web.HTTPNotFound()
         headers = request.headers
-        status, calendar = await google.push.verify(
-            headers.get("X-Goog-Channel-ID", ""), headers.get("X-Goog-Channel-Token", ""),
-            headers.get("X-Goog-Resource-ID", ""))
+        try:
+            status, calendar = await google.push.verify(
+                headers.get("X-Goog-Channel-ID", ""), headers.get("X-Goog-Channel-Token", ""),
+                headers.get("X-Goog-Resource-ID", ""))
+        except Exception as error:  # the database out of reach: Google tries again later
+            logger.warning("a Google notification could not be checked (%s); answered 503",
+                           type(error).__name__)
+            return web.Response(status=503)
         if calendar is None:
             return web.Response(status=status)
         if headers.get("X-Goog-Resource-State", "") in CHANGED_STATES:
             google.read_soon(calendar)
         return web.Response(status=200)
 
-    return notified
+    return guarded(notified, limit=BODY_LIMIT, authenticate=authenticate)
 
 
 class GoogleCalendarAdapter:

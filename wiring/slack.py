@@ -20,6 +20,7 @@ from bots.slack.secrets import SecretKeyError, TokenCipher
 from bots.slack.threads import THREAD_VERBS, THREADS_CONSUMER
 from storage.slack import TortoiseSlackStore
 from wiring.adapters import AdapterStatus, Attached
+from wiring.edge import Refusal, guarded
 from wiring.scheduler import PeriodicJob
 from wiring.settings import Settings
 
@@ -28,6 +29,12 @@ if TYPE_CHECKING:
 
 #: Processed request keys older than this are forgotten (Slack retries for minutes, not days).
 KEEP_KEYS = timedelta(days=2)
+#: A request is accepted while its timestamp is within five minutes of now, either way: ten
+#: minutes at most after it was first seen. Its signature is kept a little longer than that.
+KEEP_SIGNATURES = timedelta(minutes=15)
+#: The largest body Slack sends is a form or a click carrying a whole modal or message (100
+#: blocks of up to 3,000 characters): well under 1 MiB, which is the cap.
+BODY_LIMIT = 1024 * 1024
 SLACK = web.AppKey("slack", SlackApp)
 
 
@@ -76,9 +83,16 @@ class SlackAdapter:
     async def attach(self, runtime: Runtime, app: web.Application) -> Attached:
         store = TortoiseSlackStore(runtime.database.unit_of_work())
         config = dataclasses.replace(slack_config(runtime.settings), **self._overrides)
-        slack = SlackApp(config, deps=runtime.deps, store=store)
+        slack = SlackApp(config, deps=runtime.deps, store=store,
+                         reachable=runtime.database.ping)
         app[SLACK] = slack
-        app.router.add_post("/slack/events", slack.handle_events)
+
+        def authenticate(headers: Mapping[str, str], body: bytes) -> Refusal | None:
+            problem = slack.signature_problem(headers, body)
+            return Refusal(401, problem) if problem else None
+
+        app.router.add_post("/slack/events", guarded(slack.handle_events, limit=BODY_LIMIT,
+                                                     authenticate=authenticate))
         if slack.config.multi_workspace:
             app.router.add_get("/slack/install", slack.handle_install)
             app.router.add_get("/slack/oauth_redirect", slack.handle_oauth_redirect)
@@ -86,7 +100,12 @@ class SlackAdapter:
         async def forget_keys() -> int:
             return await store.forget_keys(before=runtime.deps.clock.now() - KEEP_KEYS)
 
+        async def forget_signatures() -> int:
+            return await store.forget_seen(before=runtime.deps.clock.now() - KEEP_SIGNATURES)
+
         return Attached(consumers=[slack.threads, slack.home_refresher],
-                        jobs=[PeriodicJob("slack:forget-keys", timedelta(hours=1), forget_keys)],
+                        jobs=[PeriodicJob("slack:forget-keys", timedelta(hours=1), forget_keys),
+                              PeriodicJob("slack:forget-signatures", timedelta(minutes=5),
+                                          forget_signatures)],
                         on_stop=[slack.close], notifiers=[slack.notifier])
 

@@ -17,6 +17,7 @@ from typing import Any
 
 from bots.slack import forms, nudge_actions, render
 from bots.slack.front import Incoming, Modal, Reply, SlackFrontEnd, click_key, incoming
+from bots.slack.shapes import whole_number
 from core import commands as c
 from core.errors import DomainError
 from core.services import execute, failure
@@ -50,7 +51,7 @@ class Click:
     @property
     def number(self) -> int | None:
         text = self.value.strip().lstrip("#")
-        return int(text) if text.isdigit() else None
+        return whole_number(text)
 
 
 Handler = Callable[[SlackFrontEnd, Click], Coroutine[Any, Any, None]]
@@ -146,7 +147,7 @@ async def open_details(front: SlackFrontEnd, click: Click) -> None:
 
 
 async def home_page(front: SlackFrontEnd, click: Click) -> None:
-    page = int(click.value) if click.value.isdigit() else 1
+    page = whole_number(click.value) or 1
     await front.home.publish(click.inc.speaker, click.inc.client, page=min(page, 10_000))
 
 
@@ -187,4 +188,4 @@ async def on_action(front: SlackFrontEnd, ack: Callable[..., Awaitable[Any]],
                   ephemeral=bool(container.get("is_ephemeral")), action_id=action_id,
                   block_id=str(action.get("block_id") or ""),
                   message=message if isinstance(message, dict) else None)
-    front.background.spawn(handler(front, click), f"action {action_id[:40]}")
+    front.spawn(inc, handler(front, click), f"action {action_id[:40]!r}")

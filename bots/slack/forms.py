@@ -24,6 +24,7 @@ from bots.slack.blocks import (
     section,
 )
 from bots.slack.mrkdwn import escape
+from bots.slack.shapes import whole_number
 from core.errors import DomainError
 from core.model import (
     DESCRIPTION_MAX,
@@ -149,7 +150,8 @@ def read_metadata(text: str) -> Metadata:
     return Metadata(origin=Origin(channel_id=str(data.get("c") or ""),
                                   response_url=str(data.get("r") or ""),
                                   home=bool(data.get("h"))),
-                    ref=ref if isinstance(ref, int) else None,
+                    # A forged number past any column's range would fail in the database.
+                    ref=ref if isinstance(ref, int) and 0 < ref < 2**31 else None,
                     links=tuple(str(x) for x in links if isinstance(x, str)),
                     extra=extra if isinstance(extra, dict) else {})
 
@@ -327,7 +329,7 @@ def read_milestone_form(values: dict[str, Any]) -> MilestoneInput:
     kind = _enum(Kind, state.choice("kind"), Kind.MILESTONE)
     priority = _enum(Priority, state.choice("priority"), Priority.MEDIUM)
     parent_value = state.choice("parent", PARENT_PICKER)
-    parent = int(parent_value[1:]) if parent_value and parent_value[1:].isdigit() else None
+    parent = whole_number(parent_value[1:]) if parent_value else None
     start, due = state.date("start", errors), state.date("due", errors)
     if start and due and start > due:
         errors["start"] = "It cannot start after it is due."
@@ -457,15 +459,16 @@ def read_comment_form(values: dict[str, Any]) -> CommentInput:
     state = FormState(values)
     errors: dict[str, str] = {}
     chosen = state.choice("milestone", MILESTONE_PICKER)
-    if not chosen or not chosen[1:].isdigit():
+    number = whole_number(chosen[1:]) if chosen else None
+    if number is None:
         errors["milestone"] = "Pick a milestone."
     text = state.text("text").strip()
     if not text:
         errors["text"] = "The comment is empty."
     if errors:
         raise FieldErrors(errors)
-    assert chosen is not None
-    return CommentInput(number=int(chosen[1:]), text=text)
+    assert number is not None
+    return CommentInput(number=number, text=text)
 
 
 # --- reading view state -----------------------------------------------------------------------
@@ -530,11 +533,10 @@ class FormState:
         if not isinstance(value, str):
             return None
         hours, sep, minutes = value.partition(":")
-        if not (sep and hours.isdigit() and minutes.isdigit()):
+        hour, minute = whole_number(hours, digits=2), whole_number(minutes, digits=2)
+        if not sep or hour is None or minute is None or hour > 23 or minute > 59:
             return None
-        if int(hours) > 23 or int(minutes) > 59:
-            return None
-        return int(hours) * 60 + int(minutes)
+        return hour * 60 + minute
 
     def choices(self, block: str) -> list[str]:
         """The values of checkboxes (or a multi-select) that are ticked."""

@@ -18,12 +18,14 @@ from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+import aiohttp
 from slack_bolt.response import BoltResponse
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bots.slack import forms, reminder_forms, render
 from bots.slack.background import BackgroundWork
+from bots.slack.failures import Failures
 from bots.slack.form_data import FormData, Team
 from bots.slack.forms import FieldErrors, Metadata, Origin
 from bots.slack.home import HomePublisher
@@ -67,6 +69,19 @@ class Incoming:
 
 
 @dataclass(frozen=True, slots=True)
+class Line:
+    """A slash command's text: as Slack sent it (where only Slack's own mentions are live
+    `<@U…>` tokens: one a person typed arrives as `&lt;@U…&gt;`) and as the person typed it."""
+
+    as_sent: str
+    text: str
+
+    @classmethod
+    def of(cls, as_sent: str) -> Line:
+        return cls(as_sent=as_sent, text=unescape_incoming(as_sent))
+
+
+@dataclass(frozen=True, slots=True)
 class Reply:
     content: Payload | render.Rendered
     ok: bool = True
@@ -107,7 +122,7 @@ def incoming(body: dict[str, Any], context: Any) -> Incoming | None:
 class SlackFrontEnd:
     def __init__(self, *, deps: Deps, people: People, forms: FormData, keys: ProcessedKeys,
                  web: SlackWeb, background: BackgroundWork, home: HomePublisher,
-                 ack_budget: float = 1.0) -> None:
+                 failures: Failures | None = None, ack_budget: float = 1.0) -> None:
         self.deps = deps
         self.renderings = render.Renderings()
         self.people = people
@@ -116,6 +131,7 @@ class SlackFrontEnd:
         self.web = web
         self.background = background
         self.home = home
+        self.failures = failures or Failures()
         self.ack_budget = ack_budget
 
     # --- helpers ----------------------------------------------------------------------------
@@ -141,6 +157,24 @@ class SlackFrontEnd:
             future.remove_done_callback(wake)
         return future.result() if future.done() else future
 
+    def spawn(self, inc: Incoming | None, work: Coroutine[Any, Any, Any], what: str, *,
+              replace: bool = False) -> None:
+        """Work after the ack; if it fails, the person who asked is told (`inc`, when there is
+        someone to tell; `replace`: instead of the message that said "working on it") and the
+        log gets one line, or a traceback for a bug."""
+
+        async def told() -> None:
+            try:
+                await work
+            except Exception as error:
+                diagnosis = await self.failures.diagnose(error, what)
+                if inc is not None:
+                    await self.reply(inc, render.message(Notice(text=diagnosis.text,
+                                                                tone=Tone.ERROR)),
+                                     replace=replace)
+
+        self.background.spawn(told(), what)
+
     async def claim(self, key: str, inc: Incoming) -> bool:
         return await self.keys.claim_key(key, tenant_id=inc.speaker.tenant_id,
                                          at=self.deps.clock.now())
@@ -160,15 +194,21 @@ class SlackFrontEnd:
         except SlackApiError as error:
             logger.warning("could not answer %s: %s", inc.speaker.user_id,
                            error.response.get("error"))
+        except (aiohttp.ClientError, TimeoutError) as error:
+            logger.warning("could not answer %s: Slack did not answer (%s)",
+                           inc.speaker.user_id, type(error).__name__)
+
+    def at_origin(self, inc: Incoming, origin: Origin) -> Incoming:
+        """Where a form's outcome goes: where the form was opened (a DM from the App Home)."""
+        return Incoming(speaker=inc.speaker, client=inc.client, channel_id=origin.channel_id,
+                        response_url=origin.response_url)
 
     async def deliver(self, inc: Incoming, origin: Origin, payload: Payload) -> None:
         """The outcome of a form, back where the form was opened."""
         if origin.home:
             await self.home.publish(inc.speaker, inc.client)
             return
-        target = Incoming(speaker=inc.speaker, client=inc.client, channel_id=origin.channel_id,
-                          response_url=origin.response_url)
-        await self.reply(target, payload)
+        await self.reply(self.at_origin(inc, origin), payload)
 
     async def open_modal(self, inc: Incoming, view: Payload, *, push: bool = False) -> None:
         try:
@@ -182,11 +222,17 @@ class SlackFrontEnd:
             text = ("The form took too long to open; try again." if code == "expired_trigger_id"
                     else "Slack would not open the form; try again.")
             await self.reply(inc, render.message(Notice(text=text, tone=Tone.ERROR)))
+        except (aiohttp.ClientError, TimeoutError) as error:
+            logger.warning("could not open a form: Slack did not answer (%s)",
+                           type(error).__name__)
+            await self.reply(inc, render.message(Notice(
+                text="Slack took too long to open the form; try again.", tone=Tone.ERROR)))
 
-    def apology(self, what: str) -> Reply:
-        ref = secrets.token_hex(2)
-        logger.exception("Slack %s failed (ref %s)", what, ref)
-        return Reply(render.sorry(ref, nothing_changed=False), ok=False)
+    async def unexpected(self, error: Exception, what: str) -> Reply:
+        """A failure nobody planned for, logged once and told as it is (a database out of
+        reach, Slack not answering, or a bug with its reference)."""
+        diagnosis = await self.failures.diagnose(error, what)
+        return Reply(render.message(Notice(text=diagnosis.text, tone=Tone.ERROR)), ok=False)
 
     async def actor(self, inc: Incoming) -> c.Actor | Reply:
         try:
@@ -201,51 +247,54 @@ class SlackFrontEnd:
         if inc is None:
             await ack(text=NOT_SET_UP)
             return
-        text = unescape_incoming(str(body.get("text") or ""))
-        outcome = await self.within_budget(self._answer_at_once(inc, text))
+        line = Line.of(str(body.get("text") or ""))
+        outcome = await self.within_budget(self._answer_at_once(inc, line))
         if isinstance(outcome, asyncio.Future):
             await ack(response_type="ephemeral", text="⏳ Working on it…")
-            self.background.spawn(self._send_when_done(inc, text, outcome), "slow command")
+            self.spawn(inc, self._send_when_done(inc, line, outcome), "slow command",
+                       replace=True)
         elif outcome is None:
             # Someone to look up in Slack first: ack now, answer through response_url.
             await ack()
-            self.background.spawn(self._command_later(inc, text), "slash command")
+            self.spawn(inc, self._command_later(inc, line), "slash command")
         elif isinstance(outcome, Modal):
             await ack()
-            self.background.spawn(self.open_modal(inc, outcome.view), "open form")
+            self.spawn(inc, self.open_modal(inc, outcome.view), "open form")
         elif outcome.ephemeral_json is not None:
             # What `ack(response_type="ephemeral", **payload)` would send, minus re-encoding.
             ack.response = BoltResponse(status=200, body=outcome.ephemeral_json)
         else:
             await ack(response_type="ephemeral", **outcome.payload)
 
-    async def _answer_at_once(self, inc: Incoming, text: str) -> Answer | None:
+    async def _answer_at_once(self, inc: Incoming, line: Line) -> Answer | None:
         """The answer, unless someone in the request must be looked up in Slack first."""
         s = inc.speaker
         actor = await self.people.known(s.tenant_id, s.team_id, s.user_id)
-        if actor is None or await self.people.unknown_mentions(s.tenant_id, s.team_id, text):
+        if actor is None or await self.people.unknown_mentions(s.tenant_id, s.team_id,
+                                                                line.as_sent):
             return None
-        return await self.answer(inc, actor, text)
+        return await self.answer(inc, actor, line.text)
 
-    async def _command_later(self, inc: Incoming, text: str) -> None:
+    async def _command_later(self, inc: Incoming, line: Line) -> None:
         actor = await self.actor(inc)
         if isinstance(actor, Reply):
             await self.reply(inc, actor.payload)
             return
         s = inc.speaker
-        problems = await self.people.provision_mentions(s.tenant_id, s.team_id, text, inc.client)
+        problems = await self.people.provision_mentions(s.tenant_id, s.team_id, line.as_sent,
+                                                        inc.client)
         if problems:
             notice = Notice(text=problems[0], tone=Tone.ERROR,
                             hint="nothing was changed; mention people Slack knows")
             await self.reply(inc, render.message(notice))
             return
-        await self._send(inc, await self.answer(inc, actor, text))
+        await self._send(inc, await self.answer(inc, actor, line.text))
 
-    async def _send_when_done(self, inc: Incoming, text: str,
+    async def _send_when_done(self, inc: Incoming, line: Line,
                               pending: asyncio.Future[Answer | None]) -> None:
         answer = await pending
         if answer is None:
-            await self._command_later(inc, text)
+            await self._command_later(inc, line)
         else:
             await self._send(inc, answer, replace=True)  # in place of "Working on it…"
 
@@ -270,8 +319,8 @@ class SlackFrontEnd:
             view = await execute(command, self.deps)
         except DomainError as error:
             return Reply(render.message(failure(error)), ok=False)
-        except Exception:
-            return self.apology(f"command {text[:80]!r}")
+        except Exception as error:
+            return await self.unexpected(error, f"command {text[:80]!r}")
         if isinstance(view, ProfileView) and view.headline and view.person.is_you:
             self.people.forget(inc.speaker.tenant_id, inc.speaker.team_id, inc.speaker.user_id)
         ok = not (isinstance(view, Notice) and view.tone == Tone.ERROR)
@@ -336,15 +385,16 @@ class SlackFrontEnd:
         outcome = await self.within_budget(self._submit(callback, parsed, meta, inc, present, key))
         if isinstance(outcome, asyncio.Future):
             await ack()  # closes the form; the outcome follows as a message
-            self.background.spawn(self._finish_later(outcome, inc, meta), "slow form")
+            self.spawn(self.at_origin(inc, meta.origin), self._finish_later(outcome, inc, meta),
+                       "slow form")
         elif outcome is None:
             await ack()  # a second submit of a form already handled: nothing twice
         elif isinstance(outcome, FieldErrors):
             await ack(response_action="errors", errors=outcome.errors)
         else:
             await ack()
-            self.background.spawn(self.deliver(inc, meta.origin, outcome.payload),
-                                  "form outcome")
+            self.spawn(self.at_origin(inc, meta.origin),
+                       self.deliver(inc, meta.origin, outcome.payload), "form outcome")
 
     async def _submit(self, callback: str, parsed: Any, meta: Metadata, inc: Incoming,
                       present: set[str], key: str) -> Reply | FieldErrors | None:
@@ -353,7 +403,10 @@ class SlackFrontEnd:
             return None
         outcome = await self._apply(callback, parsed, meta, inc, present)
         if isinstance(outcome, FieldErrors):
-            await self.keys.release_key(key)
+            try:
+                await self.keys.release_key(key)
+            except Exception as error:  # the database went away meanwhile: say so, once
+                logger.warning("could not release %s: %s", key, type(error).__name__)
         return outcome
 
     async def _finish_later(self, pending: asyncio.Future[Reply | FieldErrors | None],
@@ -363,8 +416,8 @@ class SlackFrontEnd:
             return
         if isinstance(outcome, FieldErrors):
             text = "; ".join(outcome.errors.values())
-            outcome = Reply(render.message(Notice(text=f"Nothing was saved: {text}",
-                                                  tone=Tone.ERROR)), ok=False)
+            text = text if "saved" in text else f"Nothing was saved: {text}"
+            outcome = Reply(render.message(Notice(text=text, tone=Tone.ERROR)), ok=False)
         await self.deliver(inc, meta.origin, outcome.payload)
 
     async def _apply(self, callback: str, parsed: Any, meta: Metadata, inc: Incoming,
@@ -377,11 +430,9 @@ class SlackFrontEnd:
         except DomainError as error:
             block = forms.block_for(callback, getattr(error, "field", ""), present)
             return forms.refused(block, error)
-        except Exception:
-            ref = secrets.token_hex(2)
-            logger.exception("Slack form %s failed (ref %s)", callback, ref)
-            return FieldErrors({forms.block_for(callback, "", present):
-                                f"Something went wrong (ref {ref}). Try again."})
+        except Exception as error:
+            diagnosis = await self.failures.diagnose(error, f"form {callback}")
+            return FieldErrors({forms.block_for(callback, "", present): diagnosis.text})
         return Reply(render.message(view))
 
     async def _run_form(self, callback: str, parsed: Any, meta: Metadata, inc: Incoming,
@@ -421,7 +472,11 @@ class SlackFrontEnd:
         except DomainError:
             await ack(options=[])
             return
-        if isinstance(outcome, asyncio.Future) or not isinstance(outcome, MilestoneList):
+        if isinstance(outcome, asyncio.Future):
+            outcome.add_done_callback(_too_late)  # nobody waits for it any more
+            await ack(options=[])
+            return
+        if not isinstance(outcome, MilestoneList):
             await ack(options=[])
             return
         await ack(options=render.options(outcome))
@@ -432,14 +487,14 @@ class SlackFrontEnd:
         await ack()
         inc = incoming(body, context)
         if inc is not None:
-            self.background.spawn(self.open_modal(inc, self.new_form(inc)), "new form")
+            self.spawn(inc, self.open_modal(inc, self.new_form(inc)), "new form")
 
     async def on_message_shortcut(self, ack: Ack, body: dict[str, Any], context: Any) -> None:
         await ack()
         inc = incoming(body, context)
         if inc is None:
             return
-        self.background.spawn(self._from_message(inc, body), "message shortcut")
+        self.spawn(inc, self._from_message(inc, body), "message shortcut")
 
     async def _from_message(self, inc: Incoming, body: dict[str, Any]) -> None:
         message = body.get("message") or {}
@@ -481,11 +536,19 @@ class SlackFrontEnd:
         inc = incoming(body, context)
         if inc is None or event.get("tab") != "home":
             return
-        self.background.spawn(self._home_once(inc, f"event:{body.get('event_id')}"), "App Home")
+        # Nobody to tell if this fails: the person only opened a tab.
+        self.spawn(None, self._home_once(inc, f"event:{body.get('event_id')}"), "App Home")
 
     async def _home_once(self, inc: Incoming, key: str) -> None:
         if await self.claim(key, inc):  # else a retry of an event already handled
             await self.home.publish(inc.speaker, inc.client)
+
+
+def _too_late(future: asyncio.Future[Any]) -> None:
+    """An answer that came after its ack: its failure, if any, is retrieved and told once
+    (asyncio would log it with a traceback when the future is collected)."""
+    if not future.cancelled() and future.exception() is not None:
+        logger.info("a type-ahead failed after its ack: %s", type(future.exception()).__name__)
 
 
 SHORTCUT_NEW = "cairn.new"

@@ -5,8 +5,10 @@ changes (an outbox consumer, coalescing every change of a batch into one publish
 from __future__ import annotations
 
 import logging
+import secrets
 from collections.abc import Mapping, Sequence
 
+import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
@@ -51,6 +53,12 @@ class HomePublisher:
         except SlackApiError as error:
             logger.warning("views.publish for %s failed: %s", speaker.user_id,
                            error.response.get("error"))
+            return False
+        except (aiohttp.ClientError, TimeoutError) as error:
+            # Expected now and then (Slack slow or unreachable): the Home is rebuilt whole the
+            # next time it is opened. One line, no traceback.
+            logger.warning("views.publish for %s: Slack did not answer (%s, ref %s)",
+                           speaker.user_id, type(error).__name__, secrets.token_hex(2))
             return False
         return True
 

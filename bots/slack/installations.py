@@ -28,6 +28,7 @@ from slack_sdk.oauth.state_store.async_state_store import AsyncOAuthStateStore
 from slack_sdk.oauth.token_rotation.async_rotator import AsyncTokenRotator
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bots.slack.failures import CONTEXT_DEADLINE, before_the_ack
 from bots.slack.people import Workspaces, workspace_key
 from bots.slack.ports import InstallationRepository, OAuthStates
 from bots.slack.secrets import SecretKeyError, TokenCipher
@@ -263,12 +264,16 @@ class CairnAuthorize(AsyncAuthorize):
                        team_id: str | None, user_id: str | None,
                        actor_enterprise_id: str | None = None, actor_team_id: str | None = None,
                        actor_user_id: str | None = None) -> AuthorizeResult | None:
-        base = await self.for_workspace(enterprise_id, team_id, context.client,
-                                        is_enterprise_install=bool(context.is_enterprise_install))
-        if base is None:
-            return None
-        tenant = await self._workspaces.tenant_of(
-            enterprise_id, team_id, create=True, name=str(base.get("team") or ""))
+        # Before the ack: bounded by the request's deadline (a database that hangs must not
+        # hold the ack past Slack's three seconds).
+        async with before_the_ack(context.get(CONTEXT_DEADLINE), "authorizing the workspace"):
+            base = await self.for_workspace(
+                enterprise_id, team_id, context.client,
+                is_enterprise_install=bool(context.is_enterprise_install))
+            if base is None:
+                return None
+            tenant = await self._workspaces.tenant_of(
+                enterprise_id, team_id, create=True, name=str(base.get("team") or ""))
         context[CONTEXT_TENANT] = tenant
         return AuthorizeResult(
             enterprise_id=enterprise_id or base.enterprise_id, team_id=team_id or base.team_id,

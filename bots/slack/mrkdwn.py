@@ -15,6 +15,8 @@ _MARKUP = re.compile(r"<([^<>]*)>")
 _KEPT = re.compile(r"^[@#][A-Z0-9]{1,40}(?:\|[^<>]{0,200})?$")
 # Tokens that may stay live in text we send: mentions of users and links to channels.
 _SAFE_OUT = re.compile(r"<(?:@[UW][A-Z0-9]{1,40}|#[CG][A-Z0-9]{1,40})(?:\|[^<>|]{0,80})?>")
+# The same tokens, read back as plain words.
+_TOKEN = re.compile(r"<([@#])([A-Z0-9]{1,40})(?:\|([^<>|]{0,80}))?>")
 
 
 def _unescape_entities(text: str) -> str:
@@ -49,6 +51,13 @@ def unescape_incoming(text: str) -> str:
 def escape(text: str) -> str:
     """User text made safe for mrkdwn: `&` first, then `<` and `>`."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def escape_readable(text: str) -> str:
+    """Like `escape`, for sentences Cairn composes around titles and excerpts (the inbox, a
+    thread's account of a change): Slack's user and channel tokens are written as plain
+    `@name` and `#name` first, so nothing in them pings or links, whatever a title holds."""
+    return escape(_TOKEN.sub(lambda m: m.group(1) + (m.group(3) or m.group(2)), text))
 
 
 def escape_keeping_mentions(text: str) -> str:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from bots.slack import render, render_nudges
 from bots.slack.front import Reply, SlackFrontEnd
 from bots.slack.mrkdwn import escape
+from bots.slack.shapes import whole_number
 from core import commands as c
 from core.errors import DomainError
 from core.nudges import SnoozeFor, SnoozePreset
@@ -37,9 +38,10 @@ async def _run_once(front: SlackFrontEnd, click: Click, command: c.Command) -> V
     except DomainError as error:
         await front.keys.release_key(click.key)
         await front.reply(click.inc, render.message(failure(error)))
-    except Exception:
+    except Exception as error:
         await front.keys.release_key(click.key)
-        await front.reply(click.inc, front.apology(f"nudge action {click.action_id}").payload)
+        reply = await front.unexpected(error, f"nudge action {click.action_id}")
+        await front.reply(click.inc, reply.payload)
     return None
 
 
@@ -52,7 +54,8 @@ async def _show_in_place(front: SlackFrontEnd, click: Click, note: str, *,
     if here and click.inc.response_url:
         updated = render_nudges.after_click(blocks, click.block_id, click.action_id,
                                             escape(note), whole_block=whole_block)
-        payload = {"replace_original": True, "text": str(message.get("text") or note),
+        # The message's own text came back from Slack as it was sent (escaped already).
+        payload = {"replace_original": True, "text": str(message.get("text") or escape(note)),
                    "blocks": updated}
         if await front.web.respond(click.inc.response_url, payload):
             return
@@ -62,14 +65,15 @@ async def _show_in_place(front: SlackFrontEnd, click: Click, note: str, *,
 async def snooze(front: SlackFrontEnd, click: Click) -> None:
     nudge, _, chosen = click.value.partition(" ")
     preset = next((p for p in SnoozePreset if p.value == chosen), None)
-    if not nudge.isdigit() or preset is None:
+    nudge_id = whole_number(nudge, digits=18)
+    if nudge_id is None or preset is None:
         logger.info("ignored a snooze of %r", click.value[:60])
         return
     actor = await front.actor(click.inc)
     if isinstance(actor, Reply):
         await front.reply(click.inc, actor.payload)
         return
-    command = SnoozeNudge(actor=actor, nudge_id=int(nudge), snooze=SnoozeFor(preset=preset))
+    command = SnoozeNudge(actor=actor, nudge_id=nudge_id, snooze=SnoozeFor(preset=preset))
     answer = await _run_once(front, click, command)
     if isinstance(answer, Notice):
         await _show_in_place(front, click, f"⏰ {answer.text}", whole_block=False)

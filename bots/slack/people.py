@@ -32,6 +32,7 @@ K = TypeVar("K")
 V = TypeVar("V")
 
 ACTOR_TTL_S = 60.0
+MAX_ID = 32  # the longest Slack id the workspace columns hold
 MENTION = re.compile(r"<@([UW][A-Z0-9]{1,40})(?:\|[^>]*)?>")
 
 
@@ -88,6 +89,8 @@ class Workspaces:
     async def tenant_of(self, enterprise_id: str | None, team_id: str | None, *,
                         create: bool, name: str = "") -> TenantId | None:
         key = workspace_key(enterprise_id, team_id)
+        if key == ("", "") or max(len(part) for part in key) > MAX_ID:
+            return None  # no workspace at all, or ids no Slack workspace has
         cached = self._tenants.get(key)
         if cached is not None:
             return cached

@@ -60,6 +60,20 @@ class ProcessedKeys(Protocol):
     async def forget_keys(self, *, before: datetime) -> int: ...
 
 
+class SeenRequests(Protocol):
+    """Signatures of the slash commands accepted lately: Slack never sends the same one twice,
+    so a second sight of one is a replay."""
+
+    async def first_sight(self, digest: str, *, team_id: str, at: datetime) -> bool:
+        """True the first time a signature digest is recorded, False ever after (any
+        instance); the record is one short transaction of its own."""
+        ...
+
+    async def forget_seen(self, *, before: datetime) -> int:
+        """Drops the records made before `before`; returns how many."""
+        ...
+
+
 class CardMessages(Protocol):
     """Where each milestone's card lives in its home channel."""
 
@@ -82,5 +96,5 @@ class SlackMembers(Protocol):
 
 
 class SlackStore(WorkspaceDirectory, InstallationRepository, OAuthStates, ProcessedKeys,
-                 CardMessages, SlackMembers, Protocol):
+                 SeenRequests, CardMessages, SlackMembers, Protocol):
     """Everything above, as one object."""

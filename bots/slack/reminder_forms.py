@@ -27,6 +27,7 @@ from bots.slack.forms import (
 )
 from bots.slack.mrkdwn import escape
 from bots.slack.render import COMMAND
+from bots.slack.shapes import whole_number
 from core.nudge_views import ReminderSettingsView
 from core.nudges import MAX_EVERY_WEEKS, MINUTES_A_DAY, WEEKDAY_NAMES, hhmm
 
@@ -183,6 +184,5 @@ def read_settings_form(values: dict[str, Any]) -> SettingsInput:
 
 
 def _number(text: str | None, allowed: range) -> int | None:
-    if text is None or not text.isdigit() or int(text) not in allowed:
-        return None
-    return int(text)
+    value = whole_number(text) if text is not None else None
+    return value if value is not None and value in allowed else None

@@ -35,7 +35,7 @@ from bots.slack.blocks import (
     plain,
     section,
 )
-from bots.slack.mrkdwn import escape, escape_keeping_mentions
+from bots.slack.mrkdwn import escape, escape_keeping_mentions, escape_readable
 from core.humanize import progress_bar
 from core.model import Kind, Priority, Status
 from core.nudge_views import NudgeView, ReminderSettingsView
@@ -73,11 +73,14 @@ def nonce() -> str:
 
 
 def message(view: View, *, stamp: str | None = None) -> Payload:
-    """A message payload (`text` for notifications, `blocks`) for any view."""
+    """A message payload (`text` for notifications, `blocks`) for any view. Slack reads the
+    `text` as mrkdwn too, so it is escaped like any block (a `<!channel>` in a title must
+    not ping a channel from a notification)."""
     stamp = stamp or nonce()
     blocks = _blocks(view, stamp)
     more = context("…cut short: Slack shows at most 50 blocks in a message.")
-    return {"text": clip(fallback(view), 3000), "blocks": _fit(blocks, MESSAGE_BLOCKS, more)}
+    return {"text": escape(clip(fallback(view), 2900)),
+            "blocks": _fit(blocks, MESSAGE_BLOCKS, more)}
 
 
 class Rendered:
@@ -413,7 +416,7 @@ def inbox_blocks(view: InboxView, stamp: str, *, limit: int) -> list[Block]:
     if not view.items:
         blocks.append(context("Nothing new."))
     rows = [("● " if item.unread else "") + f"*{item.when}* "
-            f"{escape_keeping_mentions(item.text)}" for item in view.items[:limit]]
+            f"{escape_readable(item.text)}" for item in view.items[:limit]]
     blocks += [section(chunk) for chunk in join_lines(rows)]
     if view.unread:
         blocks.append(actions(button("Mark all read", "cairn.run:read", "inbox read"),
@@ -500,11 +503,3 @@ def options(view: MilestoneList) -> list[dict[str, Any]]:
 
 def option_for(line: MilestoneLine) -> dict[str, Any]:
     return option(f"{line.ref} {line.title}", line.ref)
-
-
-def sorry(ref: str, *, nothing_changed: bool = True) -> Payload:
-    text = f"Something went wrong (ref {ref})." + (" Nothing was changed." if nothing_changed
-                                                   else "")
-    return {"text": text, "blocks": [section(f"❌ {text}")]}
-
-

@@ -12,16 +12,18 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+import secrets
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
+import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bots.slack import render
 from bots.slack.blocks import clip_mrkdwn
-from bots.slack.mrkdwn import escape, escape_keeping_mentions
+from bots.slack.mrkdwn import escape, escape_keeping_mentions, escape_readable
 from bots.slack.ports import CardMessages, ProcessedKeys
 from bots.slack.tokens import TenantClients
 from core.activity_text import describe
@@ -96,6 +98,12 @@ class SlackThreads:
             except SlackApiError as error:
                 why = f"Slack: {error.response.get('error')}"
                 results.update({m.id: why for m in batch})
+            except (aiohttp.ClientError, TimeoutError) as error:
+                # Slack slow or unreachable: the outbox tries again later; one line here.
+                ref = secrets.token_hex(2)
+                logger.warning("milestone thread of %s: Slack did not answer (%s, ref %s); "
+                               "retried later", milestone_id, type(error).__name__, ref)
+                results.update({m.id: f"Slack did not answer (ref {ref})" for m in batch})
         return results
 
     async def _milestone(self, tenant_id: TenantId, milestone_id: MilestoneId | None,
@@ -214,7 +222,8 @@ class SlackThreads:
         entry = Activity(tenant_id=tenant_id, milestone_id=event.milestone_id,
                          actor_id=event.actor_id, verb=event.verb, data=data,
                          created_at=event.at)
-        sentence = escape_keeping_mentions(describe(entry, users, refs, today))
+        # The account of the change holds titles: nothing in it may ping the channel.
+        sentence = escape_readable(describe(entry, users, refs, today))
         if isinstance(event, CommentAdded) and body:
             author = sentence.split(" ", 1)[0]
             return clip_mrkdwn(f"💬 {author}: {escape_keeping_mentions(body)}", 3000)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import secrets
 from dataclasses import dataclass
 from typing import Any
 
@@ -47,7 +48,7 @@ class RetryPolicy:
 class SlackWeb:
     """Makes Web API clients and posts to response URLs, over one shared session."""
 
-    def __init__(self, api_url: str, *, timeout: int = 15,
+    def __init__(self, api_url: str, *, timeout: float = 15,
                  retries: RetryPolicy = RetryPolicy()) -> None:
         self.api_url = api_url if api_url.endswith("/") else api_url + "/"
         self.timeout = timeout
@@ -88,8 +89,9 @@ class SlackWeb:
         for attempt in range(self.retries.server_errors + 1):
             try:
                 answer = await hook.send_dict(payload)
-            except (aiohttp.ClientError, TimeoutError):
-                logger.warning("could not post to a response_url", exc_info=True)
+            except (aiohttp.ClientError, TimeoutError) as error:
+                logger.warning("could not post to a response_url: %s (ref %s)",
+                               type(error).__name__, secrets.token_hex(2))
                 return False
             # slack_sdk's webhook client retries 429 itself, but not 5xx.
             if answer.status_code < 500 or attempt == self.retries.server_errors:

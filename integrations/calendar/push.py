@@ -4,14 +4,20 @@ Each calendar Cairn reads gets a channel (`events.watch`) with an id and a secre
 own; a notification is believed only when both match a live channel, and then it only triggers
 a read, so a forged one could at worst cause a read. Channels expire (a week here): a new one
 is opened a day before, and the old one stopped once the new one is in place.
+
+Everything a notification says is in its headers; its body (Google sends none for calendars)
+is never read beyond `BODY_LIMIT` bytes, and headers that are not what Google sends are
+refused (`notification_problem`) before the database is asked about the channel.
 """
 
 from __future__ import annotations
 
 import hmac
 import logging
+import re
 import secrets
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -25,6 +31,27 @@ RENEW_BEFORE = timedelta(days=1)
 # What Google sends in X-Goog-Resource-State: `sync` right after the channel opens, `exists`
 # when something changed, `not_exists` when the resource is gone.
 CHANGED_STATES = frozenset({"exists", "not_exists"})
+STATES = CHANGED_STATES | {"sync"}
+#: A calendar notification has no body; anything longer than this is not Google's.
+BODY_LIMIT = 4 * 1024
+CHANNEL_ID = "X-Goog-Channel-ID"
+_HEADER_VALUE = re.compile(r"[\x21-\x7e]{1,256}")
+_LIMITS = {CHANNEL_ID: 64, "X-Goog-Channel-Token": 256, "X-Goog-Resource-ID": 256,
+           "X-Goog-Message-Number": 20}
+
+
+def notification_problem(headers: Mapping[str, str]) -> tuple[int, str] | None:
+    """(status, reason) when the headers cannot be a live channel's notification, decided
+    without the database: 404 without a channel id, 400 for values Google never sends."""
+    if not headers.get(CHANNEL_ID):
+        return 404, "no channel id"
+    for name, limit in _LIMITS.items():
+        value = headers.get(name)
+        if value is not None and (len(value) > limit or not _HEADER_VALUE.fullmatch(value)):
+            return 400, f"a malformed {name} header"
+    if headers.get("X-Goog-Resource-State") not in STATES:
+        return 400, "no resource state Google sends"
+    return None
 
 
 @dataclass(frozen=True, slots=True)

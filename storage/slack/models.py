@@ -73,6 +73,19 @@ class SlackProcessedKeyRow(Model):
         indexes = (("created_at",),)
 
 
+class SlackSeenRequestRow(Model):
+    # A slash command's signature, kept while Slack would still accept the request (its
+    # timestamp is checked to five minutes either way): the unique digest refuses a replay.
+    id = fields.BigIntField(primary_key=True)
+    digest = fields.CharField(max_length=64, unique=True)
+    team_id = fields.CharField(max_length=32, default="")
+    seen_at = fields.DatetimeField()
+
+    class Meta:
+        table = "slack_seen_requests"
+        indexes = (("seen_at",),)
+
+
 class SlackCardMessageRow(Model):
     # The card message of a milestone in its home channel; updates are replies in its thread.
     id = fields.IntField(primary_key=True)
@@ -109,6 +122,6 @@ class SlackMemberRow(Model):
 
 #: Every table, children first: the order to empty them in.
 TABLES = tuple(model._meta.db_table for model in (
-    SlackMemberRow, SlackCardMessageRow, SlackProcessedKeyRow, SlackOAuthStateRow,
-    SlackInstallationRow, SlackWorkspaceRow,
+    SlackMemberRow, SlackCardMessageRow, SlackSeenRequestRow, SlackProcessedKeyRow,
+    SlackOAuthStateRow, SlackInstallationRow, SlackWorkspaceRow,
 ))

@@ -23,13 +23,15 @@ from storage.slack.models import (
     SlackMemberRow,
     SlackOAuthStateRow,
     SlackProcessedKeyRow,
+    SlackSeenRequestRow,
     SlackWorkspaceRow,
 )
 from storage.unit_of_work import TortoiseUnitOfWorkFactory
 
 
 class TortoiseSlackStore:
-    """Workspaces, installations, OAuth states, processed keys, card messages and members."""
+    """Workspaces, installations, OAuth states, processed keys, seen request signatures,
+    card messages and members."""
 
     def __init__(self, uow: TortoiseUnitOfWorkFactory) -> None:
         self._uow = uow
@@ -150,6 +152,24 @@ class TortoiseSlackStore:
         async with self._transaction() as db:
             return await SlackProcessedKeyRow.filter(
                 created_at__lt=utc(before)).using_db(db).delete()
+
+    # --- signatures of accepted slash commands ---------------------------------------------
+
+    async def first_sight(self, digest: str, *, team_id: str, at: datetime) -> bool:
+        """True the first time a digest is recorded; False when any instance recorded it."""
+        # The insert is the whole transaction: no savepoint needed (it is on every slash
+        # command's path), a conflict just rolls it back.
+        try:
+            async with self._transaction() as db:
+                await SlackSeenRequestRow.create(using_db=db, digest=digest[:64],
+                                                 team_id=team_id[:32], seen_at=utc(at))
+        except IntegrityError:
+            return False
+        return True
+
+    async def forget_seen(self, *, before: datetime) -> int:
+        async with self._transaction() as db:
+            return await SlackSeenRequestRow.filter(seen_at__lt=utc(before)).using_db(db).delete()
 
     # --- card messages ----------------------------------------------------------------------
 

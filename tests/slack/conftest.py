@@ -190,9 +190,11 @@ def clock() -> Clock:
     return SystemClock()
 
 
-async def _cairn(database: Database, fake: FakeSlack, settings: Settings, clock: Clock
-                 ) -> AsyncIterator[Cairn]:
-    adapter = SlackAdapter(post_interval=0.0, retries=RetryPolicy(backoff=0.01))
+async def _cairn(database: Database, fake: FakeSlack, settings: Settings, clock: Clock,
+                 **overrides: Any) -> AsyncIterator[Cairn]:
+    """`overrides` tune the Slack front end (`SlackConfig` fields)."""
+    adapter = SlackAdapter(**{"post_interval": 0.0, "retries": RetryPolicy(backoff=0.01),
+                              **overrides})
     subscriptions = subscriptions_for(settings, [adapter])
     # Wired as `start_runtime` wires it, read cache included.
     deps = Deps(uow=database.unit_of_work(subscriptions), clock=clock,

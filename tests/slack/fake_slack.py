@@ -107,6 +107,10 @@ class FakeSlack:
     def called(self, method: str) -> list[Call]:
         return [c for c in self.calls if c.method == method and c.answer.get("ok")]
 
+    def called_any(self) -> list[Call]:
+        """Every call Slack accepted, in order."""
+        return [c for c in self.calls if c.answer.get("ok")]
+
     def attempts(self, method: str) -> list[Call]:
         return [c for c in self.calls if c.method == method]
 
@@ -150,6 +154,8 @@ class FakeSlack:
     async def _respond(self, request: web.Request) -> web.Response:
         payload = await request.json()
         failure = self._next_failure("response_url")
+        if failure is not None and failure.delay:
+            await asyncio.sleep(failure.delay)
         if failure is not None and failure.status != 200:
             return web.Response(status=failure.status, text="no")
         problems = message_problems(payload)
