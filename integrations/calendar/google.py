@@ -22,6 +22,7 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import google_auth_httplib2
@@ -104,6 +105,8 @@ class GoogleCalendarGateway:
                  rate_limit: RateLimit | None = None) -> None:
         root = (api_url or GOOGLE_API_URL).rstrip("/") + "/"
         self._credentials = _load_credentials(credentials_file)
+        if _on_this_machine(root):
+            _no_boundary_lookup(self._credentials)
         self.service_account: str = self._credentials.service_account_email
         self._delegated: dict[str, service_account.Credentials] = {}
         self._api_endpoint = root + "calendar/v3/"
@@ -290,6 +293,21 @@ class GoogleCalendarGateway:
         except HttpError as error:
             if error.resp.status != 404:  # already gone: that is what we wanted
                 raise
+
+
+def _on_this_machine(url: str) -> bool:
+    host = urlsplit(url).hostname or ""
+    return host == "localhost" or host.startswith("127.") or host == "::1"
+
+
+def _no_boundary_lookup(credentials: service_account.Credentials) -> None:
+    """google-auth looks up a service account's "regional access boundary" at Google's IAM
+    (iamcredentials.googleapis.com) in a background thread after each token refresh. Pointed at
+    a Calendar API on this machine (the tests' fake) that lookup would still go to the
+    internet: a boundary given up front (gcloud's way, kept stable by google-auth for it) that
+    stays fresh for good means it is never asked."""
+    credentials._set_regional_access_boundary(
+        {"encodedLocations": "0x0", "expiry": datetime(9999, 1, 1)})
 
 
 def _load_credentials(path: str) -> service_account.Credentials:
