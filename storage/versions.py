@@ -15,6 +15,7 @@ import asyncpg
 from tortoise.backends.base.client import BaseDBAsyncClient
 
 from core.model import TenantId
+from storage.availability import Outages, unreachable
 from storage.config import POSTGRES_CONNECT_TIMEOUT_S, Dialect
 
 logger = logging.getLogger(__name__)
@@ -61,11 +62,15 @@ class PostgresVersionReader:
 
 
 class TortoiseTenantVersions:
-    """Reads a tenant's version outside any transaction: one indexed row, no BEGIN/COMMIT."""
+    """Reads a tenant's version outside any transaction: one indexed row, no BEGIN/COMMIT.
 
-    def __init__(self, client: BaseDBAsyncClient, dialect: Dialect,
+    A read that fails because the database is not there raises `StorageUnavailable` (retriable:
+    a read commits nothing, and the reader reconnects)."""
+
+    def __init__(self, client: BaseDBAsyncClient, dialect: Dialect, outages: Outages,
                  reader: Callable[[TenantId], Awaitable[int]] | None = None) -> None:
         self._client = client
+        self._outages = outages
         self._reader = reader or self._read_with_client
         self._query = SELECT_VERSION.format(mark="$1" if dialect == "postgres" else "?")
         self._waiting: dict[TenantId, asyncio.Future[int]] = {}
@@ -92,7 +97,12 @@ class TortoiseTenantVersions:
         try:
             future.set_result(await self._reader(tenant_id))
         except Exception as error:
-            future.set_exception(error)
+            if unreachable(error):
+                unavailable = self._outages.unavailable(error, retry=True)
+                unavailable.__cause__ = error
+                future.set_exception(unavailable)
+            else:
+                future.set_exception(error)
         finally:
             self._running.discard(tenant_id)
             if tenant_id in self._waiting:
