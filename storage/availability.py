@@ -38,7 +38,7 @@ _SERVER_GONE = (
 # Raised while connecting (the pool opening a connection): any of these means "not reachable"
 # (a refused or timed-out socket, a database not accepting connections, a bad password).
 _CONNECTING = (OSError, TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError,
-               DBConnectionError)
+               asyncpg.exceptions.InternalClientError, DBConnectionError)
 
 
 def _chain(error: BaseException) -> Iterator[BaseException]:
@@ -57,7 +57,8 @@ def server_gone(error: BaseException) -> bool:
 
 def unreachable(error: BaseException) -> bool:
     """For an error raised while connecting, or by a fixed query that cannot fail otherwise
-    (`SELECT 1`, an advisory lock, a version read): whether it means "not reachable"."""
+    (`SELECT 1`, an advisory lock, a version read): whether it means "not reachable". (A
+    connection killed mid-query can even leave asyncpg's protocol "in another operation".)"""
     return isinstance(error, _CONNECTING) or server_gone(error)
 
 
@@ -143,3 +144,22 @@ class Outages:
 
 def _duration(seconds: float) -> str:
     return f"{seconds:.1f} s" if seconds < 120 else f"{seconds / 60:.0f} min"
+
+
+class PoolRetriesInOutages(logging.Filter):
+    """asyncpg's pool reconnects in the background to keep its minimum size and logs every
+    failed try with a traceback (`asyncpg.pool`). A try that failed because the database is not
+    there counts towards the outage, which is logged once, instead."""
+
+    FLOOR = "Failed to restore the pool connection floor"
+
+    def __init__(self, outages: Outages) -> None:
+        super().__init__()
+        self._outages = outages
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        if error is not None and str(record.msg).startswith(self.FLOOR) and unreachable(error):
+            self._outages.note(error)
+            return False
+        return True

@@ -12,7 +12,7 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.context import TortoiseContext
 from tortoise.exceptions import ConfigurationError
 
-from storage.availability import Outages, unreachable
+from storage.availability import Outages, PoolRetriesInOutages, unreachable
 from storage.config import (
     Dialect,
     connection_name,
@@ -42,6 +42,8 @@ class Database:
         self._closed = False
         #: This process's view of the database's availability: one log line per outage.
         self.outages = Outages(redact(url))
+        self._pool_retries = PoolRetriesInOutages(self.outages)
+        logging.getLogger("asyncpg.pool").addFilter(self._pool_retries)
         self._versions: TortoiseTenantVersions | None = None
         self._version_reader: PostgresVersionReader | None = None
 
@@ -89,6 +91,7 @@ class Database:
     async def close(self) -> None:
         if not self._closed:
             self._closed = True
+            logging.getLogger("asyncpg.pool").removeFilter(self._pool_retries)
             if self._version_reader is not None:
                 await self._version_reader.close()
             await self._context.close_connections()

@@ -72,31 +72,47 @@ class PostgresTransaction:
 
     async def begin(self) -> BaseDBAsyncClient:
         client = self._client
+        tries = 1
+        while True:
+            raw = await self._acquire()
+            wrapper = TransactionWrapper(client)
+            wrapper._connection = raw
+            try:
+                await wrapper.begin()
+                break
+            except BaseException as error:
+                lost = isinstance(error, Exception) and self._lost(error, raw)
+                await self._give_back(raw, broken=True)
+                if not lost:
+                    raise
+                # A pooled connection the server closed while it sat idle (a restart kills
+                # them all at once): nothing was done on it, so take another, and leave the
+                # command's one retry for connections that die in use.
+                if tries > self._pool_size():
+                    raise self._outages.unavailable(error, retry=True) from error
+                tries += 1
+        self._raw, self._wrapper = raw, wrapper
+        self._token = get_connections().set(client.connection_name, wrapper)
+        self._outages.reached()
+        return wrapper
+
+    async def _acquire(self) -> Any:
+        client = self._client
         try:
             if client._pool is None:
                 async with client._pool_init_lock:
                     if client._pool is None:
                         await client.create_connection(with_db=True)
             assert client._pool is not None
-            raw = await client._pool.acquire()
+            return await client._pool.acquire()
         except Exception as error:
             if unreachable(error):
                 raise self._outages.unavailable(error) from error
             raise
-        wrapper = TransactionWrapper(client)
-        wrapper._connection = raw
-        try:
-            await wrapper.begin()
-        except BaseException as error:
-            lost = isinstance(error, Exception) and self._lost(error, raw)
-            await self._give_back(raw, broken=True)
-            if lost:
-                raise self._outages.unavailable(error, retry=True) from error
-            raise
-        self._raw, self._wrapper = raw, wrapper
-        self._token = get_connections().set(client.connection_name, wrapper)
-        self._outages.reached()
-        return wrapper
+
+    def _pool_size(self) -> int:
+        pool = self._client._pool
+        return int(pool.get_max_size()) if pool is not None else 1
 
     async def commit(self, xid: int | None = None) -> None:
         assert self._wrapper is not None

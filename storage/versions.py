@@ -50,8 +50,12 @@ class PostgresVersionReader:
                     server_settings={"application_name": "cairn-versions"})
             try:
                 version = await self._connection.fetchval(self._query, tenant_id)
-            except (OSError, asyncpg.PostgresConnectionError, asyncpg.InterfaceError):
-                await self.close()
+            except Exception:
+                # A killed session surfaces as several errors (even "cannot switch to state");
+                # whichever it was, this connection is not trusted again: the next read
+                # connects anew.
+                connection, self._connection = self._connection, None
+                connection.terminate()
                 raise
         return int(version) if version is not None else 0
 
@@ -98,7 +102,10 @@ class TortoiseTenantVersions:
             future.set_result(await self._reader(tenant_id))
         except Exception as error:
             if unreachable(error):
-                unavailable = self._outages.unavailable(error, retry=True)
+                # A read commits nothing: run again at once unless the server refused the
+                # connection or did not answer it (then it would only fail twice as slowly).
+                unavailable = self._outages.unavailable(
+                    error, retry=not isinstance(error, (OSError, TimeoutError)))
                 unavailable.__cause__ = error
                 future.set_exception(unavailable)
             else:
