@@ -47,8 +47,7 @@ class StorageUnavailable(DomainError):
     """
 
     UNREACHABLE = "Cairn cannot reach its database right now; nothing was saved"
-    BUSY = ("Cairn's database is busy with another program right now (its write lock was not "
-            "released in time); nothing was saved")
+    BUSY = "Cairn's database is busy with another program right now; nothing was saved"
     MAYBE_SAVED = ("Cairn lost its database connection while saving, so it cannot tell whether "
                    "this was saved")
 
