@@ -22,7 +22,10 @@ from core.errors import StorageUnavailable
 
 logger = logging.getLogger(__name__)
 
-#: At most one "database unreachable" line per this many seconds, however many failures.
+#: An outage is over once the database answers and no failure follows for this long; failures
+#: closer together (the stragglers of one kill, a flapping server) are one incident.
+SETTLE_S = 2.0
+#: While an incident lasts, a "still unreachable" line at most this often.
 REPORT_EVERY_S = 60.0
 
 # The server went away or is refusing sessions: the connection is gone, not the query wrong.
@@ -33,6 +36,13 @@ _SERVER_GONE = (
     asyncpg.exceptions.CannotConnectNowError,  # 57P03: starting up, shutting down
     asyncpg.exceptions.TooManyConnectionsError,
     ConnectionError,
+    DBConnectionError,
+)
+# The server is there but turns sessions away: trying again at once would not help.
+_REFUSING = (
+    asyncpg.exceptions.CannotConnectNowError,
+    asyncpg.exceptions.TooManyConnectionsError,
+    ConnectionRefusedError,
     DBConnectionError,
 )
 # Raised while connecting (the pool opening a connection): any of these means "not reachable"
@@ -53,6 +63,17 @@ def _chain(error: BaseException) -> Iterator[BaseException]:
 
 def server_gone(error: BaseException) -> bool:
     return any(isinstance(e, _SERVER_GONE) for e in _chain(error))
+
+
+def killed(error: BaseException) -> bool:
+    """Whether a connection, open or being opened, was closed under Cairn (a kill, a restart,
+    the network), as opposed to the server refusing connections: another try may work at once.
+    (asyncpg's "cannot switch to state ..." is its protocol thrown out of step by the server's
+    last message on a killed connection, before it notices the connection is closed.)"""
+    chain = list(_chain(error))
+    if any(isinstance(e, asyncpg.exceptions.InternalClientError) for e in chain):
+        return True
+    return server_gone(error) and not any(isinstance(e, _REFUSING) for e in chain)
 
 
 def unreachable(error: BaseException) -> bool:
@@ -76,26 +97,40 @@ def reason(error: BaseException) -> str:
     """One line naming what failed, for the log (driver messages carry no password)."""
     text = str(error).strip()
     first = text.splitlines()[0] if text else ""
-    return f"{type(error).__name__}: {first}" if first else type(error).__name__
+    said = f"{type(error).__name__}: {first}" if first else type(error).__name__
+    if isinstance(error, (asyncpg.InterfaceError, asyncpg.exceptions.InternalClientError)):
+        # asyncpg's words for a connection the server closed under it ("cannot switch to
+        # state ...") say little to an operator.
+        return f"the connection was closed ({said})"
+    return said
 
 
 class Outages:
-    """The database's availability as this process sees it, logged once per outage."""
+    """The database's availability as this process sees it, one incident at a time.
 
-    def __init__(self, where: str, *, report_every_s: float = REPORT_EVERY_S,
+    An incident opens with the first failure (one error line) and closes once the database has
+    answered and no failure has followed for `settle_s` (one "back" line, stating how long it
+    was out). Failures meanwhile, the stragglers of a mass kill or a flapping server, are part
+    of it: they add a "still unreachable" line at most every `report_every_s`.
+    """
+
+    def __init__(self, where: str, *, settle_s: float = SETTLE_S,
+                 report_every_s: float = REPORT_EVERY_S,
                  monotonic: Callable[[], float] = time.monotonic) -> None:
         self._where = where
+        self._settle = settle_s
         self._every = report_every_s
         self._monotonic = monotonic
-        self._down_since: float | None = None
-        self._reported = False
-        self._last_report: float | None = None
+        self._started: float | None = None
+        self._last_failure = 0.0
+        self._answered: float | None = None
+        self._last_report = 0.0
         self._failures = 0
-        self._unreported = 0
 
     @property
     def down(self) -> bool:
-        return self._down_since is not None
+        """Whether the last word from the database was a failure."""
+        return self._started is not None and self._answered is None
 
     def unavailable(self, error: BaseException, *, retry: bool = False,
                     maybe_saved: bool = False) -> StorageUnavailable:
@@ -114,32 +149,30 @@ class Outages:
 
     def note(self, error: BaseException) -> None:
         now = self._monotonic()
-        if self._down_since is None:
-            self._down_since, self._failures = now, 0
-        self._failures += 1
-        if self._last_report is not None and now - self._last_report < self._every:
-            self._unreported += 1
-            return
         state = "locked by another connection" if sqlite_busy(error) else "unreachable"
-        if self._reported:
-            logger.error("database %s still %s after %s (%d failures): %s", self._where, state,
-                         _duration(now - self._down_since), self._failures, reason(error))
-        else:
-            earlier = (f"; {self._unreported} more failures since the last report"
-                       if self._unreported else "")
+        if self._started is None:
+            self._started, self._failures, self._last_report = now, 0, now
             logger.error("database %s %s: %s; commands fail with a plain message and nothing "
-                         "is saved until it answers again%s", self._where, state,
-                         reason(error), earlier)
-        self._reported, self._last_report, self._unreported = True, now, 0
+                         "is saved until it answers again", self._where, state, reason(error))
+        elif now - self._last_report >= self._every:
+            self._last_report = now
+            logger.error("database %s still %s after %s (%d failures): %s", self._where,
+                         state, _duration(now - self._started), self._failures + 1,
+                         reason(error))
+        self._failures += 1
+        self._last_failure, self._answered = now, None
 
     def reached(self) -> None:
-        """The database answered: ends the outage (and says so, if its start was logged)."""
-        if self._down_since is None:
+        """The database answered: the incident ends once no failure follows for a while."""
+        if self._started is None:
             return
-        if self._reported:
+        now = self._monotonic()
+        if self._answered is None:
+            self._answered = now
+        if now - self._last_failure >= self._settle:
             logger.warning("database %s back after %s (%d failures meanwhile)", self._where,
-                           _duration(self._monotonic() - self._down_since), self._failures)
-        self._down_since, self._reported, self._failures = None, False, 0
+                           _duration(self._answered - self._started), self._failures)
+            self._started = None
 
 
 def _duration(seconds: float) -> str:

@@ -12,7 +12,7 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.context import TortoiseContext
 from tortoise.exceptions import ConfigurationError
 
-from storage.availability import Outages, PoolRetriesInOutages, unreachable
+from storage.availability import Outages, PoolRetriesInOutages, killed, unreachable
 from storage.config import (
     Dialect,
     connection_name,
@@ -78,13 +78,18 @@ class Database:
         traceback per probe."""
         if self._closed:
             return False
-        try:
-            await self._client.execute_query("SELECT 1")
-        except Exception as error:
-            if not unreachable(error):
-                logger.warning("database %s does not answer", redact(self.url), exc_info=True)
-            self.outages.note(error)
-            return False
+        for attempt in (1, 2):
+            try:
+                await self._client.execute_query("SELECT 1")
+                break
+            except Exception as error:
+                if attempt == 1 and killed(error):
+                    continue  # a pooled connection the server closed while it sat idle
+                if not unreachable(error):
+                    logger.warning("database %s does not answer", redact(self.url),
+                                   exc_info=True)
+                self.outages.note(error)
+                return False
         self.outages.reached()
         return True
 

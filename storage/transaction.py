@@ -28,7 +28,7 @@ from tortoise.backends.sqlite.client import SqliteClient, SqliteTransactionWrapp
 from tortoise.connection import get_connections
 
 from core.errors import StorageUnavailable
-from storage.availability import Outages, server_gone, sqlite_busy, unreachable
+from storage.availability import Outages, killed, sqlite_busy, unreachable
 from storage.config import Dialect
 
 logger = logging.getLogger(__name__)
@@ -72,25 +72,31 @@ class PostgresTransaction:
 
     async def begin(self) -> BaseDBAsyncClient:
         client = self._client
-        tries = 1
+        tries = 0
         while True:
-            raw = await self._acquire()
-            wrapper = TransactionWrapper(client)
-            wrapper._connection = raw
+            tries += 1
+            raw: Any = None
             try:
+                raw = await self._acquire()
+                wrapper = TransactionWrapper(client)
+                wrapper._connection = raw
                 await wrapper.begin()
                 break
             except BaseException as error:
-                lost = isinstance(error, Exception) and self._lost(error, raw)
-                await self._give_back(raw, broken=True)
-                if not lost:
-                    raise
-                # A pooled connection the server closed while it sat idle (a restart kills
-                # them all at once): nothing was done on it, so take another, and leave the
-                # command's one retry for connections that die in use.
-                if tries > self._pool_size():
-                    raise self._outages.unavailable(error, retry=True) from error
-                tries += 1
+                lost = isinstance(error, Exception) and (
+                    self._lost(error, raw) if raw is not None else killed(error))
+                if raw is not None:
+                    await self._give_back(raw, broken=True)
+                # A connection the server closed while it sat idle in the pool, or while it
+                # was being opened (a restart or a kill takes them all at once): nothing was
+                # done on it, so take another, and leave the command's one retry for
+                # connections that die in use.
+                if lost and tries <= self._pool_size():
+                    continue
+                if isinstance(error, Exception) and (
+                        lost or (raw is None and unreachable(error))):
+                    raise self._outages.unavailable(error, retry=lost) from error
+                raise
         self._raw, self._wrapper = raw, wrapper
         self._token = get_connections().set(client.connection_name, wrapper)
         self._outages.reached()
@@ -98,17 +104,12 @@ class PostgresTransaction:
 
     async def _acquire(self) -> Any:
         client = self._client
-        try:
-            if client._pool is None:
-                async with client._pool_init_lock:
-                    if client._pool is None:
-                        await client.create_connection(with_db=True)
-            assert client._pool is not None
-            return await client._pool.acquire()
-        except Exception as error:
-            if unreachable(error):
-                raise self._outages.unavailable(error) from error
-            raise
+        if client._pool is None:
+            async with client._pool_init_lock:
+                if client._pool is None:
+                    await client.create_connection(with_db=True)
+        assert client._pool is not None
+        return await client._pool.acquire()
 
     def _pool_size(self) -> int:
         pool = self._client._pool
@@ -158,8 +159,8 @@ class PostgresTransaction:
     def _lost(error: BaseException, raw: Any) -> bool:
         # A killed session surfaces as several errors (the server's 57P01, "connection was
         # closed in the middle of operation", "cannot switch to state ..."): what they share is
-        # a connection that is closed afterwards.
-        return server_gone(error) or _closed(raw)
+        # a connection that is closed afterwards, or one asyncpg has not yet seen close.
+        return killed(error) or _closed(raw)
 
     async def _finish(self, *, broken: bool) -> None:
         raw, token = self._raw, self._token

@@ -9,7 +9,13 @@ import sys
 import asyncpg
 import pytest
 
-from storage.availability import Outages, PoolRetriesInOutages, server_gone, unreachable
+from storage.availability import (
+    SETTLE_S,
+    Outages,
+    PoolRetriesInOutages,
+    killed,
+    unreachable,
+)
 
 KILLED = asyncpg.exceptions.AdminShutdownError(
     "terminating connection due to administrator command")
@@ -53,29 +59,35 @@ def test_an_outage_is_one_line_and_its_end_another(
                               "AdminShutdownError: terminating connection due to administrator "
                               "command; commands fail with a plain message and nothing is saved "
                               "until it answers again")]
+    outages.reached()  # answering again, but failures may still trickle in: not over yet
+    assert lines(caplog) == [] and not outages.down
+    clock.now += SETTLE_S
     for _ in range(50):
         outages.reached()
     assert lines(caplog) == [("WARNING", "database postgres://cairn:***@db:5432/cairn back after "
                               "2.0 s (200 failures meanwhile)")]
 
 
-def test_incidents_close_together_share_one_line(
+def test_failures_close_together_are_one_incident(
         outages: Outages, clock: Ticking, caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.INFO)
-    outages.note(KILLED)
-    outages.reached()
-    assert len(lines(caplog)) == 2
-    for _ in range(3):  # more kills within the minute: counted, not logged, no "back" either
-        clock.now += 10
-        outages.note(KILLED)
+    for _ in range(3):  # three kills a second apart, each with its stragglers
         outages.note(KILLED)
         outages.reached()
-    assert lines(caplog) == []
-    clock.now += 60
-    outages.note(REFUSED)
+        clock.now += 0.1
+        outages.note(KILLED)
+        clock.now += 1
+        outages.reached()
+    assert [level for level, _ in lines(caplog)] == ["ERROR"]
+    clock.now += SETTLE_S
+    outages.reached()
+    assert lines(caplog) == [("WARNING", "database postgres://cairn:***@db:5432/cairn back after "
+                              "3.3 s (6 failures meanwhile)")]
+    clock.now += 30
+    outages.note(REFUSED)  # a new incident
     [(level, text)] = lines(caplog)
-    assert level == "ERROR" and text.endswith("; 6 more failures since the last report")
-    assert "ConnectionRefusedError: [Errno 111] Connect call failed" in text
+    assert level == "ERROR"
+    assert "unreachable: ConnectionRefusedError: [Errno 111] Connect call failed" in text
 
 
 def test_a_long_outage_says_it_goes_on_once_a_minute(
@@ -110,17 +122,21 @@ def test_asyncpg_pool_retries_count_towards_the_outage(
     assert outages.down
 
 
-@pytest.mark.parametrize(("error", "gone", "not_there"), [
+@pytest.mark.parametrize(("error", "dropped", "not_there"), [
     (KILLED, True, True),
-    (REFUSED, True, True),
     (asyncpg.exceptions.ConnectionDoesNotExistError("closed in the middle"), True, True),
+    (asyncpg.exceptions.InternalClientError("cannot switch to state 12"), True, True),
+    (REFUSED, False, True),
+    (asyncpg.exceptions.CannotConnectNowError("the database system is starting up"), False,
+     True),
     (asyncpg.exceptions.ObjectNotInPrerequisiteStateError(
         'database "cairn" is not currently accepting connections'), False, True),
     (asyncpg.exceptions.UniqueViolationError("duplicate key"), False, True),
     (ValueError("a bug"), False, False),
 ])
 def test_what_counts_as_the_database_not_being_there(
-        error: Exception, gone: bool, not_there: bool) -> None:
-    # In use, only a server that went away counts; while connecting, any refusal does.
-    assert server_gone(error) is gone
+        error: Exception, dropped: bool, not_there: bool) -> None:
+    # A connection killed (open or opening) is worth another try at once; a server refusing
+    # connections is not. While connecting, any refusal means "not there".
+    assert killed(error) is dropped
     assert unreachable(error) is not_there

@@ -18,6 +18,7 @@ from core.errors import StorageUnavailable
 from core.model import Plan
 from core.services import Deps
 from storage import open_database
+from storage.availability import SETTLE_S
 from tests.databases import migrated_sqlite_url
 from tests.fakes import FrozenClock
 from tests.storage.builders import tenant
@@ -121,6 +122,7 @@ async def test_a_lock_held_past_the_busy_timeout_is_refused_plainly(
         holder = await Holder.lock(path, "stdin")
         refused = [await alice.answer("comment #1 too soon") for _ in range(3)]
         assert await holder.release() == "saw 0"
+        await asyncio.sleep(SETTLE_S)
         later = await alice.answer("comment #1 in good time")
     finally:
         await database.close()
