@@ -68,7 +68,12 @@ async def drain_once(consumer: OutboxConsumer, uow: UnitOfWorkFactory, clock: Cl
     except StorageUnavailable as error:  # storage logs the outage once; the batch waits
         logger.debug("outbox consumer %s: %s", consumer.name, error.message)
         results = {m.id: error.message for m in messages}
-    except Exception as error:  # a consumer bug or outage must not lose the batch
+    except (TimeoutError, OSError) as error:  # the platform slow or unreachable: expected
+        logger.warning("outbox consumer %s could not deliver messages %d-%d (%d), retried "
+                       "later: %s", consumer.name, messages[0].id, messages[-1].id,
+                       len(messages), f"{type(error).__name__}: {error}".rstrip(": "))
+        results = {m.id: f"{type(error).__name__}: {error}" for m in messages}
+    except Exception as error:  # a consumer bug must not lose the batch
         logger.exception("outbox consumer %s failed on %d messages", consumer.name, len(messages))
         results = {m.id: f"{type(error).__name__}: {error}" for m in messages}
     delivered = [m.id for m in messages if m.id in results and results[m.id] is None]
