@@ -122,7 +122,9 @@ class PostgresTransaction:
             await self._wrapper.commit()
         except BaseException as error:
             lost = isinstance(error, Exception) and self._lost(error, raw)
-            await self._finish(broken=True)
+            # A COMMIT refused by the server (a deferred constraint) leaves a healthy
+            # connection; a lost or cancelled one is never reused.
+            await self._finish(broken=lost or not isinstance(error, Exception))
             if not lost:
                 raise
             committed = await self._outcome(xid)
@@ -196,7 +198,9 @@ class PostgresTransaction:
             try:
                 async with pool.acquire(timeout=OUTCOME_WAIT_S) as connection:
                     status = await connection.fetchval("SELECT txid_status($1)", xid)
-            except Exception:
+            except Exception as error:
+                if killed(error) and loop.time() < deadline:
+                    continue  # another pooled connection killed with ours
                 return None
             if status == "committed":
                 return True
