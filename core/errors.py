@@ -34,3 +34,26 @@ class LimitReached(DomainError):
 
 class Conflict(DomainError):
     """The change clashes with the current state (a cycle, a closed milestone, a duplicate)."""
+
+
+class StorageUnavailable(DomainError):
+    """The database could not be used: unreachable, a connection lost, a lock not granted.
+
+    Storage raises it in place of the driver's error, so every front end answers it plainly.
+    `retry` is True only when running the command again at once is both safe and worth it: the
+    unit of work that failed committed nothing and its connection died in use, so a fresh one
+    may well work. `maybe_saved` says the connection died during COMMIT and whether it committed
+    could not be found out.
+    """
+
+    UNREACHABLE = "Cairn cannot reach its database right now; nothing was saved"
+    BUSY = "Cairn's database is busy with another program right now; nothing was saved"
+    MAYBE_SAVED = ("Cairn lost its database connection while saving, so it cannot tell whether "
+                   "this was saved")
+
+    def __init__(self, message: str = UNREACHABLE, *, retry: bool = False,
+                 maybe_saved: bool = False) -> None:
+        hint = ("look before you try again" if maybe_saved else "try again in a moment")
+        super().__init__(message, hint=hint)
+        self.retry = retry and not maybe_saved
+        self.maybe_saved = maybe_saved

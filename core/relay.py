@@ -4,6 +4,9 @@ A consumer (calendar sync, chat threads, deliveries) receives a batch of claimed
 says, per message, whether it is done or should be tried again later. Claims are leases: a worker
 that dies mid-batch leaves its rows to come back after the lease, so a crash delays delivery but
 never drops it. Consumers must therefore be idempotent.
+
+A shutdown that cancels a drain mid-batch, or a database outage, loses nothing either: the claimed
+rows come back after their lease. Neither is a bug, so neither logs a traceback here.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Protocol
 
+from core.errors import StorageUnavailable
 from core.ports import Clock, OutboxMessage, UnitOfWorkFactory
 
 logger = logging.getLogger(__name__)
@@ -61,7 +65,15 @@ async def drain_once(consumer: OutboxConsumer, uow: UnitOfWorkFactory, clock: Cl
         return Drained()
     try:
         results: Mapping[int, str | None] = await consumer.handle(messages)
-    except Exception as error:  # a consumer bug or outage must not lose the batch
+    except StorageUnavailable as error:  # storage logs the outage once; the batch waits
+        logger.debug("outbox consumer %s: %s", consumer.name, error.message)
+        results = {m.id: error.message for m in messages}
+    except (TimeoutError, OSError) as error:  # the platform slow or unreachable: expected
+        logger.warning("outbox consumer %s could not deliver messages %d-%d (%d), retried "
+                       "later: %s", consumer.name, messages[0].id, messages[-1].id,
+                       len(messages), f"{type(error).__name__}: {error}".rstrip(": "))
+        results = {m.id: f"{type(error).__name__}: {error}" for m in messages}
+    except Exception as error:  # a consumer bug must not lose the batch
         logger.exception("outbox consumer %s failed on %d messages", consumer.name, len(messages))
         results = {m.id: f"{type(error).__name__}: {error}" for m in messages}
     delivered = [m.id for m in messages if m.id in results and results[m.id] is None]

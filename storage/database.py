@@ -12,6 +12,7 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.context import TortoiseContext
 from tortoise.exceptions import ConfigurationError
 
+from storage.availability import Outages, PoolRetriesInOutages, killed, unreachable
 from storage.config import (
     Dialect,
     connection_name,
@@ -39,6 +40,10 @@ class Database:
         self._context = context
         self._client = client
         self._closed = False
+        #: This process's view of the database's availability: one log line per outage.
+        self.outages = Outages(redact(url))
+        self._pool_retries = PoolRetriesInOutages(self.outages)
+        logging.getLogger("asyncpg.pool").addFilter(self._pool_retries)
         self._versions: TortoiseTenantVersions | None = None
         self._version_reader: PostgresVersionReader | None = None
 
@@ -48,7 +53,7 @@ class Database:
         """A factory of units of work; each published event goes to the outbox of every
         consumer whose verbs include the event's verb."""
         return TortoiseUnitOfWorkFactory(self._client, self.dialect, subscriptions,
-                                         lambda: not self._closed)
+                                         lambda: not self._closed, self.outages)
 
     def versions(self) -> TortoiseTenantVersions:
         """Each tenant's version, for caches of what people read (`core.view_cache`)."""
@@ -57,7 +62,8 @@ class Database:
             if self.dialect == "postgres":
                 self._version_reader = PostgresVersionReader(self.url)
                 reader = self._version_reader
-            self._versions = TortoiseTenantVersions(self._client, self.dialect, reader)
+            self._versions = TortoiseTenantVersions(self._client, self.dialect, self.outages,
+                                                    reader)
         return self._versions
 
     async def migrate(self, progress: Progress | None = None) -> list[str]:
@@ -67,19 +73,30 @@ class Database:
         return await apply_migrations(self._client, self.url, self.dialect, progress)
 
     async def ping(self) -> bool:
-        """Whether the database answers a trivial query (for /readyz)."""
+        """Whether the database answers a trivial query (for /readyz). A failure counts
+        towards the current outage (logged once, see `storage.availability`), not a
+        traceback per probe."""
         if self._closed:
             return False
-        try:
-            await self._client.execute_query("SELECT 1")
-        except Exception:
-            logger.warning("database %s does not answer", redact(self.url), exc_info=True)
-            return False
+        for attempt in (1, 2):
+            try:
+                await self._client.execute_query("SELECT 1")
+                break
+            except Exception as error:
+                if attempt == 1 and killed(error):
+                    continue  # a pooled connection the server closed while it sat idle
+                if not unreachable(error):
+                    logger.warning("database %s does not answer", redact(self.url),
+                                   exc_info=True)
+                self.outages.note(error)
+                return False
+        self.outages.reached()
         return True
 
     async def close(self) -> None:
         if not self._closed:
             self._closed = True
+            logging.getLogger("asyncpg.pool").removeFilter(self._pool_retries)
             if self._version_reader is not None:
                 await self._version_reader.close()
             await self._context.close_connections()

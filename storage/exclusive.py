@@ -4,6 +4,7 @@ Background work whose steps must not interleave between instances (the calendar 
 Google, then records what it wrote) takes a named lock first. On PostgreSQL it is an advisory
 lock held on one pooled connection for the duration; whoever does not get it skips this round
 (the work is still there next time). SQLite serves a single instance: the lock is always free.
+A database that is not there raises `StorageUnavailable`, as a unit of work would.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import hashlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+from storage.availability import unreachable
 from storage.database import Database
 
 
@@ -30,10 +32,20 @@ async def exclusive(database: Database, name: str) -> AsyncIterator[bool]:
         return
     client = database._client  # storage reaching into its own object
     key = lock_key(name)
-    async with client.acquire_connection() as connection:
-        held = bool(await connection.fetchval("SELECT pg_try_advisory_lock($1)", key))
-        try:
-            yield held
-        finally:
-            if held:
-                await connection.execute("SELECT pg_advisory_unlock($1)", key)
+    in_block = False
+    try:
+        async with client.acquire_connection() as connection:
+            held = bool(await connection.fetchval("SELECT pg_try_advisory_lock($1)", key))
+            try:
+                in_block = True
+                yield held
+            finally:
+                in_block = False
+                if held:
+                    await connection.execute("SELECT pg_advisory_unlock($1)", key)
+    except Exception as error:
+        # The lock's own connection failing means the database is not there (a session that
+        # dies takes its advisory locks with it); the block's errors are the block's.
+        if in_block or not unreachable(error):
+            raise
+        raise database.outages.unavailable(error) from error

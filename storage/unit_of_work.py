@@ -3,6 +3,11 @@
 `commit()` makes everything so far durable; anything done after it needs its own commit, and
 leaving the `async with` block rolls back whatever was not committed, exactly like the in-memory
 fake the core is tested with.
+
+A database that is not there (unreachable, a connection killed, SQLite's write lock not granted)
+fails the unit of work with `core.errors.StorageUnavailable`, never with the driver's error; its
+`retry` is True only when the connection died in use and nothing was committed. The transaction
+itself is `storage.transaction`'s.
 """
 
 from __future__ import annotations
@@ -12,8 +17,9 @@ from collections.abc import Callable, Collection, Mapping
 from types import TracebackType
 from typing import Self
 
-from tortoise.backends.base.client import BaseDBAsyncClient, TransactionContext
+from tortoise.backends.base.client import BaseDBAsyncClient
 
+from core.errors import StorageUnavailable
 from core.events import Event, payload
 from core.model import TenantId
 from core.ports import (
@@ -28,6 +34,7 @@ from core.ports import (
     TenantRepository,
     UserRepository,
 )
+from storage.availability import Outages
 from storage.calendar import TortoiseCalendar
 from storage.config import Dialect
 from storage.errors import NotInTenant, StorageError
@@ -43,6 +50,7 @@ from storage.models import ActivityRow, OutboxRow
 from storage.nudges.repository import TortoiseNudges
 from storage.outbox import TortoiseOutbox
 from storage.people import TortoiseTenants, TortoiseUsers
+from storage.transaction import Transaction, transaction
 from storage.versions import BUMP_VERSION
 
 Subscriptions = Mapping[str, Collection[str]]
@@ -53,8 +61,10 @@ _open_on_sqlite: contextvars.ContextVar[bool] = contextvars.ContextVar(
     "cairn_open_sqlite_unit_of_work", default=False)
 
 
-class _Uncommitted(Exception):
-    """Tells a tortoise transaction context to roll back."""
+# The tenant's version moves on last in every commit (so the version row is never held while
+# waiting for another lock); on PostgreSQL the same statement returns the transaction's id, which
+# settles a COMMIT whose connection died (`storage.transaction`).
+_BUMP_RETURNING_XID = BUMP_VERSION["postgres"] + " RETURNING txid_current() AS xid"
 
 
 class TortoiseUnitOfWork:
@@ -65,13 +75,15 @@ class TortoiseUnitOfWork:
         tenant_id: TenantId | None,
         subscriptions: Subscriptions,
         is_open: Callable[[], bool],
+        outages: Outages,
     ) -> None:
         self._client = client
         self._is_open = is_open
+        self._outages = outages
         self._dialect: Dialect = dialect
         self._tenant_id = tenant_id
         self._subscriptions = subscriptions
-        self._transaction: TransactionContext | None = None
+        self._transaction: Transaction | None = None
         self._connection: BaseDBAsyncClient | None = None
         self._entered = False
         self._nesting_token: contextvars.Token[bool] | None = None
@@ -104,29 +116,39 @@ class TortoiseUnitOfWork:
         return self._connection
 
     async def _begin(self) -> None:
-        # The root client, not tortoise's `in_transaction()`: that one would turn a unit of work
-        # opened inside another (on PostgreSQL) into a savepoint of the outer transaction.
-        self._transaction = self._client._in_transaction()
-        self._connection = await self._transaction.__aenter__()
+        # Its own connection from the root client, never a savepoint of a unit of work that
+        # happens to be open in the same task.
+        opening = transaction(self._client, self._dialect, self._outages)
+        self._connection = await opening.begin()
+        self._transaction = opening
 
     async def _end(self, commit: bool) -> None:
-        transaction, connection = self._transaction, self._connection
+        ending, connection = self._transaction, self._connection
         self._transaction = self._connection = None
-        if transaction is None:
+        if ending is None:
             return
-        if commit:
-            if self._tenant_id is not None and connection is not None:
-                try:
-                    # Last, so the version row is never held while waiting for another lock.
-                    await connection.execute_query(BUMP_VERSION[self._dialect], [self._tenant_id])
-                except BaseException as error:
-                    await transaction.__aexit__(type(error), error, None)
-                    raise
-            await transaction.__aexit__(None, None, None)
-        else:
-            # Tortoise's transaction context rolls back when told the block failed, and gives
-            # the connection back to the pool either way.
-            await transaction.__aexit__(_Uncommitted, _Uncommitted(), None)
+        if not commit:
+            await ending.rollback()
+            return
+        xid: int | None = None
+        if self._tenant_id is not None and connection is not None:
+            try:
+                xid = await self._bump_version(connection, self._tenant_id)
+            except BaseException as error:
+                unavailable = ending.unavailable(error)
+                await ending.rollback()
+                if unavailable is not None:
+                    raise unavailable from error
+                raise
+        await ending.commit(xid)
+
+    async def _bump_version(self, connection: BaseDBAsyncClient, tenant_id: TenantId
+                            ) -> int | None:
+        if self._dialect == "postgres":
+            rows = await connection.execute_query_dict(_BUMP_RETURNING_XID, [tenant_id])
+            return int(rows[0]["xid"])
+        await connection.execute_query(BUMP_VERSION[self._dialect], [tenant_id])
+        return None
 
     async def publish(self, event: Event) -> None:
         """One activity entry, and one outbox row per consumer subscribed to the event's verb."""
@@ -175,10 +197,17 @@ class TortoiseUnitOfWork:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
+        unavailable = None
         try:
+            if (self._transaction is not None and isinstance(exc, Exception)
+                    and not isinstance(exc, StorageUnavailable)):
+                # Judged before the rollback gives the connection back.
+                unavailable = self._transaction.unavailable(exc)
             await self._end(commit=False)
         finally:
             self._release_nesting()
+        if unavailable is not None:
+            raise unavailable from exc
 
     def _release_nesting(self) -> None:
         if self._nesting_token is not None:
@@ -191,12 +220,14 @@ class TortoiseUnitOfWorkFactory:
     event verbs it wants."""
 
     def __init__(self, client: BaseDBAsyncClient, dialect: Dialect,
-                 subscriptions: Subscriptions, is_open: Callable[[], bool]) -> None:
+                 subscriptions: Subscriptions, is_open: Callable[[], bool],
+                 outages: Outages | None = None) -> None:
         self._client = client
+        self._outages = outages or Outages(dialect)
         self._dialect: Dialect = dialect
         self._is_open = is_open
         self._subscriptions = {name: frozenset(verbs) for name, verbs in subscriptions.items()}
 
     def __call__(self, tenant_id: TenantId | None = None) -> TortoiseUnitOfWork:
         return TortoiseUnitOfWork(self._client, self._dialect, tenant_id, self._subscriptions,
-                                  self._is_open)
+                                  self._is_open, self._outages)

@@ -15,6 +15,7 @@ import asyncpg
 from tortoise.backends.base.client import BaseDBAsyncClient
 
 from core.model import TenantId
+from storage.availability import Outages, unreachable
 from storage.config import POSTGRES_CONNECT_TIMEOUT_S, Dialect
 
 logger = logging.getLogger(__name__)
@@ -49,8 +50,12 @@ class PostgresVersionReader:
                     server_settings={"application_name": "cairn-versions"})
             try:
                 version = await self._connection.fetchval(self._query, tenant_id)
-            except (OSError, asyncpg.PostgresConnectionError, asyncpg.InterfaceError):
-                await self.close()
+            except Exception:
+                # A killed session surfaces as several errors (even "cannot switch to state");
+                # whichever it was, this connection is not trusted again: the next read
+                # connects anew.
+                connection, self._connection = self._connection, None
+                connection.terminate()
                 raise
         return int(version) if version is not None else 0
 
@@ -61,11 +66,15 @@ class PostgresVersionReader:
 
 
 class TortoiseTenantVersions:
-    """Reads a tenant's version outside any transaction: one indexed row, no BEGIN/COMMIT."""
+    """Reads a tenant's version outside any transaction: one indexed row, no BEGIN/COMMIT.
 
-    def __init__(self, client: BaseDBAsyncClient, dialect: Dialect,
+    A read that fails because the database is not there raises `StorageUnavailable` (retriable:
+    a read commits nothing, and the reader reconnects)."""
+
+    def __init__(self, client: BaseDBAsyncClient, dialect: Dialect, outages: Outages,
                  reader: Callable[[TenantId], Awaitable[int]] | None = None) -> None:
         self._client = client
+        self._outages = outages
         self._reader = reader or self._read_with_client
         self._query = SELECT_VERSION.format(mark="$1" if dialect == "postgres" else "?")
         self._waiting: dict[TenantId, asyncio.Future[int]] = {}
@@ -92,7 +101,15 @@ class TortoiseTenantVersions:
         try:
             future.set_result(await self._reader(tenant_id))
         except Exception as error:
-            future.set_exception(error)
+            if unreachable(error):
+                # A read commits nothing: run again at once unless the server refused the
+                # connection or did not answer it (then it would only fail twice as slowly).
+                unavailable = self._outages.unavailable(
+                    error, retry=not isinstance(error, (OSError, TimeoutError)))
+                unavailable.__cause__ = error
+                future.set_exception(unavailable)
+            else:
+                future.set_exception(error)
         finally:
             self._running.discard(tenant_id)
             if tenant_id in self._waiting:

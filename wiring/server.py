@@ -102,7 +102,8 @@ async def attach_adapters(runtime: Runtime, app: web.Application) -> list[Attach
 
 
 async def serve(runtime: Runtime, *, ready: Callable[[int], None] | None = None) -> None:
-    """Serves until SIGTERM or SIGINT, then drains requests and closes the database."""
+    """Serves until SIGTERM or SIGINT, then drains requests and jobs (running jobs get a few
+    seconds to finish) and closes the database."""
     settings = runtime.settings
     for status in statuses(settings):
         logger.info("adapter %s: %s (%s)", status.name, "on" if status.on else "off",
@@ -139,9 +140,9 @@ async def serve(runtime: Runtime, *, ready: Callable[[int], None] | None = None)
     finally:
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.remove_signal_handler(sig)
-        if scheduler is not None:
-            scheduler.shutdown(wait=False)
-        await runner.cleanup()
+        # Requests and jobs drain side by side; the database closes only after both.
+        await asyncio.gather(runner.cleanup(),
+                             *([scheduler.stop()] if scheduler is not None else []))
         for hook in (h for a in attached for h in a.on_stop):
             await hook()
         await runtime.close()

@@ -25,6 +25,7 @@ from core.services import (
     reminders,
 )
 from core.services.common import Deps
+from core.services.retry import once_more_if_disconnected
 from core.views import Notice, Tone, View
 
 __all__ = ["Deps", "execute", "failure", "run_text"]
@@ -79,13 +80,21 @@ CACHEABLE: frozenset[type[c.Command]] = frozenset({c.ListMilestones})
 
 
 async def execute(command: c.Command, deps: Deps) -> View:
-    """Runs one command; expected failures raise DomainError subclasses."""
+    """Runs one command; expected failures raise DomainError subclasses.
+
+    A command whose database connection died before it committed anything runs once more
+    (`core.services.retry`); if that fails too, `StorageUnavailable` says so plainly.
+    """
     handler = HANDLERS.get(type(command))
     if handler is None:
         raise TypeError(f"no use case handles {type(command).__name__}")
-    if deps.views is not None and type(command) in CACHEABLE:
-        return await deps.views.answer(command, lambda: handler(command, deps))
-    return await handler(command, deps)
+
+    async def run(deps: Deps) -> View:
+        if deps.views is not None and type(command) in CACHEABLE:
+            return await deps.views.answer(command, lambda: handler(command, deps))
+        return await handler(command, deps)
+
+    return await once_more_if_disconnected(run, deps)
 
 
 def failure(error: DomainError) -> Notice:

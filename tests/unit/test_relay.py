@@ -1,9 +1,13 @@
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+import pytest
+
+from core.errors import StorageUnavailable
 from core.ports import OutboxMessage
 from core.relay import backoff, drain
 from tests.fakes import FrozenClock, InMemoryStore
@@ -80,3 +84,35 @@ async def test_a_claim_is_a_lease_that_comes_back_after_a_worker_dies(clock: Fro
     assert (await drain(FlakyConsumer(), store.uow, clock)).handled == 0
     clock.advance(minutes=6)
     assert (await drain(FlakyConsumer(), store.uow, clock)).delivered == 2
+
+
+@dataclass
+class FailingConsumer:
+    error: Exception
+    name: str = "calendar"
+    verbs: frozenset[str] = frozenset({"created", "due_moved"})
+
+    async def handle(self, messages: Sequence[OutboxMessage]) -> Mapping[int, str | None]:
+        raise self.error
+
+
+async def test_expected_failures_are_one_warning_line_and_bugs_a_traceback(
+        clock: FrozenClock, caplog: pytest.LogCaptureFixture) -> None:
+    store = await outbox_with_events(clock)
+    caplog.set_level(logging.DEBUG, logger="core.relay")
+    said: dict[str, list[tuple[str, bool]]] = {}
+    for kind, error in (("timeout", TimeoutError()),
+                        ("unreachable", ConnectionRefusedError(111, "Connection refused")),
+                        ("outage", StorageUnavailable()),
+                        ("bug", KeyError("user"))):
+        caplog.clear()
+        assert (await drain(FailingConsumer(error), store.uow, clock)).retried == 2
+        said[kind] = [(r.levelname, bool(r.exc_info)) for r in caplog.records]
+        clock.advance(hours=2)  # due again
+    assert said == {
+        "timeout": [("WARNING", False), ("WARNING", False)],  # and "0 delivered, 2 to retry"
+        "unreachable": [("WARNING", False), ("WARNING", False)],
+        "outage": [("DEBUG", False), ("WARNING", False)],  # storage logged the outage itself
+        "bug": [("ERROR", True), ("WARNING", False)],
+    }
+    assert (await drain(FlakyConsumer(), store.uow, clock)).delivered == 2  # nothing lost
