@@ -46,7 +46,7 @@ class StorageUnavailable(DomainError):
     could not be found out.
     """
 
-    UNREACHABLE = "Cairn cannot reach its database right now; nothing was saved"
+    UNREACHABLE = "Cairn cannot reach its database right now, so nothing was saved"
     BUSY = "Cairn's database is busy with another program right now; nothing was saved"
     MAYBE_SAVED = ("Cairn lost its database connection while saving, so it cannot tell whether "
                    "this was saved")

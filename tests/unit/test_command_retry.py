@@ -70,7 +70,7 @@ async def test_a_second_loss_is_told_plainly_and_saves_nothing(acme_goal: Compan
     view = await run(replace(acme_goal.deps, uow=flaky), acme_goal, "comment #1 shipped")
 
     assert isinstance(view, Notice) and is_error(view)
-    assert view.text == "Cairn cannot reach its database right now; nothing was saved."
+    assert view.text == "Cairn cannot reach its database right now, so nothing was saved."
     assert flaky.commits == 2 and comments(acme_goal.store) == []
 
 
