@@ -6,6 +6,7 @@ import re
 import zoneinfo
 from dataclasses import dataclass, field
 from datetime import date, time
+from functools import cache
 
 from core import text as lex
 from core.commands import (
@@ -278,15 +279,23 @@ def parse_profile(text: str, actor: Actor) -> UpdateProfile:
 
 
 def check_timezone(name: str) -> str:
+    """The IANA name of a time zone typed in any case (`asia/tokyo` -> `Asia/Tokyo`)."""
     name = name.strip()
+    canonical = _zone_names().get(name.lower()) if name else None
     try:
         if not name or "." in name or name.startswith("/"):
             raise ValueError(name)
-        zoneinfo.ZoneInfo(name)
+        zoneinfo.ZoneInfo(canonical or name)
     except (ValueError, zoneinfo.ZoneInfoNotFoundError):
         raise InvalidInput("timezone", f"“{name[:40]}” is not a time zone",
                            hint="me tz Europe/Berlin · me tz America/New_York") from None
-    return name
+    return canonical or name
+
+
+@cache
+def _zone_names() -> dict[str, str]:
+    # Read once, on first use: the tz database lists a few hundred names.
+    return {zone.lower(): zone for zone in zoneinfo.available_timezones()}
 
 
 def parse_weekdays(text: str) -> tuple[int, ...]:

@@ -177,3 +177,20 @@ def test_every_command_the_readme_shows_is_one_cairn_has() -> None:
     shown = set(re.findall(r"python3 dev\.py ([a-z-]+)", readme))
     assert shown, "the README shows how to run Cairn"
     assert shown <= {*cli.commands, "test"}, shown - {*cli.commands, "test"}
+
+
+def test_a_nudge_dry_run_names_the_workspace_of_each_person(tmp_path: Path) -> None:
+    from datetime import date, timedelta
+
+    from core.nudges import local_moment
+
+    for slug in ("acme", "globex"):
+        loaded = app(tmp_path, "demo", "--tenant", slug)
+        assert loaded.returncode == 0, loaded.stderr[-3000:]
+    today = date.today()
+    monday = today + timedelta(days=(7 - today.weekday()) % 7 or 7) + timedelta(weeks=2)
+    at = local_moment(monday, 9 * 60, "Europe/Berlin")
+    result = app(tmp_path, "nudge", "--dry-run", "--at", f"{at:%Y-%m-%dT%H:%M}")
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "@alice (acme)  checkin" in result.stdout
+    assert "@alice (globex)  checkin" in result.stdout
