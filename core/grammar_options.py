@@ -17,7 +17,7 @@ from core.commands import (
     UpdateProfile,
     UserRef,
 )
-from core.dates import looks_like_time, parse_date, parse_time
+from core.dates import DateOutOfRange, looks_like_time, parse_date, parse_time
 from core.errors import InvalidInput
 from core.model import WEEKDAYS, Kind, Priority
 
@@ -103,7 +103,7 @@ def read_options(text: str, today: date, identity_prefix: str) -> Options:
             found.channel = channel
             found.given.add("channel")
         elif LINK.match(token.text):
-            found.links.append(token.text[:500])
+            found.links.append(token.text)
         else:
             found.words.append(token.text)
     return found
@@ -121,12 +121,19 @@ def _date_value(first: str, following: list[lex.Token], today: date, key: str) -
     for count in range(len(words), 1, -1):
         try:
             return parse_date(" ".join(words[:count]), today), count - 1
+        except DateOutOfRange as error:  # understood, but refused: say so, with the range
+            raise InvalidInput(key, f"{key}: {error.message}", hint=error.hint) from None
         except InvalidInput:
             continue
     try:
         return parse_date(first, today), 0
-    except InvalidInput as error:
+    except DateOutOfRange as error:
         raise InvalidInput(key, f"{key}: {error.message}", hint=error.hint) from None
+    except InvalidInput as error:
+        # Quote everything that could have been the date, not just its first word.
+        message = (f"“{' '.join(words)[:60]}” is not a date I understand" if len(words) > 1
+                   else error.message)
+        raise InvalidInput(key, f"{key}: {message}", hint=error.hint) from None
 
 
 def _time_after(following: list[lex.Token]) -> tuple[time | None, int]:
@@ -178,14 +185,15 @@ def _set_option(found: Options, key: str, value: str, identity_prefix: str) -> N
         if found.channel is None:
             raise InvalidInput("channel", f"“{value[:30]}” is not a channel", hint="#launch")
     elif key == "tags":
+        # Not cut here: the use case refuses tags that are too long or too many, saying so.
         found.tags = tuple(
-            t.strip().lower()[:40] for t in value.replace(" ", ",").split(",") if t.strip()
+            t.strip().lower() for t in value.replace(" ", ",").split(",") if t.strip()
         )
     elif key == "links":
         if not LINK.match(value):
             raise InvalidInput("links", f"“{value[:40]}” is not a web link",
                                hint="link:https://example.com/spec")
-        found.links.append(value[:500])
+        found.links.append(value)
     elif key == "title":
         found.title = value
     elif key == "description":
@@ -232,9 +240,10 @@ def parse_create(kind: Kind, text: str, actor: Actor, today: date, identity_pref
 
 
 def parse_edit(ref: MilestoneRef, text: str, actor: Actor, today: date) -> EditMilestone:
-    example = 'edit #4 title:"Launch public beta" priority:high'
+    example = f'edit {ref} title:"Launch public beta" priority:high'
     found = read_options(text, today, "")
-    own_verbs = {"owner": "assign #4 @bob", "due": "due #4 friday", "parent": "move #4 under #1"}
+    own_verbs = {"owner": f"assign {ref} @bob", "due": f"due {ref} friday",
+                 "parent": f"move {ref} under #<number>"}
     for key, hint in own_verbs.items():
         if key in found.given:
             raise InvalidInput(key, f"{key} has its own verb", hint=hint)

@@ -17,7 +17,7 @@ from datetime import date, timedelta
 
 from core import text as lex
 from core.commands import Actor, Command, MilestoneRef
-from core.dates import parse_date
+from core.dates import DateOutOfRange, parse_date
 from core.errors import InvalidInput
 from core.grammar_options import parse_weekdays
 from core.nudges import MAX_EVERY_WEEKS, MAX_SNOOZE, SnoozeFor, SnoozePreset
@@ -128,17 +128,22 @@ def _vacation(rest: str, actor: Actor, today: date) -> Command:
     if split is not None:
         first, last = " ".join(words[:split]), " ".join(words[split + 1:])
         return _vacation_range(actor, parse_date(first, today), parse_date(last, today))
+    refused: DateOutOfRange | None = None  # a date understood but out of range, if any
     for i in range(1, len(words)):
         try:
             starts = parse_date(" ".join(words[:i]), today)
             ends = parse_date(" ".join(words[i:]), today)
+        except DateOutOfRange as error:
+            refused = refused or error
+            continue
         except InvalidInput:
             continue
         return _vacation_range(actor, starts, ends)
     try:
         day = parse_date(phrase, today)
     except InvalidInput as error:
-        raise InvalidInput("vacation", error.message, hint=VACATION_HINT) from None
+        reason = refused or error
+        raise InvalidInput("vacation", reason.message, hint=VACATION_HINT) from None
     return _vacation_range(actor, day, day)
 
 
