@@ -17,7 +17,13 @@ from core.commands import (
     UpdateProfile,
     UserRef,
 )
-from core.dates import DateOutOfRange, looks_like_time, parse_date, parse_time
+from core.dates import (
+    TIME_EXAMPLES,
+    DateOutOfRange,
+    looks_like_time,
+    parse_date,
+    parse_time,
+)
 from core.errors import InvalidInput
 from core.model import WEEKDAYS, Kind, Priority
 
@@ -139,10 +145,14 @@ def _date_value(first: str, following: list[lex.Token], today: date, key: str) -
 def _time_after(following: list[lex.Token]) -> tuple[time | None, int]:
     """An optional time of day right after a due date (`due:friday 17:00`, `... at 5pm`)."""
     texts = [t.text for t in following[:2] if not t.quoted]
-    if texts and looks_like_time(texts[0]):
-        return parse_time(texts[0]), 1
-    if len(texts) == 2 and texts[0].lower() == "at" and looks_like_time(texts[1]):
-        return parse_time(texts[1]), 2
+    try:
+        if texts and looks_like_time(texts[0]):
+            return parse_time(texts[0]), 1
+        if len(texts) == 2 and texts[0].lower() == "at" and looks_like_time(texts[1]):
+            return parse_time(texts[1]), 2
+    except InvalidInput as error:  # its hint is about `due #N`: this is the `due:` option
+        raise InvalidInput(error.field, error.message,
+                           hint=f"due:friday 17:00 ({TIME_EXAMPLES} all work)") from None
     return None, 0
 
 

@@ -85,7 +85,7 @@ def parse_weekday(text: str) -> int | None:
     return _WEEKDAY_WORDS.get(text.strip().lower().rstrip(","))
 
 
-def parse_snooze(text: str) -> SnoozeFor:
+def parse_snooze(text: str, hint: str = SNOOZE_HINT) -> SnoozeFor:
     phrase = " ".join(text.lower().split())
     presets = {"1h": SnoozePreset.HOUR, "1 h": SnoozePreset.HOUR, "1 hour": SnoozePreset.HOUR,
                "an hour": SnoozePreset.HOUR, "one hour": SnoozePreset.HOUR,
@@ -98,12 +98,12 @@ def parse_snooze(text: str) -> SnoozeFor:
     match = _DURATION.match(phrase.removeprefix("for ").removeprefix("in "))
     if match is None:
         raise InvalidInput("duration", f"I can't snooze for “{text[:30]}”" if text.strip()
-                           else "for how long?", hint=SNOOZE_HINT)
+                           else "for how long?", hint=hint)
     count, unit = int(match.group(1)), match.group(2)[0]
     duration = _UNITS[unit] * count
     if duration <= timedelta(0) or duration > MAX_SNOOZE:
         raise InvalidInput("duration", "a snooze lasts from a minute to a month",
-                           hint=SNOOZE_HINT)
+                           hint=hint)
     return SnoozeFor(duration=duration)
 
 
@@ -114,7 +114,8 @@ def _snooze(rest: str, actor: Actor, today: date) -> Command:
         return SnoozeNudge(actor=actor, snooze=parse_snooze(rest))
     if after.lower() in ("off", "stop", "cancel", "none", "end"):
         return SnoozeMilestone(actor=actor, milestone=ref, snooze=None)
-    return SnoozeMilestone(actor=actor, milestone=ref, snooze=parse_snooze(after))
+    hint = f"remind snooze {ref} 3h · remind snooze {ref} tomorrow · remind snooze {ref} off"
+    return SnoozeMilestone(actor=actor, milestone=ref, snooze=parse_snooze(after, hint))
 
 
 def _vacation(rest: str, actor: Actor, today: date) -> Command:
@@ -223,8 +224,11 @@ def _team(rest: str, actor: Actor, today: date) -> Command:
 def _cadence(rest: str, actor: Actor, scope: SettingsScope, ref: MilestoneRef | None
              ) -> Command:
     words = rest.lower().replace(",", " ").split()
+    # About a milestone, the examples name the number typed.
+    cadence_hint = (f"remind {ref} friday 14:00 · remind {ref} every 2 weeks · "
+                    f"remind {ref} default") if ref is not None else CADENCE_HINT
     if not words:
-        raise InvalidInput("remind", "what should change?", hint=CADENCE_HINT)
+        raise InvalidInput("remind", "what should change?", hint=cadence_hint)
     weekday = minute = every = None
     reset = False
     i = 0
@@ -238,7 +242,7 @@ def _cadence(rest: str, actor: Actor, scope: SettingsScope, ref: MilestoneRef | 
         elif (day := parse_weekday(word)) is not None:
             weekday = day
         elif word in ("at", "time"):
-            minute, i = parse_time_of_day(following), i + 1
+            minute, i = parse_time_of_day(following, cadence_hint), i + 1
         elif word == "weekly":
             every = 1
         elif word in ("biweekly", "fortnightly"):
@@ -246,13 +250,14 @@ def _cadence(rest: str, actor: Actor, scope: SettingsScope, ref: MilestoneRef | 
         elif word == "every":
             every, i = _every(words[i + 1:]), i + _every_words(words[i + 1:])
         elif _TIME.match(word):
-            minute = parse_time_of_day(word)
+            minute = parse_time_of_day(word, cadence_hint)
         else:
-            raise InvalidInput("remind", f"I didn't understand “{word[:30]}”", hint=HINT)
+            raise InvalidInput("remind", f"I didn't understand “{word[:30]}”",
+                               hint=cadence_hint if ref is not None else HINT)
         i += 1
     if reset and (weekday is not None or minute is not None or every is not None):
-        raise InvalidInput("remind", "`default` goes alone", hint="remind default · remind #4 "
-                           "default")
+        raise InvalidInput("remind", "`default` goes alone",
+                           hint=f"remind {ref} default" if ref is not None else "remind default")
     return ChangeReminderSettings(actor=actor, scope=scope, milestone=ref, weekday=weekday,
                                   minute=minute, every_weeks=every, reset=reset)
 

@@ -155,7 +155,7 @@ class SuccessCriterion:
             raise InvalidInput(
                 "criteria",
                 "the start and the target of a success criterion must differ",
-                hint='criteria #4 "ARR" 1.2 -> 1.5 MUSD',
+                hint='criteria #N "ARR" 1.2 -> 1.5 MUSD',
             )
 
     @property
@@ -234,7 +234,7 @@ class Milestone:
         return len(self.members) != before
 
     def record_progress(self, percent: int, status: Status | None, at: datetime) -> None:
-        check_percent(percent)
+        check_percent(percent, self.ref)
         self.progress = percent
         if status is not None:
             self.status = status
@@ -262,11 +262,11 @@ class Milestone:
         self.updated_at = at
 
 
-def check_percent(percent: int) -> None:
+def check_percent(percent: int, ref: str = "#N") -> None:
     if not 0 <= percent <= 100:
         raise InvalidInput(
             "percent", f"progress must be between 0% and 100%, not {percent}%",
-            hint="update #4 60% on track",
+            hint=f"update {ref} 60% on track",
         )
 
 

@@ -29,6 +29,10 @@ async def test_hints_use_the_number_typed(shell: ShellSession) -> None:
         "comment #8": "Try: comment #8 ",
         "show #8 now": "Try: show #8",
         "reopen #8 please": "Try: reopen #8",
+        "remind #8 friday 25:00": "Try: remind #8 friday 14:00",
+        "remind #8 blah": "Try: remind #8 friday 14:00",
+        "remind snooze #8 forever": "Try: remind snooze #8 3h",
+        "remind #8 default friday": "Try: remind #8 default",
     }
     for line, hint in checks.items():
         text = await refused(shell, line)
