@@ -150,3 +150,22 @@ async def test_a_timed_deadline_stays_put_when_its_owner_moves(shell: ShellSessi
     await say(shell, "assign #1 @bob")  # changing hands does not move it either
     await say(shell, "as @bob")
     assert "Due Sat 5 Dec 01:00" in await say(shell, "show #1")
+
+
+async def test_lists_say_what_you_only_watch_and_whose_work_is_whose(shell: ShellSession
+                                                                       ) -> None:
+    await say(shell, "as @bob")
+    await say(shell, "as @alice")
+    await say(shell, 'task "Mine"')
+    await say(shell, 'task "Bobs" owner:@bob')  # Alice made it: she watches it
+    await say(shell, 'task "Helped" owner:@alice @bob')  # @bob contributes
+    await say(shell, 'task "Watched by bob"')
+    await say(shell, "watch #4 @bob")
+    mine = await say(shell, "list")
+    own, watching = mine.split(" Watching\n")
+    assert "#1 " in own and "#3 " in own and "#2 " not in own
+    assert "#2 " in watching and "#1 " not in watching
+    bobs = await say(shell, "list @bob")
+    assert "#2 " in bobs and "#3 " in bobs and "#4 " not in bobs and "Watching" not in bobs
+    await say(shell, "as @bob")
+    assert "#4 " in (await say(shell, "list mine")).split(" Watching\n")[1]
