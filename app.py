@@ -1,6 +1,7 @@
 """Cairn's command line: serve (default), shell, migrate, demo, nudge, teams-package.
 
-Run from the repository root: `python app.py [command]`. Configuration comes from the
+Run from the repository root: `python3 dev.py [command]` (it makes the virtual environment on
+first use), or `.venv/bin/cairn [command]` once it exists. Configuration comes from the
 environment and a `.env` file (see README).
 """
 
@@ -20,6 +21,9 @@ if TYPE_CHECKING:
     from wiring.settings import Settings
 
 T = TypeVar("T")
+
+#: How the README and every hint start a command: works on a fresh checkout, venv or not.
+SHELL_HINT = "python3 dev.py shell"
 
 
 def _setup_logging(level: str) -> None:
@@ -163,7 +167,7 @@ def demo(tenant: str) -> None:
             await runtime.close()
 
     _run(main)
-    click.echo(f"Demo loaded. Try it: python app.py shell --tenant {tenant} --user alice")
+    click.echo(f"Demo loaded. Try it: {SHELL_HINT} --tenant {tenant} --user alice")
 
 
 @cli.command()

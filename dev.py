@@ -3,9 +3,11 @@
 
     python3 dev.py serve     create .venv on first use, install, start Cairn on SQLite
     python3 dev.py test      the same, then run the whole test suite (pytest arguments pass on)
-    python3 dev.py <cmd>     any other `app.py` command: shell, demo, migrate, ...
+    python3 dev.py <cmd>     any other Cairn command: shell, demo, migrate, nudge, ...
 
-The virtual environment is reinstalled whenever pyproject.toml changes.
+The virtual environment is reinstalled whenever pyproject.toml changes. Once it exists,
+`.venv/bin/cairn <cmd>` is the same as `python3 dev.py <cmd>`. What this script says about the
+environment goes to stderr, so `printf 'list\n' | python3 dev.py shell` prints only answers.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ def ensure_environment() -> Path:
         sys.exit(f"Cairn needs Python 3.11 or newer; this is {sys.version.split()[0]}.")
     python = venv_python()
     if not python.exists():
-        print("Creating the virtual environment in .venv ...", flush=True)
+        print("Creating the virtual environment in .venv ...", file=sys.stderr, flush=True)
         try:
             venv.create(VENV, with_pip=True)
         except (OSError, subprocess.CalledProcessError) as error:
@@ -39,9 +41,12 @@ def ensure_environment() -> Path:
                      "`apt install python3-venv` provides what is missing.")
     wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
     if not STAMP.exists() or STAMP.read_text().strip() != wanted:
-        print("Installing Cairn and its dependencies into .venv ...", flush=True)
+        print("Installing Cairn and its dependencies into .venv ...", file=sys.stderr,
+              flush=True)
+        # pip's own output goes to stderr too: stdout belongs to the command that follows.
         subprocess.run([str(python), "-m", "pip", "install", "--quiet",
-                        "--disable-pip-version-check", "-e", ".[dev]"], cwd=ROOT, check=True)
+                        "--disable-pip-version-check", "-e", ".[dev]"], cwd=ROOT, check=True,
+                       stdout=sys.stderr)
         STAMP.write_text(wanted)
     return python
 

@@ -46,10 +46,15 @@ def describe(
         via = f" (in {d['source']})" if d.get("source") else ""
         if d.get("source") and entry.actor_id is None:
             who = "Someone"  # a shared calendar does not say who moved the event
+        if not isinstance(d.get("due"), str):
+            return f"{who} removed the due date of {ref} (was {old}){via}"
+        if not isinstance(d.get("previous"), str):
+            return f"{who} set the due date of {ref} to {new}{via}"
         return f"{who} moved the due date of {ref} from {old} to {new}{via}"
     if verb == "moved":
-        where = refs.get(_mid(d.get("parent_id")), "the top") if d.get("parent_id") else "the top"
-        return f"{who} moved {ref} under {where}"
+        if not d.get("parent_id"):
+            return f"{who} moved {ref} to the top"
+        return f"{who} moved {ref} under {refs.get(_mid(d.get('parent_id')), 'another one')}"
     if verb == "completed":
         late = " on time 🎉" if d.get("on_time") else ""
         return f"{who} completed {ref}{late}"

@@ -19,6 +19,7 @@ from core.views import (
     Flag,
     MilestoneCard,
     MilestoneLine,
+    Tone,
     UpdateLine,
 )
 
@@ -103,13 +104,19 @@ def line(
     )
 
 
-def criterion_text(m: Milestone) -> str:
+def criterion_text(m: Milestone, *, rolled_up: bool = False) -> str:
+    """`ARR: 1.2M → 1.5M USD, now 1.32M (40%)`. A parent's progress is rolled up from the
+    milestones under it, not from its criterion: its card shows one percentage, the bar's, and
+    says where it comes from."""
     c = m.criterion
     if c is None:
         return ""
     unit = f" {c.unit}" if c.unit else ""
-    return (f"{c.metric}: {format_number(c.start)} → {format_number(c.target)}{unit}, "
-            f"now {format_number(c.current)} ({c.percent}%)")
+    text = (f"{c.metric}: {format_number(c.start)} → {format_number(c.target)}{unit}, "
+            f"now {format_number(c.current)}")
+    if rolled_up:
+        return f"{text} (progress comes from the milestones under it)"
+    return f"{text} ({c.percent}%)"
 
 
 def update_line(u: ProgressUpdate, users: Mapping[UserId, User], reader: Reader) -> UpdateLine:
@@ -172,17 +179,18 @@ class CardData:
     ancestor_owners: set[UserId] | None = None
 
 
-def card(data: CardData, reader: Reader, *, headline: str = "", detailed: bool = False
-         ) -> MilestoneCard:
+def card(data: CardData, reader: Reader, *, headline: str = "", tone: Tone = Tone.SUCCESS,
+         detailed: bool = False) -> MilestoneCard:
     m, users = data.milestone, data.users
     children = tuple(line(c, users, reader, depth=1) for c in _by_due(data.children))
     updates = tuple(update_line(u, users, reader) for u in data.updates)
     return MilestoneCard(
         line=line(m, users, reader, children=len(children), forecast=data.forecast),
         headline=headline,
+        tone=tone,
         description=m.description,
         start=day_text(m.start_date, reader.today) if m.start_date else "",
-        criterion=criterion_text(m),
+        criterion=criterion_text(m, rolled_up=bool(data.children)),
         parent=line(data.parent, users, reader) if data.parent else None,
         contributors=_handles(users, m, "contributor"),
         watchers=_handles(users, m, "watcher"),

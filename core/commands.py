@@ -200,6 +200,22 @@ class MoveMilestone(Command):
     parent: MilestoneRef | None
 
 
+#: The changes that may be made to several milestones at once (`done #2 #3`).
+SeveralChange = MarkDone | Reopen | CancelMilestone | UpdateProgress | Assign | ChangeDueDate \
+    | MoveMilestone
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ChangeSeveral(Command):
+    """The same change to several milestones typed at once (`done #2 #3`, `due #4 #5 friday`),
+    applied in one unit of work: to all of them, or, if one of them refuses it, to none.
+
+    `change` is the change as it applies to the first of `milestones`."""
+
+    milestones: tuple[MilestoneRef, ...]
+    change: SeveralChange
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class SetCriterion(Command):
     milestone: MilestoneRef

@@ -102,12 +102,30 @@ def parse_deadline(text: str, today: date) -> tuple[date, time | None]:
     return parse_date(" ".join(words), today), at
 
 
+class DateOutOfRange(InvalidInput):
+    """A real date outside the range Cairn accepts; the message says which range that is.
+
+    Parsers that try several readings of a phrase re-raise it rather than try the next one: a
+    date that was understood but refused must not become "not a date I understand"."""
+
+
 def check_range(value: date, today: date) -> date:
-    if value < today - PAST_LIMIT:
-        raise _bad(str(value), f"{value.isoformat()} is more than a year in the past")
-    if value > today + relativedelta(years=FUTURE_LIMIT_YEARS):
-        raise _bad(str(value), f"{value.isoformat()} is more than {FUTURE_LIMIT_YEARS} years away")
+    first = today - PAST_LIMIT
+    last = today + relativedelta(years=FUTURE_LIMIT_YEARS)
+    allowed = f"dates from {_day(first)} to {_day(last)} work"
+    if value < first:
+        raise DateOutOfRange(
+            "date", f"{_day(value)} is more than a year in the past; {allowed}",
+            hint=DATE_EXAMPLES)
+    if value > last:
+        raise DateOutOfRange(
+            "date", f"{_day(value)} is more than {FUTURE_LIMIT_YEARS} years away; {allowed}",
+            hint=DATE_EXAMPLES)
     return value
+
+
+def _day(value: date) -> str:
+    return f"{value.day} {value:%b %Y}"
 
 
 def _resolve(phrase: str, today: date) -> date | None:
@@ -190,7 +208,10 @@ def _in_n(phrase: str, today: date) -> date | None:
                 "month": relativedelta(months=count), "year": relativedelta(years=count)}[unit]
         return today + step
     except (OverflowError, ValueError):
-        raise _bad(phrase, f"{phrase} is too far away") from None
+        last = today + relativedelta(years=FUTURE_LIMIT_YEARS)
+        raise DateOutOfRange(
+            "date", f"“{phrase}” is too far away; dates up to {_day(last)} work",
+            hint=DATE_EXAMPLES) from None
 
 
 def _free_form(phrase: str, today: date) -> date | None:

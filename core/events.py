@@ -122,6 +122,8 @@ class MilestoneDeleted(Event):
     verb: ClassVar[str] = "deleted"
     number: int
     title: str
+    #: Where it was, for the thread of the home channel it inherited from above.
+    parent_id: MilestoneId | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -20,6 +20,7 @@ from core.commands import (
     Assign,
     CancelMilestone,
     ChangeDueDate,
+    ChangeSeveral,
     ClearCriterion,
     Command,
     DeleteMilestone,
@@ -36,6 +37,7 @@ from core.commands import (
     SetCriterion,
     SetPlan,
     SetRole,
+    SeveralChange,
     ShowActivity,
     ShowHelp,
     ShowInbox,
@@ -141,14 +143,25 @@ def _list(rest: str, ctx: Context) -> Command:
 
 
 def _show(rest: str, ctx: Context) -> Command:
-    ref, extra = lex.take_ref(rest, "show")
-    _no_extra(extra, "show #12")
+    ref, extra = lex.take_one_ref(rest, "show", more="")
+    _no_extra(extra, f"show {ref}")
     return ShowMilestone(actor=ctx.actor, milestone=ref)
 
 
+def _several(ctx: Context, refs: tuple[MilestoneRef, ...], change: SeveralChange) -> Command:
+    """One number: the change itself; several: the same change to each, all or none."""
+    if len(refs) == 1:
+        return change
+    return ChangeSeveral(actor=ctx.actor, milestones=refs, change=change)
+
+
 def _update(rest: str, ctx: Context) -> Command:
-    ref, rest = lex.take_ref(rest, "update")
+    refs, rest = lex.take_refs(rest, "update")
+    ref, typed = refs[0], lex.refs_text(refs)
+    example = f"update {typed} 60% on track"
     if not rest:
+        if len(refs) > 1:
+            raise InvalidInput("update", "what should change in each of them?", hint=example)
         return OpenCheckIn(actor=ctx.actor, milestone=ref)
     percent: int | None = None
     first, after = lex.split_word(rest)
@@ -156,19 +169,21 @@ def _update(rest: str, ctx: Context) -> Command:
     if first.endswith("%") or (lex.number(first) is not None and (not after or status_after)):
         value = lex.number(first.rstrip("%"))
         if value is None:
-            raise InvalidInput("percent", f"“{first[:20]}” is not a percentage",
-                               hint="update #12 60% on track")
+            raise InvalidInput("percent", f"“{first[:20]}” is not a percentage", hint=example)
         percent = round(value)
         if not 0 <= percent <= 100:
             raise InvalidInput("percent", f"progress must be between 0% and 100%, not {first}",
-                               hint="update #12 60% on track")
+                               hint=example)
         rest = after
     status, rest = lex.status_prefix(rest)
     notes, blockers = _split_blockers(rest)
     if percent is None and status is None and not notes and not blockers:
+        if len(refs) > 1:
+            raise InvalidInput("update", "what should change in each of them?", hint=example)
         return OpenCheckIn(actor=ctx.actor, milestone=ref)
-    return UpdateProgress(actor=ctx.actor, milestone=ref, percent=percent, status=status,
-                          notes=lex.unquote(notes), blockers=lex.unquote(blockers))
+    return _several(ctx, refs, UpdateProgress(
+        actor=ctx.actor, milestone=ref, percent=percent, status=status,
+        notes=lex.unquote(notes), blockers=lex.unquote(blockers)))
 
 
 def _split_blockers(text: str) -> tuple[str, str]:
@@ -181,100 +196,117 @@ def _split_blockers(text: str) -> tuple[str, str]:
 
 
 def _done(rest: str, ctx: Context) -> Command:
-    ref, notes = lex.take_ref(rest, "done")
-    return MarkDone(actor=ctx.actor, milestone=ref, notes=lex.unquote(notes))
+    refs, notes = lex.take_refs(rest, "done")
+    return _several(ctx, refs, MarkDone(actor=ctx.actor, milestone=refs[0],
+                                        notes=lex.unquote(notes)))
 
 
 def _reopen(rest: str, ctx: Context) -> Command:
-    ref, extra = lex.take_ref(rest, "reopen")
-    _no_extra(extra, "reopen #12")
-    return Reopen(actor=ctx.actor, milestone=ref)
+    refs, extra = lex.take_refs(rest, "reopen")
+    _no_extra(extra, f"reopen {lex.refs_text(refs)}")
+    return _several(ctx, refs, Reopen(actor=ctx.actor, milestone=refs[0]))
 
 
 def _cancel(rest: str, ctx: Context) -> Command:
-    ref, reason = lex.take_ref(rest, "cancel")
-    return CancelMilestone(actor=ctx.actor, milestone=ref, reason=lex.unquote(reason))
+    refs, reason = lex.take_refs(rest, "cancel")
+    return _several(ctx, refs, CancelMilestone(actor=ctx.actor, milestone=refs[0],
+                                               reason=lex.unquote(reason)))
 
 
 def _delete(rest: str, ctx: Context) -> Command:
-    ref, extra = lex.take_ref(rest, "delete")
-    _no_extra(extra, "delete #12")
+    ref, extra = lex.take_one_ref(rest, "delete", more="")
+    _no_extra(extra, f"delete {ref}")
     return DeleteMilestone(actor=ctx.actor, milestone=ref)
 
 
 def _comment(rest: str, ctx: Context) -> Command:
     ref, body = lex.take_ref(rest, "comment")
     body = lex.unquote(body)
+    example = f"comment {ref} Demo moved to Thursday, @bob can you join?"
     if not body:
-        raise InvalidInput("text", "the comment is empty",
-                           hint="comment #12 Demo moved to Thursday, @bob can you join?")
+        raise InvalidInput("text", "the comment is empty", hint=example)
+    if lex.REFS.fullmatch(body):  # `comment #2 #3`: numbers, not something to say
+        raise InvalidInput("text", "`comment` takes one milestone and what to say about it",
+                           hint=example)
     return AddComment(actor=ctx.actor, milestone=ref, text=body,
                       mentions=lex.mentions_in(body, ctx.identity_prefix))
 
 
-def _people_after_ref(
-    rest: str, ctx: Context, verb: str
-) -> tuple[MilestoneRef, tuple[UserRef, ...]]:
-    ref, rest = lex.take_ref(rest, verb)
+def _people_in(text: str, ctx: Context, example: str) -> tuple[UserRef, ...]:
     people = []
-    for token in rest.replace(",", " ").split():
+    for token in text.replace(",", " ").split():
         person = lex.user_ref(token, ctx.identity_prefix)
         if person is None:
-            raise InvalidInput("people", f"“{token[:30]}” is not a person",
-                               hint=f"{verb} #12 @bob @carol")
+            raise InvalidInput("people", f"“{token[:30]}” is not a person", hint=example)
         people.append(person)
-    return ref, tuple(dict.fromkeys(people))
+    return tuple(dict.fromkeys(people))
 
 
 def _assign(rest: str, ctx: Context) -> Command:
-    ref, people = _people_after_ref(rest, ctx, "assign")
+    refs, rest = lex.take_refs(rest, "assign")
+    example = f"assign {lex.refs_text(refs)} @bob @carol  (@bob owns, @carol helps)"
+    people = _people_in(rest, ctx, example)
     if not people:
-        raise InvalidInput("people", "who should own it?", hint="assign #12 @bob (@carol helps)")
-    return Assign(actor=ctx.actor, milestone=ref, people=people)
+        raise InvalidInput("people", "who should own it?", hint=example)
+    return _several(ctx, refs, Assign(actor=ctx.actor, milestone=refs[0], people=people))
 
 
 def _watch(rest: str, ctx: Context) -> Command:
-    ref, people = _people_after_ref(rest, ctx, "watch")
-    return Watch(actor=ctx.actor, milestone=ref, people=people)
+    ref, rest = lex.take_one_ref(rest, "watch")
+    return Watch(actor=ctx.actor, milestone=ref,
+                 people=_people_in(rest, ctx, f"watch {ref} @bob @carol"))
 
 
 def _unwatch(rest: str, ctx: Context) -> Command:
-    ref, people = _people_after_ref(rest, ctx, "unwatch")
-    return Watch(actor=ctx.actor, milestone=ref, people=people, stop=True)
+    ref, rest = lex.take_one_ref(rest, "unwatch")
+    return Watch(actor=ctx.actor, milestone=ref, stop=True,
+                 people=_people_in(rest, ctx, f"unwatch {ref} @bob"))
 
 
 def _due(rest: str, ctx: Context) -> Command:
-    ref, phrase = lex.take_ref(rest, "due")
+    refs, phrase = lex.take_refs(rest, "due")
+    ref, typed = refs[0], lex.refs_text(refs)
+    example = f"due {typed} friday · due {typed} 2026-12-31 17:00 · due {typed} none"
     phrase = lex.unquote(phrase)
     if phrase.lower() in ("none", "clear", "-", "no date", "remove"):
-        return ChangeDueDate(actor=ctx.actor, milestone=ref, due=None)
+        return _several(ctx, refs, ChangeDueDate(actor=ctx.actor, milestone=ref, due=None))
     if not phrase:
-        raise InvalidInput("date", "which date?", hint="due #12 friday · due #12 2026-12-31")
-    due, at = parse_deadline(phrase, ctx.today)
-    return ChangeDueDate(actor=ctx.actor, milestone=ref, due=due, due_time=at)
+        raise InvalidInput("date", "which date?", hint=example)
+    try:
+        due, at = parse_deadline(phrase, ctx.today)
+    except InvalidInput as error:
+        raise InvalidInput(error.field, error.message, hint=example) from None
+    return _several(ctx, refs, ChangeDueDate(actor=ctx.actor, milestone=ref, due=due,
+                                             due_time=at))
 
 
 def _move(rest: str, ctx: Context) -> Command:
-    ref, target = lex.take_ref(rest, "move")
+    refs, target = lex.take_refs(rest, "move")
+    ref, typed = refs[0], lex.refs_text(refs)
     words = target.lower().split()
     if words and words[0] in ("under", "to", "into", "below", "in"):
         words = words[1:]
     if words in (["top"], ["none"], ["nothing"], ["root"], ["the", "top"], ["out"]):
-        return MoveMilestone(actor=ctx.actor, milestone=ref, parent=None)
+        return _several(ctx, refs, MoveMilestone(actor=ctx.actor, milestone=ref, parent=None))
     parent = lex.milestone_ref(words[0]) if len(words) == 1 else None
     if parent is None:
-        raise InvalidInput("parent", "where to?", hint="move #12 under #4 · move #12 to top")
-    return MoveMilestone(actor=ctx.actor, milestone=ref, parent=parent)
+        raise InvalidInput("parent", "where to?",
+                           hint=f"move {typed} under #<number> · move {typed} to top")
+    return _several(ctx, refs, MoveMilestone(actor=ctx.actor, milestone=ref, parent=parent))
 
 
 def _criteria(rest: str, ctx: Context) -> Command:
-    ref, rest = lex.take_ref(rest, "criteria")
-    hint = 'criteria #12 "ARR" 1.2M -> 1.5M USD · then criteria #12 1.32M'
+    ref, rest = lex.take_one_ref(rest, "criteria")
+    hint = f'criteria {ref} "ARR" 1.2M -> 1.5M USD · then criteria {ref} 1.32M'
     if rest.lower() in ("none", "clear", "remove"):
         return ClearCriterion(actor=ctx.actor, milestone=ref)
     tokens = lex.tokenize(rest.replace("→", " -> "))
     if len(tokens) == 1 and (current := lex.number(tokens[0].text)) is not None:
         return RecordMeasurement(actor=ctx.actor, milestone=ref, current=current)
+    if len(tokens) == 1 and not tokens[0].quoted:  # `criteria #19 nan`: meant as a value
+        raise InvalidInput("criteria", f"“{tokens[0].text[:20]}” is not a number",
+                           hint=f"criteria {ref} 1.32M records the current value · "
+                                f'criteria {ref} "ARR" 1.2M -> 1.5M USD sets a criterion')
     arrow = next((i for i, t in enumerate(tokens) if t.text in ("->", "to") and not t.quoted), None)
     if arrow is None or arrow < 2 or arrow + 1 >= len(tokens):
         raise InvalidInput("criteria", "a criterion needs a metric, a start and a target",
@@ -299,8 +331,8 @@ def _inbox(rest: str, ctx: Context) -> Command:
 def _activity(rest: str, ctx: Context) -> Command:
     if not rest.strip():
         return ShowActivity(actor=ctx.actor)
-    ref, extra = lex.take_ref(rest, "activity")
-    _no_extra(extra, "activity #12")
+    ref, extra = lex.take_one_ref(rest, "activity", more="")
+    _no_extra(extra, f"activity {ref}")
     return ShowActivity(actor=ctx.actor, milestone=ref)
 
 
@@ -357,7 +389,7 @@ def _create(kind: Kind) -> Parser:
 
 
 def _edit(rest: str, ctx: Context) -> Command:
-    ref, rest = lex.take_ref(rest, "edit")
+    ref, rest = lex.take_one_ref(rest, "edit")
     return parse_edit(ref, rest, ctx.actor, ctx.today)
 
 
@@ -378,12 +410,13 @@ VERBS: tuple[Verb, ...] = (
     Verb(("edit",), 'edit #N [title:"…"] [desc:"…"] [priority:…] [start:…|none] [tags:a,b] '
          "[channel:#…|none]", "change a milestone's details", PLANNING, _edit,
          ('edit #2 title:"Launch public beta" priority:critical', "edit #2 start:none")),
-    Verb(("due",), "due #N <date> [time]|none", "move a due date (a time makes it timed)",
-         PLANNING, _due, ("due #2 next friday", "due #2 end of month", "due #2 2026-12-31 14:30")),
-    Verb(("move",), "move #N under #M | move #N to top", "re-parent a milestone", PLANNING, _move,
-         ("move #3 under #1",)),
-    Verb(("assign",), "assign #N @owner [@contributor …]", "give it an owner and helpers", TEAM,
-         _assign, ("assign #3 @carol @dave",)),
+    Verb(("due",), "due #N [#M …] <date> [time]|none", "move a due date (a time makes it timed)",
+         PLANNING, _due, ("due #2 next friday", "due #2 end of month", "due #2 2026-12-31 14:30",
+                          "due #4 #5 friday")),
+    Verb(("move",), "move #N [#M …] under #P | move #N to top", "re-parent milestones",
+         PLANNING, _move, ("move #3 under #1", "move #4 #5 under #1")),
+    Verb(("assign",), "assign #N [#M …] @owner [@contributor …]", "give it an owner and helpers",
+         TEAM, _assign, ("assign #3 @carol @dave", "assign #4 #5 @bob")),
     Verb(("criteria", "criterion", "kr"), 'criteria #N "metric" <start> -> <target> [unit]',
          "a measurable success criterion; `criteria #N <now>` records a value", PLANNING,
          _criteria, ('criteria #1 "ARR" 1.2M -> 1.5M USD', "criteria #1 1.32M")),
@@ -391,16 +424,18 @@ VERBS: tuple[Verb, ...] = (
          "list milestones", PROGRESS, _list, ("list at-risk", "list #1")),
     Verb(("show",), "show #N (or just #N)", "details, updates, comments, activity", PROGRESS,
          _show, ("show #2",)),
-    Verb(("update", "checkin", "check-in"), "update #N <percent>% [status] [notes] [blockers: …]",
+    Verb(("update", "checkin", "check-in"),
+         "update #N [#M …] <percent>% [status] [notes] [blockers: …]",
          "check in on progress", PROGRESS, _update,
          ("update #2 60% on track shipped the beta to 5 customers",
-          "update #3 at risk blockers: waiting for legal")),
-    Verb(("done", "complete", "finish"), "done #N [notes]", "mark it done", PROGRESS, _done,
-         ("done #2 shipped!",)),
-    Verb(("reopen",), "reopen #N", "reopen a done or cancelled milestone", PROGRESS, _reopen,
-         ("reopen #2",)),
-    Verb(("cancel",), "cancel #N [reason]", "cancel (kept, but out of roll-ups)", PLANNING,
-         _cancel, ("cancel #4 no longer needed",)),
+          "update #3 at risk blockers: waiting for legal", "update #3,#4 50%")),
+    Verb(("done", "complete", "finish"), "done #N [#M …] [notes]",
+         "mark it done (a parent once nothing under it is open)", PROGRESS, _done,
+         ("done #2 shipped!", "done #3 #4 #2")),
+    Verb(("reopen",), "reopen #N [#M …]", "reopen a done or cancelled milestone", PROGRESS,
+         _reopen, ("reopen #2",)),
+    Verb(("cancel",), "cancel #N [#M …] [reason]", "cancel (kept, but out of roll-ups)",
+         PLANNING, _cancel, ("cancel #4 no longer needed",)),
     Verb(("delete", "rm"), "delete #N", "delete a milestone without children", PLANNING, _delete,
          ("delete #4",)),
     Verb(("comment", "note"), "comment #N <text with @mentions>", "comment and notify", TEAM,

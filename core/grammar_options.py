@@ -6,6 +6,7 @@ import re
 import zoneinfo
 from dataclasses import dataclass, field
 from datetime import date, time
+from functools import cache
 
 from core import text as lex
 from core.commands import (
@@ -16,7 +17,13 @@ from core.commands import (
     UpdateProfile,
     UserRef,
 )
-from core.dates import looks_like_time, parse_date, parse_time
+from core.dates import (
+    TIME_EXAMPLES,
+    DateOutOfRange,
+    looks_like_time,
+    parse_date,
+    parse_time,
+)
 from core.errors import InvalidInput
 from core.model import WEEKDAYS, Kind, Priority
 
@@ -102,7 +109,7 @@ def read_options(text: str, today: date, identity_prefix: str) -> Options:
             found.channel = channel
             found.given.add("channel")
         elif LINK.match(token.text):
-            found.links.append(token.text[:500])
+            found.links.append(token.text)
         else:
             found.words.append(token.text)
     return found
@@ -120,21 +127,32 @@ def _date_value(first: str, following: list[lex.Token], today: date, key: str) -
     for count in range(len(words), 1, -1):
         try:
             return parse_date(" ".join(words[:count]), today), count - 1
+        except DateOutOfRange as error:  # understood, but refused: say so, with the range
+            raise InvalidInput(key, f"{key}: {error.message}", hint=error.hint) from None
         except InvalidInput:
             continue
     try:
         return parse_date(first, today), 0
-    except InvalidInput as error:
+    except DateOutOfRange as error:
         raise InvalidInput(key, f"{key}: {error.message}", hint=error.hint) from None
+    except InvalidInput as error:
+        # Quote everything that could have been the date, not just its first word.
+        message = (f"“{' '.join(words)[:60]}” is not a date I understand" if len(words) > 1
+                   else error.message)
+        raise InvalidInput(key, f"{key}: {message}", hint=error.hint) from None
 
 
 def _time_after(following: list[lex.Token]) -> tuple[time | None, int]:
     """An optional time of day right after a due date (`due:friday 17:00`, `... at 5pm`)."""
     texts = [t.text for t in following[:2] if not t.quoted]
-    if texts and looks_like_time(texts[0]):
-        return parse_time(texts[0]), 1
-    if len(texts) == 2 and texts[0].lower() == "at" and looks_like_time(texts[1]):
-        return parse_time(texts[1]), 2
+    try:
+        if texts and looks_like_time(texts[0]):
+            return parse_time(texts[0]), 1
+        if len(texts) == 2 and texts[0].lower() == "at" and looks_like_time(texts[1]):
+            return parse_time(texts[1]), 2
+    except InvalidInput as error:  # its hint is about `due #N`: this is the `due:` option
+        raise InvalidInput(error.field, error.message,
+                           hint=f"due:friday 17:00 ({TIME_EXAMPLES} all work)") from None
     return None, 0
 
 
@@ -177,14 +195,15 @@ def _set_option(found: Options, key: str, value: str, identity_prefix: str) -> N
         if found.channel is None:
             raise InvalidInput("channel", f"“{value[:30]}” is not a channel", hint="#launch")
     elif key == "tags":
+        # Not cut here: the use case refuses tags that are too long or too many, saying so.
         found.tags = tuple(
-            t.strip().lower()[:40] for t in value.replace(" ", ",").split(",") if t.strip()
+            t.strip().lower() for t in value.replace(" ", ",").split(",") if t.strip()
         )
     elif key == "links":
         if not LINK.match(value):
             raise InvalidInput("links", f"“{value[:40]}” is not a web link",
                                hint="link:https://example.com/spec")
-        found.links.append(value[:500])
+        found.links.append(value)
     elif key == "title":
         found.title = value
     elif key == "description":
@@ -231,9 +250,10 @@ def parse_create(kind: Kind, text: str, actor: Actor, today: date, identity_pref
 
 
 def parse_edit(ref: MilestoneRef, text: str, actor: Actor, today: date) -> EditMilestone:
-    example = 'edit #4 title:"Launch public beta" priority:high'
+    example = f'edit {ref} title:"Launch public beta" priority:high'
     found = read_options(text, today, "")
-    own_verbs = {"owner": "assign #4 @bob", "due": "due #4 friday", "parent": "move #4 under #1"}
+    own_verbs = {"owner": f"assign {ref} @bob", "due": f"due {ref} friday",
+                 "parent": f"move {ref} under #<number>"}
     for key, hint in own_verbs.items():
         if key in found.given:
             raise InvalidInput(key, f"{key} has its own verb", hint=hint)
@@ -278,15 +298,23 @@ def parse_profile(text: str, actor: Actor) -> UpdateProfile:
 
 
 def check_timezone(name: str) -> str:
+    """The IANA name of a time zone typed in any case (`asia/tokyo` -> `Asia/Tokyo`)."""
     name = name.strip()
+    canonical = _zone_names().get(name.lower()) if name else None
     try:
         if not name or "." in name or name.startswith("/"):
             raise ValueError(name)
-        zoneinfo.ZoneInfo(name)
+        zoneinfo.ZoneInfo(canonical or name)
     except (ValueError, zoneinfo.ZoneInfoNotFoundError):
         raise InvalidInput("timezone", f"“{name[:40]}” is not a time zone",
                            hint="me tz Europe/Berlin · me tz America/New_York") from None
-    return name
+    return canonical or name
+
+
+@cache
+def _zone_names() -> dict[str, str]:
+    # Read once, on first use: the tz database lists a few hundred names.
+    return {zone.lower(): zone for zone in zoneinfo.available_timezones()}
 
 
 def parse_weekdays(text: str) -> tuple[int, ...]:

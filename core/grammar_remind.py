@@ -17,7 +17,7 @@ from datetime import date, timedelta
 
 from core import text as lex
 from core.commands import Actor, Command, MilestoneRef
-from core.dates import parse_date
+from core.dates import DateOutOfRange, parse_date
 from core.errors import InvalidInput
 from core.grammar_options import parse_weekdays
 from core.nudges import MAX_EVERY_WEEKS, MAX_SNOOZE, SnoozeFor, SnoozePreset
@@ -85,7 +85,7 @@ def parse_weekday(text: str) -> int | None:
     return _WEEKDAY_WORDS.get(text.strip().lower().rstrip(","))
 
 
-def parse_snooze(text: str) -> SnoozeFor:
+def parse_snooze(text: str, hint: str = SNOOZE_HINT) -> SnoozeFor:
     phrase = " ".join(text.lower().split())
     presets = {"1h": SnoozePreset.HOUR, "1 h": SnoozePreset.HOUR, "1 hour": SnoozePreset.HOUR,
                "an hour": SnoozePreset.HOUR, "one hour": SnoozePreset.HOUR,
@@ -98,12 +98,12 @@ def parse_snooze(text: str) -> SnoozeFor:
     match = _DURATION.match(phrase.removeprefix("for ").removeprefix("in "))
     if match is None:
         raise InvalidInput("duration", f"I can't snooze for “{text[:30]}”" if text.strip()
-                           else "for how long?", hint=SNOOZE_HINT)
+                           else "for how long?", hint=hint)
     count, unit = int(match.group(1)), match.group(2)[0]
     duration = _UNITS[unit] * count
     if duration <= timedelta(0) or duration > MAX_SNOOZE:
         raise InvalidInput("duration", "a snooze lasts from a minute to a month",
-                           hint=SNOOZE_HINT)
+                           hint=hint)
     return SnoozeFor(duration=duration)
 
 
@@ -114,7 +114,8 @@ def _snooze(rest: str, actor: Actor, today: date) -> Command:
         return SnoozeNudge(actor=actor, snooze=parse_snooze(rest))
     if after.lower() in ("off", "stop", "cancel", "none", "end"):
         return SnoozeMilestone(actor=actor, milestone=ref, snooze=None)
-    return SnoozeMilestone(actor=actor, milestone=ref, snooze=parse_snooze(after))
+    hint = f"remind snooze {ref} 3h · remind snooze {ref} tomorrow · remind snooze {ref} off"
+    return SnoozeMilestone(actor=actor, milestone=ref, snooze=parse_snooze(after, hint))
 
 
 def _vacation(rest: str, actor: Actor, today: date) -> Command:
@@ -128,17 +129,22 @@ def _vacation(rest: str, actor: Actor, today: date) -> Command:
     if split is not None:
         first, last = " ".join(words[:split]), " ".join(words[split + 1:])
         return _vacation_range(actor, parse_date(first, today), parse_date(last, today))
+    refused: DateOutOfRange | None = None  # a date understood but out of range, if any
     for i in range(1, len(words)):
         try:
             starts = parse_date(" ".join(words[:i]), today)
             ends = parse_date(" ".join(words[i:]), today)
+        except DateOutOfRange as error:
+            refused = refused or error
+            continue
         except InvalidInput:
             continue
         return _vacation_range(actor, starts, ends)
     try:
         day = parse_date(phrase, today)
     except InvalidInput as error:
-        raise InvalidInput("vacation", error.message, hint=VACATION_HINT) from None
+        reason = refused or error
+        raise InvalidInput("vacation", reason.message, hint=VACATION_HINT) from None
     return _vacation_range(actor, day, day)
 
 
@@ -218,8 +224,11 @@ def _team(rest: str, actor: Actor, today: date) -> Command:
 def _cadence(rest: str, actor: Actor, scope: SettingsScope, ref: MilestoneRef | None
              ) -> Command:
     words = rest.lower().replace(",", " ").split()
+    # About a milestone, the examples name the number typed.
+    cadence_hint = (f"remind {ref} friday 14:00 · remind {ref} every 2 weeks · "
+                    f"remind {ref} default") if ref is not None else CADENCE_HINT
     if not words:
-        raise InvalidInput("remind", "what should change?", hint=CADENCE_HINT)
+        raise InvalidInput("remind", "what should change?", hint=cadence_hint)
     weekday = minute = every = None
     reset = False
     i = 0
@@ -233,7 +242,7 @@ def _cadence(rest: str, actor: Actor, scope: SettingsScope, ref: MilestoneRef | 
         elif (day := parse_weekday(word)) is not None:
             weekday = day
         elif word in ("at", "time"):
-            minute, i = parse_time_of_day(following), i + 1
+            minute, i = parse_time_of_day(following, cadence_hint), i + 1
         elif word == "weekly":
             every = 1
         elif word in ("biweekly", "fortnightly"):
@@ -241,13 +250,14 @@ def _cadence(rest: str, actor: Actor, scope: SettingsScope, ref: MilestoneRef | 
         elif word == "every":
             every, i = _every(words[i + 1:]), i + _every_words(words[i + 1:])
         elif _TIME.match(word):
-            minute = parse_time_of_day(word)
+            minute = parse_time_of_day(word, cadence_hint)
         else:
-            raise InvalidInput("remind", f"I didn't understand “{word[:30]}”", hint=HINT)
+            raise InvalidInput("remind", f"I didn't understand “{word[:30]}”",
+                               hint=cadence_hint if ref is not None else HINT)
         i += 1
     if reset and (weekday is not None or minute is not None or every is not None):
-        raise InvalidInput("remind", "`default` goes alone", hint="remind default · remind #4 "
-                           "default")
+        raise InvalidInput("remind", "`default` goes alone",
+                           hint=f"remind {ref} default" if ref is not None else "remind default")
     return ChangeReminderSettings(actor=actor, scope=scope, milestone=ref, weekday=weekday,
                                   minute=minute, every_weeks=every, reset=reset)
 

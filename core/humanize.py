@@ -29,6 +29,12 @@ def deadline_at(due: date, at: time, owner_timezone: str) -> datetime:
     return datetime.combine(due, at, tzinfo=zone(owner_timezone))
 
 
+def same_moment(due: date, at: time, from_zone: str, to_zone: str) -> tuple[date, time]:
+    """A timed deadline written in one zone, rewritten in another at the same instant."""
+    local = deadline_at(due, at, from_zone).astimezone(zone(to_zone))
+    return local.date(), local.time().replace(tzinfo=None)
+
+
 def due_label(due: date, today: date, at: time | None = None, *, owner_timezone: str = "UTC",
               reader_timezone: str = "UTC") -> DueLabel:
     """`Thu 31 Dec`, or `Thu 31 Dec 17:00` for a timed deadline, shown in the reader's zone."""

@@ -6,6 +6,7 @@ the clock live elsewhere: methods that need the time take it as an argument.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from enum import StrEnum
@@ -22,6 +23,8 @@ DESCRIPTION_MAX = 4000
 NOTE_MAX = 2000
 TAG_MAX = 40
 LINK_MAX = 500
+TAGS_MAX = 20
+LINKS_MAX = 20
 
 
 class Kind(StrEnum):
@@ -152,7 +155,7 @@ class SuccessCriterion:
             raise InvalidInput(
                 "criteria",
                 "the start and the target of a success criterion must differ",
-                hint='criteria #4 "ARR" 1.2 -> 1.5 MUSD',
+                hint='criteria #N "ARR" 1.2 -> 1.5 MUSD',
             )
 
     @property
@@ -231,7 +234,7 @@ class Milestone:
         return len(self.members) != before
 
     def record_progress(self, percent: int, status: Status | None, at: datetime) -> None:
-        check_percent(percent)
+        check_percent(percent, self.ref)
         self.progress = percent
         if status is not None:
             self.status = status
@@ -259,11 +262,11 @@ class Milestone:
         self.updated_at = at
 
 
-def check_percent(percent: int) -> None:
+def check_percent(percent: int, ref: str = "#N") -> None:
     if not 0 <= percent <= 100:
         raise InvalidInput(
             "percent", f"progress must be between 0% and 100%, not {percent}%",
-            hint="update #4 60% on track",
+            hint=f"update {ref} 60% on track",
         )
 
 
@@ -280,15 +283,46 @@ def check_title(title: str) -> str:
     return title
 
 
+#: Fields named in the plural: "the notes are …", not "the notes is …".
+PLURAL_FIELDS = frozenset({"notes", "blockers"})
+
+
 def check_text(field_name: str, text: str, limit: int, hint: str = "") -> str:
     text = text.strip()
     if len(text) > limit:
+        verb, them = ("are", "them") if field_name in PLURAL_FIELDS else ("is", "it")
         raise InvalidInput(
             field_name,
-            f"the {field_name} is {len(text):,} characters long; keep it under {limit:,}",
+            f"the {field_name} {verb} {len(text):,} characters long; keep {them} under {limit:,}",
             hint=hint,
         )
     return text
+
+
+def check_tags(tags: Iterable[str]) -> list[str]:
+    """Tags as given, without repeats; too many or too long is refused, never cut short."""
+    unique = list(dict.fromkeys(tags))
+    if len(unique) > TAGS_MAX:
+        raise InvalidInput("tags", f"that is {len(unique):,} tags; a milestone takes up to "
+                           f"{TAGS_MAX}", hint="tags:launch,beta,q1")
+    for tag in unique:
+        if len(tag) > TAG_MAX:
+            raise InvalidInput("tags", f"the tag “{tag[:20]}…” is {len(tag):,} characters long; "
+                               f"keep tags under {TAG_MAX}", hint="tags:launch,beta,q1")
+    return unique
+
+
+def check_links(links: Iterable[str]) -> list[str]:
+    """Links as given, without repeats; too many or too long is refused, never cut short."""
+    unique = list(dict.fromkeys(links))
+    if len(unique) > LINKS_MAX:
+        raise InvalidInput("links", f"that makes {len(unique):,} links; a milestone keeps up to "
+                           f"{LINKS_MAX}", hint="put a list of links in one document")
+    for link in unique:
+        if len(link) > LINK_MAX:
+            raise InvalidInput("links", f"a link of {len(link):,} characters is too long; the "
+                               f"most is {LINK_MAX}", hint="link:https://example.com/spec")
+    return unique
 
 
 @dataclass(slots=True, kw_only=True)

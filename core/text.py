@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 
@@ -13,6 +14,11 @@ OPEN_QUOTES = {'"': '"', "“": "”", "„": "“", "«": "»"}
 CLOSE_QUOTES = {'"', "”", "“", "»"}
 
 REF = re.compile(r"^#(\d{1,9})$")
+#: Several numbers at the start of a line: `#2 #3`, `#2,#3`, `#2, #3 and #4`.
+REFS = re.compile(r"^#\d{1,9}(?:(?:\s*,\s*|\s+(?:and\s+|&\s+)?)#\d{1,9})*(?=\s|$)",
+                  re.IGNORECASE)
+#: The most milestones one command changes at once (a page of a list).
+MAX_SEVERAL = 20
 HANDLE = re.compile(r"^@([a-z0-9][a-z0-9._-]{0,62})$", re.IGNORECASE)
 PLATFORM_MENTION = re.compile(r"^<@([A-Za-z0-9:_-]{1,100})(?:\|([^>]{0,100}))?>$")
 MENTION_IN_TEXT = re.compile(
@@ -91,13 +97,45 @@ def take_ref(text: str, verb: str) -> tuple[MilestoneRef, str]:
     word, rest = split_word(text)
     ref = milestone_ref(word)
     if ref is None:
-        shown = f" (got “{word[:30]}”)" if word else ""
-        raise InvalidInput(
-            "milestone",
-            f"`{verb}` needs a milestone number like #12{shown}",
-            hint=f"{verb} #12 …  (`list` shows the numbers)",
-        )
+        raise _needs_ref(verb, word)
     return ref, rest
+
+
+def take_refs(text: str, verb: str) -> tuple[tuple[MilestoneRef, ...], str]:
+    """The numbers at the start of `text` (`#2 #3`, `#2,#3`, `#2 and #3`) and what follows."""
+    text = text.strip()
+    match = REFS.match(text)
+    if match is None:
+        raise _needs_ref(verb, split_word(text)[0])
+    refs = tuple(dict.fromkeys(
+        MilestoneRef(number=int(n)) for n in re.findall(r"#(\d+)", match.group(0))))
+    if len(refs) > MAX_SEVERAL:
+        raise InvalidInput("milestone", f"that is {len(refs)} milestones; I change up to "
+                           f"{MAX_SEVERAL} at once", hint=f"{verb} {refs_text(refs[:3])} …")
+    return refs, text[match.end():].strip()
+
+
+def take_one_ref(text: str, verb: str, more: str = " …") -> tuple[MilestoneRef, str]:
+    """One number, refusing a second one rather than reading it as something else; `more`
+    ends the example of the refusal (`show #2` needs nothing after the number)."""
+    refs, rest = take_refs(text, verb)
+    if len(refs) > 1:
+        raise InvalidInput("milestone", f"`{verb}` takes one milestone at a time",
+                           hint=f"{verb} {refs[0]}{more}")
+    return refs[0], rest
+
+
+def refs_text(refs: tuple[MilestoneRef, ...]) -> str:
+    return " ".join(str(ref) for ref in refs)
+
+
+def _needs_ref(verb: str, word: str) -> InvalidInput:
+    shown = f" (got “{word[:30]}”)" if word else ""
+    return InvalidInput(
+        "milestone",
+        f"`{verb}` needs a milestone number like #12{shown}",
+        hint=f"{verb} #12 …  (`list` shows the numbers)",
+    )
 
 
 def user_ref(token: str, identity_prefix: str = "") -> UserRef | None:
@@ -128,6 +166,8 @@ def number(text: str) -> float | None:
     sign, digits, suffix = match.groups()
     value = float(digits.replace(",", ""))
     value *= {"": 1, "k": 1e3, "m": 1e6, "b": 1e9}[suffix.lower()]
+    if not math.isfinite(value):  # 400 digits are "inf" to a float: not a number anyone means
+        return None
     return -value if sign == "-" else value
 
 

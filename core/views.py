@@ -108,6 +108,9 @@ class MilestoneCard(View):
 
     line: MilestoneLine
     headline: str = ""
+    #: How the headline reads: done (a change was made), or only information ("was already
+    #: done", "How is #8 going?").
+    tone: Tone = Tone.SUCCESS
     description: str = ""
     start: str = ""
     criterion: str = ""

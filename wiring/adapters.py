@@ -89,5 +89,5 @@ def statuses(settings: Settings, adapters: Sequence[Adapter] | None = None
     missing = [
         AdapterStatus("teams", False, "the Teams adapter is not part of this build yet"),
     ]
-    return [AdapterStatus("shell", True, "always available: python app.py shell"), *known,
+    return [AdapterStatus("shell", True, "always available: python3 dev.py shell"), *known,
             *(s for s in missing if s.name not in names)]

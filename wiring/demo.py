@@ -118,7 +118,7 @@ async def load_demo(
     async with deps.uow(tenant.id) as tx:
         if await tx.users.count() > 0:
             raise DemoError(f"the tenant “{slug}” already has people in it; "
-                            f"load the demo under another name: python app.py demo --tenant acme2")
+                            f"load the demo under another name: python3 dev.py demo --tenant acme2")
     actors: dict[str, Actor] = {}
     for handle, name, zone in PEOPLE:
         actors[handle] = await join(travel, tenant.id, handle=handle, display_name=name,

@@ -88,7 +88,7 @@ def _card(view: MilestoneCard, style: Style) -> str:
     line = view.line
     out: list[str] = []
     if view.headline:
-        out.append(f"✅ {view.headline}")
+        out.append(f"{TONE_ICONS[view.tone]} {view.headline}")
     head = f"{KIND_ICONS[line.kind]} {line.kind.value.capitalize()} {line.ref}  {line.title}"
     out.append(f"{style.bold(head)}   {progress_bar(line.percent)} {line.percent}%  "
                f"{_status(line)}")
@@ -161,7 +161,13 @@ def _history(view: MilestoneCard, style: Style) -> list[str]:
 
 def _actions(view: MilestoneCard) -> str:
     ref = view.line.ref
-    verbs = {Action.UPDATE: f"update {ref} 60%", Action.COMMENT: f"comment {ref} …",
+    # Only a leaf without a criterion takes a percentage: suggest what works for this one.
+    update = f"update {ref} 60%"
+    if view.children:
+        update = f"update {ref} at risk <notes>"
+    elif view.criterion:
+        update = f"criteria {ref} <value>"
+    verbs = {Action.UPDATE: update, Action.COMMENT: f"comment {ref} …",
              Action.DONE: f"done {ref}", Action.REOPEN: f"reopen {ref}",
              Action.DUE: f"due {ref} <date>", Action.ASSIGN: f"assign {ref} @who",
              Action.WATCH: f"watch {ref}", Action.UNWATCH: f"unwatch {ref}"}

@@ -1,7 +1,7 @@
 """The local terminal front end: one line in, one answer out, on the same core as the chats.
 
 Like errbot's text backend: useful to try Cairn without Slack, and scriptable
-(`printf 'list\\nshow #2\\n' | python app.py shell`). Besides the shared grammar it knows
+(`printf 'list\\nshow #2\\n' | python3 dev.py shell`). Besides the shared grammar it knows
 `as @name` (act as someone else, added on first use) and `quit`.
 """
 

@@ -33,6 +33,7 @@ from core.humanize import local_today
 from core.model import Activity, Milestone, MilestoneId, TenantId, UserId
 from core.ports import OutboxMessage
 from core.services import Deps, execute
+from core.services.homes import home_above, home_of
 from core.services.people import actor_of
 from core.views import MilestoneCard
 
@@ -110,32 +111,44 @@ class SlackThreads:
                          batch: list[OutboxMessage]) -> None:
         if milestone_id is None:
             return
+        gone = next((x.event for x in batch if isinstance(x.event, MilestoneDeleted)), None)
         async with self._deps.uow(tenant_id) as tx:
             m = await tx.milestones.get(milestone_id)
+            # Its own home channel, or the nearest one above it (the core decides).
+            home = await home_of(tx, m) if m is not None else (
+                await home_above(tx, gone.parent_id) if gone is not None else None)
         card = await self._cards.card_of(tenant_id, milestone_id)
-        deleted = m is None or any(isinstance(x.event, MilestoneDeleted) for x in batch)
-        channel = (card[0] if card else "") if deleted else (m.channel if m else "") or ""
+        deleted = m is None or gone is not None
+        if deleted and card is not None:
+            channel = card[0]  # its own card says it is gone
+        else:
+            channel = home.channel if home is not None else ""
         if not CHANNEL_ID.match(channel):
             return  # no Slack home channel: nothing to thread
         workspaces = await self._clients.of_tenant(tenant_id)
         if not workspaces:
             return  # not installed (any more)
         client = workspaces[0].client
-        if deleted:
+        if deleted and card is not None:
             await self._deleted(client, tenant_id, milestone_id, card, batch)
             return
-        assert m is not None
-        view = await self._card_view(tenant_id, m)
-        if card is None or card[0] != channel:
-            card = await self._post_card(client, tenant_id, m, channel, view)
-            batch = [x for x in batch if x.event.verb != "created"]
-            if not batch:
-                return
+        assert home is not None
+        head = home.milestone  # the card whose thread tells this milestone's news
+        assert head.id is not None
+        own = head.id == milestone_id
+        head_card = card if own else await self._cards.card_of(tenant_id, head.id)
+        view = await self._card_view(tenant_id, head)
+        if head_card is None or head_card[0] != channel:
+            head_card = await self._post_card(client, tenant_id, head, channel, view)
+            if own:  # the new card announces its own creation
+                batch = [x for x in batch if x.event.verb != "created"]
+                if not batch:
+                    return
         for message in batch:
-            if message.event.verb == "created":
+            if own and message.event.verb == "created":
                 continue
-            await self._reply(client, tenant_id, card, message)
-        await self._update_card(client, tenant_id, milestone_id, card, view)
+            await self._reply(client, tenant_id, head_card, message)
+        await self._update_card(client, tenant_id, head.id, head_card, view)
 
     async def _card_view(self, tenant_id: TenantId, m: Milestone) -> MilestoneCard:
         """The card as its owner sees it (their time zone, their buttons), kept short."""

@@ -23,6 +23,7 @@ from core.services import (
     progress,
     queries,
     reminders,
+    several,
 )
 from core.services.common import Deps
 from core.services.retry import once_more_if_disconnected
@@ -52,6 +53,7 @@ HANDLERS: dict[type[c.Command], Handler] = {
     c.OpenCheckIn: progress.open_check_in,
     c.MarkDone: progress.mark_done,
     c.Reopen: progress.reopen,
+    c.ChangeSeveral: several.change_several,
     c.SetCriterion: progress.set_criterion,
     c.RecordMeasurement: progress.record_measurement,
     c.ClearCriterion: progress.clear_criterion,

@@ -10,8 +10,8 @@ from core.forecast import HISTORY, Forecast, forecast
 from core.humanize import when
 from core.model import Activity, Milestone, MilestoneId, Role, User, UserId
 from core.ports import Clock, MilestoneFilter, UnitOfWork
-from core.services.common import ancestor_owners, reader
-from core.views import ActivityLine, MilestoneCard
+from core.services.common import Outcome, Step, ancestor_owners, reader
+from core.views import ActivityLine, MilestoneCard, Tone
 
 
 async def committed_card(tx: UnitOfWork, m: Milestone, me: User, clock: Clock, *,
@@ -22,12 +22,24 @@ async def committed_card(tx: UnitOfWork, m: Milestone, me: User, clock: Clock, *
     return view
 
 
+async def one_card(step: Step, m: Milestone, outcome: Outcome) -> MilestoneCard:
+    """The card of the one milestone a command changed; committed only if something changed
+    (a commit tells every cache the tenant changed)."""
+    view = await milestone_card(step.tx, m, reader(step.me, step.clock),
+                                headline=outcome.headline,
+                                tone=Tone.SUCCESS if outcome.changed else Tone.INFO)
+    if outcome.changed:
+        await step.tx.commit()
+    return view
+
+
 async def milestone_card(
     tx: UnitOfWork,
     m: Milestone,
     reader: Reader,
     *,
     headline: str = "",
+    tone: Tone = Tone.SUCCESS,
     detailed: bool = False,
 ) -> MilestoneCard:
     assert m.id is not None
@@ -58,7 +70,7 @@ async def milestone_card(
         forecast=predicted.get(m.id),
         ancestor_owners=owners,
     )
-    return card(data, reader, headline=headline, detailed=detailed)
+    return card(data, reader, headline=headline, tone=tone, detailed=detailed)
 
 
 async def forecasts(

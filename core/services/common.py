@@ -30,6 +30,25 @@ class Deps:
     views: ViewCache | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class Step:
+    """A change applied inside a unit of work that is already open, alone or as one of several
+    milestones changed by the same command (`done #2 #3`): who acts, and when."""
+
+    tx: UnitOfWork
+    me: User
+    now: datetime
+    clock: Clock
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What a step did, in a sentence; `changed` is False when there was nothing to do."""
+
+    headline: str
+    changed: bool = True
+
+
 async def current_user(tx: UnitOfWork, actor: Actor) -> User:
     user = await tx.users.get(actor.user_id)
     if user is None:

@@ -7,7 +7,7 @@ from core.commands import ListMilestones, ListScope, SearchMilestones, ShowDashb
 from core.model import Milestone, MilestoneId
 from core.ports import MilestoneFilter
 from core.services.common import Deps, current_user, find_milestone, reader
-from core.services.queries import list_milestones, show_inbox
+from core.services.queries import PastLast, milestone_list, show_inbox
 from core.views import DashboardView, ListSection, MilestoneList
 
 MAX_DEPTH = 64
@@ -16,8 +16,9 @@ SEARCH_LIMIT = 100
 
 
 async def show_dashboard(cmd: ShowDashboard, deps: Deps) -> DashboardView:
-    mine = await list_milestones(
-        ListMilestones(actor=cmd.actor, scope=ListScope.MINE, page=cmd.page), deps)
+    mine = await milestone_list(
+        ListMilestones(actor=cmd.actor, scope=ListScope.MINE, page=cmd.page), deps,
+        past_last=PastLast.LAST)
     inbox = await show_inbox(ShowInbox(actor=cmd.actor), deps)
     async with deps.uow(cmd.actor.tenant_id) as tx:
         me = await current_user(tx, cmd.actor)

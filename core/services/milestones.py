@@ -28,6 +28,7 @@ from core.events import (
     MilestoneMoved,
     WatchersChanged,
 )
+from core.humanize import same_moment
 from core.model import (
     DESCRIPTION_MAX,
     Member,
@@ -35,15 +36,20 @@ from core.model import (
     Milestone,
     Status,
     User,
+    UserId,
+    check_links,
+    check_tags,
     check_text,
     check_title,
 )
 from core.permissions import Right
 from core.ports import MilestoneFilter, UnitOfWork
 from core.rollup import mean_percent, rollup_from
-from core.services.card_loader import committed_card, milestone_card
+from core.services.card_loader import committed_card, milestone_card, one_card
 from core.services.common import (
     Deps,
+    Outcome,
+    Step,
     acting_on,
     authorize,
     check_active_limit,
@@ -58,9 +64,6 @@ from core.services.common import (
 )
 from core.views import MilestoneCard, Notice, Tone, View
 
-MAX_TAGS = 20
-MAX_LINKS = 20
-
 
 def check_dates(start: date | None, due: date | None) -> None:
     if start is not None and due is not None and start > due:
@@ -72,6 +75,7 @@ async def create_milestone(cmd: CreateMilestone, deps: Deps) -> MilestoneCard:
     now = deps.clock.now()
     title = check_title(cmd.title)
     description = check_text("description", cmd.description, DESCRIPTION_MAX)
+    tags, links = check_tags(cmd.tags), check_links(cmd.links)
     check_dates(cmd.start, cmd.due)
     async with deps.uow(cmd.actor.tenant_id) as tx:
         me = await current_user(tx, cmd.actor)
@@ -97,15 +101,15 @@ async def create_milestone(cmd: CreateMilestone, deps: Deps) -> MilestoneCard:
             parent_id=parent.id if parent else None, start_date=cmd.start, due_date=cmd.due,
             due_time=cmd.due_time if cmd.due else None, priority=cmd.priority,
             weight=cmd.weight, members=members,
-            tags=list(dict.fromkeys(cmd.tags))[:MAX_TAGS], links=list(cmd.links)[:MAX_LINKS],
+            tags=tags, links=links,
             channel=cmd.channel, created_by=me.id, created_at=now, updated_at=now,
         ))
         await tx.publish(MilestoneCreated(
             tenant_id=m.tenant_id, milestone_id=m.id, actor_id=me.id, at=now, number=m.number,
             kind=m.kind.value, title=m.title, parent_id=m.parent_id))
         await rollup_from(tx, m.parent_id, now)
-        await notify(tx, [owner.id, *(u.id for u in helpers)], kind="assigned",
-                     text=f"@{me.handle} gave you {label(m)}", milestone=m, actor=me, at=now)
+        await tell_owner_and_helpers(tx, m, me, now, owner=owner.id,
+                                     helpers=[u.id for u in helpers if u.id is not None])
         return await committed_card(tx, m, me, deps.clock,
                                     headline=f"Created {m.kind.value} {m.ref}")
 
@@ -142,9 +146,9 @@ async def edit_milestone(cmd: EditMilestone, deps: Deps) -> MilestoneCard:
         elif cmd.clear_start and m.start_date is not None:
             changes["start_date"] = (str(m.start_date), "")
             m.start_date = None
-        change("tags", m.tags, list(dict.fromkeys(cmd.tags))[:MAX_TAGS] if cmd.tags else None)
+        change("tags", m.tags, check_tags(cmd.tags) if cmd.tags else None)
         if cmd.links:
-            change("links", m.links, list(dict.fromkeys([*m.links, *cmd.links]))[:MAX_LINKS])
+            change("links", m.links, check_links([*m.links, *cmd.links]))
         change("channel", m.channel, cmd.channel)
         if cmd.clear_channel and cmd.channel is None and m.channel:
             changes["channel"] = (m.channel, "")
@@ -163,24 +167,33 @@ async def edit_milestone(cmd: EditMilestone, deps: Deps) -> MilestoneCard:
 
 
 async def change_due_date(cmd: ChangeDueDate, deps: Deps) -> MilestoneCard:
-    now = deps.clock.now()
-    due_time = cmd.due_time if cmd.due is not None else None
     async with deps.uow(cmd.actor.tenant_id) as tx:
         me, m = await acting_on(tx, cmd.actor, cmd.milestone, Right.EDIT)
-        check_dates(m.start_date, cmd.due)
-        rd = reader(me, deps.clock)
-        if (m.due_date, m.due_time) == (cmd.due, due_time):
-            return await milestone_card(tx, m, rd, headline=f"{m.ref} was already due then")
-        owner = await tx.users.get(m.owner_id)
-        await redate(tx, m, cmd.due, due_time, at=now, actor=me)
+        step = Step(tx, me, deps.clock.now(), deps.clock)
+        return await one_card(step, m, await due_in(step, m, cmd.due, cmd.due_time))
+
+
+async def due_in(step: Step, m: Milestone, due: date | None, due_time: time | None) -> Outcome:
+    tx, me, now = step.tx, step.me, step.now
+    due_time = due_time if due is not None else None
+    check_dates(m.start_date, due)
+    rd = reader(me, step.clock)
+    owner = await tx.users.get(m.owner_id)
+    if (m.due_date, m.due_time) == (due, due_time):
+        if due is None:
+            return Outcome(f"{m.ref} has no due date", changed=False)
+        return Outcome(f"{m.ref} was already due {due_text(m, owner, rd)}", changed=False)
+    await redate(tx, m, due, due_time, at=now, actor=me)
+    if due is None:
+        headline = f"{m.ref} has no due date any more"
+        told = f"@{me.handle} removed the due date of {label(m)}"
+    else:
         headline = f"{m.ref} is now due {due_text(m, owner, rd)}"
-        owner_view = reader(owner, deps.clock) if owner else rd
-        await notify(tx, [m.owner_id, *m.member_ids()], kind="due_changed",
-                     text=f"@{me.handle} moved {label(m)} to {due_text(m, owner, owner_view)}",
-                     milestone=m, actor=me, at=now)
-        view = await milestone_card(tx, m, rd, headline=headline)
-        await tx.commit()
-    return view
+        owner_view = reader(owner, step.clock) if owner else rd
+        told = f"@{me.handle} moved {label(m)} to {due_text(m, owner, owner_view)}"
+    await notify(tx, [m.owner_id, *m.member_ids()], kind="due_changed", text=told,
+                 milestone=m, actor=me, at=now)
+    return Outcome(headline)
 
 
 async def redate(tx: UnitOfWork, m: Milestone, due: date | None, due_time: time | None, *,
@@ -205,62 +218,99 @@ def clock_text(at: time | None) -> str | None:
 
 
 async def move_milestone(cmd: MoveMilestone, deps: Deps) -> MilestoneCard:
-    now = deps.clock.now()
     async with deps.uow(cmd.actor.tenant_id) as tx:
         me, m = await acting_on(tx, cmd.actor, cmd.milestone, Right.EDIT)
-        assert m.id is not None
         parent = await find_milestone(tx, cmd.parent) if cmd.parent else None
-        if parent is not None:
-            if parent.id == m.id or parent.id in await tx.milestones.descendant_ids(m.id):
-                raise Conflict(f"{parent.ref} is inside {m.ref}; that would make a loop",
-                               hint=f"move {parent.ref} out first: move {parent.ref} to top")
-            await authorize(tx, me, Right.UPDATE, parent)
-            if not parent.is_open:
-                raise Conflict(f"{parent.ref} is {parent.status.label.lower()}",
-                               hint=f"reopen {parent.ref} first")
-        previous = m.parent_id
-        new_parent = parent.id if parent else None
-        if previous == new_parent:
-            where = parent.ref if parent else "the top"
-            return await milestone_card(tx, m, reader(me, deps.clock),
-                                        headline=f"{m.ref} is already under {where}")
-        m.parent_id, m.updated_at = new_parent, now
-        await tx.milestones.save(m)
-        await tx.publish(MilestoneMoved(tenant_id=m.tenant_id, milestone_id=m.id, actor_id=me.id,
-                                        at=now, previous_parent_id=previous,
-                                        parent_id=new_parent))
-        await rollup_from(tx, previous, now)
-        await rollup_from(tx, new_parent, now)
-        where = parent.ref if parent else "the top"
-        return await committed_card(tx, m, me, deps.clock, headline=f"Moved {m.ref} under {where}")
+        step = Step(tx, me, deps.clock.now(), deps.clock)
+        return await one_card(step, m, await move_in(step, m, parent))
+
+
+async def move_in(step: Step, m: Milestone, parent: Milestone | None) -> Outcome:
+    """Puts `m` under `parent` (None: at the top), never under itself or what is under it."""
+    tx, me, now = step.tx, step.me, step.now
+    assert m.id is not None
+    if parent is not None:
+        if parent.id == m.id:
+            raise Conflict(f"{m.ref} cannot be under itself",
+                           hint=f"move {m.ref} under another number · move {m.ref} to top")
+        if parent.id in await tx.milestones.descendant_ids(m.id):
+            raise Conflict(f"{parent.ref} is inside {m.ref}; that would make a loop",
+                           hint=f"move {parent.ref} out first: move {parent.ref} to top")
+        await authorize(tx, me, Right.UPDATE, parent)
+        if not parent.is_open:
+            raise Conflict(f"{parent.ref} is {parent.status.label.lower()}",
+                           hint=f"reopen {parent.ref} first")
+    previous = m.parent_id
+    new_parent = parent.id if parent else None
+    where = f"under {parent.ref}" if parent else "at the top"
+    if previous == new_parent:
+        return Outcome(f"{m.ref} is already {where}", changed=False)
+    m.parent_id, m.updated_at = new_parent, now
+    await tx.milestones.save(m)
+    await tx.publish(MilestoneMoved(tenant_id=m.tenant_id, milestone_id=m.id, actor_id=me.id,
+                                    at=now, previous_parent_id=previous, parent_id=new_parent))
+    await rollup_from(tx, previous, now)
+    await rollup_from(tx, new_parent, now)
+    return Outcome(f"Moved {m.ref} {'under ' + parent.ref if parent else 'to the top'}")
 
 
 async def assign(cmd: Assign, deps: Deps) -> MilestoneCard:
-    now = deps.clock.now()
     async with deps.uow(cmd.actor.tenant_id) as tx:
         me, m = await acting_on(tx, cmd.actor, cmd.milestone, Right.EDIT)
         people = await resolve_users(tx, cmd.people)
-        owner, helpers = people[0], people[1:]
-        assert owner.id is not None
-        previous = m.owner_id
-        if owner.id != previous:
-            m.remove_member(owner.id)
-            m.owner_id = owner.id
-            m.add_member(previous, MemberRole.WATCHER)
-        for helper in helpers:
-            assert helper.id is not None
-            m.add_member(helper.id, MemberRole.CONTRIBUTOR)
-        m.updated_at = now
-        await tx.milestones.save(m)
-        await tx.publish(MilestoneAssigned(
-            tenant_id=m.tenant_id, milestone_id=m.id, actor_id=me.id, at=now, owner_id=owner.id,
-            previous_owner_id=previous, contributors=tuple(h.id for h in helpers if h.id)))
-        await notify(tx, [owner.id if owner.id != previous else None, *(h.id for h in helpers)],
-                     kind="assigned", text=f"@{me.handle} gave you {label(m)}", milestone=m,
-                     actor=me, at=now)
-        helped = f", helped by {', '.join('@' + h.handle for h in helpers)}" if helpers else ""
-        return await committed_card(tx, m, me, deps.clock,
-                                    headline=f"@{owner.handle} owns {m.ref}{helped}")
+        step = Step(tx, me, deps.clock.now(), deps.clock)
+        return await one_card(step, m, await assign_in(step, m, people))
+
+
+async def assign_in(step: Step, m: Milestone, people: list[User]) -> Outcome:
+    """The first person owns `m`, the others help; each is told what they became."""
+    tx, me, now = step.tx, step.me, step.now
+    owner, helpers = people[0], people[1:]
+    assert owner.id is not None
+    previous = m.owner_id
+    if owner.id != previous:
+        before = await tx.users.get(previous)
+        keep_moment(m, before.timezone if before else owner.timezone, owner.timezone)
+        m.remove_member(owner.id)
+        m.owner_id = owner.id
+        m.add_member(previous, MemberRole.WATCHER)
+    added = []
+    for helper in helpers:
+        assert helper.id is not None
+        if m.add_member(helper.id, MemberRole.CONTRIBUTOR):
+            added.append(helper.id)
+    m.updated_at = now
+    await tx.milestones.save(m)
+    await tx.publish(MilestoneAssigned(
+        tenant_id=m.tenant_id, milestone_id=m.id, actor_id=me.id, at=now, owner_id=owner.id,
+        previous_owner_id=previous, contributors=tuple(h.id for h in helpers if h.id)))
+    await tell_owner_and_helpers(tx, m, me, now, owner=owner.id if owner.id != previous else None,
+                                 helpers=added)
+    helped = f", helped by {', '.join('@' + h.handle for h in helpers)}" if helpers else ""
+    return Outcome(f"@{owner.handle} owns {m.ref}{helped}")
+
+
+def keep_moment(m: Milestone, from_zone: str, to_zone: str) -> bool:
+    """A timed deadline is a moment, written as a time of day in its owner's zone: when that
+    zone changes (the owner moves, or the milestone changes hands), it is rewritten so that it
+    stays at the same instant. True if it changed (the caller saves it)."""
+    if m.due_date is None or m.due_time is None or from_zone == to_zone:
+        return False
+    moved = same_moment(m.due_date, m.due_time, from_zone, to_zone)
+    if moved == (m.due_date, m.due_time):
+        return False
+    m.due_date, m.due_time = moved
+    return True
+
+
+async def tell_owner_and_helpers(tx: UnitOfWork, m: Milestone, me: User, at: datetime, *,
+                                 owner: UserId | None, helpers: list[UserId]) -> None:
+    """The new owner is given the milestone; a contributor is asked to help with it."""
+    await notify(tx, [owner], kind="assigned", text=f"@{me.handle} gave you {label(m)}",
+                 milestone=m, actor=me, at=at)
+    await notify(tx, [h for h in helpers if h != owner], kind="assigned",
+                 text=f"@{me.handle} asked you to help with {label(m)}", milestone=m, actor=me,
+                 at=at)
 
 
 async def watch(cmd: Watch, deps: Deps) -> MilestoneCard:
@@ -296,29 +346,33 @@ async def watch(cmd: Watch, deps: Deps) -> MilestoneCard:
 
 
 async def cancel(cmd: CancelMilestone, deps: Deps) -> MilestoneCard:
-    now = deps.clock.now()
     async with deps.uow(cmd.actor.tenant_id) as tx:
         me, m = await acting_on(tx, cmd.actor, cmd.milestone, Right.EDIT)
-        if m.status == Status.CANCELLED:
-            return await milestone_card(tx, m, reader(me, deps.clock),
-                                        headline=f"{m.ref} was already cancelled")
-        was_done = m.status == Status.DONE
-        m.cancel(now)
-        if was_done and m.id is not None:
-            # Done showed 100%; cancelled, a parent shows its children again, as the roll-up
-            # of any later change would.
-            totals = await tx.milestones.children_rollup(m.id)
-            if totals is not None and totals[1]:
-                m.progress = mean_percent(*totals)
-        await tx.milestones.save(m)
-        await tx.publish(MilestoneCancelled(tenant_id=m.tenant_id, milestone_id=m.id,
-                                            actor_id=me.id, at=now))
-        await rollup_from(tx, m.parent_id, now)
-        reason = f": {cmd.reason[:200]}" if cmd.reason else ""
-        await notify(tx, [m.owner_id, *m.member_ids()], kind="cancelled",
-                     text=f"@{me.handle} cancelled {label(m)}{reason}", milestone=m, actor=me,
-                     at=now)
-        return await committed_card(tx, m, me, deps.clock, headline=f"Cancelled {m.ref}{reason}")
+        step = Step(tx, me, deps.clock.now(), deps.clock)
+        return await one_card(step, m, await cancel_in(step, m, cmd.reason))
+
+
+async def cancel_in(step: Step, m: Milestone, reason_text: str = "") -> Outcome:
+    tx, me, now = step.tx, step.me, step.now
+    if m.status == Status.CANCELLED:
+        return Outcome(f"{m.ref} was already cancelled", changed=False)
+    was_done = m.status == Status.DONE
+    m.cancel(now)
+    if was_done and m.id is not None:
+        # Done showed 100%; cancelled, a parent shows its children again, as the roll-up
+        # of any later change would.
+        totals = await tx.milestones.children_rollup(m.id)
+        if totals is not None and totals[1]:
+            m.progress = mean_percent(*totals)
+    await tx.milestones.save(m)
+    await tx.publish(MilestoneCancelled(tenant_id=m.tenant_id, milestone_id=m.id,
+                                        actor_id=me.id, at=now))
+    await rollup_from(tx, m.parent_id, now)
+    reason = f": {reason_text[:200]}" if reason_text else ""
+    await notify(tx, [m.owner_id, *m.member_ids()], kind="cancelled",
+                 text=f"@{me.handle} cancelled {label(m)}{reason}", milestone=m, actor=me,
+                 at=now)
+    return Outcome(f"Cancelled {m.ref}{reason}")
 
 
 async def delete(cmd: DeleteMilestone, deps: Deps) -> Notice:
@@ -333,7 +387,8 @@ async def delete(cmd: DeleteMilestone, deps: Deps) -> Notice:
                            hint=f"move or delete them first: move {children[0].ref} to top")
         await tx.milestones.delete(m.id)
         await tx.publish(MilestoneDeleted(tenant_id=m.tenant_id, milestone_id=m.id,
-                                          actor_id=me.id, at=now, number=m.number, title=m.title))
+                                          actor_id=me.id, at=now, number=m.number, title=m.title,
+                                          parent_id=m.parent_id))
         await rollup_from(tx, m.parent_id, now)
         await tx.commit()
     return Notice(text=f"Deleted {m.ref} “{m.title}”")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from core.model import TenantId
 from core.nudge_ports import ChannelAddress, Nudge
 from core.nudge_text import inbox_text
 from core.nudge_views import NudgePreview, PreviewItem
@@ -30,10 +31,15 @@ async def preview(uow: UnitOfWorkFactory, at: datetime, grace: timedelta = GRACE
         if escalations:
             more = await load(tx.nudges, escalations, at)
             plans += [decide(n, more) for n in escalations]
+        # Several workspaces each have an @alice: every recipient is named with its tenant.
+        tenants: dict[TenantId, str] = {}
+        for tenant_id in {p.nudge.tenant_id for p in plans}:
+            tenant = await tx.tenants.get(tenant_id)
+            tenants[tenant_id] = tenant.slug if tenant else f"tenant {tenant_id}"
     items: list[PreviewItem] = []
     skipped: list[str] = []
     for plan in plans:
-        who = _recipient(plan, ctx)
+        who = _recipient(plan, ctx, tenants)
         if plan.view is None:
             why = plan.skip
             if plan.until is not None:
@@ -47,12 +53,15 @@ async def preview(uow: UnitOfWorkFactory, at: datetime, grace: timedelta = GRACE
                         skipped=tuple(skipped))
 
 
-def _recipient(plan: Plan, ctx: Context) -> str:
+def _recipient(plan: Plan, ctx: Context, tenants: dict[TenantId, str]) -> str:
+    """`@alice (acme)`, `#launch (acme)`: who, and in which workspace."""
     nudge = plan.nudge
+    tenant = tenants.get(nudge.tenant_id, f"tenant {nudge.tenant_id}")
     if nudge.user_id is None:
-        return f"{nudge.channel} (tenant {nudge.tenant_id})"
+        return f"{nudge.channel} ({tenant})"
     found = ctx.people.get(nudge.user_id)
-    return f"@{found[0].handle}" if found else f"user {nudge.user_id}"
+    who = f"@{found[0].handle}" if found else f"user {nudge.user_id}"
+    return f"{who} ({tenant})"
 
 
 def _local(plan: Plan, ctx: Context) -> str:

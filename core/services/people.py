@@ -29,6 +29,7 @@ from core.services.common import (
     current_user,
     resolve_user,
 )
+from core.services.milestones import keep_moment
 from core.views import PeopleView, PersonLine, ProfileView
 
 HANDLE_CHARS = re.compile(r"[^a-z0-9._-]+")
@@ -159,7 +160,13 @@ async def update_profile(cmd: UpdateProfile, deps: Deps) -> ProfileView:
         if cmd.display_name is not None:
             me.display_name = cmd.display_name
         if cmd.timezone is not None:
-            me.timezone = check_timezone(cmd.timezone)
+            timezone = check_timezone(cmd.timezone)
+            # Their timed deadlines stay where they are in time: 17:00 in Los Angeles becomes
+            # 10:00 the next day in Tokyo, not 17:00 in Tokyo.
+            for m in await tx.milestones.find(MilestoneFilter(owner_id=me.id, open_only=False)):
+                if keep_moment(m, me.timezone, timezone):
+                    await tx.milestones.save(m)
+            me.timezone = timezone
         if cmd.working_days is not None:
             if not cmd.working_days:
                 raise InvalidInput("days", "at least one working day", hint="me days mon-fri")

@@ -21,7 +21,7 @@ from core.events import (
     MilestoneReopened,
     ProgressUpdated,
 )
-from core.humanize import local_today
+from core.humanize import local_today, plural
 from core.model import (
     NOTE_MAX,
     Milestone,
@@ -32,15 +32,16 @@ from core.model import (
     check_text,
 )
 from core.permissions import Right
-from core.ports import UnitOfWork
+from core.ports import MilestoneFilter, UnitOfWork
 from core.rollup import has_children, mean_percent, rollup_from
-from core.services.card_loader import committed_card, milestone_card
+from core.services.card_loader import committed_card, milestone_card, one_card
 from core.services.common import (
     Deps,
+    Outcome,
+    Step,
     acting_on,
     authorize,
     check_active_limit,
-    current_tenant,
     current_user,
     find_milestone,
     label,
@@ -48,7 +49,7 @@ from core.services.common import (
     reader,
 )
 from core.text import format_number
-from core.views import MilestoneCard
+from core.views import MilestoneCard, Tone
 
 
 def _closed(m: Milestone) -> Conflict:
@@ -86,98 +87,120 @@ async def _record(
 
 
 async def update_progress(cmd: UpdateProgress, deps: Deps) -> MilestoneCard:
-    if cmd.percent == 100 and cmd.status is None:
-        return await mark_done(MarkDone(actor=cmd.actor, milestone=cmd.milestone,
-                                        notes=cmd.notes), deps)
-    now = deps.clock.now()
-    notes = check_text("notes", cmd.notes, NOTE_MAX, hint="keep notes short; comment for more")
-    blockers = check_text("blockers", cmd.blockers, NOTE_MAX)
     async with deps.uow(cmd.actor.tenant_id) as tx:
         me, m = await acting_on(tx, cmd.actor, cmd.milestone, Right.UPDATE)
-        if not m.is_open:
-            raise _closed(m)
-        assert m.id is not None
-        if cmd.percent is not None and await has_children(tx, m.id):
-            raise InvalidInput(
-                "percent", f"{m.ref}'s progress is rolled up from the milestones under it",
-                hint=f"update those, or report a status: update {m.ref} at risk <notes>")
-        if cmd.percent is not None and m.criterion is not None:
-            raise InvalidInput(
-                "percent", f"{m.ref}'s progress comes from its success criterion",
-                hint=f"record the new value: criteria {m.ref} <value>")
-        percent = cmd.percent if cmd.percent is not None else m.progress
-        await _record(tx, m, me, now, percent=percent, status=cmd.status, notes=notes,
-                      blockers=blockers)
-        view = await milestone_card(tx, m, reader(me, deps.clock),
-                                    headline=f"Updated {m.ref}: {m.progress}%, "
-                                             f"{m.status.label.lower()}")
-        await tx.commit()
-    return view
+        step = Step(tx, me, deps.clock.now(), deps.clock)
+        return await one_card(step, m, await update_in(step, m, cmd))
 
 
 async def mark_done(cmd: MarkDone, deps: Deps) -> MilestoneCard:
-    now = deps.clock.now()
-    notes = check_text("notes", cmd.notes, NOTE_MAX)
     async with deps.uow(cmd.actor.tenant_id) as tx:
         me, m = await acting_on(tx, cmd.actor, cmd.milestone, Right.UPDATE)
-        rd = reader(me, deps.clock)
-        if m.status == Status.DONE:
-            return await milestone_card(tx, m, rd, headline=f"{m.ref} was already done")
-        if m.status == Status.CANCELLED:
-            raise _closed(m)
-        assert m.id is not None and me.id is not None
-        today = local_today(now, me.timezone)
-        on_time = None if m.due_date is None else today <= m.due_date
-        previous = m.progress
-        m.complete(now)
-        await tx.milestones.save(m)
-        await tx.updates.add(ProgressUpdate(
-            tenant_id=m.tenant_id, milestone_id=m.id, author_id=me.id, percent=100,
-            status=Status.DONE, notes=notes, created_at=now))
-        await tx.publish(ProgressUpdated(
-            tenant_id=m.tenant_id, milestone_id=m.id, actor_id=me.id, at=now, percent=100,
-            previous_percent=previous, status=Status.DONE.value, notes=notes[:280]))
-        await tx.publish(MilestoneCompleted(tenant_id=m.tenant_id, milestone_id=m.id,
-                                            actor_id=me.id, at=now, on_time=on_time))
-        await rollup_from(tx, m.parent_id, now)
-        parent = await tx.milestones.get(m.parent_id) if m.parent_id else None
-        await notify(tx, [m.owner_id, *m.member_ids(), parent.owner_id if parent else None],
-                     kind="completed", text=f"@{me.handle} completed {label(m)} 🎉",
-                     milestone=m, actor=me, at=now)
-        cheer = " on time 🎉" if on_time else (" 🎉" if on_time is None else "")
-        view = await milestone_card(tx, m, rd, headline=f"Done: {m.ref}{cheer}")
-        await tx.commit()
-    return view
+        step = Step(tx, me, deps.clock.now(), deps.clock)
+        return await one_card(step, m, await done_in(step, m, cmd.notes))
 
 
 async def reopen(cmd: Reopen, deps: Deps) -> MilestoneCard:
-    now = deps.clock.now()
     async with deps.uow(cmd.actor.tenant_id) as tx:
         me, m = await acting_on(tx, cmd.actor, cmd.milestone, Right.UPDATE)
-        rd = reader(me, deps.clock)
-        if m.is_open:
-            return await milestone_card(tx, m, rd, headline=f"{m.ref} is already open")
-        await check_active_limit(tx, await current_tenant(tx, cmd.actor))
-        assert m.id is not None
-        totals = await tx.milestones.children_rollup(m.id)
-        if totals is not None and totals[1]:
-            progress = mean_percent(*totals)
-        else:
-            earlier = await tx.updates.recent(m.id, 50)
-            progress = next((u.percent for u in earlier
-                             if u.status != Status.DONE and u.percent is not None), 0)
-        if m.criterion is not None and totals is None:
-            progress = m.criterion.percent
-        m.reopen(min(progress, 99), now)
-        await tx.milestones.save(m)
-        await tx.publish(MilestoneReopened(tenant_id=m.tenant_id, milestone_id=m.id,
-                                           actor_id=me.id, at=now))
-        await rollup_from(tx, m.parent_id, now)
-        await notify(tx, [m.owner_id, *m.member_ids()], kind="reopened",
-                     text=f"@{me.handle} reopened {label(m)}", milestone=m, actor=me, at=now)
-        view = await milestone_card(tx, m, rd, headline=f"Reopened {m.ref} at {m.progress}%")
-        await tx.commit()
-    return view
+        step = Step(tx, me, deps.clock.now(), deps.clock)
+        return await one_card(step, m, await reopen_in(step, m))
+
+
+async def update_in(step: Step, m: Milestone, cmd: UpdateProgress) -> Outcome:
+    """A check-in on `m`; 100% without a status closes it, as `done` does."""
+    if cmd.percent == 100 and cmd.status is None:
+        return await done_in(step, m, cmd.notes)
+    notes = check_text("notes", cmd.notes, NOTE_MAX, hint="keep notes short; comment for more")
+    blockers = check_text("blockers", cmd.blockers, NOTE_MAX)
+    tx = step.tx
+    if not m.is_open:
+        raise _closed(m)
+    assert m.id is not None
+    if cmd.percent is not None and await has_children(tx, m.id):
+        raise InvalidInput(
+            "percent", f"{m.ref}'s progress is rolled up from the milestones under it",
+            hint=f"update those, or report a status: update {m.ref} at risk <notes>")
+    if cmd.percent is not None and m.criterion is not None:
+        raise InvalidInput(
+            "percent", f"{m.ref}'s progress comes from its success criterion",
+            hint=f"record the new value: criteria {m.ref} <value>")
+    percent = cmd.percent if cmd.percent is not None else m.progress
+    await _record(tx, m, step.me, step.now, percent=percent, status=cmd.status, notes=notes,
+                  blockers=blockers)
+    return Outcome(f"Updated {m.ref}: {m.progress}%, {m.status.label.lower()}")
+
+
+async def done_in(step: Step, m: Milestone, notes_text: str = "") -> Outcome:
+    """Closes `m`. A parent closes only once nothing under it is open: `done` never leaves open
+    work under a closed milestone (`done #3 #4 #2` closes them all at once)."""
+    tx, me, now = step.tx, step.me, step.now
+    notes = check_text("notes", notes_text, NOTE_MAX)
+    if m.status == Status.DONE:
+        return Outcome(f"{m.ref} was already done", changed=False)
+    if m.status == Status.CANCELLED:
+        raise _closed(m)
+    assert m.id is not None and me.id is not None
+    still_open = await tx.milestones.find(MilestoneFilter(parent_id=m.id))
+    if still_open:
+        refs = " ".join(c.ref for c in still_open[:5])
+        more = " …" if len(still_open) > 5 else ""
+        raise Conflict(
+            f"{m.ref} still has {plural(len(still_open), 'open milestone')} under it "
+            f"({refs}{more})",
+            hint=f"close them with it: done {refs} {m.ref} · or cancel what is not needed")
+    today = local_today(now, me.timezone)
+    on_time = None if m.due_date is None else today <= m.due_date
+    previous = m.progress
+    m.complete(now)
+    await tx.milestones.save(m)
+    await tx.updates.add(ProgressUpdate(
+        tenant_id=m.tenant_id, milestone_id=m.id, author_id=me.id, percent=100,
+        status=Status.DONE, notes=notes, created_at=now))
+    await tx.publish(ProgressUpdated(
+        tenant_id=m.tenant_id, milestone_id=m.id, actor_id=me.id, at=now, percent=100,
+        previous_percent=previous, status=Status.DONE.value, notes=notes[:280]))
+    await tx.publish(MilestoneCompleted(tenant_id=m.tenant_id, milestone_id=m.id,
+                                        actor_id=me.id, at=now, on_time=on_time))
+    await rollup_from(tx, m.parent_id, now)
+    parent = await tx.milestones.get(m.parent_id) if m.parent_id else None
+    await notify(tx, [m.owner_id, *m.member_ids(), parent.owner_id if parent else None],
+                 kind="completed", text=f"@{me.handle} completed {label(m)} 🎉",
+                 milestone=m, actor=me, at=now)
+    cheer = " on time 🎉" if on_time else (" 🎉" if on_time is None else "")
+    return Outcome(f"Done: {m.ref}{cheer}")
+
+
+async def reopen_in(step: Step, m: Milestone) -> Outcome:
+    """Reopens `m` where it stood before it closed, and says so in its updates: the card's
+    "Last update" then reads as it is, not "100%, done"."""
+    tx, me, now = step.tx, step.me, step.now
+    if m.is_open:
+        return Outcome(f"{m.ref} is already open", changed=False)
+    tenant = await tx.tenants.get(m.tenant_id)
+    assert tenant is not None
+    await check_active_limit(tx, tenant)
+    assert m.id is not None and me.id is not None
+    totals = await tx.milestones.children_rollup(m.id)
+    if totals is not None and totals[1]:
+        progress = mean_percent(*totals)
+    else:
+        earlier = await tx.updates.recent(m.id, 50)
+        progress = next((u.percent for u in earlier
+                         if u.status != Status.DONE and u.percent is not None), 0)
+    if m.criterion is not None and totals is None:
+        progress = m.criterion.percent
+    m.reopen(min(progress, 99), now)
+    await tx.milestones.save(m)
+    await tx.updates.add(ProgressUpdate(
+        tenant_id=m.tenant_id, milestone_id=m.id, author_id=me.id, percent=m.progress,
+        status=m.status, notes="reopened", created_at=now))
+    await tx.publish(MilestoneReopened(tenant_id=m.tenant_id, milestone_id=m.id,
+                                       actor_id=me.id, at=now))
+    await rollup_from(tx, m.parent_id, now)
+    await notify(tx, [m.owner_id, *m.member_ids()], kind="reopened",
+                 text=f"@{me.handle} reopened {label(m)}", milestone=m, actor=me, at=now)
+    return Outcome(f"Reopened {m.ref} at {m.progress}%")
 
 
 async def open_check_in(cmd: OpenCheckIn, deps: Deps) -> MilestoneCard:
@@ -190,14 +213,20 @@ async def open_check_in(cmd: OpenCheckIn, deps: Deps) -> MilestoneCard:
             raise _closed(m)
         return await milestone_card(
             tx, m, reader(me, deps.clock),
-            headline=f"How is {m.ref} going? Reply: update {m.ref} <percent>% [status] [notes]")
+            headline=f"How is {m.ref} going? Reply: update {m.ref} <percent>% [status] [notes]",
+            tone=Tone.INFO)
 
 
 async def set_criterion(cmd: SetCriterion, deps: Deps) -> MilestoneCard:
     now = deps.clock.now()
     metric = check_text("metric", cmd.metric, 80)
     if not metric:
-        raise InvalidInput("criteria", "name the metric", hint='criteria #4 "ARR" 1.2M -> 1.5M')
+        raise InvalidInput("criteria", "name the metric",
+                           hint=f'criteria {cmd.milestone} "ARR" 1.2M -> 1.5M')
+    if cmd.start == cmd.target:
+        raise InvalidInput("criteria",
+                           "the start and the target of a success criterion must differ",
+                           hint=f'criteria {cmd.milestone} "ARR" 1.2M -> 1.5M USD')
     criterion = SuccessCriterion(metric=metric, start=cmd.start, target=cmd.target,
                                  current=cmd.start, unit=cmd.unit)
     async with deps.uow(cmd.actor.tenant_id) as tx:
@@ -236,13 +265,16 @@ async def record_measurement(cmd: RecordMeasurement, deps: Deps) -> MilestoneCar
         await tx.publish(CriterionSet(
             tenant_id=m.tenant_id, milestone_id=m.id, actor_id=me.id, at=now, metric=c.metric,
             start=c.start, target=c.target, current=c.current, unit=c.unit))
-        if not await has_children(tx, m.id):
+        rolled_up = await has_children(tx, m.id)
+        if not rolled_up:
             await _record(tx, m, me, now, percent=c.percent, status=None,
                           notes=f"{c.metric}: {format_number(c.current)}")
         reached = " — target reached 🎉, `done` closes it" if c.percent >= 100 else ""
+        # A parent's percentage is its children's: only a leaf's value is a percentage too.
+        share = "" if rolled_up else f" ({c.percent}%)"
         view = await milestone_card(
             tx, m, reader(me, deps.clock),
-            headline=f"{c.metric} is now {format_number(c.current)} ({c.percent}%){reached}")
+            headline=f"{c.metric} is now {format_number(c.current)}{share}{reached}")
         await tx.commit()
     return view
 
@@ -253,7 +285,8 @@ async def clear_criterion(cmd: ClearCriterion, deps: Deps) -> MilestoneCard:
         me, m = await acting_on(tx, cmd.actor, cmd.milestone, Right.EDIT)
         if m.criterion is None:
             return await milestone_card(tx, m, reader(me, deps.clock),
-                                        headline=f"{m.ref} had no success criterion")
+                                        headline=f"{m.ref} had no success criterion",
+                                        tone=Tone.INFO)
         old = m.criterion.metric
         m.criterion = None
         m.updated_at = now

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
+from enum import Enum
 
 from core.cards import Reader, at_risk, line, sort_for_attention
 from core.commands import ListMilestones, ListScope, ShowActivity, ShowInbox, ShowMilestone
+from core.errors import InvalidInput
 from core.forecast import Forecast
-from core.humanize import when
-from core.model import Milestone, MilestoneId
+from core.humanize import plural, when
+from core.model import MemberRole, Milestone, MilestoneId, UserId
 from core.ports import MilestoneFilter, UnitOfWork
 from core.services.card_loader import activity_lines, actors_of, forecasts, milestone_card
 from core.services.common import (
@@ -40,14 +42,29 @@ async def show_milestone(cmd: ShowMilestone, deps: Deps) -> MilestoneCard:
 
 
 async def list_milestones(cmd: ListMilestones, deps: Deps) -> MilestoneList:
+    """A list as asked for; a page past the last is refused, saying how many there are."""
+    return await milestone_list(cmd, deps, past_last=PastLast.REFUSE)
+
+
+class PastLast(Enum):
+    """What a page number past the last one gets: a refusal (typed), or the last page (a
+    surface whose page buttons may be older than the data, like the Slack App Home)."""
+
+    REFUSE = "refuse"
+    LAST = "last"
+
+
+async def milestone_list(cmd: ListMilestones, deps: Deps, *, past_last: PastLast
+                         ) -> MilestoneList:
     async with deps.uow(cmd.actor.tenant_id) as tx:
         me = await current_user(tx, cmd.actor)
         rd = reader(me, deps.clock)
         if cmd.scope == ListScope.SUBTREE:
             assert cmd.root is not None
-            return await _subtree(tx, cmd, rd)
+            return await _subtree(tx, cmd, rd, past_last)
         assert me.id is not None
         command = "list" if cmd.scope == ListScope.MINE else f"list {cmd.scope.value}"
+        watching: set[int] = set()
         if cmd.scope == ListScope.MINE:
             query, title, empty = MilestoneFilter(involving=me.id), "Your milestones", (
                 'Nothing on your plate. Create one: milestone "Launch beta" due:friday')
@@ -64,16 +81,29 @@ async def list_milestones(cmd: ListMilestones, deps: Deps) -> MilestoneList:
                 "At risk" if cmd.scope == ListScope.AT_RISK else "Everyone's milestones")
             empty = "Nothing open yet." if cmd.scope == ListScope.TEAM else "Nothing at risk."
         items = sort_for_attention(await tx.milestones.find(query), rd.today)
+        if cmd.scope == ListScope.PERSON:
+            # What @bob owns or helps with: what he only watches is not his.
+            items = [m for m in items if not _only_watches(m, person.id)]
+        elif cmd.scope == ListScope.MINE:
+            # Yours first; what you only watch after, in a section that says so.
+            watching = {m.number for m in items if _only_watches(m, me.id)}
+            items = sorted(items, key=lambda m: m.number in watching)
         predicted = await forecasts(tx, items, rd)
         users = await tx.users.get_many({m.owner_id for m in items})
         lines = [line(m, users, rd, forecast=_of(predicted, m)) for m in items]
         if cmd.scope == ListScope.AT_RISK:
             lines = [x for x in lines if at_risk(x) or any(f.code == "overdue" for f in x.flags)]
-        return _paged(title, lines, cmd.page, empty, command,
-                      grouped=cmd.scope not in (ListScope.OVERDUE, ListScope.AT_RISK))
+        return _paged(title, lines, cmd.page, empty, command, past_last,
+                      grouped=cmd.scope not in (ListScope.OVERDUE, ListScope.AT_RISK),
+                      watching=watching)
 
 
-async def _subtree(tx: UnitOfWork, cmd: ListMilestones, rd: Reader) -> MilestoneList:
+def _only_watches(m: Milestone, user_id: UserId | None) -> bool:
+    return user_id is not None and user_id in m.member_ids(MemberRole.WATCHER)
+
+
+async def _subtree(tx: UnitOfWork, cmd: ListMilestones, rd: Reader, past_last: PastLast
+                   ) -> MilestoneList:
     assert cmd.root is not None
     root = await find_milestone(tx, cmd.root)
     assert root.id is not None
@@ -85,7 +115,7 @@ async def _subtree(tx: UnitOfWork, cmd: ListMilestones, rd: Reader) -> Milestone
     lines = [line(m, users, rd, depth=depth, children=kids, forecast=_of(predicted, m))
              for m, depth, kids in ordered]
     return _paged(f"{root.ref} {root.title} and everything under it", lines, cmd.page,
-                  "Nothing under it yet.", f"list {root.ref}", grouped=False)
+                  "Nothing under it yet.", f"list {root.ref}", past_last, grouped=False)
 
 
 def _of(predicted: dict[MilestoneId, Forecast], m: Milestone) -> Forecast | None:
@@ -109,16 +139,26 @@ def _tree_order(root: Milestone, items: Sequence[Milestone]) -> list[tuple[Miles
 
 
 def _paged(title: str, lines: list[MilestoneLine], page: int, empty: str, command: str,
-           *, grouped: bool) -> MilestoneList:
+           past_last: PastLast, *, grouped: bool, watching: Collection[int] = ()
+           ) -> MilestoneList:
     pages = max(1, -(-len(lines) // PAGE_SIZE))
+    if page > pages and past_last == PastLast.REFUSE:
+        what = f"{title[:1].lower()}{title[1:]}"
+        fit = "1 page" if pages == 1 else f"{pages} pages"
+        found = f"{plural(len(lines), 'line')} fit on {fit}" if lines else "it is empty"
+        raise InvalidInput("page", f"there is no page {page} of {what}: {found}",
+                           hint=command + (f" page {pages}" if pages > 1 else ""))
     page = min(page, pages)
     shown = lines[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]
     if grouped:
-        overdue = tuple(x for x in shown if x.due and x.due.overdue)
-        risky = tuple(x for x in shown if x not in overdue and at_risk(x))
-        rest = tuple(x for x in shown if x not in overdue and x not in risky)
+        own = [x for x in shown if x.number not in watching]
+        overdue = tuple(x for x in own if x.due and x.due.overdue)
+        risky = tuple(x for x in own if x not in overdue and at_risk(x))
+        rest = tuple(x for x in own if x not in overdue and x not in risky)
+        watched = tuple(x for x in shown if x.number in watching)
         sections = tuple(ListSection(title=t, lines=ls) for t, ls in (
-            ("Overdue", overdue), ("At risk", risky), ("On track", rest)) if ls)
+            ("Overdue", overdue), ("At risk", risky), ("On track", rest),
+            ("Watching", watched)) if ls)
     else:
         sections = (ListSection(title="", lines=tuple(shown)),) if shown else ()
     return MilestoneList(
@@ -155,8 +195,10 @@ async def show_inbox(cmd: ShowInbox, deps: Deps) -> InboxView:
                                                 unread_only=not (cmd.include_read or cmd.mark_read))
         numbers = {m.id: m.number for m in await tx.milestones.find(MilestoneFilter(
             ids={n.milestone_id for n in items if n.milestone_id}, open_only=False))}
+        # `inbox read` shows what it just marked read, without the unread dots.
         view_items = tuple(InboxItem(when=when(n.created_at, rd.now, rd.timezone), text=n.text,
-                                     unread=n.unread, number=numbers.get(n.milestone_id))
+                                     unread=n.unread and not cmd.mark_read,
+                                     number=numbers.get(n.milestone_id))
                            for n in items if n.milestone_id is None or n.milestone_id in numbers)
         headline = ""
         if cmd.mark_read:

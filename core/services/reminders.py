@@ -233,7 +233,7 @@ async def _change_milestone(tx: UnitOfWork, me: User, cmd: ChangeReminderSetting
     if cmd.working_days is not None or cmd.quiet is not None or cmd.digest_off or (
             cmd.digest_weekday is not None or cmd.deadline_days is not None):
         raise InvalidInput("remind", "a milestone has a cadence of its own, nothing else",
-                           hint="remind #4 friday 14:00 every 2 weeks")
+                           hint=f"remind {cmd.milestone} friday 14:00 every 2 weeks")
     m = await find_milestone(tx, cmd.milestone)
     await authorize(tx, me, Right.EDIT, m)
     assert m.id is not None

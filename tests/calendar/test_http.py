@@ -74,7 +74,7 @@ async def test_a_person_feed_parses_back_with_their_deadlines(served: Served) ->
     await w.say(w.alice, 'task "Notes" due:2026-12-02 owner:@bob parent:#2')  # not a kind shown
     await w.say(w.alice, 'milestone "Someday" owner:@bob')  # no date
     await w.say(w.alice, 'goal "Carol\'s" due:2026-12-20 owner:@carol')
-    await w.say(w.bob, "done #2")
+    await w.say(w.bob, "done #3 #2")  # a parent closes with what is under it
     path = await served.feed("bob")
     status, headers, body = await served.get(path)
     assert status == 200 and headers["Content-Type"] == "text/calendar; charset=utf-8"

@@ -23,7 +23,7 @@ def test_a_dry_run_prints_who_gets_what_and_sends_nothing(tmp_path: Path) -> Non
     assert result.returncode == 0, result.stderr[-3000:]
     out = result.stdout
     assert out.startswith(f"Nudges due at {at:%Y-%m-%d %H:%M} UTC  (dry run: nothing is sent)")
-    assert f"{at:%Y-%m-%d %H:%M} UTC  (Mon 09:00 Europe/Berlin)  @alice  checkin" in out
+    assert f"{at:%Y-%m-%d %H:%M} UTC  (Mon 09:00 Europe/Berlin)  @alice (acme)  checkin" in out
     assert "milestones are waiting for your check-in" in out
     assert "@bob" not in out  # New York is still asleep
     again = app(tmp_path, "nudge", "--dry-run", "--at", f"{at:%Y-%m-%dT%H:%M}")

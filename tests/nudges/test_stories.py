@@ -409,7 +409,7 @@ async def test_a_dry_run_shows_what_would_be_sent_and_claims_nothing(make_world:
     shown = await preview(w.deps.uow, at)
     assert isinstance(shown, NudgePreview)
     assert sorted((i.recipient, i.kind.value) for i in shown.items) == [
-        ("@bob", "checkin"), ("@bob", "deadline"), ("@carol", "checkin")]
+        ("@bob (acme)", "checkin"), ("@bob (acme)", "deadline"), ("@carol (acme)", "checkin")]
     (item,) = [i for i in shown.items if i.kind == NudgeKind.DEADLINE]
     assert item.summary == "⏳ #1 Beta is due tomorrow (Tue 24 Nov)"
     assert item.local == "Mon 09:00 Europe/Berlin" and item.at == "2026-11-23 08:00"

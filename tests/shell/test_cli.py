@@ -24,6 +24,13 @@ def env_for(tmp_path: Path, **extra: str) -> dict[str, str]:
     return env
 
 
+def without_venv(env: dict[str, str]) -> dict[str, str]:
+    """The environment of a fresh terminal: no virtual environment on PATH or activated."""
+    venv_bin = str(Path(sys.executable).parent)
+    path = os.pathsep.join(p for p in env.get("PATH", "").split(os.pathsep) if p != venv_bin)
+    return {**{k: v for k, v in env.items() if k != "VIRTUAL_ENV"}, "PATH": path}
+
+
 def app(tmp_path: Path, *args: str, stdin: str = "", **extra: str
         ) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "app.py", *args], cwd=ROOT, input=stdin,
@@ -64,9 +71,13 @@ def test_demo_loads_a_company_to_explore(tmp_path: Path) -> None:
     result = app(tmp_path, "demo")
     assert result.returncode == 0, result.stderr[-3000:]
     assert "Loading the demo" in result.stderr and "100%" in result.stderr
-    assert "python app.py shell --tenant acme --user alice" in result.stdout
-    look = app(tmp_path, "shell", "--tenant", "acme", "--user", "alice",
-               stdin="list team\nlist at-risk\nshow #2\npeople\n")
+    hint = re.search(r"Try it: (.+)$", result.stdout, re.MULTILINE)
+    assert hint is not None and hint.group(1) == (
+        "python3 dev.py shell --tenant acme --user alice"), result.stdout
+    # The closing hint, run exactly as printed, from a shell without any environment active.
+    look = subprocess.run(hint.group(1), shell=True, cwd=ROOT, text=True, capture_output=True,
+                          input="list team\nlist at-risk\nshow #2\npeople\n", timeout=120,
+                          env=without_venv(env_for(tmp_path)))
     assert look.returncode == 0, look.stdout[-3000:]
     assert "Everyone's milestones  (15)" in look.stdout
     assert "Overdue" in look.stdout and "Security review" in look.stdout
@@ -135,3 +146,51 @@ def test_serve_on_a_taken_port_says_so_in_one_line(tmp_path: Path) -> None:
     assert done.returncode != 0
     assert f"Error: cannot listen on 127.0.0.1:{port}" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_the_cairn_console_script_is_installed_and_answers_help(tmp_path: Path) -> None:
+    script = Path(sys.executable).parent / ("cairn.exe" if os.name == "nt" else "cairn")
+    assert script.exists(), "pyproject.toml declares [project.scripts] cairn"
+    result = subprocess.run([str(script), "--help"], cwd=tmp_path, text=True,
+                            capture_output=True, timeout=60, env=env_for(tmp_path))
+    assert result.returncode == 0, result.stderr
+    assert "Usage: cairn" in result.stdout
+    for command in ("serve", "shell", "migrate", "demo", "nudge"):
+        assert command in result.stdout
+
+
+def test_the_readme_piped_example_works_as_written(tmp_path: Path) -> None:
+    readme = (ROOT / "README.md").read_text()
+    example = next(line for line in readme.splitlines() if line.startswith("printf "))
+    result = subprocess.run(example, shell=True, cwd=ROOT, text=True, capture_output=True,
+                            timeout=120, env=without_venv(env_for(tmp_path)))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.startswith("✅ Created goal #1"), result.stdout
+    assert "Your milestones" in result.stdout
+
+
+def test_every_command_the_readme_shows_is_one_cairn_has() -> None:
+    from app import cli
+
+    readme = (ROOT / "README.md").read_text()
+    assert "python app.py" not in readme, "the README uses `python3 dev.py <command>`"
+    shown = set(re.findall(r"python3 dev\.py ([a-z-]+)", readme))
+    assert shown, "the README shows how to run Cairn"
+    assert shown <= {*cli.commands, "test"}, shown - {*cli.commands, "test"}
+
+
+def test_a_nudge_dry_run_names_the_workspace_of_each_person(tmp_path: Path) -> None:
+    from datetime import date, timedelta
+
+    from core.nudges import local_moment
+
+    for slug in ("acme", "globex"):
+        loaded = app(tmp_path, "demo", "--tenant", slug)
+        assert loaded.returncode == 0, loaded.stderr[-3000:]
+    today = date.today()
+    monday = today + timedelta(days=(7 - today.weekday()) % 7 or 7) + timedelta(weeks=2)
+    at = local_moment(monday, 9 * 60, "Europe/Berlin")
+    result = app(tmp_path, "nudge", "--dry-run", "--at", f"{at:%Y-%m-%dT%H:%M}")
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "@alice (acme)  checkin" in result.stdout
+    assert "@alice (globex)  checkin" in result.stdout

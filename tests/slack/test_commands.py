@@ -50,7 +50,7 @@ async def test_bare_command_and_help_show_the_grammar_with_examples(slack: Cairn
     for text in ("", "help"):
         answer = await slack.answer(text)
         shown = text_of(answer)
-        assert "`/cairn update #N &lt;percent&gt;% [status]" in shown
+        assert "`/cairn update #N [#M …] &lt;percent&gt;% [status]" in shown
         assert "*Examples*" in shown and '/cairn goal \\"Grow revenue 20%\\"' in shown
     answer = await slack.answer("help update")
     assert "/cairn update #2 60% on track" in text_of(answer)
@@ -77,8 +77,8 @@ async def test_every_verb_answers_with_valid_block_kit(slack: Cairn) -> None:
         "due #2 2026-12-20": "#2 is now due",
         'edit #2 title:"Launch public beta" priority:critical': "Changed priority, title",
         'criteria #1 "ARR" 1.2M -> 1.5M USD': "#1 is measured by ARR",
-        "criteria #1 1.32M": "ARR is now 1.32M (40%)",
-        "move #3 to top": "Moved #3 under the top",
+        "criteria #1 1.32M": "ARR is now 1.32M",
+        "move #3 to top": "Moved #3 to the top",
         "move #3 under #1": "Moved #3 under #1",
         "done #3 shipped": "Done: #3",
         "reopen #3": "Reopened #3",

@@ -35,7 +35,7 @@ async def test_a_milestone_with_a_home_channel_gets_one_card_and_a_thread(slack:
     texts = [r.args["text"] for r in replies]
     assert "@bob updated #1 to 40% (on track): design done" in texts[0]
     assert texts[1].startswith("💬 @alice: We agreed") and long_comment.strip() in texts[1]
-    assert "moved the due date of #1" in texts[2]
+    assert "set the due date of #1 to Thu 24 Dec" in texts[2]
     [update] = slack.fake.called("chat.update")  # the card, edited once for the whole batch
     assert update.args["ts"] == ts and "40%" in json.dumps(update.args["blocks"])
 

@@ -1,0 +1,32 @@
+"""A shell session on a real SQLite file, as Alice, the admin of a professional workspace."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+
+from bots.shell.session import ShellSession
+from core.model import Plan
+from core.services import Deps
+from storage import Database, open_database
+from tests.fakes import FrozenClock
+
+
+@pytest.fixture
+async def db(tmp_path: object) -> AsyncIterator[Database]:
+    database = await open_database(f"sqlite://{tmp_path}/shell.sqlite3")
+    yield database
+    await database.close()
+
+
+@pytest.fixture
+def clock() -> FrozenClock:
+    return FrozenClock("2026-11-23T09:00:00+00:00")  # Monday 10:00 in Berlin
+
+
+@pytest.fixture
+async def shell(db: Database, clock: FrozenClock) -> ShellSession:
+    deps = Deps(uow=db.unit_of_work(), clock=clock)
+    return await ShellSession.open(deps, tenant="acme", user="alice", timezone="Europe/Berlin",
+                                   plan=Plan.PROFESSIONAL)
