@@ -17,7 +17,7 @@ from bots.slack.people import People, Speaker
 from bots.slack.ports import SlackMembers
 from bots.slack.tokens import TenantClients
 from core.commands import ShowDashboard
-from core.errors import DomainError
+from core.errors import DomainError, StorageUnavailable
 from core.events import CommentAdded, MilestoneAssigned
 from core.model import MilestoneId, TenantId, UserId
 from core.ports import OutboxMessage
@@ -44,6 +44,8 @@ class HomePublisher:
         try:
             actor = await self._people.actor(speaker, client)
             view = await execute(ShowDashboard(actor=actor, page=max(1, page)), self._deps)
+        except StorageUnavailable:
+            raise  # the request's failure handling says what was saved before it
         except DomainError as error:
             logger.info("no App Home for %s: %s", speaker.user_id, error.message)
             return False
