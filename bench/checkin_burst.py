@@ -22,7 +22,8 @@ that every acknowledged check-in is stored exactly once and that every goal's pr
 full recompute from its milestones. Exits 1 when a request failed or a check failed; the targets
 (p99 under 250 ms, at least 0.10 of the baseline) are printed, not enforced: the machine decides.
 `--quick` is a smoke-sized run (50 people, 500 milestones, 8 clients). `--profile` runs the
-server under pyinstrument and writes its HTML report next to the current directory.
+server under pyinstrument and saves its session as `checkin_burst.pyisession` in the current
+directory (`python -m pyinstrument --load checkin_burst.pyisession -r text` reads it).
 """
 
 from __future__ import annotations
@@ -265,8 +266,8 @@ async def bench(database_url: str, size: Size, profile: bool) -> int:
         env.pop(key, None)
     server = [sys.executable, "app.py", "serve"]
     if profile:
-        server = [sys.executable, "-m", "pyinstrument", "-r", "html", "-o",
-                  str(Path.cwd() / "checkin_burst_profile.html"), "app.py", "serve"]
+        server = [sys.executable, "-m", "pyinstrument", "-r", "pyisession", "-o",
+                  str(Path.cwd() / "checkin_burst.pyisession"), "app.py", "serve"]
     ready = re.compile(r"READY (\d+)")
     bare, port = await start([sys.executable, str(ROOT / "bench" / "slack_ack.py"),
                               "--serve", "bare"], ready)
