@@ -12,8 +12,8 @@ from core.services import Deps, execute
 from core.services.people import actor_of
 from core.views import MilestoneCard
 from storage import Database
-from tests.storage.builders import NOW, add_milestone, user, workspace
 from tests.fakes import FrozenClock
+from tests.storage.builders import NOW, add_milestone, user, workspace
 from tests.storage.statements import recorded_statements
 
 
