@@ -167,6 +167,7 @@ async def time_use_cases(database: Database, team: str, owned: dict[str, list[in
     from core.commands import ListMilestones, MilestoneRef, ShowMilestone, UpdateProgress
     from core.services import Deps, execute
     from core.services.people import actor_of
+    from tests.storage.statements import recorded_statements
     from wiring.runtime import SystemClock
 
     deps = Deps(uow=database.unit_of_work(), clock=SystemClock())
@@ -190,12 +191,15 @@ async def time_use_cases(database: Database, team: str, owned: dict[str, list[in
                     number=rng.choice(owned[people[n % len(people)]]))))):
         for n in range(10):
             await execute(make(n), deps)
+        with recorded_statements() as statements:
+            await execute(make(10), deps)
         started, cpu = time.perf_counter(), time.process_time()
         for n in range(calls):
             await execute(make(n), deps)
         wall = (time.perf_counter() - started) / calls * 1000
         lines.append(f"  {name:<12} {wall:6.2f} ms elapsed, "
-                     f"{(time.process_time() - cpu) / calls * 1000:5.2f} ms of Python's CPU")
+                     f"{(time.process_time() - cpu) / calls * 1000:5.2f} ms of Python's CPU, "
+                     f"{len(statements)} SQL statements besides BEGIN and COMMIT or ROLLBACK")
     mine = len(owned[people[0]])
     return [f"the use cases alone, {calls} calls each, one at a time ({mine} milestones in a "
             f"`list mine`):", *lines]
