@@ -20,7 +20,9 @@ from core.commands import Actor, Command, UserRef
 from core.dates import parse_date
 from core.errors import InvalidInput
 from core.scoring.challenge import NEW_HINT, ParticipantKind
-from core.scoring.commands import (
+from core.scoring.rules import NUMBERS, RULES_HINT, RuleFamily, parse_families
+from core.scoring.team import TEAM_HINT
+from core.scoring_commands import (
     AddToChallenge,
     ApproveDeadline,
     ChangeChallengeRules,
@@ -40,8 +42,6 @@ from core.scoring.commands import (
     ShowScore,
     ShowTeam,
 )
-from core.scoring.rules import NUMBERS, RULES_HINT, RuleFamily, parse_families
-from core.scoring.team import TEAM_HINT
 
 TEAM_USAGE = 'team new "Sales" @alice @bob · team add "Sales" @carol · team remove "Sales" ' \
              '@carol · team "Sales" · teams'

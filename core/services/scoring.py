@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from core import scoring_commands as sc
 from core.commands import Command
-from core.scoring import commands as sc
 from core.services import scoring_boards as boards
 from core.services import scoring_challenges as challenges
 from core.services import scoring_teams as teams

@@ -11,13 +11,6 @@ from core.model import Status
 from core.ports import MilestoneFilter, UnitOfWork
 from core.scoring import recording
 from core.scoring.challenge import Challenge, Participant, ParticipantKind, current
-from core.scoring.commands import (
-    ApproveDeadline,
-    ShowBadges,
-    ShowForecast,
-    ShowLeaderboard,
-    ShowScore,
-)
 from core.scoring.events import MoveApproved
 from core.scoring.forecast import ForecastInput, forecast
 from core.scoring.ledger import Tally
@@ -25,6 +18,13 @@ from core.scoring.present_plans import forecast_view
 from core.scoring.present_scores import badges_view, leaderboard_view, score_view
 from core.scoring.views import BadgesView, ForecastView, LeaderboardView, ScoreView
 from core.scoring.workdays import Deadline
+from core.scoring_commands import (
+    ApproveDeadline,
+    ShowBadges,
+    ShowForecast,
+    ShowLeaderboard,
+    ShowScore,
+)
 from core.services.common import Deps, current_user, find_milestone, resolve_user
 from core.services.scoring_challenges import find_challenge, mine, names_of
 from core.services.scoring_feed import announce

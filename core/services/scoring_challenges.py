@@ -14,7 +14,12 @@ from core.scoring.challenge import (
     ParticipantKind,
     Period,
 )
-from core.scoring.commands import (
+from core.scoring.present_plans import challenge_line, challenge_list_view, challenge_view
+from core.scoring.present_scores import standing_line
+from core.scoring.rules import ScoringRules
+from core.scoring.team import TeamId
+from core.scoring.views import ChallengeListView, ChallengeView
+from core.scoring_commands import (
     AddToChallenge,
     ChangeChallengeRules,
     CreateChallenge,
@@ -24,11 +29,6 @@ from core.scoring.commands import (
     MoveChallenge,
     ShowChallenge,
 )
-from core.scoring.present_plans import challenge_line, challenge_list_view, challenge_view
-from core.scoring.present_scores import standing_line
-from core.scoring.rules import ScoringRules
-from core.scoring.team import TeamId
-from core.scoring.views import ChallengeListView, ChallengeView
 from core.services.common import Deps, current_user, resolve_users
 from core.services.scoring_feed import announce
 from core.services.scoring_teams import find_team, handles

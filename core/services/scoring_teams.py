@@ -7,16 +7,16 @@ from core.errors import Forbidden, NotFound
 from core.model import Role, User, UserId
 from core.ports import MilestoneFilter, UnitOfWork
 from core.scoring.challenge import ChallengeState, Participant
-from core.scoring.commands import (
+from core.scoring.present_plans import team_list_view, team_view
+from core.scoring.team import Team
+from core.scoring.views import TeamListView, TeamView
+from core.scoring_commands import (
     ChangeTeam,
     CreateTeam,
     ListTeamMilestones,
     ListTeams,
     ShowTeam,
 )
-from core.scoring.present_plans import team_list_view, team_view
-from core.scoring.team import Team
-from core.scoring.views import TeamListView, TeamView
 from core.services.card_loader import forecasts
 from core.services.common import Deps, current_user, reader, resolve_users
 from core.services.queries import PastLast, _paged
