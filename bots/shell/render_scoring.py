@@ -57,8 +57,9 @@ def _leaderboard(view: LeaderboardView, style: Style) -> str:
 @_render.register
 def _score(view: ScoreView, style: Style) -> str:
     rank = f" · rank {view.rank}" if view.rank else ""
-    out = [style.bold(f"🧮 @{view.person} in {view.challenge}: {view.points} points{rank}"),
-           INDENT + style.dim(f"on time {view.on_time}")]
+    points = "1 point" if view.points == "1" else f"{view.points} points"
+    out = [style.bold(f"🧮 @{view.person} in {view.challenge}: {points} · on time "
+                      f"{view.on_time}{rank}")]
     if not view.items and not view.streak:
         out.append(INDENT + view.empty)
     for item in view.items:
