@@ -217,12 +217,17 @@ def _new(tokens: list[lex.Token], ctx: Context) -> Command:
     channel: str | None = None
     numbers: list[tuple[str, str]] = []
     families: frozenset[RuleFamily] | None = None
-    for token in rest:
+    rest = list(rest)
+    while rest:
+        token = rest.pop(0)
         pair = _key(token)
         word = token.text.lower()
         if pair is not None and pair[0] in ("from", "to", "start", "starts", "end", "ends"):
+            phrase = [pair[1]]
+            while rest and _plain_word(rest[0]):  # `to:end of quarter`
+                phrase.append(rest.pop(0).text)
             try:
-                day = parse_date(pair[1], ctx.today)
+                day = parse_date(" ".join(phrase), ctx.today)
             except InvalidInput as error:
                 raise InvalidInput("date", error.message, hint=NEW_HINT) from None
             if pair[0] in ("from", "start", "starts"):
@@ -248,6 +253,12 @@ def _new(tokens: list[lex.Token], ctx: Context) -> Command:
     return CreateChallenge(actor=ctx.actor, name=name, starts=starts, ends=ends, kind=kind,
                            channel=channel, families=families,
                            numbers=tuple(numbers))
+
+
+def _plain_word(token: lex.Token) -> bool:
+    word = token.text.lower()
+    return not token.quoted and ":" not in word and not word.startswith("#") \
+        and word not in ("people", "teams")
 
 
 def _add(tokens: list[lex.Token], ctx: Context) -> Command:
