@@ -10,7 +10,13 @@ from core.humanize import local_today
 from core.model import Status
 from core.ports import MilestoneFilter, UnitOfWork
 from core.scoring import recording
-from core.scoring.challenge import Challenge, Participant, ParticipantKind, current
+from core.scoring.challenge import (
+    Challenge,
+    ChallengeState,
+    Participant,
+    ParticipantKind,
+    current,
+)
 from core.scoring.events import MoveApproved
 from core.scoring.forecast import ForecastInput, forecast
 from core.scoring.ledger import Tally
@@ -55,7 +61,13 @@ async def show_leaderboard(cmd: ShowLeaderboard, deps: Deps) -> LeaderboardView:
         monday = today - timedelta(days=today.weekday())
         ranked = await recording.standings(tx.scoring, c, await names_of(tx, c),
                                            previous_week=monday)
-        return leaderboard_view(c, ranked, await mine(tx, me), today=today)
+        view = leaderboard_view(c, ranked, await mine(tx, me), today=today)
+        if c.state == ChallengeState.ACTIVE:
+            # The week's first look keeps its ranks (a later look keeps nothing): next week's
+            # moves are measured from them.
+            await recording.keep_week(tx.scoring, c, ranked, today)
+            await tx.commit()
+        return view
 
 
 async def show_score(cmd: ShowScore, deps: Deps) -> ScoreView:
