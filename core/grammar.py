@@ -51,6 +51,7 @@ from core.dates import parse_deadline
 from core.errors import InvalidInput
 from core.grammar_options import parse_create, parse_edit, parse_profile
 from core.grammar_remind import parse_remind
+from core.grammar_scoring import SCORING_VERBS, parse_list_team
 from core.model import Kind, Plan, Role
 
 MAX_TEXT = 12_000
@@ -115,6 +116,8 @@ def _new(rest: str, ctx: Context) -> Command:
 
 
 def _list(rest: str, ctx: Context) -> Command:
+    if (team := parse_list_team(rest, ctx)) is not None:
+        return team
     page = 1
     words = rest.lower().replace("page:", "page ").split()
     if len(words) >= 2 and words[-2] == "page":
@@ -471,6 +474,8 @@ VERBS: tuple[Verb, ...] = (
                                "calendar feed revoke all", "calendar kinds goal,milestone,task",
                                "calendar owners on",
                                "calendar shared deadlines@group.calendar.google.com")),
+    *(Verb(names, usage, summary, TEAM, parser, examples)
+      for names, usage, summary, parser, examples in SCORING_VERBS),
     Verb(("help", "?"), "help [verb]", "this help", YOU, _help, ("help update",)),
 )
 

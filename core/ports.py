@@ -44,6 +44,7 @@ from core.model import (
 )
 from core.nudge_ports import Notifier as Notifier  # re-exported: the ports live here
 from core.nudge_ports import NudgeRepository as NudgeRepository
+from core.scoring.recording import ScoringPorts
 
 
 class Clock(Protocol):
@@ -288,6 +289,7 @@ class UnitOfWork(Protocol):
     outbox: Outbox
     calendar: CalendarRepository
     nudges: NudgeRepository
+    scoring: ScoringPorts
 
     async def publish(self, event: Event) -> None:
         """Records an event in the activity feed and the outbox of every consumer of it."""

@@ -34,6 +34,7 @@ from core.ports import (
     TenantRepository,
     UserRepository,
 )
+from core.scoring.recording import ScoringPorts
 from storage.availability import Outages
 from storage.calendar import TortoiseCalendar
 from storage.config import Dialect
@@ -50,6 +51,7 @@ from storage.models import ActivityRow, OutboxRow
 from storage.nudges.repository import TortoiseNudges
 from storage.outbox import TortoiseOutbox
 from storage.people import TortoiseTenants, TortoiseUsers
+from storage.scoring.ports import scoring_ports
 from storage.transaction import Transaction, transaction
 from storage.versions import BUMP_VERSION
 
@@ -98,6 +100,7 @@ class TortoiseUnitOfWork:
         self.outbox: Outbox = TortoiseOutbox(self)
         self.calendar: CalendarRepository = TortoiseCalendar(self)
         self.nudges: NudgeRepository = TortoiseNudges(self)
+        self.scoring: ScoringPorts = scoring_ports(self)
 
     @property
     def tenant_id(self) -> TenantId | None:

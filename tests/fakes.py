@@ -24,8 +24,10 @@ from core.model import (
     UserId,
 )
 from core.ports import MilestoneFilter, OutboxMessage, RollupNode
+from core.scoring.recording import ScoringPorts
 from tests.fakes_calendar import FakeCalendar
 from tests.fakes_nudges import FakeNudges, NudgeState
+from tests.fakes_scoring import FakeScoring, ScoringState
 
 
 class FrozenClock:
@@ -61,6 +63,7 @@ class _State:
     versions: dict[int, int] = field(default_factory=dict)
     calendar: dict[str, Any] = field(default_factory=dict)  # tables of FakeCalendar
     nudges: NudgeState = field(default_factory=NudgeState)
+    scoring: dict[int | None, ScoringState] = field(default_factory=dict)
     ids: int = 0
 
     def next_id(self) -> int:
@@ -392,6 +395,12 @@ class InMemoryUnitOfWork:
         self.nudges = FakeNudges(self)
         self._snapshot: _State | None = None
         self.committed = False
+
+    @property
+    def scoring(self) -> ScoringPorts:
+        # Built from the state of the moment: a rollback swaps the whole state.
+        state = self.store.state.scoring.setdefault(self.tenant_id, ScoringState())
+        return FakeScoring(state).ports()
 
     async def publish(self, event: Event) -> None:
         assert self.tenant_id is None or event.tenant_id == self.tenant_id

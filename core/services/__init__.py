@@ -6,6 +6,7 @@ Front ends call these two and nothing else of the core's write side.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from typing import Any
 
 from core import calendar_commands as cal
@@ -23,10 +24,12 @@ from core.services import (
     progress,
     queries,
     reminders,
+    scoring,
     several,
 )
 from core.services.common import Deps
 from core.services.retry import once_more_if_disconnected
+from core.services.scoring_feed import ScoredUnitOfWorkFactory
 from core.views import Notice, Tone, View
 
 __all__ = ["Deps", "execute", "failure", "run_text"]
@@ -74,6 +77,7 @@ HANDLERS: dict[type[c.Command], Handler] = {
     c.ShowDashboard: dashboard.show_dashboard,
     c.SearchMilestones: dashboard.search_milestones,
     **reminders.HANDLERS,
+    **scoring.HANDLERS,
 }
 
 
@@ -92,6 +96,7 @@ async def execute(command: c.Command, deps: Deps) -> View:
         raise TypeError(f"no use case handles {type(command).__name__}")
 
     async def run(deps: Deps) -> View:
+        deps = replace(deps, uow=ScoredUnitOfWorkFactory(deps.uow))
         if deps.views is not None and type(command) in CACHEABLE:
             return await deps.views.answer(command, lambda: handler(command, deps))
         return await handler(command, deps)
