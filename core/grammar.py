@@ -52,6 +52,7 @@ from core.errors import InvalidInput
 from core.grammar_options import parse_create, parse_edit, parse_profile
 from core.grammar_remind import parse_remind
 from core.model import Kind, Plan, Role
+from core.reports.grammar import parse_chart, parse_export, parse_report
 
 MAX_TEXT = 12_000
 
@@ -471,6 +472,16 @@ VERBS: tuple[Verb, ...] = (
                                "calendar feed revoke all", "calendar kinds goal,milestone,task",
                                "calendar owners on",
                                "calendar shared deadlines@group.calendar.google.com")),
+    Verb(("report",), 'report [week|month|quarter|all] [#N|@who|"Team"|company]',
+         "a report card; `report weekly [#channel] [friday 16:00]` posts one every week",
+         PROGRESS, parse_report, ("report", "report month @bob", "report quarter #1",
+                                  "report weekly #general friday 16:00")),
+    Verb(("chart",), "chart burnup #N | progress | status | ontime [@who|\"Team\"]",
+         "a chart as an image", PROGRESS, parse_chart,
+         ("chart burnup #1", "chart status", "chart ontime @bob")),
+    Verb(("export",), "export csv|xlsx|pdf [#N|@who|\"Team\"|company] [week|month|quarter|all]",
+         "a file to forward", PROGRESS, parse_export,
+         ("export xlsx company quarter", "export csv #1 all", "export pdf @bob month")),
     Verb(("help", "?"), "help [verb]", "this help", YOU, _help, ("help update",)),
 )
 

@@ -23,6 +23,7 @@ from core.services import (
     progress,
     queries,
     reminders,
+    reports,
     several,
 )
 from core.services.common import Deps
@@ -74,6 +75,7 @@ HANDLERS: dict[type[c.Command], Handler] = {
     c.ShowDashboard: dashboard.show_dashboard,
     c.SearchMilestones: dashboard.search_milestones,
     **reminders.HANDLERS,
+    **reports.HANDLERS,
 }
 
 
