@@ -174,7 +174,7 @@ def fallback(view: View) -> str:
         return view.headline
     if isinstance(view, ReminderSettingsView):
         return view.headline or f"Your reminders: check-ins {view.checkin}"
-    return "Cairn"
+    return str(getattr(view, "title", "")) or "Cairn"
 
 
 @singledispatch
@@ -503,3 +503,7 @@ def options(view: MilestoneList) -> list[dict[str, Any]]:
 
 def option_for(line: MilestoneLine) -> dict[str, Any]:
     return option(f"{line.ref} {line.title}", line.ref)
+
+
+# Report cards and files register their renderings on `_blocks` (a module of their own).
+from bots.slack import render_reports as _render_reports  # noqa: E402, F401
