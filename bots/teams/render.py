@@ -95,7 +95,7 @@ def summary(view: View) -> str:
         return view.headline
     if isinstance(view, ReminderSettingsView):
         return view.headline or f"Your reminders: check-ins {view.checkin}"
-    return "Cairn"
+    return str(getattr(view, "title", "")) or "Cairn"
 
 
 @singledispatch
@@ -420,3 +420,4 @@ def _calendar_feed(view: CalendarFeedView, stamp: str) -> Parts:
 
 # The nudges' views register their renderings on `_parts` (kept in a module of their own).
 from bots.teams import render_nudges as _render_nudges  # noqa: E402, F401
+from bots.teams import render_reports as _render_reports  # noqa: E402, F401

@@ -112,6 +112,10 @@ class FileStore(Protocol):
         """Writes a whole file (a chart) off the event loop."""
         ...
 
+    def address(self, file: StoredFile, now: datetime) -> str:
+        """A signed address that serves the file for a while; "" where Cairn serves none."""
+        ...
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ReportTools:

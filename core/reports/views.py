@@ -22,6 +22,7 @@ class ReportFile(View):
     title: str  # "Burn-up · #1"
     summary: str  # "12 milestones, 30 check-ins · Q4 2026"; the chart's description
     file: StoredFile
+    url: str = ""  # a signed, expiring address serving the file ("" where none is served)
 
     @property
     def is_image(self) -> bool:

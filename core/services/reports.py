@@ -109,7 +109,8 @@ async def draw_chart(cmd: DrawChart, deps: Deps) -> ReportFile:
     stored = await found.files.save(png, "image/png", "cairn", cmd.chart.value,
                                     reading.scope.label, reading.period.label)
     return ReportFile(kind=FileKind.CHART, title=chart.title,
-                      summary=f"{chart.title} · {reading.period.label}", file=stored)
+                      summary=f"{chart.title} · {reading.period.label}", file=stored,
+                      url=found.files.address(stored, reading.now))
 
 
 async def export(cmd: ExportReport, deps: Deps) -> ReportFile:
@@ -125,7 +126,8 @@ async def export(cmd: ExportReport, deps: Deps) -> ReportFile:
         rows += f", {outcome.updates} check-ins"
     return ReportFile(kind=FileKind.EXPORT,
                       title=f"{cmd.format.value.upper()} · {reading.scope.label}",
-                      summary=f"{rows} · {reading.period.label}", file=stored)
+                      summary=f"{rows} · {reading.period.label}", file=stored,
+                      url=found.files.address(stored, reading.now))
 
 
 HANDLERS: dict[type[Any], Any] = {

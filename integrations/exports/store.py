@@ -7,19 +7,27 @@ from __future__ import annotations
 import asyncio
 import re
 import secrets
+from datetime import datetime
 from pathlib import Path
 
 from core.reports.ports import ExportWriter, StoredFile
 from integrations.exports.files import PendingFile, file_name
 from integrations.exports.formats import FORMATS
+from integrations.exports.links import FileLinks
 
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 _EXTENSIONS = {"image/png": "png"}
 
 
 class FolderFileStore:
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, links: FileLinks | None = None) -> None:
         self.root = root
+        self.links = links
+
+    def address(self, file: StoredFile, now: datetime) -> str:
+        if self.links is None:
+            return ""
+        return self.links.address(file.token, file.name, now)
 
     def _place(self, name: str, media_type: str) -> tuple[Path, StoredFile]:
         token = secrets.token_urlsafe(18)
