@@ -31,6 +31,7 @@ APPS: dict[str, tuple[str, str]] = {
     "slack": ("storage.slack.models", "storage.slack.migrations"),
     "nudges": ("storage.nudges.models", "storage.nudges.migrations"),
     "teams": ("storage.teams.models", "storage.teams.migrations"),
+    "reports": ("storage.reports.models", "storage.reports.migrations"),
 }
 
 Dialect = Literal["sqlite", "postgres"]

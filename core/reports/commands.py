@@ -59,14 +59,3 @@ class ExportReport(Command):
     format: ExportKind
     period: PeriodKind = PeriodKind.QUARTER
     target: ReportTarget = COMPANY
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ScheduleReport(Command):
-    """`report weekly [#channel] [friday 16:00]`: the weekly report posted to a channel, at the
-    tenant's local time; `report weekly off` stops it."""
-
-    channel: str | None = None
-    weekday: int = 4  # Monday is 0
-    minute: int = 16 * 60
-    off: bool = False

@@ -22,7 +22,7 @@ from core.reports.commands import (
     ReportTarget,
     ShowReport,
 )
-from core.reports.exporting import write_export
+from core.reports.exporting import export_progress, write_export
 from core.reports.inputs import CompanyScope, PersonScope, Scope, SubtreeScope
 from core.reports.periods import Period, PeriodKind, current_period
 from core.reports.ports import ReportSource, ReportTools
@@ -120,7 +120,8 @@ async def export(cmd: ExportReport, deps: Deps) -> ReportFile:
                                              reading.scope.label, reading.period.label)
     outcome = await write_export(source=reading.source, scope=reading.scope,
                                  period=reading.period, now=reading.now, tenant=reading.tenant,
-                                 writer=writer, renderer=found.renderer)
+                                 writer=writer, renderer=found.renderer,
+                                 progress=export_progress.get())
     rows = f"{outcome.milestones} milestones"
     if cmd.format.value != "csv":
         rows += f", {outcome.updates} check-ins"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import csv
+import io
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,6 +14,7 @@ import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from bots.shell.progress import ProgressBar
 from bots.shell.session import ShellSession
 from core.model import Plan
 from core.reports.ports import ReportTools
@@ -87,6 +89,7 @@ async def test_refusals_are_polite(shell: ShellSession, clock: FrozenClock) -> N
     assert "csv, xlsx, pdf" in await refused(shell, "export docx")
     assert "burnup" in await refused(shell, "chart pie")
     assert "One period" in await refused(shell, "report week month")
+    assert "not available yet" in await refused(shell, "report weekly #general friday 16:00")
 
 
 async def test_a_chart_is_written_as_a_png(shell: ShellSession, clock: FrozenClock) -> None:
@@ -113,3 +116,13 @@ async def test_exports_parse_back_like_the_database(shell: ShellSession,
     pdf = written(await say(shell, "export pdf"))
     page = PdfReader(pdf).pages[0].extract_text()
     assert "acme" in page and "Q4 2026" in page and "Launch beta" in page
+
+
+async def test_an_export_tells_its_progress_to_the_terminal(shell: ShellSession,
+                                                            clock: FrozenClock) -> None:
+    await company(shell, clock)
+    stream = io.StringIO()
+    shell.progress = ProgressBar(stream)
+    written(await say(shell, "export xlsx company all"))
+    assert shell.progress.told[-1][0] == shell.progress.told[-1][1] > 5
+    assert "exporting" in stream.getvalue()
