@@ -32,6 +32,7 @@ APPS: dict[str, tuple[str, str]] = {
     "nudges": ("storage.nudges.models", "storage.nudges.migrations"),
     "teams": ("storage.teams.models", "storage.teams.migrations"),
     "scoring": ("storage.scoring.models", "storage.scoring.migrations"),
+    "reports": ("storage.reports.models", "storage.reports.migrations"),
 }
 
 Dialect = Literal["sqlite", "postgres"]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -13,6 +13,7 @@ from core.view_cache import ViewCache
 from storage import Database, open_database
 from wiring.adapters import subscriptions_for
 from wiring.calendar import calendar_setup
+from wiring.reports import report_tools
 from wiring.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -33,8 +34,11 @@ class Runtime:
     subscriptions: Mapping[str, frozenset[str]] = field(default_factory=dict)
     #: Every platform's notifier, filled in by `serve` once the adapters are attached.
     notifiers: list[Notifier] = field(default_factory=list)
+    closing: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
 
     async def close(self) -> None:
+        for close in self.closing:
+            await close()
         await self.database.close()
 
 
@@ -52,7 +56,10 @@ async def start_runtime(
     database = await open_database(settings.database_url, migrate=migrate, progress=progress)
     subscriptions = subscriptions_for(settings)
     clock = SystemClock()
+    reports, renderer = report_tools(settings, database)
     deps = Deps(uow=database.unit_of_work(subscriptions), clock=clock,
-                calendar=calendar_setup(settings), views=ViewCache(database.versions(), clock))
+                calendar=calendar_setup(settings), views=ViewCache(database.versions(), clock),
+                reports=reports)
     logger.info("database ready: %s", settings.safe_database_url())
-    return Runtime(settings=settings, database=database, deps=deps, subscriptions=subscriptions)
+    return Runtime(settings=settings, database=database, deps=deps, subscriptions=subscriptions,
+                   closing=[renderer.close])

@@ -20,7 +20,9 @@ from prometheus_client import (
 )
 
 from core.relay import OutboxConsumer, drain
+from integrations.exports.store import FolderFileStore
 from wiring.adapters import Attached, enabled, statuses
+from wiring.reports import add_file_route
 from wiring.runtime import Runtime
 from wiring.scheduler import PeriodicJob, start_scheduler
 
@@ -87,6 +89,9 @@ def build_app(runtime: Runtime) -> web.Application:
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
     app.router.add_get("/metrics", metrics)
+    reports = runtime.deps.reports
+    if reports is not None and isinstance(reports.files, FolderFileStore):
+        add_file_route(app, reports.files, runtime.deps.clock)
     return app
 
 

@@ -18,6 +18,8 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     #: A nudge whose moment was missed (a restart, a slow minute) is still sent this late.
     nudges_grace_minutes: int = Field(default=120, ge=1, le=24 * 60)
+    #: Where charts and exports are written (the shell prints their paths; chats upload them).
+    cairn_files_dir: str = "cairn-files"
 
     slack_signing_secret: SecretStr | None = None
     slack_bot_token: SecretStr | None = None

@@ -23,7 +23,7 @@ from slack_bolt.response import BoltResponse
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bots.slack import forms, reminder_forms, render
+from bots.slack import forms, reminder_forms, render, uploads
 from bots.slack.background import BackgroundWork
 from bots.slack.failures import Failures
 from bots.slack.form_data import FormData, Team
@@ -41,6 +41,7 @@ from core.humanize import local_today
 from core.model import TenantId
 from core.nudge_views import ReminderSettingsView
 from core.reminder_commands import ShowReminderSettings
+from core.reports.views import ReportFile
 from core.services import Deps, execute, failure
 from core.views import MilestoneList, Notice, ProfileView, Tone, View
 
@@ -321,6 +322,9 @@ class SlackFrontEnd:
             return Reply(render.message(failure(error)), ok=False)
         except Exception as error:
             return await self.unexpected(error, f"command {text[:80]!r}")
+        if isinstance(view, ReportFile):
+            view = await uploads.share(inc.client, view, channel=inc.channel_id,
+                                       user_id=inc.speaker.user_id)
         if isinstance(view, ProfileView) and view.headline and view.person.is_you:
             self.people.forget(inc.speaker.tenant_id, inc.speaker.team_id, inc.speaker.user_id)
         ok = not (isinstance(view, Notice) and view.tone == Tone.ERROR)

@@ -25,6 +25,7 @@ from core.services import (
     queries,
     reminders,
     scoring,
+    reports,
     several,
 )
 from core.services.common import Deps
@@ -78,6 +79,7 @@ HANDLERS: dict[type[c.Command], Handler] = {
     c.SearchMilestones: dashboard.search_milestones,
     **reminders.HANDLERS,
     **scoring.HANDLERS,
+    **reports.HANDLERS,
 }
 
 
