@@ -13,9 +13,9 @@ from bots.slack import render as slack
 from bots.slack import render_nudges as _slack_nudges  # noqa: F401  (registers on `slack`)
 from bots.teams import render as teams
 from core import nudge_views, views
-from core.scoring import views as scoring_views
 from core.reports.card import ReportCard
 from core.reports.views import ReportFile
+from core.scoring import views as scoring_views
 
 # Views that only ever reach a surface of their own (the App Home), never a message.
 SURFACE_ONLY = {views.DashboardView}

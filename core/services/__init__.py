@@ -24,8 +24,8 @@ from core.services import (
     progress,
     queries,
     reminders,
-    scoring,
     reports,
+    scoring,
     several,
 )
 from core.services.common import Deps
