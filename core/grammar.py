@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from core import text as lex
+from core.access import grammar as access_grammar
 from core.calendar_grammar import parse_calendar
 from core.commands import (
     Actor,
@@ -471,6 +472,10 @@ VERBS: tuple[Verb, ...] = (
                                "calendar feed revoke all", "calendar kinds goal,milestone,task",
                                "calendar owners on",
                                "calendar shared deadlines@group.calendar.google.com")),
+    Verb(("token",), access_grammar.USAGE, "API tokens: make (shown once), list, revoke", YOU,
+         access_grammar.parse_token, access_grammar.EXAMPLES),
+    Verb(("tokens",), "tokens", "your API tokens (and the app tokens, for admins)", YOU,
+         access_grammar.parse_tokens),
     Verb(("help", "?"), "help [verb]", "this help", YOU, _help, ("help update",)),
 )
 

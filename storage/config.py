@@ -31,6 +31,7 @@ APPS: dict[str, tuple[str, str]] = {
     "slack": ("storage.slack.models", "storage.slack.migrations"),
     "nudges": ("storage.nudges.models", "storage.nudges.migrations"),
     "teams": ("storage.teams.models", "storage.teams.migrations"),
+    "api": ("storage.api.models", "storage.api.migrations"),
 }
 
 Dialect = Literal["sqlite", "postgres"]

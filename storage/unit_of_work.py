@@ -19,6 +19,7 @@ from typing import Self
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 
+from core.access.ports import AccessRepository
 from core.errors import StorageUnavailable
 from core.events import Event, payload
 from core.model import TenantId
@@ -34,6 +35,7 @@ from core.ports import (
     TenantRepository,
     UserRepository,
 )
+from storage.api import TortoiseAccess
 from storage.availability import Outages
 from storage.calendar import TortoiseCalendar
 from storage.config import Dialect
@@ -98,6 +100,7 @@ class TortoiseUnitOfWork:
         self.outbox: Outbox = TortoiseOutbox(self)
         self.calendar: CalendarRepository = TortoiseCalendar(self)
         self.nudges: NudgeRepository = TortoiseNudges(self)
+        self.access: AccessRepository = TortoiseAccess(self)
 
     @property
     def tenant_id(self) -> TenantId | None:

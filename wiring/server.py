@@ -21,6 +21,7 @@ from prometheus_client import (
 
 from core.relay import OutboxConsumer, drain
 from wiring.adapters import Attached, enabled, statuses
+from wiring.api import api_jobs, attach_api
 from wiring.runtime import Runtime
 from wiring.scheduler import PeriodicJob, start_scheduler
 
@@ -87,6 +88,7 @@ def build_app(runtime: Runtime) -> web.Application:
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
     app.router.add_get("/metrics", metrics)
+    attach_api(runtime, app)
     return app
 
 
@@ -113,6 +115,7 @@ async def serve(runtime: Runtime, *, ready: Callable[[int], None] | None = None)
     runtime.notifiers[:] = [n for a in attached for n in a.notifiers]
     jobs = [job for a in attached for job in a.jobs]
     jobs += [relay_job(runtime, consumer) for a in attached for consumer in a.consumers]
+    jobs += api_jobs(runtime)
     # Signals are caught before the port opens: a SIGTERM that arrives while starting up
     # still ends in a clean shutdown instead of killing the process half-started.
     stop = asyncio.Event()

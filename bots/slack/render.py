@@ -503,3 +503,5 @@ def options(view: MilestoneList) -> list[dict[str, Any]]:
 
 def option_for(line: MilestoneLine) -> dict[str, Any]:
     return option(f"{line.ref} {line.title}", line.ref)
+# API tokens register their renderings here too (a module of their own).
+from bots.slack import render_access as _render_access  # noqa: E402, F401

@@ -10,6 +10,7 @@ from typing import Any
 
 from core import calendar_commands as cal
 from core import commands as c
+from core.access import commands as access
 from core.errors import DomainError
 from core.grammar import parse
 from core.help import help_view
@@ -24,6 +25,7 @@ from core.services import (
     queries,
     reminders,
     several,
+    tokens,
 )
 from core.services.common import Deps
 from core.services.retry import once_more_if_disconnected
@@ -74,6 +76,9 @@ HANDLERS: dict[type[c.Command], Handler] = {
     c.ShowDashboard: dashboard.show_dashboard,
     c.SearchMilestones: dashboard.search_milestones,
     **reminders.HANDLERS,
+    access.CreateToken: tokens.create_token,
+    access.ListTokens: tokens.list_tokens,
+    access.RevokeToken: tokens.revoke_token,
 }
 
 
