@@ -24,6 +24,7 @@ from core.model import (
     UserId,
 )
 from core.ports import MilestoneFilter, OutboxMessage, RollupNode
+from tests.fakes_access import FakeAccess
 from tests.fakes_calendar import FakeCalendar
 from tests.fakes_nudges import FakeNudges, NudgeState
 
@@ -61,6 +62,7 @@ class _State:
     versions: dict[int, int] = field(default_factory=dict)
     calendar: dict[str, Any] = field(default_factory=dict)  # tables of FakeCalendar
     nudges: NudgeState = field(default_factory=NudgeState)
+    access: dict[str, Any] = field(default_factory=dict)  # tables of FakeAccess
     ids: int = 0
 
     def next_id(self) -> int:
@@ -321,10 +323,11 @@ class FakeComments(_Rows[Comment]):
 
 
 class FakeActivity(_Scoped):
-    async def recent(self, *, milestone_id: MilestoneId | None = None, limit: int = 20
-                     ) -> list[Activity]:
+    async def recent(self, *, milestone_id: MilestoneId | None = None, limit: int = 20,
+                     before_id: int | None = None) -> list[Activity]:
         rows = [a for a in self.s.activity.values() if a.tenant_id == self.tenant_id
-                and (milestone_id is None or a.milestone_id == milestone_id)]
+                and (milestone_id is None or a.milestone_id == milestone_id)
+                and (before_id is None or (a.id or 0) < before_id)]
         return _copy(sorted(rows, key=lambda a: (a.created_at, a.id), reverse=True)[:limit])
 
 
@@ -390,6 +393,7 @@ class InMemoryUnitOfWork:
         self.outbox = FakeOutbox(self)
         self.calendar = FakeCalendar(self)
         self.nudges = FakeNudges(self)
+        self.access = FakeAccess(self)
         self._snapshot: _State | None = None
         self.committed = False
 
