@@ -53,6 +53,7 @@ from core.errors import InvalidInput
 from core.grammar_options import parse_create, parse_edit, parse_profile
 from core.grammar_remind import parse_remind
 from core.model import Kind, Plan, Role
+from core.webhooks import grammar as webhook_grammar
 
 MAX_TEXT = 12_000
 
@@ -476,6 +477,10 @@ VERBS: tuple[Verb, ...] = (
          access_grammar.parse_token, access_grammar.EXAMPLES),
     Verb(("tokens",), "tokens", "your API tokens (and the app tokens, for admins)", YOU,
          access_grammar.parse_tokens),
+    Verb(("webhook",), webhook_grammar.USAGE, "signed outgoing webhooks (admins)", TEAM,
+         webhook_grammar.parse_webhook, webhook_grammar.EXAMPLES),
+    Verb(("webhooks",), "webhooks", "the webhook endpoints (admins)", TEAM,
+         webhook_grammar.parse_webhooks),
     Verb(("help", "?"), "help [verb]", "this help", YOU, _help, ("help update",)),
 )
 

@@ -46,6 +46,7 @@ from core.model import (
 )
 from core.nudge_ports import Notifier as Notifier  # re-exported: the ports live here
 from core.nudge_ports import NudgeRepository as NudgeRepository
+from core.webhooks.ports import WebhookEndpointRepository
 
 
 class Clock(Protocol):
@@ -297,6 +298,7 @@ class UnitOfWork(Protocol):
     calendar: CalendarRepository
     nudges: NudgeRepository
     access: AccessRepository
+    webhooks: WebhookEndpointRepository
 
     async def publish(self, event: Event) -> None:
         """Records an event in the activity feed and the outbox of every consumer of it."""

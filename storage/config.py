@@ -32,6 +32,7 @@ APPS: dict[str, tuple[str, str]] = {
     "nudges": ("storage.nudges.models", "storage.nudges.migrations"),
     "teams": ("storage.teams.models", "storage.teams.migrations"),
     "api": ("storage.api.models", "storage.api.migrations"),
+    "webhooks": ("storage.webhooks.models", "storage.webhooks.migrations"),
 }
 
 Dialect = Literal["sqlite", "postgres"]

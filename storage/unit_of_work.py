@@ -35,6 +35,7 @@ from core.ports import (
     TenantRepository,
     UserRepository,
 )
+from core.webhooks.ports import WebhookEndpointRepository
 from storage.api import TortoiseAccess
 from storage.availability import Outages
 from storage.calendar import TortoiseCalendar
@@ -54,6 +55,7 @@ from storage.outbox import TortoiseOutbox
 from storage.people import TortoiseTenants, TortoiseUsers
 from storage.transaction import Transaction, transaction
 from storage.versions import BUMP_VERSION
+from storage.webhooks import TortoiseWebhookEndpoints
 
 Subscriptions = Mapping[str, Collection[str]]
 
@@ -101,6 +103,7 @@ class TortoiseUnitOfWork:
         self.calendar: CalendarRepository = TortoiseCalendar(self)
         self.nudges: NudgeRepository = TortoiseNudges(self)
         self.access: AccessRepository = TortoiseAccess(self)
+        self.webhooks: WebhookEndpointRepository = TortoiseWebhookEndpoints(self)
 
     @property
     def tenant_id(self) -> TenantId | None:

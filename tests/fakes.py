@@ -24,7 +24,7 @@ from core.model import (
     UserId,
 )
 from core.ports import MilestoneFilter, OutboxMessage, RollupNode
-from tests.fakes_access import FakeAccess
+from tests.fakes_access import FakeAccess, FakeWebhookEndpoints
 from tests.fakes_calendar import FakeCalendar
 from tests.fakes_nudges import FakeNudges, NudgeState
 
@@ -63,6 +63,7 @@ class _State:
     calendar: dict[str, Any] = field(default_factory=dict)  # tables of FakeCalendar
     nudges: NudgeState = field(default_factory=NudgeState)
     access: dict[str, Any] = field(default_factory=dict)  # tables of FakeAccess
+    webhooks: Any = None  # an InMemoryWebhooks, made on first use
     ids: int = 0
 
     def next_id(self) -> int:
@@ -394,6 +395,7 @@ class InMemoryUnitOfWork:
         self.calendar = FakeCalendar(self)
         self.nudges = FakeNudges(self)
         self.access = FakeAccess(self)
+        self.webhooks = FakeWebhookEndpoints(self)
         self._snapshot: _State | None = None
         self.committed = False
 

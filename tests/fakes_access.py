@@ -73,3 +73,19 @@ class FakeAccess:
         for k in old:
             del self._t["replies"][k]
         return len(old)
+
+
+class FakeWebhookEndpoints:
+    """The fake unit of work's `webhooks`: the tenant's view of an `InMemoryWebhooks` kept in
+    the store's state (so a rollback undoes it too)."""
+
+    def __init__(self, uow: _Uow) -> None:
+        self._uow = uow
+
+    def __getattr__(self, name: str) -> Any:
+        from tests.webhooks.fakes import InMemoryWebhooks
+
+        state = self._uow.store.state
+        if state.webhooks is None:
+            state.webhooks = InMemoryWebhooks()
+        return getattr(state.webhooks.for_tenant(self._uow.tenant_id), name)

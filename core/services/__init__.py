@@ -26,6 +26,7 @@ from core.services import (
     reminders,
     several,
     tokens,
+    webhooks,
 )
 from core.services.common import Deps
 from core.services.retry import once_more_if_disconnected
@@ -79,6 +80,7 @@ HANDLERS: dict[type[c.Command], Handler] = {
     access.CreateToken: tokens.create_token,
     access.ListTokens: tokens.list_tokens,
     access.RevokeToken: tokens.revoke_token,
+    **webhooks.HANDLERS,
 }
 
 

@@ -28,6 +28,8 @@ class Deps:
     calendar: CalendarSetup = field(default_factory=CalendarSetup)
     #: Reuses answers to hot reads while nothing they show changed; None computes every time.
     views: ViewCache | None = None
+    #: WEBHOOKS_ALLOW_PRIVATE: webhook endpoints may be on loopback/private addresses and http.
+    allow_private_webhooks: bool = False
 
 
 @dataclass(frozen=True, slots=True)
