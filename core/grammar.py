@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from core import text as lex
+from core.access import grammar as access_grammar
 from core.calendar_grammar import parse_calendar
 from core.commands import (
     Actor,
@@ -54,6 +55,7 @@ from core.grammar_remind import parse_remind
 from core.grammar_scoring import SCORING_VERBS, parse_list_team
 from core.model import Kind, Plan, Role
 from core.reports.grammar import parse_chart, parse_export, parse_report
+from core.webhooks import grammar as webhook_grammar
 
 MAX_TEXT = 12_000
 
@@ -486,6 +488,14 @@ VERBS: tuple[Verb, ...] = (
     Verb(("export",), "export csv|xlsx|pdf [#N|@who|\"Team\"|company] [week|month|quarter|all]",
          "a file to forward", PROGRESS, parse_export,
          ("export xlsx company quarter", "export csv #1 all", "export pdf @bob month")),
+    Verb(("token",), access_grammar.USAGE, "API tokens: make (shown once), list, revoke", YOU,
+         access_grammar.parse_token, access_grammar.EXAMPLES),
+    Verb(("tokens",), "tokens", "your API tokens (and the app tokens, for admins)", YOU,
+         access_grammar.parse_tokens),
+    Verb(("webhook",), webhook_grammar.USAGE, "signed outgoing webhooks (admins)", TEAM,
+         webhook_grammar.parse_webhook, webhook_grammar.EXAMPLES),
+    Verb(("webhooks",), "webhooks", "the webhook endpoints (admins)", TEAM,
+         webhook_grammar.parse_webhooks),
     Verb(("help", "?"), "help [verb]", "this help", YOU, _help, ("help update",)),
 )
 

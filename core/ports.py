@@ -13,6 +13,7 @@ from datetime import date, datetime, timedelta
 from types import TracebackType
 from typing import Protocol, Self
 
+from core.access.ports import AccessRepository
 from core.calendar import (
     CalendarChanges,
     CalendarFeed,
@@ -32,6 +33,7 @@ from core.events import Event
 from core.model import (
     Activity,
     Comment,
+    Kind,
     Milestone,
     MilestoneId,
     Notification,
@@ -45,6 +47,7 @@ from core.model import (
 from core.nudge_ports import Notifier as Notifier  # re-exported: the ports live here
 from core.nudge_ports import NudgeRepository as NudgeRepository
 from core.scoring.recording import ScoringPorts
+from core.webhooks.ports import WebhookEndpointRepository
 
 
 class Clock(Protocol):
@@ -65,6 +68,10 @@ class MilestoneFilter:
     due_before: date | None = None
     statuses: Collection[Status] | None = None
     stale_before: datetime | None = None
+    due_after: date | None = None
+    kinds: Collection[Kind] | None = None
+    #: Only numbers above this one (cursor pagination; results are in number order).
+    after_number: int | None = None
     limit: int | None = None
 
 
@@ -161,9 +168,11 @@ class CommentRepository(Protocol):
 
 class ActivityRepository(Protocol):
     async def recent(
-        self, *, milestone_id: MilestoneId | None = None, limit: int = 20
+        self, *, milestone_id: MilestoneId | None = None, limit: int = 20,
+        before_id: int | None = None,
     ) -> list[Activity]:
-        """Newest first; the whole tenant's feed when no milestone is given."""
+        """Newest first; the whole tenant's feed when no milestone is given; only entries
+        older than `before_id` when given (cursor pagination)."""
         ...
 
 
@@ -290,6 +299,8 @@ class UnitOfWork(Protocol):
     calendar: CalendarRepository
     nudges: NudgeRepository
     scoring: ScoringPorts
+    access: AccessRepository
+    webhooks: WebhookEndpointRepository
 
     async def publish(self, event: Event) -> None:
         """Records an event in the activity feed and the outbox of every consumer of it."""

@@ -33,6 +33,8 @@ APPS: dict[str, tuple[str, str]] = {
     "teams": ("storage.teams.models", "storage.teams.migrations"),
     "scoring": ("storage.scoring.models", "storage.scoring.migrations"),
     "reports": ("storage.reports.models", "storage.reports.migrations"),
+    "api": ("storage.api.models", "storage.api.migrations"),
+    "webhooks": ("storage.webhooks.models", "storage.webhooks.migrations"),
 }
 
 Dialect = Literal["sqlite", "postgres"]

@@ -19,6 +19,7 @@ from typing import Self
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 
+from core.access.ports import AccessRepository
 from core.errors import StorageUnavailable
 from core.events import Event, payload
 from core.model import TenantId
@@ -35,6 +36,8 @@ from core.ports import (
     UserRepository,
 )
 from core.scoring.recording import ScoringPorts
+from core.webhooks.ports import WebhookEndpointRepository
+from storage.api import TortoiseAccess
 from storage.availability import Outages
 from storage.calendar import TortoiseCalendar
 from storage.config import Dialect
@@ -54,6 +57,7 @@ from storage.people import TortoiseTenants, TortoiseUsers
 from storage.scoring.ports import scoring_ports
 from storage.transaction import Transaction, transaction
 from storage.versions import BUMP_VERSION
+from storage.webhooks import TortoiseWebhookEndpoints
 
 Subscriptions = Mapping[str, Collection[str]]
 
@@ -101,6 +105,8 @@ class TortoiseUnitOfWork:
         self.calendar: CalendarRepository = TortoiseCalendar(self)
         self.nudges: NudgeRepository = TortoiseNudges(self)
         self.scoring: ScoringPorts = scoring_ports(self)
+        self.access: AccessRepository = TortoiseAccess(self)
+        self.webhooks: WebhookEndpointRepository = TortoiseWebhookEndpoints(self)
 
     @property
     def tenant_id(self) -> TenantId | None:

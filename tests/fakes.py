@@ -25,6 +25,7 @@ from core.model import (
 )
 from core.ports import MilestoneFilter, OutboxMessage, RollupNode
 from core.scoring.recording import ScoringPorts
+from tests.fakes_access import FakeAccess, FakeWebhookEndpoints
 from tests.fakes_calendar import FakeCalendar
 from tests.fakes_nudges import FakeNudges, NudgeState
 from tests.fakes_scoring import FakeScoring, ScoringState
@@ -64,6 +65,8 @@ class _State:
     calendar: dict[str, Any] = field(default_factory=dict)  # tables of FakeCalendar
     nudges: NudgeState = field(default_factory=NudgeState)
     scoring: dict[int | None, ScoringState] = field(default_factory=dict)
+    access: dict[str, Any] = field(default_factory=dict)  # tables of FakeAccess
+    webhooks: Any = None  # an InMemoryWebhooks, made on first use
     ids: int = 0
 
     def next_id(self) -> int:
@@ -324,10 +327,11 @@ class FakeComments(_Rows[Comment]):
 
 
 class FakeActivity(_Scoped):
-    async def recent(self, *, milestone_id: MilestoneId | None = None, limit: int = 20
-                     ) -> list[Activity]:
+    async def recent(self, *, milestone_id: MilestoneId | None = None, limit: int = 20,
+                     before_id: int | None = None) -> list[Activity]:
         rows = [a for a in self.s.activity.values() if a.tenant_id == self.tenant_id
-                and (milestone_id is None or a.milestone_id == milestone_id)]
+                and (milestone_id is None or a.milestone_id == milestone_id)
+                and (before_id is None or (a.id or 0) < before_id)]
         return _copy(sorted(rows, key=lambda a: (a.created_at, a.id), reverse=True)[:limit])
 
 
@@ -393,6 +397,8 @@ class InMemoryUnitOfWork:
         self.outbox = FakeOutbox(self)
         self.calendar = FakeCalendar(self)
         self.nudges = FakeNudges(self)
+        self.access = FakeAccess(self)
+        self.webhooks = FakeWebhookEndpoints(self)
         self._snapshot: _State | None = None
         self.committed = False
 

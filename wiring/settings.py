@@ -42,6 +42,9 @@ class Settings(BaseSettings):
     google_calendar_tenant: str | None = None
     google_api_url: str | None = None
 
+    #: REST API requests per minute per token.
+    api_rate_limit: int = Field(default=600, ge=1, le=1_000_000)
+
     def safe_database_url(self) -> str:
         """The database URL without its password, for logs."""
         scheme, sep, rest = self.database_url.partition("://")

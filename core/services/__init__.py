@@ -11,6 +11,7 @@ from typing import Any
 
 from core import calendar_commands as cal
 from core import commands as c
+from core.access import commands as access
 from core.errors import DomainError
 from core.grammar import parse
 from core.help import help_view
@@ -27,6 +28,8 @@ from core.services import (
     reports,
     scoring,
     several,
+    tokens,
+    webhooks,
 )
 from core.services.common import Deps
 from core.services.retry import once_more_if_disconnected
@@ -80,6 +83,10 @@ HANDLERS: dict[type[c.Command], Handler] = {
     **reminders.HANDLERS,
     **scoring.HANDLERS,
     **reports.HANDLERS,
+    access.CreateToken: tokens.create_token,
+    access.ListTokens: tokens.list_tokens,
+    access.RevokeToken: tokens.revoke_token,
+    **webhooks.HANDLERS,
 }
 
 

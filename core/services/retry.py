@@ -49,6 +49,8 @@ class _WatchedUnitOfWork:
         self.calendar = inner.calendar
         self.nudges = inner.nudges
         self.scoring = inner.scoring
+        self.access = inner.access
+        self.webhooks = inner.webhooks
 
     async def publish(self, event: Event) -> None:
         await self._inner.publish(event)
