@@ -119,6 +119,8 @@ class ScoredUnitOfWork:
         self.calendar = inner.calendar
         self.nudges = inner.nudges
         self.scoring = inner.scoring
+        self.access = inner.access
+        self.webhooks = inner.webhooks
 
     async def publish(self, event: domain.Event) -> None:
         await self._inner.publish(event)
