@@ -38,7 +38,7 @@ KEYS_TTL_S = 24 * 3600.0
 REFETCH_AFTER_S = 60.0
 TOKEN_MARGIN_S = 300.0
 HTTP_TIMEOUT = aiohttp.ClientTimeout(total=10)
-MAX_TOKEN = 8 * 1024
+MAX_TOKEN = 4 * 1024
 
 
 class Unauthorized(Exception):
