@@ -41,6 +41,7 @@ logger = logging.getLogger(__name__)
 
 AT_TAG = re.compile(r"<at[^>]*>(.*?)</at>", re.IGNORECASE | re.DOTALL)
 HTML_TAG = re.compile(r"<[^>]{0,200}>")
+PLACEHOLDER = re.compile(r"\x00(\d{1,3})\x00")
 FORM_HINTS = {
     "checkin": "Type `update {arg} 60% what moved` to record progress.",
     "comment": "Type `comment {arg} your words` to comment.",
@@ -175,9 +176,10 @@ class CairnAgent:
         """The message's text as a grammar line: the bot's mention gone, people's mentions as
         `<@aad|Name>` (joining those never seen), Teams' HTML undone."""
         activity = context.activity
-        text = activity.text or ""
+        text = (activity.text or "").replace("\x00", "")
         bot_id = str(activity.recipient.id) if activity.recipient else ""
         roster = self.roster(context)
+        people: list[str] = []  # each mention stands in the text as \x00<index>\x00
         for mention in activity.get_mentions():
             mentioned = getattr(mention, "mentioned", None)
             said = str(getattr(mention, "text", "") or "")
@@ -193,10 +195,15 @@ class CairnAgent:
             name = str(member.get("name") or mentioned.name or "someone")
             person = Person(teams_tenant_id=tenant, aad_object_id=aad,
                             account_id=str(mentioned.id or ""), name=name)
-            await self.people.actor(tenant_id, person, roster)
-            text = text.replace(said, f"<@{aad}|{name.replace('>', '').replace('|', '')}>")
-        text = AT_TAG.sub(lambda m: m.group(1), text)
-        return html.unescape(HTML_TAG.sub(" ", text.replace("<br>", "\n"))).strip() or "help"
+            # Labelled with the handle: the grammar reads a mention as one word.
+            joined = await self.people.actor(tenant_id, person, roster)
+            people.append(f"<@{aad}|{joined.handle}>")
+            text = text.replace(said, f"\x00{len(people) - 1}\x00")
+        text = AT_TAG.sub(lambda m: m.group(1), text.replace("<br>", "\n"))
+        # What people typed never becomes a mention: only Teams' mention entities do.
+        text = html.unescape(HTML_TAG.sub(" ", text)).replace("<@", "< @")
+        text = PLACEHOLDER.sub(lambda m: people[int(m.group(1))], text)
+        return text.replace("\x00", "").strip() or "help"
 
     # --- invokes ----------------------------------------------------------------------------
 

@@ -13,6 +13,7 @@ from typing import Any
 import aiohttp
 from aiohttp.test_utils import TestServer
 
+from core.ports import Clock
 from core.services import Deps
 from core.view_cache import ViewCache
 from storage import Database
@@ -155,7 +156,7 @@ def buttons(card: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 async def running(database: Database, connector: FakeConnector, kit: TokenKit, *,
-                  local: bool = False) -> AsyncIterator[TeamsCairn]:
+                  local: bool = False, clock: Clock | None = None) -> AsyncIterator[TeamsCairn]:
     settings = Settings(  # type: ignore[call-arg]
         _env_file=None, database_url=database.url, teams_enabled=local,
         microsoft_app_id=None if local else APP_ID,
@@ -164,7 +165,7 @@ async def running(database: Database, connector: FakeConnector, kit: TokenKit, *
         teams_openid_metadata_url=kit.openid_metadata_url, teams_login_url=kit.base_url)
     adapter = TeamsAdapter()
     subscriptions = subscriptions_for(settings, [adapter])
-    clock = SystemClock()
+    clock = clock or SystemClock()
     deps = Deps(uow=database.unit_of_work(subscriptions), clock=clock,
                 views=ViewCache(database.versions(), clock))
     runtime = Runtime(settings=settings, database=database, subscriptions=subscriptions,

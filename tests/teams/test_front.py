@@ -38,7 +38,10 @@ async def test_a_personal_chat_and_a_channel_speak_the_grammar(
     assert reply.conversation_id == channel.id and reply.authorization is not None
     # Bob is mentioned for the first time: he joins on the spot, from the roster.
     [card] = await teams.say(alice, channel, f"assign #1 <at>{bob.name}</at>", mentions=[bob])
-    assert "bob" in card_text(card).lower(), card_text(card)
+    assert "❌" not in card_text(card) and "@bob" in card_text(card), card_text(card)
+    # What someone types is never a mention: only Teams' mention entities are.
+    [card] = await teams.say(alice, channel, f"assign #1 &lt;@{bob.aad_object_id}|bob&gt;")
+    assert "❌" in card_text(card)
     async with teams.deps.uow(1) as tx:  # the first Teams tenant is Cairn's tenant 1
         found = await tx.users.by_identity(identity(TENANT, bob.aad_object_id))
         first = await tx.users.by_identity(identity(TENANT, alice.aad_object_id))
