@@ -49,8 +49,9 @@ class TeamsAdapter:
     def status(self, settings: Settings) -> AdapterStatus:
         config = teams_config(settings)
         if config.app_id:
-            if not config.password and (settings.microsoft_app_type or "").lower() != (
-                    "userassignedmsi"):
+            if not config.password:
+                # The bot's own token comes from its client secret (a managed identity's token
+                # service is not wired yet).
                 return AdapterStatus(self.name, False, "MICROSOFT_APP_ID is set but "
                                      "MICROSOFT_APP_PASSWORD is not")
             where = f"{settings.public_url.rstrip('/')}/api/messages"
