@@ -7,9 +7,13 @@ import pytest
 
 from bots.teams.people import identity
 from core.services.people import actor_of
+from storage import Database
 from tests.teams.conftest import TENANT
 from tests.teams.fake_connector import FakeConnector
-from tests.teams.harness import TeamsCairn, buttons, card_text
+from tests.teams.harness import TeamsCairn, buttons, card_text, running
+from tests.teams.tokens import TokenKit
+from wiring.adapters import statuses
+from wiring.settings import Settings
 
 
 @pytest.fixture(params=("sqlite",))
@@ -115,3 +119,19 @@ async def test_a_form_button_answers_with_what_to_type(teams: TeamsCairn,
     posted = await teams.post(fetch)
     assert posted.status == 200
     assert "update #3" in posted.json["task"]["value"]
+
+
+async def test_local_mode_answers_unsigned_and_says_so(
+        database: Database, connector: FakeConnector, token_kit: TokenKit) -> None:
+    settings = Settings(_env_file=None, teams_enabled=True)  # type: ignore[call-arg]
+    [status] = [s for s in statuses(settings) if s.name == "teams"]
+    assert status.on and "LOCAL MODE" in status.reason
+    off = Settings(_env_file=None)  # type: ignore[call-arg]
+    assert not next(s for s in statuses(off) if s.name == "teams").on
+    async for teams in running(database, connector, token_kit, local=True):
+        alice = connector.add_member("Alice Adams", tenant_id=TENANT)
+        chat = connector.personal_chat(alice)
+        posted = await teams.post(teams.message(alice, chat, "list mine"), token=None)
+        assert posted.status == 202
+        [reply] = connector.succeeded("reply")
+        assert reply.authorization is None  # no credentials, no token
