@@ -135,3 +135,29 @@ async def test_local_mode_answers_unsigned_and_says_so(
         assert posted.status == 202
         [reply] = connector.succeeded("reply")
         assert reply.authorization is None  # no credentials, no token
+
+
+EVERY_VERB = [
+    "help", "help update", 'goal "Grow revenue 20%" due:2027-03-31',
+    'milestone "Launch <beta> & more" parent:#1 due:2027-01-15 priority:high',
+    'task "Write docs" parent:#2', "new Plan the offsite", 'edit #3 title:"Write the docs"',
+    "due #3 2027-01-10", "move #3 under #1", "assign #3 @alice.adams",
+    'criteria #1 "ARR" 1.2 -> 1.5 M', "list", "list team", "list overdue", "list at-risk",
+    "list #1", "show #2", "#2", "update #3 60% on track drafted", "done #3", "reopen #3",
+    "cancel #3 not needed", "reopen #3", "comment #2 looks good @alice.adams", "watch #2",
+    "unwatch #2", "inbox", "activity", "activity #2", "people", "me", "me tz Europe/Paris",
+    "remind", "remind settings", "remind snooze #2 3h", "role @alice.adams admin",
+    "plan starter", "calendar", "calendar feed", "delete #3", "frobnicate",
+    'task "' + "x" * 300 + '"', "list page 99",
+]
+
+
+async def test_every_verb_answers_with_a_card_teams_accepts(
+        teams: TeamsCairn, connector: FakeConnector) -> None:
+    alice = connector.add_member("Alice Adams", tenant_id=TENANT, email="alice.adams@acme.ex")
+    chat = connector.personal_chat(alice)
+    for line in EVERY_VERB:
+        cards = await teams.say(alice, chat, line)
+        assert len(cards) == 1, line
+        assert "Something went wrong" not in card_text(cards[0]), line
+    assert {c.status for c in connector.attempts("reply")} == {201}
