@@ -62,8 +62,10 @@ def available_adapters() -> list[Adapter]:
     from wiring.calendar import CalendarFeedsAdapter, GoogleCalendarAdapter
     from wiring.nudges import NudgesAdapter
     from wiring.slack import SlackAdapter
+    from wiring.teams import TeamsAdapter
 
-    return [SlackAdapter(), CalendarFeedsAdapter(), GoogleCalendarAdapter(), NudgesAdapter()]
+    return [SlackAdapter(), TeamsAdapter(), CalendarFeedsAdapter(), GoogleCalendarAdapter(),
+            NudgesAdapter()]
 
 
 def enabled(settings: Settings, adapters: Sequence[Adapter] | None = None) -> list[Adapter]:
@@ -82,12 +84,7 @@ def subscriptions_for(settings: Settings, adapters: Sequence[Adapter] | None = N
 
 def statuses(settings: Settings, adapters: Sequence[Adapter] | None = None
              ) -> list[AdapterStatus]:
-    """Every adapter's state, plus the ones not built yet, for the start-up log."""
+    """Every adapter's state, for the start-up log."""
     known = [a.status(settings) for a in (adapters if adapters is not None
                                           else available_adapters())]
-    names = {s.name for s in known}
-    missing = [
-        AdapterStatus("teams", False, "the Teams adapter is not part of this build yet"),
-    ]
-    return [AdapterStatus("shell", True, "always available: python3 dev.py shell"), *known,
-            *(s for s in missing if s.name not in names)]
+    return [AdapterStatus("shell", True, "always available: python3 dev.py shell"), *known]
