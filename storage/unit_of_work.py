@@ -26,6 +26,7 @@ from core.ports import (
     ActivityRepository,
     CalendarRepository,
     CommentRepository,
+    IdempotencyKeys,
     MilestoneRepository,
     NotificationRepository,
     NudgeRepository,
@@ -44,6 +45,7 @@ from storage.feed import (
     TortoiseNotifications,
     TortoiseProgressUpdates,
 )
+from storage.idempotency import TortoiseIdempotencyKeys
 from storage.mapping import utc
 from storage.milestones import TortoiseMilestones
 from storage.models import ActivityRow, OutboxRow
@@ -98,6 +100,7 @@ class TortoiseUnitOfWork:
         self.outbox: Outbox = TortoiseOutbox(self)
         self.calendar: CalendarRepository = TortoiseCalendar(self)
         self.nudges: NudgeRepository = TortoiseNudges(self)
+        self.idempotency: IdempotencyKeys = TortoiseIdempotencyKeys(self)
 
     @property
     def tenant_id(self) -> TenantId | None:

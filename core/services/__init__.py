@@ -13,6 +13,7 @@ from core import commands as c
 from core.errors import DomainError
 from core.grammar import parse
 from core.help import help_view
+from core.interactions.idempotency import keyed
 from core.humanize import local_today
 from core.services import (
     calendar,
@@ -85,7 +86,9 @@ async def execute(command: c.Command, deps: Deps) -> View:
     """Runs one command; expected failures raise DomainError subclasses.
 
     A command whose database connection died before it committed anything runs once more
-    (`core.services.retry`); if that fails too, `StorageUnavailable` says so plainly.
+    (`core.services.retry`); if that fails too, `StorageUnavailable` says so plainly. A command
+    with an idempotency key is carried out once for that key (`core.interactions.idempotency`);
+    a repeat raises `AlreadyDone`.
     """
     handler = HANDLERS.get(type(command))
     if handler is None:
@@ -96,6 +99,8 @@ async def execute(command: c.Command, deps: Deps) -> View:
             return await deps.views.answer(command, lambda: handler(command, deps))
         return await handler(command, deps)
 
+    if command.idempotency_key:
+        return await once_more_if_disconnected(lambda d: keyed(command, d, run), deps)
     return await once_more_if_disconnected(run, deps)
 
 

@@ -48,6 +48,7 @@ class _WatchedUnitOfWork:
         self.outbox = inner.outbox
         self.calendar = inner.calendar
         self.nudges = inner.nudges
+        self.idempotency = inner.idempotency
 
     async def publish(self, event: Event) -> None:
         await self._inner.publish(event)
