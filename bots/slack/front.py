@@ -15,7 +15,7 @@ import hashlib
 import logging
 import secrets
 from collections.abc import Awaitable, Callable, Coroutine
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
 import aiohttp
@@ -38,6 +38,7 @@ from core import commands as c
 from core.errors import DomainError
 from core.grammar import parse
 from core.humanize import local_today
+from core.interactions.idempotency import AlreadyDone
 from core.model import TenantId
 from core.nudge_views import ReminderSettingsView
 from core.reminder_commands import ShowReminderSettings
@@ -85,6 +86,8 @@ class Line:
 class Reply:
     content: Payload | render.Rendered
     ok: bool = True
+    #: A request carried out before (its idempotency key was claimed): nothing was done.
+    repeat: bool = False
 
     @property
     def payload(self) -> Payload:
@@ -304,12 +307,16 @@ class SlackFrontEnd:
         else:
             await self.reply(inc, answer.payload, replace=replace)
 
-    async def answer(self, inc: Incoming, actor: c.Actor, text: str) -> Answer:
-        """A line of the shared grammar, answered: a message, or a form to open."""
+    async def answer(self, inc: Incoming, actor: c.Actor, text: str, *, key: str | None = None
+                     ) -> Answer:
+        """A line of the shared grammar, answered: a message, or a form to open. `key` makes
+        the command idempotent (a click's stamp): a repeat answers a `Reply` with `repeat`."""
         try:
             today = local_today(self.deps.clock.now(), actor.timezone)
             command = parse(text, actor=actor, today=today,
                             identity_prefix=identity_prefix(inc.speaker.team_id))
+            if key is not None:
+                command = replace(command, idempotency_key=key)
             if isinstance(command, c.OpenNewForm):
                 return Modal(self.new_form(inc, title=command.title, kind=command.kind))
             if isinstance(command, c.OpenCheckIn) and command.milestone.number is not None:
@@ -317,6 +324,8 @@ class SlackFrontEnd:
             if isinstance(command, ShowReminderSettings):
                 return Modal(await self.settings_form(inc, actor))
             view = await execute(command, self.deps)
+        except AlreadyDone as repeat:
+            return Reply(render.message(failure(repeat)), repeat=True)
         except DomainError as error:
             return Reply(render.message(failure(error)), ok=False)
         except Exception as error:

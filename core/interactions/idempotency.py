@@ -3,19 +3,20 @@
 A front end puts what identifies the request on its platform in `Command.idempotency_key`:
 Slack the event id, a click's stamp (`bots.slack.front.click_key`) or a submitted view's id;
 Teams the activity id; the shell and the API's replays need none. `core.services.execute` then
-runs the command through `keyed`:
+runs the command through `keyed`: every unit of work the command opens, until one has
+committed, first inserts the key (`UnitOfWork.idempotency.claim`) in its own transaction.
 
-- a key already claimed answers `AlreadyDone` at once, before the use case runs;
-- otherwise the use case runs with units of work whose first commit inserts the key
-  (`UnitOfWork.idempotency.claim`) in the same transaction as the change. The claim and the
-  change commit together or not at all: a process killed between them leaves neither, so the
-  retry applies the change; a refused command commits nothing, so nothing is claimed and
-  nothing has to be released by hand;
-- a claim that finds the key taken (two deliveries racing; on PostgreSQL the second waits for
-  the first's transaction) raises `AlreadyDone` inside the unit of work, which rolls back.
+- The claim and the change commit together or not at all: a process killed between them leaves
+  neither, so the retry applies the change once; a refused command commits nothing, so nothing
+  stays claimed and nothing has to be released by hand; a read never commits, so it never
+  claims.
+- A key claimed already answers `AlreadyDone` before the use case reads anything. Two
+  deliveries racing (a double click) insert the same key: on PostgreSQL the second insert waits
+  for the first transaction and then finds the key (or, if that one rolled back, claims it);
+  SQLite runs one writing transaction at a time anyway.
 
-Read-only commands never commit and never claim. The row keeps the command's name, which is
-what a repeat is answered with (front ends usually say nothing, or "Already done").
+Use cases never nest units of work (SQLite refuses it), so a second unit of work of the same
+command never waits for the first one's claim.
 """
 
 from __future__ import annotations
@@ -51,11 +52,12 @@ class _Claim:
 
 
 class _ClaimingUnitOfWork:
-    """The unit of work itself, except that its first commit claims the key first."""
+    """The unit of work itself, except that it claims the key as it opens, until one commits."""
 
-    def __init__(self, inner: UnitOfWork, claim: _Claim) -> None:
+    def __init__(self, inner: UnitOfWork, claim: _Claim, *, claims: bool) -> None:
         self._inner = inner
         self._claim = claim
+        self._claims = claims
         self.tenants = inner.tenants
         self.users = inner.users
         self.milestones = inner.milestones
@@ -72,16 +74,24 @@ class _ClaimingUnitOfWork:
         await self._inner.publish(event)
 
     async def commit(self) -> None:
-        claim = self._claim
-        if not claim.done:
-            if not await self.idempotency.claim(claim.key, command=claim.command,
-                                                at=claim.clock.now()):
-                raise AlreadyDone(claim.command)  # leaving the block rolls the change back
         await self._inner.commit()
-        claim.done = True
+        self._claim.done = True
 
     async def __aenter__(self) -> Self:
         await self._inner.__aenter__()
+        claim = self._claim
+        if claim.done or not self._claims:
+            return self
+        try:
+            first = await self._inner.idempotency.claim(claim.key, command=claim.command,
+                                                        at=claim.clock.now())
+        except BaseException as error:
+            await self._inner.__aexit__(type(error), error, error.__traceback__)
+            raise
+        if not first:
+            repeat = AlreadyDone(claim.command)
+            await self._inner.__aexit__(AlreadyDone, repeat, None)
+            raise repeat
         return self
 
     async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
@@ -95,7 +105,9 @@ class _ClaimingFactory:
         self._claim = claim
 
     def __call__(self, tenant_id: TenantId | None = None) -> UnitOfWork:
-        return _ClaimingUnitOfWork(self._inner(tenant_id), self._claim)
+        # Keys are per tenant: a unit of work across tenants (rare in a command) claims nothing.
+        return _ClaimingUnitOfWork(self._inner(tenant_id), self._claim,
+                                   claims=tenant_id is not None)
 
 
 async def keyed(command: Command, deps: Deps, run: Callable[[Deps], Awaitable[R]]) -> R:
@@ -103,8 +115,5 @@ async def keyed(command: Command, deps: Deps, run: Callable[[Deps], Awaitable[R]
     key = command.idempotency_key
     if not key:
         return await run(deps)
-    name = type(command).__name__
-    async with deps.uow(command.actor.tenant_id) as tx:
-        if await tx.idempotency.claimed(key) is not None:
-            raise AlreadyDone(name)
-    return await run(replace(deps, uow=_ClaimingFactory(deps.uow, _Claim(key, name, deps.clock))))
+    claim = _Claim(key, type(command).__name__, deps.clock)
+    return await run(replace(deps, uow=_ClaimingFactory(deps.uow, claim)))
