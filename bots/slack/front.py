@@ -407,16 +407,22 @@ class SlackFrontEnd:
 
     async def _submit(self, callback: str, parsed: Any, meta: Metadata, inc: Incoming,
                       present: set[str], key: str) -> Reply | FieldErrors | None:
-        """Applies a form once (None for a repeat); a refused form can be sent again."""
-        if not await self.claim(key, inc):
+        """Applies a form once for its view id (None for a repeat); the key is claimed with
+        the change, so a refused form claims nothing and can be sent again."""
+        try:
+            actor = await self.people.actor(inc.speaker, inc.client)
+            view = await self._run_form(callback, parsed, meta, inc, actor, key)
+        except FieldErrors as errors:
+            return errors
+        except AlreadyDone:
             return None
-        outcome = await self._apply(callback, parsed, meta, inc, present)
-        if isinstance(outcome, FieldErrors):
-            try:
-                await self.keys.release_key(key)
-            except Exception as error:  # the database went away meanwhile: say so, once
-                logger.warning("could not release %s: %s", key, type(error).__name__)
-        return outcome
+        except DomainError as error:
+            block = forms.block_for(callback, getattr(error, "field", ""), present)
+            return forms.refused(block, error)
+        except Exception as error:
+            diagnosis = await self.failures.diagnose(error, f"form {callback}")
+            return FieldErrors({forms.block_for(callback, "", present): diagnosis.text})
+        return Reply(render.message(view))
 
     async def _finish_later(self, pending: asyncio.Future[Reply | FieldErrors | None],
                             inc: Incoming, meta: Metadata) -> None:
@@ -429,38 +435,22 @@ class SlackFrontEnd:
             outcome = Reply(render.message(Notice(text=text, tone=Tone.ERROR)), ok=False)
         await self.deliver(inc, meta.origin, outcome.payload)
 
-    async def _apply(self, callback: str, parsed: Any, meta: Metadata, inc: Incoming,
-                     present: set[str]) -> Reply | FieldErrors:
-        try:
-            actor = await self.people.actor(inc.speaker, inc.client)
-            view = await self._run_form(callback, parsed, meta, inc, actor)
-        except FieldErrors as errors:
-            return errors
-        except DomainError as error:
-            block = forms.block_for(callback, getattr(error, "field", ""), present)
-            return forms.refused(block, error)
-        except Exception as error:
-            diagnosis = await self.failures.diagnose(error, f"form {callback}")
-            return FieldErrors({forms.block_for(callback, "", present): diagnosis.text})
-        return Reply(render.message(view))
-
     async def _run_form(self, callback: str, parsed: Any, meta: Metadata, inc: Incoming,
-                        actor: c.Actor) -> View:
+                        actor: c.Actor, key: str) -> View:
         if callback == forms.MILESTONE_FORM:
-            if meta.ref is None:
-                return await self.forms.create(actor, parsed, inc.team, meta.links)
-            return await self.forms.edit(actor, meta.ref, parsed, inc.team)
+            return await self.forms.milestone(actor, meta.ref, parsed, inc.team, meta.links,
+                                              key)
         if callback == forms.CHECKIN_FORM:
             if meta.ref is None:
                 raise FieldErrors({"status": "This form lost track of its milestone; open it "
                                              "again."})
-            return await self.forms.check_in(actor, meta.ref, parsed)
+            return await self.forms.check_in(actor, meta.ref, parsed, key)
         if callback == forms.VACATION_FORM:
-            return await self.forms.vacation(actor, parsed)
+            return await self.forms.vacation(actor, parsed, key)
         if callback == forms.SETTINGS_FORM:
             before = reminder_forms.SettingsInput.from_metadata(meta.extra)
-            return await self.forms.settings(actor, parsed, before)
-        return await self.forms.comment(actor, parsed, inc.team)
+            return await self.forms.settings(actor, parsed, before, key)
+        return await self.forms.comment(actor, parsed, inc.team, key)
 
     # --- type-ahead ---------------------------------------------------------------------------
 

@@ -24,14 +24,16 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from types import TracebackType
-from typing import Self, TypeVar
+from typing import TYPE_CHECKING, Self, TypeVar
 
 from core.commands import Command
 from core.errors import DomainError
 from core.events import Event
 from core.model import TenantId
 from core.ports import Clock, UnitOfWork, UnitOfWorkFactory
-from core.services.common import Deps
+
+if TYPE_CHECKING:  # core.services runs every command through this module
+    from core.services.common import Deps
 
 R = TypeVar("R")
 

@@ -13,12 +13,14 @@ from core import commands as c
 from core.errors import DomainError
 from core.grammar import parse
 from core.help import help_view
-from core.interactions.idempotency import keyed
 from core.humanize import local_today
+from core.interactions import forms
+from core.interactions.idempotency import keyed
 from core.services import (
     calendar,
     comments,
     dashboard,
+    form_submissions,
     milestones,
     people,
     progress,
@@ -55,6 +57,8 @@ HANDLERS: dict[type[c.Command], Handler] = {
     c.MarkDone: progress.mark_done,
     c.Reopen: progress.reopen,
     c.ChangeSeveral: several.change_several,
+    forms.SubmitMilestoneForm: form_submissions.submit_milestone_form,
+    forms.SubmitCheckIn: form_submissions.submit_check_in,
     c.SetCriterion: progress.set_criterion,
     c.RecordMeasurement: progress.record_measurement,
     c.ClearCriterion: progress.clear_criterion,
