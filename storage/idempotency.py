@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from storage.config import Dialect
+from storage.crash_points import crash_point
 from storage.mapping import utc
 from storage.models import IdempotencyKeyRow
 from storage.scoped import Repository
@@ -27,10 +28,16 @@ COMMAND_MAX = 80
 
 
 class TortoiseIdempotencyKeys(Repository):
+    #: Whether the open transaction claimed a key (the unit of work resets it as it ends).
+    claimed_now = False
+
     async def claim(self, key: str, *, command: str, at: datetime) -> bool:
         rows = await (await self.db()).execute_query_dict(
             _CLAIM[self._session.dialect],
             [self.tenant_id, key[:KEY_MAX], command[:COMMAND_MAX], utc(at)])
+        if rows:
+            self.claimed_now = True
+            crash_point("idempotency-claimed")
         return bool(rows)
 
     async def claimed(self, key: str) -> str | None:

@@ -264,6 +264,6 @@ class IdempotencyKeyRow(Model):
 
 #: Every table, children first: the order to empty them in.
 TABLES = tuple(model._meta.db_table for model in (
-    IdempotencyKeyRow, OutboxRow, NotificationRow, ActivityRow, CommentRow, ProgressUpdateRow, MilestoneMemberRow,
-    MilestoneRow, UserIdentityRow, UserRow, TenantVersionRow, TenantRow,
+    IdempotencyKeyRow, OutboxRow, NotificationRow, ActivityRow, CommentRow, ProgressUpdateRow,
+    MilestoneMemberRow, MilestoneRow, UserIdentityRow, UserRow, TenantVersionRow, TenantRow,
 ))

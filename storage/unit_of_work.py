@@ -38,6 +38,7 @@ from core.ports import (
 from storage.availability import Outages
 from storage.calendar import TortoiseCalendar
 from storage.config import Dialect
+from storage.crash_points import crash_point
 from storage.errors import NotInTenant, StorageError
 from storage.feed import (
     TortoiseActivity,
@@ -100,7 +101,8 @@ class TortoiseUnitOfWork:
         self.outbox: Outbox = TortoiseOutbox(self)
         self.calendar: CalendarRepository = TortoiseCalendar(self)
         self.nudges: NudgeRepository = TortoiseNudges(self)
-        self.idempotency: IdempotencyKeys = TortoiseIdempotencyKeys(self)
+        self._keys = TortoiseIdempotencyKeys(self)
+        self.idempotency: IdempotencyKeys = self._keys
 
     @property
     def tenant_id(self) -> TenantId | None:
@@ -128,6 +130,7 @@ class TortoiseUnitOfWork:
     async def _end(self, commit: bool) -> None:
         ending, connection = self._transaction, self._connection
         self._transaction = self._connection = None
+        claimed, self._keys.claimed_now = self._keys.claimed_now, False
         if ending is None:
             return
         if not commit:
@@ -144,6 +147,8 @@ class TortoiseUnitOfWork:
                     raise unavailable from error
                 raise
         await ending.commit(xid)
+        if claimed:
+            crash_point("idempotency-committed")
 
     async def _bump_version(self, connection: BaseDBAsyncClient, tenant_id: TenantId
                             ) -> int | None:
