@@ -287,6 +287,24 @@ class CalendarGateway(Protocol):
     async def stop(self, calendar: CalendarRef, *, channel_id: str, resource_id: str) -> None: ...
 
 
+class IdempotencyKeys(Protocol):
+    """Requests already carried out, per tenant: a key is claimed inside the unit of work of
+    the change it guards, so the claim and the change commit together or not at all."""
+
+    async def claim(self, key: str, *, command: str, at: datetime) -> bool:
+        """True for the first claim of `key` in this tenant; False when a committed unit of work
+        claimed it before (on PostgreSQL a concurrent claim waits for the other's outcome)."""
+        ...
+
+    async def claimed(self, key: str) -> str | None:
+        """The command that claimed `key`, if one committed; None otherwise."""
+        ...
+
+    async def forget(self, *, before: datetime) -> int:
+        """Drops claims older than `before` (any tenant); how many."""
+        ...
+
+
 class UnitOfWork(Protocol):
     tenants: TenantRepository
     users: UserRepository
@@ -301,6 +319,7 @@ class UnitOfWork(Protocol):
     scoring: ScoringPorts
     access: AccessRepository
     webhooks: WebhookEndpointRepository
+    idempotency: IdempotencyKeys
 
     async def publish(self, event: Event) -> None:
         """Records an event in the activity feed and the outbox of every consumer of it."""

@@ -27,6 +27,7 @@ from core.ports import (
     ActivityRepository,
     CalendarRepository,
     CommentRepository,
+    IdempotencyKeys,
     MilestoneRepository,
     NotificationRepository,
     NudgeRepository,
@@ -41,6 +42,7 @@ from storage.api import TortoiseAccess
 from storage.availability import Outages
 from storage.calendar import TortoiseCalendar
 from storage.config import Dialect
+from storage.crash_points import crash_point
 from storage.errors import NotInTenant, StorageError
 from storage.feed import (
     TortoiseActivity,
@@ -48,6 +50,7 @@ from storage.feed import (
     TortoiseNotifications,
     TortoiseProgressUpdates,
 )
+from storage.idempotency import TortoiseIdempotencyKeys
 from storage.mapping import utc
 from storage.milestones import TortoiseMilestones
 from storage.models import ActivityRow, OutboxRow
@@ -107,6 +110,8 @@ class TortoiseUnitOfWork:
         self.scoring: ScoringPorts = scoring_ports(self)
         self.access: AccessRepository = TortoiseAccess(self)
         self.webhooks: WebhookEndpointRepository = TortoiseWebhookEndpoints(self)
+        self._keys = TortoiseIdempotencyKeys(self)
+        self.idempotency: IdempotencyKeys = self._keys
 
     @property
     def tenant_id(self) -> TenantId | None:
@@ -134,6 +139,7 @@ class TortoiseUnitOfWork:
     async def _end(self, commit: bool) -> None:
         ending, connection = self._transaction, self._connection
         self._transaction = self._connection = None
+        claimed, self._keys.claimed_now = self._keys.claimed_now, False
         if ending is None:
             return
         if not commit:
@@ -150,6 +156,8 @@ class TortoiseUnitOfWork:
                     raise unavailable from error
                 raise
         await ending.commit(xid)
+        if claimed:
+            crash_point("idempotency-committed")
 
     async def _bump_version(self, connection: BaseDBAsyncClient, tenant_id: TenantId
                             ) -> int | None:

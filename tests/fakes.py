@@ -67,6 +67,8 @@ class _State:
     scoring: dict[int | None, ScoringState] = field(default_factory=dict)
     access: dict[str, Any] = field(default_factory=dict)  # tables of FakeAccess
     webhooks: Any = None  # an InMemoryWebhooks, made on first use
+    #: (tenant, key) -> (command, claimed at)
+    keys: dict[tuple[int, str], tuple[str, datetime]] = field(default_factory=dict)
     ids: int = 0
 
     def next_id(self) -> int:
@@ -383,6 +385,28 @@ class FakeOutbox(_Scoped):
             self.s.outbox[message_id].update(next=at, error=error[:500])
 
 
+class FakeIdempotencyKeys(_Scoped):
+    def _tenant(self) -> int:
+        assert self._uow.tenant_id is not None, "idempotency keys are per tenant"
+        return self._uow.tenant_id
+
+    async def claim(self, key: str, *, command: str, at: datetime) -> bool:
+        if (self._tenant(), key) in self.s.keys:
+            return False
+        self.s.keys[(self._tenant(), key)] = (command, at)
+        return True
+
+    async def claimed(self, key: str) -> str | None:
+        found = self.s.keys.get((self._tenant(), key))
+        return found[0] if found else None
+
+    async def forget(self, *, before: datetime) -> int:
+        old = [k for k, (_, at) in self.s.keys.items() if at < before]
+        for k in old:
+            del self.s.keys[k]
+        return len(old)
+
+
 class InMemoryUnitOfWork:
     def __init__(self, store: InMemoryStore, tenant_id: TenantId | None) -> None:
         self.store = store
@@ -399,6 +423,7 @@ class InMemoryUnitOfWork:
         self.nudges = FakeNudges(self)
         self.access = FakeAccess(self)
         self.webhooks = FakeWebhookEndpoints(self)
+        self.idempotency = FakeIdempotencyKeys(self)
         self._snapshot: _State | None = None
         self.committed = False
 
