@@ -13,6 +13,7 @@ from datetime import date, datetime, timedelta
 from types import TracebackType
 from typing import Protocol, Self
 
+from core.audience import Audience
 from core.calendar import (
     CalendarChanges,
     CalendarFeed,
@@ -87,6 +88,9 @@ class OutboxMessage:
     consumer: str
     event: Event
     attempts: int
+    #: Who the change concerns, worked out when it was recorded (`core.concerned`); None for
+    #: a consumer that did not ask for it (see `UnitOfWorkFactory`).
+    audience: Audience | None = None
 
 
 class TenantRepository(Protocol):

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
@@ -99,6 +99,9 @@ class CalendarFeedsAdapter:
         # Every process writes the Google sync's outbox rows, configured for Google or not;
         # the worker that has the credentials decides per workspace what reaches Google.
         return {SYNC_CONSUMER: VERBS}
+
+    def audiences(self, settings: Settings) -> Collection[str]:
+        return ()
 
     async def attach(self, runtime: Runtime, app: web.Application) -> Attached:
         # Imported here, like aiohttp below: `shell` and `demo` never load them.
@@ -239,6 +242,9 @@ class GoogleCalendarAdapter:
 
     def subscriptions(self, settings: Settings) -> Mapping[str, frozenset[str]]:
         return {SYNC_CONSUMER: VERBS}
+
+    def audiences(self, settings: Settings) -> Collection[str]:
+        return ()
 
     async def attach(self, runtime: Runtime, app: web.Application) -> Attached:
         # google-api-python-client takes a while to load, and only this needs it.

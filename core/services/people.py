@@ -60,6 +60,13 @@ async def ensure_tenant(deps: Deps, *, slug: str, name: str = "", plan: Plan = P
         return tenant
 
 
+async def known_actor(deps: Deps, tenant_id: TenantId, identity: str) -> Actor | None:
+    """The person linked to a platform identity (`slack:T1:U9`); None for someone never seen."""
+    async with deps.uow(tenant_id) as tx:
+        user = await tx.users.by_identity(identity)
+    return actor_of(user) if user is not None else None
+
+
 async def join(
     deps: Deps,
     tenant_id: TenantId,
