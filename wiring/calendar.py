@@ -22,19 +22,15 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from core.calendar import SYNC_CONSUMER, CalendarRef, CalendarSetup
+from core.calendar_inbound import CalendarReader, CalendarRepair
+from core.calendar_placing import CalendarTenancy
+from core.calendar_push import PushChannels
+from core.calendar_sync import VERBS, CalendarSync
 from core.ports import CalendarGateway, Clock
 from core.relay import drain
 from core.services.calendar_feeds import read_feed
 from core.services.people import handle_from
-from integrations.calendar.inbound import CalendarReader, CalendarRepair
-from integrations.calendar.outbound import VERBS, CalendarSync
-from integrations.calendar.push import (
-    BODY_LIMIT,
-    CHANGED_STATES,
-    PushChannels,
-    notification_problem,
-)
-from integrations.calendar.tenancy import CalendarTenancy
+from integrations.calendar.push import BODY_LIMIT, CHANGED_STATES, notification_problem
 from storage import Database
 from storage.exclusive import exclusive
 from wiring.adapters import AdapterStatus, Attached

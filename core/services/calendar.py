@@ -1,7 +1,7 @@
 """Calendar use cases: status, a workspace's sync settings, and moves made in Google (ICS
 feeds are in `calendar_feeds`).
 
-Writing to Google happens elsewhere (an outbox consumer in `integrations/calendar`); these use
+Writing to Google happens elsewhere (the outbox consumer in `core.calendar_sync`); these use
 cases change what it should write and tell people how it is going. What they say comes from
 the database (the setup `serve` stored, the workspace's settings), never from the environment
 of the process a person typed in.
