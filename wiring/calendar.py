@@ -28,6 +28,7 @@ from core.calendar_push import PushChannels
 from core.calendar_sync import VERBS, CalendarSync
 from core.ports import CalendarGateway, Clock
 from core.relay import drain
+from core.services.calendar import record_installation
 from core.services.calendar_feeds import read_feed
 from core.services.people import handle_from
 from integrations.calendar.push import BODY_LIMIT, CHANGED_STATES, notification_problem
@@ -75,11 +76,8 @@ def calendar_setup(settings: Settings) -> CalendarSetup:
 async def store_installation(runtime: Runtime) -> None:
     """`serve` starting: its calendar setup becomes the one every process tells people about."""
     setup = calendar_setup(runtime.settings)
-    async with runtime.deps.uow() as tx:
-        await tx.calendar.save_installation(setup, runtime.deps.clock.now())
-        named = await tx.tenants.by_slug(setup.tenant) if setup.tenant else None
-        await tx.commit()
-    if setup.tenant and named is None and setup.google:
+    named = await record_installation(runtime.deps, setup)
+    if not named and setup.google:
         logger.warning("GOOGLE_CALENDAR_TENANT=%s names no workspace yet: GOOGLE_CALENDAR_ID "
                        "holds nobody's deadlines until it exists", setup.tenant)
 

@@ -247,3 +247,13 @@ async def apply_calendar_move(
                 actor_id=mover.id if mover else None, created_at=now))
         await tx.commit()
     return MoveOutcome.MOVED, ""
+
+
+async def record_installation(deps: Deps, setup: CalendarSetup) -> bool:
+    """`serve` starting: its calendar setup becomes the one every process tells people about.
+    Whether the workspace it names for the shared calendar exists (True when it names none)."""
+    async with deps.uow() as tx:
+        await tx.calendar.save_installation(setup, deps.clock.now())
+        named = await tx.tenants.by_slug(setup.tenant) if setup.tenant else None
+        await tx.commit()
+    return not setup.tenant or named is not None

@@ -67,6 +67,12 @@ async def known_actor(deps: Deps, tenant_id: TenantId, identity: str) -> Actor |
     return actor_of(user) if user is not None else None
 
 
+async def headcount(deps: Deps, tenant_id: TenantId) -> int:
+    """How many people a workspace has."""
+    async with deps.uow(tenant_id) as tx:
+        return await tx.users.count()
+
+
 async def join(
     deps: Deps,
     tenant_id: TenantId,
