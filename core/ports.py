@@ -14,6 +14,7 @@ from types import TracebackType
 from typing import Protocol, Self
 
 from core.access.ports import AccessRepository
+from core.audience import Audience
 from core.calendar import (
     CalendarChanges,
     CalendarFeed,
@@ -95,6 +96,9 @@ class OutboxMessage:
     consumer: str
     event: Event
     attempts: int
+    #: Who the change concerns, worked out when it was recorded (`core.concerned`); None for
+    #: a consumer that did not ask for it (see `UnitOfWorkFactory`).
+    audience: Audience | None = None
 
 
 class TenantRepository(Protocol):

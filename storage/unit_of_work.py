@@ -20,6 +20,7 @@ from typing import Self
 from tortoise.backends.base.client import BaseDBAsyncClient
 
 from core.access.ports import AccessRepository
+from core.concerned import audience_of
 from core.errors import StorageUnavailable
 from core.events import Event, payload
 from core.model import TenantId
@@ -55,7 +56,7 @@ from storage.mapping import utc
 from storage.milestones import TortoiseMilestones
 from storage.models import ActivityRow, OutboxRow
 from storage.nudges.repository import TortoiseNudges
-from storage.outbox import TortoiseOutbox
+from storage.outbox import AUDIENCE_KEY, TortoiseOutbox
 from storage.people import TortoiseTenants, TortoiseUsers
 from storage.scoring.ports import scoring_ports
 from storage.transaction import Transaction, transaction
@@ -85,6 +86,7 @@ class TortoiseUnitOfWork:
         subscriptions: Subscriptions,
         is_open: Callable[[], bool],
         outages: Outages,
+        audiences: frozenset[str] = frozenset(),
     ) -> None:
         self._client = client
         self._is_open = is_open
@@ -92,6 +94,7 @@ class TortoiseUnitOfWork:
         self._dialect: Dialect = dialect
         self._tenant_id = tenant_id
         self._subscriptions = subscriptions
+        self._audiences = audiences
         self._transaction: Transaction | None = None
         self._connection: BaseDBAsyncClient | None = None
         self._entered = False
@@ -168,7 +171,8 @@ class TortoiseUnitOfWork:
         return None
 
     async def publish(self, event: Event) -> None:
-        """One activity entry, and one outbox row per consumer subscribed to the event's verb."""
+        """One activity entry, and one outbox row per consumer subscribed to the event's verb,
+        carrying who the change concerns for the consumers that asked for it."""
         if self._tenant_id is not None and event.tenant_id != self._tenant_id:
             raise NotInTenant("event of tenant", event.tenant_id, self._tenant_id)
         db = await self.connection()
@@ -179,9 +183,13 @@ class TortoiseUnitOfWork:
             actor_id=event.actor_id, verb=event.verb, data=data, created_at=at)
         consumers = [name for name, verbs in self._subscriptions.items() if event.verb in verbs]
         if consumers:
+            told = data
+            if any(name in self._audiences for name in consumers):
+                told = {**data, AUDIENCE_KEY: (await audience_of(self, event)).data()}
             await OutboxRow.bulk_create([
                 OutboxRow(consumer=name, tenant_id=event.tenant_id, verb=event.verb,
-                          payload=data, milestone_id=event.milestone_id,
+                          payload=told if name in self._audiences else data,
+                          milestone_id=event.milestone_id,
                           actor_id=event.actor_id, occurred_at=at, attempts=0,
                           next_attempt_at=at, last_error="")
                 for name in consumers], using_db=db)
@@ -234,17 +242,18 @@ class TortoiseUnitOfWork:
 
 class TortoiseUnitOfWorkFactory:
     """Makes units of work on one database; `subscriptions` maps each outbox consumer to the
-    event verbs it wants."""
+    event verbs it wants; the consumers in `audiences` also get who each change concerns."""
 
     def __init__(self, client: BaseDBAsyncClient, dialect: Dialect,
                  subscriptions: Subscriptions, is_open: Callable[[], bool],
-                 outages: Outages | None = None) -> None:
+                 outages: Outages | None = None, audiences: Collection[str] = ()) -> None:
         self._client = client
         self._outages = outages or Outages(dialect)
         self._dialect: Dialect = dialect
         self._is_open = is_open
         self._subscriptions = {name: frozenset(verbs) for name, verbs in subscriptions.items()}
+        self._audiences = frozenset(audiences)
 
     def __call__(self, tenant_id: TenantId | None = None) -> TortoiseUnitOfWork:
         return TortoiseUnitOfWork(self._client, self._dialect, tenant_id, self._subscriptions,
-                                  self._is_open, self._outages)
+                                  self._is_open, self._outages, self._audiences)

@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 from types import TracebackType
 from typing import Any, Generic, Self, TypeVar
 
+from core.concerned import audience_of
 from core.events import Event, payload, restore
 from core.model import (
     Activity,
@@ -79,9 +80,11 @@ class _State:
 class InMemoryStore:
     """The whole database of a fake; share one between units of work."""
 
-    def __init__(self, subscriptions: Mapping[str, Collection[str]] | None = None) -> None:
+    def __init__(self, subscriptions: Mapping[str, Collection[str]] | None = None,
+                 audiences: Collection[str] = ()) -> None:
         self.state = _State()
         self.subscriptions = dict(subscriptions or {})
+        self.audiences = frozenset(audiences)
 
     def uow(self, tenant_id: TenantId | None = None) -> InMemoryUnitOfWork:
         return InMemoryUnitOfWork(self, tenant_id)
@@ -372,7 +375,8 @@ class FakeOutbox(_Scoped):
             row["attempts"] += 1
             row["next"] = now + timedelta(minutes=5)
             messages.append(OutboxMessage(id=i, tenant_id=row["tenant_id"], consumer=consumer,
-                                          event=row["event"], attempts=row["attempts"]))
+                                          event=row["event"], attempts=row["attempts"],
+                                          audience=row.get("audience")))
         return messages
 
     async def done(self, message_ids: Sequence[int]) -> None:
@@ -442,9 +446,14 @@ class InMemoryUnitOfWork:
         s.activity[entry.id] = entry  # type: ignore[index]
         stored = restore(event.verb, entry.data, tenant_id=event.tenant_id,
                          milestone_id=event.milestone_id, actor_id=event.actor_id, at=event.at)
+        wanted = [c for c, verbs in self.store.subscriptions.items() if event.verb in verbs]
+        audience = (await audience_of(self, event)
+                    if self.store.audiences.intersection(wanted) else None)
         for consumer, verbs in self.store.subscriptions.items():
             if event.verb in verbs:
                 s.outbox[s.next_id()] = {"consumer": consumer, "tenant_id": event.tenant_id,
+                                         "audience": audience if consumer in self.store.audiences
+                                         else None,
                                          "event": stored, "attempts": 0, "next": event.at,
                                          "done": None, "error": ""}
 

@@ -21,7 +21,8 @@ from storage.teams import TortoiseTeamsStore
 from tests.teams.conftest import APP_ID, APP_PASSWORD, TENANT
 from tests.teams.fake_connector import Conversation, FakeConnector, Member
 from tests.teams.tokens import TokenKit
-from wiring.adapters import Attached, subscriptions_for
+from wiring.adapters import Attached
+from wiring.registry import subscriptions_for
 from wiring.runtime import Runtime, SystemClock
 from wiring.server import build_app
 from wiring.settings import Settings

@@ -12,7 +12,7 @@ from tests.teams.conftest import TENANT
 from tests.teams.fake_connector import FakeConnector
 from tests.teams.harness import TeamsCairn, buttons, card_text, running
 from tests.teams.tokens import TokenKit
-from wiring.adapters import statuses
+from wiring.registry import statuses
 from wiring.settings import Settings
 
 
