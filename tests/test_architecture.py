@@ -155,7 +155,11 @@ def test_importing_the_integrations_for_reports_starts_nothing() -> None:
 
 #: Each platform's own SDK: a platform package imports its own and no other's.
 PLATFORM_SDKS = {"slack": {"slack_bolt", "slack_sdk"},
-                 "teams": {"microsoft_agents", "botbuilder", "msal", "jwt", "jsonschema"}}
+                 # The Agents SDK's activities are pydantic models.
+                 "teams": {"microsoft_agents", "botbuilder", "msal", "jwt", "jsonschema",
+                           "pydantic"},
+                 # A terminal's progress bar for long jobs (exports, imports).
+                 "shell": {"tqdm"}}
 #: Libraries any platform package may use beside its SDK (its HTTP edge, secrets at rest).
 PLATFORM_LIBRARIES = {"aiohttp", "cryptography"}
 #: Files that still open a unit of work, with the change that takes it out of them.
