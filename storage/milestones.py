@@ -240,6 +240,12 @@ class TortoiseMilestones(Repository):
             rows = rows.filter(due_date__lt=query.due_before)
         if query.statuses is not None:
             rows = rows.filter(status__in=list(query.statuses))
+        if query.due_after is not None:
+            rows = rows.filter(due_date__gt=query.due_after)
+        if query.kinds is not None:
+            rows = rows.filter(kind__in=list(query.kinds))
+        if query.after_number is not None:
+            rows = rows.filter(number__gt=query.after_number)
         if query.stale_before is not None:
             since = utc(query.stale_before)
             rows = rows.filter(Q(last_update_at__lt=since) | Q(
