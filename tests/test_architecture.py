@@ -142,3 +142,11 @@ def test_importing_the_integrations_for_reports_starts_nothing() -> None:
          "integrations.exports.formats\nassert 'matplotlib' not in sys.modules"],
         cwd=ROOT, capture_output=True, text=True, timeout=120, check=False)
     assert lean.returncode == 0, lean.stderr[-2000:]
+
+
+def test_the_teams_front_end_never_opens_a_unit_of_work() -> None:
+    """It translates: commands and lookups go through the core's use cases."""
+    for path in modules("bots/teams"):
+        source = path.read_text(encoding="utf-8")
+        assert ".uow(" not in source and "unit_of_work" not in source, (
+            f"{path.relative_to(ROOT)} opens a unit of work")

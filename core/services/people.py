@@ -60,6 +60,13 @@ async def ensure_tenant(deps: Deps, *, slug: str, name: str = "", plan: Plan = P
         return tenant
 
 
+async def actor_by_identity(deps: Deps, tenant_id: TenantId, identity: str) -> Actor | None:
+    """The user a platform identity belongs to in this tenant, if they joined already."""
+    async with deps.uow(tenant_id) as tx:
+        user = await tx.users.by_identity(identity)
+    return actor_of(user) if user is not None else None
+
+
 async def join(
     deps: Deps,
     tenant_id: TenantId,
