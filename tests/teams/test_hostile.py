@@ -102,3 +102,15 @@ async def test_a_failure_inside_a_turn_is_an_apology_with_a_reference(
     assert "Something went wrong" in text and "Nothing was changed" in text
     assert "secret" not in text
     assert "a secret detail" in caplog.text  # the log has it
+
+
+async def test_when_entra_refuses_the_bots_secret_teams_is_asked_to_retry(
+        teams: TeamsCairn, connector: FakeConnector, token_kit: TokenKit,
+        caplog: pytest.LogCaptureFixture) -> None:
+    alice = connector.add_member("Alice Adams", tenant_id=TENANT)
+    chat = connector.personal_chat(alice)
+    token_kit.clients[token_kit.app_id] = "a rotated secret"
+    posted = await teams.post(teams.message(alice, chat, "help"))
+    assert posted.status == 503 and "ref" in posted.text
+    assert "refused the bot's credentials (invalid_client)" in caplog.text
+    assert connector.cards_in(chat.id) == []
