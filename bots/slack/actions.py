@@ -108,7 +108,6 @@ async def _comment_form(front: SlackFrontEnd, click: Click, actor: c.Actor,
                         number: int) -> dict[str, Any]:
     shown = await execute(c.ShowMilestone(actor=actor, milestone=c.MilestoneRef(number=number)),
                           front.deps)
-    assert isinstance(shown, MilestoneCard)
     meta = forms.metadata(origin=front.origin(click.inc, home=click.on_home))
     return forms.comment_form(meta, target=(shown.line.ref,
                                             f"{shown.line.ref} {shown.line.title}"))

@@ -27,7 +27,6 @@ from core.errors import Conflict
 from core.interactions import forms as core_forms
 from core.interactions.forms import Criterion, MilestoneFormValues, SubmitMilestoneForm
 from core.model import MemberRole, TenantId
-from core.nudge_views import ReminderSettingsView
 from core.permissions import Right
 from core.reminder_commands import ChangeReminderSettings, SetVacation, ShowReminderSettings
 from core.rollup import has_children
@@ -149,7 +148,6 @@ class FormData:
         changes = _settings_changes(form, before)
         if not changes:
             shown = await execute(ShowReminderSettings(actor=actor), self._deps)
-            assert isinstance(shown, ReminderSettingsView)
             return replace(shown, headline="Nothing changed")
         return await execute(ChangeReminderSettings(actor=actor, idempotency_key=key,
                                                     **changes), self._deps)

@@ -40,10 +40,9 @@ from core.grammar import parse
 from core.humanize import local_today
 from core.interactions.idempotency import AlreadyDone
 from core.model import TenantId
-from core.nudge_views import ReminderSettingsView
 from core.reminder_commands import ShowReminderSettings
 from core.services import Deps, execute, failure
-from core.views import MilestoneList, Notice, ProfileView, Tone, View
+from core.views import Notice, ProfileView, Tone, View
 
 logger = logging.getLogger(__name__)
 
@@ -369,7 +368,6 @@ class SlackFrontEnd:
     async def settings_form(self, inc: Incoming, actor: c.Actor, *, home: bool = False
                             ) -> Payload:
         view = await execute(ShowReminderSettings(actor=actor), self.deps)
-        assert isinstance(view, ReminderSettingsView)
         meta = forms.metadata(origin=self.origin(inc, home=home),
                               extra=reminder_forms.settings_of(view).as_metadata())
         return reminder_forms.settings_form(view, meta)
@@ -473,9 +471,6 @@ class SlackFrontEnd:
             return
         if isinstance(outcome, asyncio.Future):
             outcome.add_done_callback(_too_late)  # nobody waits for it any more
-            await ack(options=[])
-            return
-        if not isinstance(outcome, MilestoneList):
             await ack(options=[])
             return
         await ack(options=render.options(outcome))

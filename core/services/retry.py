@@ -13,7 +13,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from types import TracebackType
-from typing import Self
+from typing import Self, TypeVar
 
 from core.errors import StorageUnavailable
 from core.events import Event
@@ -21,6 +21,8 @@ from core.model import TenantId
 from core.ports import UnitOfWork, UnitOfWorkFactory
 from core.services.common import Deps
 from core.views import View
+
+R = TypeVar("R", bound=View)
 
 logger = logging.getLogger(__name__)
 
@@ -87,7 +89,7 @@ class _WatchedFactory:
         return _WatchedUnitOfWork(self._inner(tenant_id), self._commits)
 
 
-async def once_more_if_disconnected(run: Callable[[Deps], Awaitable[View]], deps: Deps) -> View:
+async def once_more_if_disconnected(run: Callable[[Deps], Awaitable[R]], deps: Deps) -> R:
     """`run(deps)`, and once more when it failed on a lost connection with nothing committed."""
     commits = _Commits()
     try:
