@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from bots.slack import forms, nudge_actions, render
-from bots.slack.front import Incoming, Modal, Reply, SlackFrontEnd, click_key, incoming
+from bots.slack.ack import Modal, Reply
+from bots.slack.front import Incoming, SlackFrontEnd, click_key, incoming
 from bots.slack.shapes import whole_number
 from core import commands as c
 from core.errors import DomainError

@@ -13,7 +13,8 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, TypeVar
 
 from bots.slack import render, render_nudges
-from bots.slack.front import Reply, SlackFrontEnd
+from bots.slack.ack import Reply
+from bots.slack.front import SlackFrontEnd
 from bots.slack.mrkdwn import escape
 from bots.slack.shapes import whole_number
 from core import commands as c
