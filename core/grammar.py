@@ -1,4 +1,4 @@
-"""The text grammar shared by every front end: a line of text -> a Command.
+"""The text grammar shared by every front end: a line of text -> a AnyCommand.
 
 `/cairn <verb> ...` in Slack, `@Cairn <verb> ...` in Teams and `<verb> ...` in the shell all come
 through `parse`. Bad input raises InvalidInput with what was wrong and an example that works; the
@@ -18,12 +18,12 @@ from core.calendar_grammar import parse_calendar
 from core.commands import (
     Actor,
     AddComment,
+    AnyCommand,
     Assign,
     CancelMilestone,
     ChangeDueDate,
     ChangeSeveral,
     ClearCriterion,
-    Command,
     DeleteMilestone,
     ListMilestones,
     ListPeople,
@@ -67,7 +67,7 @@ class Context:
     identity_prefix: str = ""
 
 
-Parser = Callable[[str, Context], Command]
+Parser = Callable[[str, Context], AnyCommand]
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +80,7 @@ class Verb:
     examples: tuple[str, ...] = ()
 
 
-def parse(text: str, *, actor: Actor, today: date, identity_prefix: str = "") -> Command:
+def parse(text: str, *, actor: Actor, today: date, identity_prefix: str = "") -> AnyCommand:
     """Parses one line. `identity_prefix` qualifies platform mentions (`<@U9>`)."""
     text = text.strip()
     if len(text) > MAX_TEXT:
@@ -110,15 +110,15 @@ def _suggestion(word: str) -> str:
 # --- verb parsers -------------------------------------------------------------------------
 
 
-def _help(rest: str, ctx: Context) -> Command:
+def _help(rest: str, ctx: Context) -> AnyCommand:
     return ShowHelp(actor=ctx.actor, topic=rest.strip().lower()[:40])
 
 
-def _new(rest: str, ctx: Context) -> Command:
+def _new(rest: str, ctx: Context) -> AnyCommand:
     return OpenNewForm(actor=ctx.actor, title=lex.unquote(rest))
 
 
-def _list(rest: str, ctx: Context) -> Command:
+def _list(rest: str, ctx: Context) -> AnyCommand:
     if (team := parse_list_team(rest, ctx)) is not None:
         return team
     page = 1
@@ -148,20 +148,20 @@ def _list(rest: str, ctx: Context) -> Command:
     )
 
 
-def _show(rest: str, ctx: Context) -> Command:
+def _show(rest: str, ctx: Context) -> AnyCommand:
     ref, extra = lex.take_one_ref(rest, "show", more="")
     _no_extra(extra, f"show {ref}")
     return ShowMilestone(actor=ctx.actor, milestone=ref)
 
 
-def _several(ctx: Context, refs: tuple[MilestoneRef, ...], change: SeveralChange) -> Command:
+def _several(ctx: Context, refs: tuple[MilestoneRef, ...], change: SeveralChange) -> AnyCommand:
     """One number: the change itself; several: the same change to each, all or none."""
     if len(refs) == 1:
         return change
     return ChangeSeveral(actor=ctx.actor, milestones=refs, change=change)
 
 
-def _update(rest: str, ctx: Context) -> Command:
+def _update(rest: str, ctx: Context) -> AnyCommand:
     refs, rest = lex.take_refs(rest, "update")
     ref, typed = refs[0], lex.refs_text(refs)
     example = f"update {typed} 60% on track"
@@ -201,31 +201,31 @@ def _split_blockers(text: str) -> tuple[str, str]:
     return text.strip(), ""
 
 
-def _done(rest: str, ctx: Context) -> Command:
+def _done(rest: str, ctx: Context) -> AnyCommand:
     refs, notes = lex.take_refs(rest, "done")
     return _several(ctx, refs, MarkDone(actor=ctx.actor, milestone=refs[0],
                                         notes=lex.unquote(notes)))
 
 
-def _reopen(rest: str, ctx: Context) -> Command:
+def _reopen(rest: str, ctx: Context) -> AnyCommand:
     refs, extra = lex.take_refs(rest, "reopen")
     _no_extra(extra, f"reopen {lex.refs_text(refs)}")
     return _several(ctx, refs, Reopen(actor=ctx.actor, milestone=refs[0]))
 
 
-def _cancel(rest: str, ctx: Context) -> Command:
+def _cancel(rest: str, ctx: Context) -> AnyCommand:
     refs, reason = lex.take_refs(rest, "cancel")
     return _several(ctx, refs, CancelMilestone(actor=ctx.actor, milestone=refs[0],
                                                reason=lex.unquote(reason)))
 
 
-def _delete(rest: str, ctx: Context) -> Command:
+def _delete(rest: str, ctx: Context) -> AnyCommand:
     ref, extra = lex.take_one_ref(rest, "delete", more="")
     _no_extra(extra, f"delete {ref}")
     return DeleteMilestone(actor=ctx.actor, milestone=ref)
 
 
-def _comment(rest: str, ctx: Context) -> Command:
+def _comment(rest: str, ctx: Context) -> AnyCommand:
     ref, body = lex.take_ref(rest, "comment")
     body = lex.unquote(body)
     example = f"comment {ref} Demo moved to Thursday, @bob can you join?"
@@ -248,7 +248,7 @@ def _people_in(text: str, ctx: Context, example: str) -> tuple[UserRef, ...]:
     return tuple(dict.fromkeys(people))
 
 
-def _assign(rest: str, ctx: Context) -> Command:
+def _assign(rest: str, ctx: Context) -> AnyCommand:
     refs, rest = lex.take_refs(rest, "assign")
     example = f"assign {lex.refs_text(refs)} @bob @carol  (@bob owns, @carol helps)"
     people = _people_in(rest, ctx, example)
@@ -257,19 +257,19 @@ def _assign(rest: str, ctx: Context) -> Command:
     return _several(ctx, refs, Assign(actor=ctx.actor, milestone=refs[0], people=people))
 
 
-def _watch(rest: str, ctx: Context) -> Command:
+def _watch(rest: str, ctx: Context) -> AnyCommand:
     ref, rest = lex.take_one_ref(rest, "watch")
     return Watch(actor=ctx.actor, milestone=ref,
                  people=_people_in(rest, ctx, f"watch {ref} @bob @carol"))
 
 
-def _unwatch(rest: str, ctx: Context) -> Command:
+def _unwatch(rest: str, ctx: Context) -> AnyCommand:
     ref, rest = lex.take_one_ref(rest, "unwatch")
     return Watch(actor=ctx.actor, milestone=ref, stop=True,
                  people=_people_in(rest, ctx, f"unwatch {ref} @bob"))
 
 
-def _due(rest: str, ctx: Context) -> Command:
+def _due(rest: str, ctx: Context) -> AnyCommand:
     refs, phrase = lex.take_refs(rest, "due")
     ref, typed = refs[0], lex.refs_text(refs)
     example = f"due {typed} friday · due {typed} 2026-12-31 17:00 · due {typed} none"
@@ -286,7 +286,7 @@ def _due(rest: str, ctx: Context) -> Command:
                                              due_time=at))
 
 
-def _move(rest: str, ctx: Context) -> Command:
+def _move(rest: str, ctx: Context) -> AnyCommand:
     refs, target = lex.take_refs(rest, "move")
     ref, typed = refs[0], lex.refs_text(refs)
     words = target.lower().split()
@@ -301,7 +301,7 @@ def _move(rest: str, ctx: Context) -> Command:
     return _several(ctx, refs, MoveMilestone(actor=ctx.actor, milestone=ref, parent=parent))
 
 
-def _criteria(rest: str, ctx: Context) -> Command:
+def _criteria(rest: str, ctx: Context) -> AnyCommand:
     ref, rest = lex.take_one_ref(rest, "criteria")
     hint = f'criteria {ref} "ARR" 1.2M -> 1.5M USD · then criteria {ref} 1.32M'
     if rest.lower() in ("none", "clear", "remove"):
@@ -326,7 +326,7 @@ def _criteria(rest: str, ctx: Context) -> Command:
                         target=target, unit=unit)
 
 
-def _inbox(rest: str, ctx: Context) -> Command:
+def _inbox(rest: str, ctx: Context) -> AnyCommand:
     word = rest.strip().lower()
     if word not in ("", "all", "read", "clear"):
         raise InvalidInput("inbox", f"“{word[:20]}”?", hint="inbox · inbox all · inbox read")
@@ -334,7 +334,7 @@ def _inbox(rest: str, ctx: Context) -> Command:
                      mark_read=word in ("read", "clear"))
 
 
-def _activity(rest: str, ctx: Context) -> Command:
+def _activity(rest: str, ctx: Context) -> AnyCommand:
     if not rest.strip():
         return ShowActivity(actor=ctx.actor)
     ref, extra = lex.take_one_ref(rest, "activity", more="")
@@ -342,12 +342,12 @@ def _activity(rest: str, ctx: Context) -> Command:
     return ShowActivity(actor=ctx.actor, milestone=ref)
 
 
-def _people(rest: str, ctx: Context) -> Command:
+def _people(rest: str, ctx: Context) -> AnyCommand:
     _no_extra(rest, "people")
     return ListPeople(actor=ctx.actor)
 
 
-def _me(rest: str, ctx: Context) -> Command:
+def _me(rest: str, ctx: Context) -> AnyCommand:
     if not rest.strip():
         return ShowProfile(actor=ctx.actor)
     if (person := lex.user_ref(rest.strip(), ctx.identity_prefix)) is not None:
@@ -355,7 +355,7 @@ def _me(rest: str, ctx: Context) -> Command:
     return parse_profile(rest, ctx.actor)
 
 
-def _role(rest: str, ctx: Context) -> Command:
+def _role(rest: str, ctx: Context) -> AnyCommand:
     words = rest.split()
     hint = "role @bob viewer · role @carol admin"
     person = lex.user_ref(words[0], ctx.identity_prefix) if words else None
@@ -369,7 +369,7 @@ def _role(rest: str, ctx: Context) -> Command:
     return SetRole(actor=ctx.actor, person=person, role=role)
 
 
-def _plan(rest: str, ctx: Context) -> Command:
+def _plan(rest: str, ctx: Context) -> AnyCommand:
     try:
         return SetPlan(actor=ctx.actor, plan=Plan(rest.strip().lower()))
     except ValueError:
@@ -378,7 +378,7 @@ def _plan(rest: str, ctx: Context) -> Command:
                            ) from None
 
 
-def _remind(rest: str, ctx: Context) -> Command:
+def _remind(rest: str, ctx: Context) -> AnyCommand:
     return parse_remind(rest, ctx.actor, ctx.today)
 
 
@@ -388,13 +388,13 @@ def _no_extra(extra: str, example: str) -> None:
 
 
 def _create(kind: Kind) -> Parser:
-    def parse_kind(rest: str, ctx: Context) -> Command:
+    def parse_kind(rest: str, ctx: Context) -> AnyCommand:
         return parse_create(kind, rest, ctx.actor, ctx.today, ctx.identity_prefix)
 
     return parse_kind
 
 
-def _edit(rest: str, ctx: Context) -> Command:
+def _edit(rest: str, ctx: Context) -> AnyCommand:
     ref, rest = lex.take_one_ref(rest, "edit")
     return parse_edit(ref, rest, ctx.actor, ctx.today)
 

@@ -16,7 +16,7 @@ from datetime import date
 from typing import Protocol
 
 from core import text as lex
-from core.commands import Actor, Command, UserRef
+from core.commands import Actor, AnyCommand, UserRef
 from core.dates import parse_date
 from core.errors import InvalidInput
 from core.scoring.challenge import NEW_HINT, ParticipantKind
@@ -93,14 +93,14 @@ def _quoted_name(tokens: list[lex.Token], example: str) -> tuple[str, list[lex.T
     return " ".join(words), rest
 
 
-def parse_teams(rest: str, ctx: Context) -> Command:
+def parse_teams(rest: str, ctx: Context) -> AnyCommand:
     if rest.strip():
         raise InvalidInput("teams", f"I didn't expect “{rest.strip()[:30]}” here",
                            hint='teams · team "Sales"')
     return ListTeams(actor=ctx.actor)
 
 
-def parse_team(rest: str, ctx: Context) -> Command:
+def parse_team(rest: str, ctx: Context) -> AnyCommand:
     tokens = lex.tokenize(rest)
     if not tokens:
         return ListTeams(actor=ctx.actor)
@@ -126,7 +126,7 @@ def parse_team(rest: str, ctx: Context) -> Command:
     return ShowTeam(actor=ctx.actor, name=name)
 
 
-def parse_list_team(rest: str, ctx: Context) -> Command | None:
+def parse_list_team(rest: str, ctx: Context) -> AnyCommand | None:
     """`list team "Sales"`; None when `rest` is not a team's name (`list team` lists all)."""
     tokens = lex.tokenize(rest)
     if len(tokens) < 2 or tokens[0].text.lower() != "team" or tokens[0].quoted:
@@ -139,7 +139,7 @@ def parse_list_team(rest: str, ctx: Context) -> Command | None:
     return ListTeamMilestones(actor=ctx.actor, name=name)
 
 
-def parse_challenge(rest: str, ctx: Context) -> Command:
+def parse_challenge(rest: str, ctx: Context) -> AnyCommand:
     tokens = lex.tokenize(rest)
     if not tokens:
         return ListChallenges(actor=ctx.actor)
@@ -210,7 +210,7 @@ def _key(token: lex.Token) -> tuple[str, str] | None:
     return key.lower(), value
 
 
-def _new(tokens: list[lex.Token], ctx: Context) -> Command:
+def _new(tokens: list[lex.Token], ctx: Context) -> AnyCommand:
     name, rest = _quoted_name(tokens, NEW_HINT)
     starts = ends = None
     kind = ParticipantKind.PEOPLE
@@ -261,7 +261,7 @@ def _plain_word(token: lex.Token) -> bool:
         and word not in ("people", "teams")
 
 
-def _add(tokens: list[lex.Token], ctx: Context) -> Command:
+def _add(tokens: list[lex.Token], ctx: Context) -> AnyCommand:
     example = 'challenge add "Q1 delivery" @bob · challenge add "Q1 delivery" "Sales"'
     name, rest = _quoted_name(tokens, example)
     teams = tuple(dict.fromkeys(" ".join(t.text.split()) for t in rest if t.quoted))
@@ -271,7 +271,7 @@ def _add(tokens: list[lex.Token], ctx: Context) -> Command:
     return AddToChallenge(actor=ctx.actor, name=name, people=people, teams=teams)
 
 
-def parse_leaderboard(rest: str, ctx: Context) -> Command:
+def parse_leaderboard(rest: str, ctx: Context) -> AnyCommand:
     tokens = lex.tokenize(rest)
     teams = False
     if tokens and not tokens[-1].quoted and tokens[-1].text.lower() == "teams":
@@ -280,7 +280,7 @@ def parse_leaderboard(rest: str, ctx: Context) -> Command:
     return ShowLeaderboard(actor=ctx.actor, challenge=name, teams=teams)
 
 
-def parse_score(rest: str, ctx: Context) -> Command:
+def parse_score(rest: str, ctx: Context) -> AnyCommand:
     tokens = lex.tokenize(rest)
     person = None
     if tokens and not tokens[0].quoted and (ref := lex.user_ref(tokens[0].text,
@@ -293,7 +293,7 @@ def parse_score(rest: str, ctx: Context) -> Command:
     return ShowScore(actor=ctx.actor, person=person, challenge=name)
 
 
-def parse_badges(rest: str, ctx: Context) -> Command:
+def parse_badges(rest: str, ctx: Context) -> AnyCommand:
     if not rest.strip():
         return ShowBadges(actor=ctx.actor)
     person = lex.user_ref(rest.strip(), ctx.identity_prefix)
@@ -303,7 +303,7 @@ def parse_badges(rest: str, ctx: Context) -> Command:
     return ShowBadges(actor=ctx.actor, person=person)
 
 
-def parse_approve(rest: str, ctx: Context) -> Command:
+def parse_approve(rest: str, ctx: Context) -> AnyCommand:
     ref, extra = lex.take_one_ref(rest, "approve", more="")
     if extra.strip():
         raise InvalidInput("text", f"I didn't expect “{extra.strip()[:30]}” here",
@@ -311,7 +311,7 @@ def parse_approve(rest: str, ctx: Context) -> Command:
     return ApproveDeadline(actor=ctx.actor, milestone=ref)
 
 
-def parse_forecast(rest: str, ctx: Context) -> Command:
+def parse_forecast(rest: str, ctx: Context) -> AnyCommand:
     ref, extra = lex.take_one_ref(rest, "forecast", more="")
     if extra.strip():
         raise InvalidInput("text", f"I didn't expect “{extra.strip()[:30]}” here",

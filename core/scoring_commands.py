@@ -9,40 +9,51 @@ from enum import StrEnum
 from core.commands import Command, MilestoneRef, UserRef
 from core.scoring.challenge import ParticipantKind
 from core.scoring.rules import RuleFamily
+from core.scoring.views import (
+    BadgesView,
+    ChallengeListView,
+    ChallengeView,
+    ForecastView,
+    LeaderboardView,
+    ScoreView,
+    TeamListView,
+    TeamView,
+)
+from core.views import MilestoneList, Notice
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class CreateTeam(Command):
+class CreateTeam(Command[TeamView]):
     name: str
     people: tuple[UserRef, ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class ChangeTeam(Command):
+class ChangeTeam(Command[TeamView]):
     name: str
     add: tuple[UserRef, ...] = ()
     remove: tuple[UserRef, ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class ListTeams(Command):
+class ListTeams(Command[TeamListView]):
     pass
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class ShowTeam(Command):
+class ShowTeam(Command[TeamView]):
     name: str
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class ListTeamMilestones(Command):
+class ListTeamMilestones(Command[MilestoneList]):
     """`list team "Sales"`: the open milestones the team's members own."""
 
     name: str
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class CreateChallenge(Command):
+class CreateChallenge(Command[ChallengeView]):
     name: str
     starts: date
     ends: date
@@ -53,23 +64,23 @@ class CreateChallenge(Command):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class ListChallenges(Command):
+class ListChallenges(Command[ChallengeListView]):
     pass
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class ShowChallenge(Command):
+class ShowChallenge(Command[ChallengeView]):
     name: str
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class JoinChallenge(Command):
+class JoinChallenge(Command[ChallengeView]):
     name: str
     leave: bool = False
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class AddToChallenge(Command):
+class AddToChallenge(Command[ChallengeView]):
     """Admins: people (`@who`) or teams (`"Sales"`) join a challenge."""
 
     name: str
@@ -85,42 +96,42 @@ class Lifecycle(StrEnum):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class MoveChallenge(Command):
+class MoveChallenge(Command[ChallengeView]):
     name: str
     step: Lifecycle
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class ChangeChallengeRules(Command):
+class ChangeChallengeRules(Command[ChallengeView]):
     name: str
     numbers: tuple[tuple[str, str], ...] = ()
     families: frozenset[RuleFamily] | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class ShowLeaderboard(Command):
+class ShowLeaderboard(Command[LeaderboardView]):
     challenge: str | None = None
     teams: bool = False
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class ShowScore(Command):
+class ShowScore(Command[ScoreView]):
     person: UserRef | None = None
     challenge: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class ShowBadges(Command):
+class ShowBadges(Command[BadgesView]):
     person: UserRef | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class ApproveDeadline(Command):
+class ApproveDeadline(Command[Notice]):
     milestone: MilestoneRef
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class ShowForecast(Command):
+class ShowForecast(Command[ForecastView]):
     milestone: MilestoneRef
 
 

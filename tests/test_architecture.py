@@ -319,3 +319,36 @@ def test_no_import_cycles(package: str) -> None:
 def test_the_cycle_check_finds_a_cycle() -> None:
     assert _cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]
     assert _cycle({"a": {"b"}, "b": set()}) is None
+
+
+def runtime_imports_of(path: Path) -> set[str]:
+    """Like `imports_of`, without what is imported only for the type checker."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If) and isinstance(node.test, ast.Name) and (
+                node.test.id == "TYPE_CHECKING"):
+            node.body = []
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.add(node.module)
+    return found
+
+
+def test_the_interaction_layer_is_values_over_the_kernel() -> None:
+    """`core/interactions` (forms as values, idempotency) is what every platform imports: it
+    never pulls the use cases in (they import it: the bus runs every command through it)."""
+    for path in modules("core/interactions"):
+        for name in runtime_imports_of(path):
+            assert not name.startswith("core.services"), (
+                f"{path.relative_to(ROOT)} imports {name}")
+
+
+def test_slack_listeners_never_release_a_claim_by_hand() -> None:
+    """A command's idempotency key is claimed in its own unit of work (core.interactions);
+    listeners pass the key on and never claim or release one around a command."""
+    for name in ("front.py", "actions.py", "nudge_actions.py", "form_data.py"):
+        text = (ROOT / "bots" / "slack" / name).read_text(encoding="utf-8")
+        assert "release_key" not in text, name

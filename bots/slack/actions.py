@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from bots.slack import forms, nudge_actions, render
-from bots.slack.front import Incoming, Modal, Reply, SlackFrontEnd, click_key, incoming
+from bots.slack.ack import Modal, Reply
+from bots.slack.front import Incoming, SlackFrontEnd, click_key, incoming
 from bots.slack.shapes import whole_number
 from core import commands as c
 from core.errors import DomainError
@@ -108,7 +109,6 @@ async def _comment_form(front: SlackFrontEnd, click: Click, actor: c.Actor,
                         number: int) -> dict[str, Any]:
     shown = await execute(c.ShowMilestone(actor=actor, milestone=c.MilestoneRef(number=number)),
                           front.deps)
-    assert isinstance(shown, MilestoneCard)
     meta = forms.metadata(origin=front.origin(click.inc, home=click.on_home))
     return forms.comment_form(meta, target=(shown.line.ref,
                                             f"{shown.line.ref} {shown.line.title}"))

@@ -25,9 +25,8 @@ from bots.slack.reminder_forms import SettingsInput, VacationInput
 from core import commands as c
 from core.errors import Conflict
 from core.interactions import forms as core_forms
-from core.interactions.forms import Criterion, MilestoneFormValues, SubmitMilestoneForm
+from core.interactions.forms import MilestoneFormValues, SubmitMilestoneForm
 from core.model import MemberRole, TenantId
-from core.nudge_views import ReminderSettingsView
 from core.permissions import Right
 from core.reminder_commands import ChangeReminderSettings, SetVacation, ShowReminderSettings
 from core.rollup import has_children
@@ -113,10 +112,7 @@ class FormData:
             title=form.title, description=form.description, kind=form.kind,
             parent=form.parent, owner=owner, members=await self._refs(team, form.members),
             start=form.start, due=form.due, priority=form.priority,
-            criterion=Criterion(metric=form.criterion[0], start=form.criterion[1],
-                                target=form.criterion[2], unit=form.criterion[3])
-            if form.criterion is not None else None,
-            current=form.current, channel=form.channel)
+            criterion=form.criterion, current=form.current, channel=form.channel)
         return await execute(SubmitMilestoneForm(
             actor=actor, milestone=c.MilestoneRef(number=number) if number else None,
             values=values, links=links if number is None else (),
@@ -125,9 +121,8 @@ class FormData:
     async def check_in(self, actor: c.Actor, number: int, form: CheckInInput, key: str
                        ) -> View:
         return await execute(core_forms.SubmitCheckIn(
-            actor=actor, milestone=c.MilestoneRef(number=number), values=core_forms.CheckInValues(
-                percent=form.percent, current=form.current, status=form.status,
-                notes=form.notes, blockers=form.blockers), idempotency_key=key), self._deps)
+            actor=actor, milestone=c.MilestoneRef(number=number), values=form,
+            idempotency_key=key), self._deps)
 
     async def comment(self, actor: c.Actor, form: CommentInput, team: Team, key: str) -> View:
         problems = await self._people.provision_mentions(team.tenant_id, team.team_id,
@@ -149,7 +144,6 @@ class FormData:
         changes = _settings_changes(form, before)
         if not changes:
             shown = await execute(ShowReminderSettings(actor=actor), self._deps)
-            assert isinstance(shown, ReminderSettingsView)
             return replace(shown, headline="Nothing changed")
         return await execute(ChangeReminderSettings(actor=actor, idempotency_key=key,
                                                     **changes), self._deps)

@@ -1,11 +1,11 @@
-"""What each kind of Slack request does. Every path acks within the ack budget, before slow work.
+"""What each kind of Slack request does. Every path acks within the ack budget, before slow work
+(the states a request goes through are explained once, in `bots.slack.ack`).
 
-A command runs its database work at once and, if the answer is ready within the budget (about
-a second; Slack gives three), the answer rides in the ack itself. Anything that needs Slack's
-Web API first (a person never seen, a form to open, a message to post) is acked immediately and
-done afterwards, answering through `response_url`. Buttons are acked before anything else. A
-submitted form is checked within the budget so that wrong input comes back as field errors;
-nothing is saved unless it is valid.
+A command runs its database work at once and, if the answer is ready within the budget, the
+answer rides in the ack itself. Anything that needs Slack's Web API first (a person never seen,
+a form to open, a message to post) is acked immediately and done afterwards, answering through
+`response_url`. Buttons are acked before anything else. A submitted form is checked within the
+budget so that wrong input comes back as field errors; nothing is saved unless it is valid.
 """
 
 from __future__ import annotations
@@ -19,11 +19,19 @@ from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
 import aiohttp
-from slack_bolt.response import BoltResponse
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bots.slack import forms, reminder_forms, render, uploads
+from bots.slack.ack import (
+    Answer,
+    Modal,
+    Renderings,
+    Reply,
+    ack_command,
+    too_late,
+    within_budget,
+)
 from bots.slack.background import BackgroundWork
 from bots.slack.failures import Failures
 from bots.slack.form_data import FormData, Team
@@ -40,11 +48,10 @@ from core.grammar import parse
 from core.humanize import local_today
 from core.interactions.idempotency import AlreadyDone
 from core.model import TenantId
-from core.nudge_views import ReminderSettingsView
 from core.reminder_commands import ShowReminderSettings
 from core.reports.views import ReportFile
 from core.services import Deps, execute, failure
-from core.views import MilestoneList, Notice, ProfileView, Tone, View
+from core.views import Notice, ProfileView, Tone, View
 
 logger = logging.getLogger(__name__)
 
@@ -83,33 +90,6 @@ class Line:
         return cls(as_sent=as_sent, text=unescape_incoming(as_sent))
 
 
-@dataclass(frozen=True, slots=True)
-class Reply:
-    content: Payload | render.Rendered
-    ok: bool = True
-    #: A request carried out before (its idempotency key was claimed): nothing was done.
-    repeat: bool = False
-
-    @property
-    def payload(self) -> Payload:
-        content = self.content
-        return content.payload if isinstance(content, render.Rendered) else content
-
-    @property
-    def ephemeral_json(self) -> str | None:
-        """The ephemeral answer already serialised, when the renderer had it at hand."""
-        content = self.content
-        return content.ephemeral_json if isinstance(content, render.Rendered) else None
-
-
-@dataclass(frozen=True, slots=True)
-class Modal:
-    view: Payload
-
-
-Answer = Reply | Modal
-
-
 def incoming(body: dict[str, Any], context: Any) -> Incoming | None:
     tenant = context.get(CONTEXT_TENANT)
     user = context.get("user_id") or ""
@@ -128,7 +108,7 @@ class SlackFrontEnd:
                  web: SlackWeb, background: BackgroundWork, home: HomePublisher,
                  failures: Failures | None = None, ack_budget: float = 1.0) -> None:
         self.deps = deps
-        self.renderings = render.Renderings()
+        self.renderings = Renderings()
         self.people = people
         self.forms = forms
         self.keys = keys
@@ -142,24 +122,7 @@ class SlackFrontEnd:
 
     async def within_budget(self, work: Coroutine[Any, Any, T]) -> asyncio.Future[T] | T:
         """The result if ready within the ack budget, else the still-running future."""
-        # One timer and one waiter: this runs on every request, and wait_for + shield cost
-        # several futures and callbacks more for the same effect.
-        future = asyncio.ensure_future(work)
-        loop = asyncio.get_running_loop()
-        waiter: asyncio.Future[None] = loop.create_future()
-
-        def wake(_: object = None) -> None:
-            if not waiter.done():
-                waiter.set_result(None)
-
-        timer = loop.call_later(self.ack_budget, wake)
-        future.add_done_callback(wake)
-        try:
-            await waiter
-        finally:
-            timer.cancel()
-            future.remove_done_callback(wake)
-        return future.result() if future.done() else future
+        return await within_budget(work, self.ack_budget)
 
     def spawn(self, inc: Incoming | None, work: Coroutine[Any, Any, Any], what: str, *,
               replace: bool = False) -> None:
@@ -253,22 +216,12 @@ class SlackFrontEnd:
             return
         line = Line.of(str(body.get("text") or ""))
         outcome = await self.within_budget(self._answer_at_once(inc, line))
-        if isinstance(outcome, asyncio.Future):
-            await ack(response_type="ephemeral", text="⏳ Working on it…")
-            self.spawn(inc, self._send_when_done(inc, line, outcome), "slow command",
-                       replace=True)
-        elif outcome is None:
-            # Someone to look up in Slack first: ack now, answer through response_url.
-            await ack()
-            self.spawn(inc, self._command_later(inc, line), "slash command")
-        elif isinstance(outcome, Modal):
-            await ack()
-            self.spawn(inc, self.open_modal(inc, outcome.view), "open form")
-        elif outcome.ephemeral_json is not None:
-            # What `ack(response_type="ephemeral", **payload)` would send, minus re-encoding.
-            ack.response = BoltResponse(status=200, body=outcome.ephemeral_json)
-        else:
-            await ack(response_type="ephemeral", **outcome.payload)
+        await ack_command(
+            ack, outcome,
+            late=lambda pending: self.spawn(inc, self._send_when_done(inc, line, pending),
+                                            "slow command", replace=True),
+            handed_on=lambda: self.spawn(inc, self._command_later(inc, line), "slash command"),
+            open_form=lambda form: self.spawn(inc, self.open_modal(inc, form.view), "open form"))
 
     async def _answer_at_once(self, inc: Incoming, line: Line) -> Answer | None:
         """The answer, unless someone in the request must be looked up in Slack first."""
@@ -373,7 +326,6 @@ class SlackFrontEnd:
     async def settings_form(self, inc: Incoming, actor: c.Actor, *, home: bool = False
                             ) -> Payload:
         view = await execute(ShowReminderSettings(actor=actor), self.deps)
-        assert isinstance(view, ReminderSettingsView)
         meta = forms.metadata(origin=self.origin(inc, home=home),
                               extra=reminder_forms.settings_of(view).as_metadata())
         return reminder_forms.settings_form(view, meta)
@@ -476,10 +428,7 @@ class SlackFrontEnd:
             await ack(options=[])
             return
         if isinstance(outcome, asyncio.Future):
-            outcome.add_done_callback(_too_late)  # nobody waits for it any more
-            await ack(options=[])
-            return
-        if not isinstance(outcome, MilestoneList):
+            outcome.add_done_callback(too_late)  # nobody waits for it any more
             await ack(options=[])
             return
         await ack(options=render.options(outcome))
@@ -545,13 +494,6 @@ class SlackFrontEnd:
     async def _home_once(self, inc: Incoming, key: str) -> None:
         if await self.claim(key, inc):  # else a retry of an event already handled
             await self.home.publish(inc.speaker, inc.client)
-
-
-def _too_late(future: asyncio.Future[Any]) -> None:
-    """An answer that came after its ack: its failure, if any, is retrieved and told once
-    (asyncio would log it with a traceback when the future is collected)."""
-    if not future.cancelled() and future.exception() is not None:
-        logger.info("a type-ahead failed after its ack: %s", type(future.exception()).__name__)
 
 
 SHORTCUT_NEW = "cairn.new"

@@ -12,6 +12,7 @@ without a token.
 from __future__ import annotations
 
 import logging
+import secrets
 from dataclasses import dataclass
 from typing import Any
 
@@ -117,8 +118,14 @@ class TeamsApp:
         identity = ClaimsIdentity(claims, authentication_type="Bearer") if claims else (
             ClaimsIdentity())
         data = activity.model_dump(mode="json", by_alias=True, exclude_none=True)
-        answer: HttpResponse = await self.adapter.process_request(
-            _ParsedRequest(request, data, identity), self.agent)
+        try:
+            answer: HttpResponse = await self.adapter.process_request(
+                _ParsedRequest(request, data, identity), self.agent)
+        except Exception:
+            # Before the turn (the bot's own token, the connector client): Teams retries.
+            ref = secrets.token_hex(2)
+            logger.exception("Teams activity not processed (ref %s)", ref)
+            return web.json_response({"error": f"not processed (ref {ref})"}, status=503)
         return CloudAdapter._to_aiohttp_response(answer)
 
     async def tell_privately(self, actor: c.Actor, view: View) -> bool:

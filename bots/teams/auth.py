@@ -41,6 +41,10 @@ HTTP_TIMEOUT = aiohttp.ClientTimeout(total=10)
 MAX_TOKEN = 4 * 1024
 
 
+class CredentialsRefused(Exception):
+    """Entra ID did not give the bot its token (a wrong secret, an unknown app)."""
+
+
 class Unauthorized(Exception):
     """The request does not prove it comes from Teams (the reason is for the log)."""
 
@@ -160,7 +164,7 @@ class ClientCredentialsTokens(AnonymousTokenProvider):
             if answer.status != 200 or not isinstance(body, dict) or not body.get(
                     "access_token"):
                 error = body.get("error") if isinstance(body, dict) else None
-                raise PermissionError("Entra ID refused the bot's credentials "
-                                      f"({error or answer.status})")
+                raise CredentialsRefused("Entra ID refused the bot's credentials "
+                                         f"({error or answer.status})")
         self._token = str(body["access_token"])
         self._expires = time.time() + float(body.get("expires_in") or 3600)

@@ -34,3 +34,6 @@ class TimedCache(Generic[K, V]):
 
     def drop(self, key: K) -> None:
         self._items.pop(key, None)
+
+    def clear(self) -> None:
+        self._items.clear()

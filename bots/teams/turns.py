@@ -18,6 +18,7 @@ a reference and the person gets the same short apology as on Slack.
 from __future__ import annotations
 
 import html
+import json
 import logging
 import re
 import secrets
@@ -28,6 +29,7 @@ from microsoft_agents.hosting.core import TurnContext
 
 from bots.teams import render
 from bots.teams.activity import teams_tenant
+from bots.teams.cache import TimedCache
 from bots.teams.clicks import Clicks, click_data
 from bots.teams.people import Person, TeamsPeople, identity_prefix
 from bots.teams.ports import ConversationReferences
@@ -39,6 +41,7 @@ from core.views import Notice, Tone, View
 
 logger = logging.getLogger(__name__)
 
+SAVED_TTL_S = 600.0
 AT_TAG = re.compile(r"<at[^>]*>(.*?)</at>", re.IGNORECASE | re.DOTALL)
 HTML_TAG = re.compile(r"<[^>]{0,200}>")
 PLACEHOLDER = re.compile(r"\x00(\d{1,3})\x00")
@@ -90,6 +93,7 @@ class CairnAgent:
         self.people = people
         self.references = references
         self.clicks = clicks
+        self._saved: TimedCache[tuple[int, int, str], bool] = TimedCache(50_000, SAVED_TTL_S)
 
     async def on_turn(self, context: TurnContext) -> None:
         activity = context.activity
@@ -121,6 +125,10 @@ class CairnAgent:
                        actor: Actor | None) -> None:
         reference, now = reference_of(activity), self.deps.clock.now()
         kind = kind_of(activity)
+        # The same reference saved a moment ago is not written again on every message.
+        seen = (tenant_id, actor.user_id if actor else 0, json.dumps(reference, sort_keys=True))
+        if self._saved.get(seen) is not None:
+            return
         if kind == "personal":
             person = person_of(activity, tenant)
             if actor is not None and person is not None:
@@ -136,6 +144,9 @@ class CairnAgent:
                 kind="channel" if kind == "channel" else "groupChat", reference=reference,
                 at=now, team_id=str(team.get("id") or "")[:255],
                 name=str(channel.get("name") or team.get("name") or ""))
+        else:
+            return
+        self._saved.put(seen, True)
 
     def roster(self, context: TurnContext) -> Any:
         async def lookup(member_id: str) -> dict[str, Any] | None:
@@ -249,6 +260,7 @@ class CairnAgent:
         added = any(str(m.id) == bot_id for m in activity.members_added or [])
         removed = any(str(m.id) == bot_id for m in activity.members_removed or [])
         action = str(activity.action or "")
+        self._saved.clear()  # installed or removed somewhere: every reference is saved afresh
         if removed or action.startswith("remove"):
             gone = await self.references.forget_conversation(tenant, str(activity.conversation.id))
             logger.info("Teams: the app was removed from a conversation (%d references gone)",

@@ -8,7 +8,7 @@ from typing import Protocol
 from core import text as lex
 from core.access.commands import CreateToken, ListTokens, RevokeToken
 from core.access.tokens import EXAMPLE, Access, Scope, parse_scopes, scopes_for
-from core.commands import Actor, Command
+from core.commands import Actor, AnyCommand
 from core.errors import InvalidInput
 
 USAGE = ('token new "name" [read|write] · token new "name" app <scopes…> · tokens · '
@@ -23,13 +23,13 @@ class Context(Protocol):
     def actor(self) -> Actor: ...
 
 
-def parse_tokens(rest: str, ctx: Context) -> Command:
+def parse_tokens(rest: str, ctx: Context) -> AnyCommand:
     if rest.strip():
         raise InvalidInput("text", "`tokens` takes nothing more", hint="tokens")
     return ListTokens(actor=ctx.actor)
 
 
-def parse_token(rest: str, ctx: Context) -> Command:
+def parse_token(rest: str, ctx: Context) -> AnyCommand:
     word, tail = lex.split_word(rest)
     word = word.lower()
     if word in ("", "list", "ls"):
@@ -46,7 +46,7 @@ def parse_token(rest: str, ctx: Context) -> Command:
     raise InvalidInput("text", f"`token {word[:30]}` is not something I know", hint=USAGE)
 
 
-def _new(tail: str, ctx: Context) -> Command:
+def _new(tail: str, ctx: Context) -> AnyCommand:
     parts = lex.tokenize(tail)
     name_words: list[str] = []
     rest: list[str] = []

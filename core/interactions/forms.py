@@ -22,6 +22,7 @@ from datetime import date
 
 from core.commands import Command, MilestoneRef, UserRef
 from core.model import Kind, Priority, Status
+from core.views import View
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -55,7 +56,7 @@ class MilestoneFormValues:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class SubmitMilestoneForm(Command):
+class SubmitMilestoneForm(Command[View]):
     """The milestone form, submitted: creates one (`milestone` None) or edits `milestone`."""
 
     milestone: MilestoneRef | None = None
@@ -77,7 +78,7 @@ class CheckInValues:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class SubmitCheckIn(Command):
+class SubmitCheckIn(Command[View]):
     """The check-in form, submitted: a measurement and a progress update, together."""
 
     milestone: MilestoneRef

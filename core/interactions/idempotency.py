@@ -1,6 +1,6 @@
 """Idempotency keys: one request carried out once, however often it arrives.
 
-A front end puts what identifies the request on its platform in `Command.idempotency_key`:
+A front end puts what identifies the request on its platform in `AnyCommand.idempotency_key`:
 Slack the event id, a click's stamp (`bots.slack.front.click_key`) or a submitted view's id;
 Teams the activity id; the shell and the API's replays need none. `core.services.execute` then
 runs the command through `keyed`: every unit of work the command opens, until one has
@@ -25,7 +25,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING, Self, TypeVar
 
-from core.commands import Command
+from core.commands import AnyCommand
 from core.delegating_unit import DelegatingUnitOfWork
 from core.errors import DomainError
 from core.model import TenantId
@@ -93,7 +93,7 @@ class _ClaimingFactory:
                                    claims=tenant_id is not None)
 
 
-async def keyed(command: Command, deps: Deps, run: Callable[[Deps], Awaitable[R]]) -> R:
+async def keyed(command: AnyCommand, deps: Deps, run: Callable[[Deps], Awaitable[R]]) -> R:
     """`run(deps)` carried out at most once for the command's idempotency key (see above)."""
     key = command.idempotency_key
     if not key:

@@ -11,7 +11,7 @@ import re
 from typing import Protocol
 
 from core import text as lex
-from core.commands import Actor, Command, UserRef
+from core.commands import Actor, AnyCommand, UserRef
 from core.errors import InvalidInput
 from core.grammar_remind import parse_weekday
 from core.reports.commands import (
@@ -50,7 +50,7 @@ class Context(Protocol):
     def identity_prefix(self) -> str: ...
 
 
-def parse_report(rest: str, ctx: Context) -> Command:
+def parse_report(rest: str, ctx: Context) -> AnyCommand:
     word, after = lex.split_word(rest)
     if word.lower() == "weekly" and after and _looks_scheduled(after):
         raise InvalidInput("report", "posting the report to a channel on a schedule is not "
@@ -59,7 +59,7 @@ def parse_report(rest: str, ctx: Context) -> Command:
     return ShowReport(actor=ctx.actor, period=period or PeriodKind.WEEK, target=target)
 
 
-def parse_chart(rest: str, ctx: Context) -> Command:
+def parse_chart(rest: str, ctx: Context) -> AnyCommand:
     word, after = lex.split_word(rest)
     kind = _CHARTS.get(word.lower())
     if kind is None:
@@ -71,7 +71,7 @@ def parse_chart(rest: str, ctx: Context) -> Command:
                      target=target)
 
 
-def parse_export(rest: str, ctx: Context) -> Command:
+def parse_export(rest: str, ctx: Context) -> AnyCommand:
     word, after = lex.split_word(rest)
     try:
         kind = ExportKind(word.lower())

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from core import calendar_commands as cal
 from core import commands as c
@@ -42,13 +42,14 @@ from core.views import Notice, Tone, View
 __all__ = ["Deps", "execute", "failure", "run_text"]
 
 Handler = Callable[[Any, Deps], Awaitable[View]]
+R = TypeVar("R", bound=View)
 
 
 async def _help(cmd: c.ShowHelp, deps: Deps) -> View:
     return help_view(cmd.topic)
 
 
-HANDLERS: dict[type[c.Command], Handler] = {
+HANDLERS: dict[type[c.AnyCommand], Handler] = {
     c.ShowHelp: _help,
     c.OpenNewForm: milestones.open_new_form,
     c.CreateMilestone: milestones.create_milestone,
@@ -96,10 +97,10 @@ HANDLERS: dict[type[c.Command], Handler] = {
 
 
 #: Read commands whose answers `deps.views` may reuse (see core.view_cache).
-CACHEABLE: frozenset[type[c.Command]] = frozenset({c.ListMilestones})
+CACHEABLE: frozenset[type[c.AnyCommand]] = frozenset({c.ListMilestones})
 
 
-async def execute(command: c.Command, deps: Deps) -> View:
+async def execute(command: c.Command[R], deps: Deps) -> R:
     """Runs one command; expected failures raise DomainError subclasses.
 
     A command whose database connection died before it committed anything runs once more
@@ -111,11 +112,13 @@ async def execute(command: c.Command, deps: Deps) -> View:
     if handler is None:
         raise TypeError(f"no use case handles {type(command).__name__}")
 
-    async def run(deps: Deps) -> View:
+    async def run(deps: Deps) -> R:
+        # Each handler answers its command's type (HANDLERS pairs them; mypy checks each
+        # handler's signature, and tests/unit/test_typed_results.py the pairing).
         deps = replace(deps, uow=ScoredUnitOfWorkFactory(deps.uow))
         if deps.views is not None and type(command) in CACHEABLE:
-            return await deps.views.answer(command, lambda: handler(command, deps))
-        return await handler(command, deps)
+            return cast(R, await deps.views.answer(command, lambda: handler(command, deps)))
+        return cast(R, await handler(command, deps))
 
     if command.idempotency_key:
         return await once_more_if_disconnected(lambda d: keyed(command, d, run), deps)

@@ -22,7 +22,7 @@ from core.services.common import Deps, find_milestone, resolve_user
 from core.services.one_unit import one_unit_of_work
 from core.views import MilestoneCard, Notice, Tone, View
 
-_STEPS: dict[type[c.Command], Callable[[Any, Deps], Awaitable[View]]] = {
+_STEPS: dict[type[c.AnyCommand], Callable[[Any, Deps], Awaitable[View]]] = {
     c.MoveMilestone: milestones.move_milestone,
     c.EditMilestone: milestones.edit_milestone,
     c.ChangeDueDate: milestones.change_due_date,
@@ -33,7 +33,7 @@ _STEPS: dict[type[c.Command], Callable[[Any, Deps], Awaitable[View]]] = {
     c.ClearCriterion: progress.clear_criterion,
     c.UpdateProgress: progress.update_progress,
 }
-_FIELD_OF: dict[type[c.Command], str] = {
+_FIELD_OF: dict[type[c.AnyCommand], str] = {
     c.MoveMilestone: "parent", c.ChangeDueDate: "due", c.Assign: "owner", c.Watch: "members",
     c.SetCriterion: "crit_metric", c.RecordMeasurement: "crit_metric",
     c.ClearCriterion: "crit_metric",
@@ -45,7 +45,7 @@ def refused(field: str, error: DomainError) -> InvalidInput:
     return InvalidInput(field, error.message, hint=error.hint)
 
 
-async def _run(step: c.Command, deps: Deps) -> View:
+async def _run(step: c.AnyCommand, deps: Deps) -> View:
     try:
         return await _STEPS[type(step)](step, deps)
     except InvalidInput:
@@ -96,7 +96,7 @@ async def _edit(cmd: SubmitMilestoneForm, ref: c.MilestoneRef, deps: Deps) -> Vi
     async with one_unit_of_work(deps, actor.tenant_id) as (tx, inner):
         m = await find_milestone(tx, ref)
         parent = await tx.milestones.get(m.parent_id) if m.parent_id else None
-        steps: list[c.Command] = []
+        steps: list[c.AnyCommand] = []
         if form.parent != (parent.number if parent else None):
             steps.append(c.MoveMilestone(actor=actor, milestone=ref, parent=c.MilestoneRef(
                 number=form.parent) if form.parent else None))
@@ -120,7 +120,7 @@ async def _edit(cmd: SubmitMilestoneForm, ref: c.MilestoneRef, deps: Deps) -> Vi
 
 
 async def _assignment(tx: UnitOfWork, actor: c.Actor, ref: c.MilestoneRef, m: Milestone,
-                      form: MilestoneFormValues) -> list[c.Command]:
+                      form: MilestoneFormValues) -> list[c.AnyCommand]:
     try:
         owner_id = (await resolve_user(tx, form.owner)).id if form.owner else m.owner_id
     except NotFound as error:
@@ -137,7 +137,7 @@ async def _assignment(tx: UnitOfWork, actor: c.Actor, ref: c.MilestoneRef, m: Mi
     wanted.discard(owner_id)
     current = m.member_ids(MemberRole.CONTRIBUTOR)
     added = wanted - current
-    steps: list[c.Command] = []
+    steps: list[c.AnyCommand] = []
     if owner_id != m.owner_id or added:
         # The first person named becomes the owner, the others contributors.
         people = [await _ref_of(tx, u) for u in [owner_id, *sorted(added)]]
@@ -177,11 +177,11 @@ def _edit_command(cmd: SubmitMilestoneForm, ref: c.MilestoneRef, m: Milestone
 
 
 def _criterion_steps(actor: c.Actor, ref: c.MilestoneRef, m: Milestone,
-                     form: MilestoneFormValues) -> list[c.Command]:
+                     form: MilestoneFormValues) -> list[c.AnyCommand]:
     old, new = m.criterion, form.criterion
     if new is None:
         return [c.ClearCriterion(actor=actor, milestone=ref)] if old is not None else []
-    steps: list[c.Command] = []
+    steps: list[c.AnyCommand] = []
     if old is None or (old.metric, old.start, old.target, old.unit) != (
             new.metric, new.start, new.target, new.unit):
         steps.append(c.SetCriterion(actor=actor, milestone=ref, metric=new.metric,

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
+from typing import TypeVar
 
 from core.delegating_unit import DelegatingUnitOfWork
 from core.errors import StorageUnavailable
@@ -19,6 +20,8 @@ from core.model import TenantId
 from core.ports import UnitOfWork, UnitOfWorkFactory
 from core.services.common import Deps
 from core.views import View
+
+R = TypeVar("R", bound=View)
 
 logger = logging.getLogger(__name__)
 
@@ -59,7 +62,7 @@ class _WatchedFactory:
         return _WatchedUnitOfWork(self._inner(tenant_id), self._commits)
 
 
-async def once_more_if_disconnected(run: Callable[[Deps], Awaitable[View]], deps: Deps) -> View:
+async def once_more_if_disconnected(run: Callable[[Deps], Awaitable[R]], deps: Deps) -> R:
     """`run(deps)`, and once more when it failed on a lost connection with nothing committed."""
     commits = _Commits()
     try:

@@ -6,13 +6,13 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from core import scoring_commands as sc
-from core.commands import Command
+from core.commands import AnyCommand
 from core.services import scoring_boards as boards
 from core.services import scoring_challenges as challenges
 from core.services import scoring_teams as teams
 from core.views import View
 
-HANDLERS: dict[type[Command], Callable[[Any, Any], Awaitable[View]]] = {
+HANDLERS: dict[type[AnyCommand], Callable[[Any, Any], Awaitable[View]]] = {
     sc.CreateTeam: teams.create_team,
     sc.ChangeTeam: teams.change_team,
     sc.ListTeams: teams.list_teams,

@@ -10,7 +10,7 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any
 
-from core.commands import Command
+from core.commands import AnyCommand
 from core.errors import NotFound
 from core.humanize import when
 from core.model import User
@@ -135,7 +135,7 @@ def line(endpoint: WebhookEndpoint, me: User, now: datetime) -> WebhookLine:
                        created=when(endpoint.created_at, now, me.timezone))
 
 
-HANDLERS: dict[type[Command], Callable[[Any, Deps], Awaitable[View]]] = {
+HANDLERS: dict[type[AnyCommand], Callable[[Any, Deps], Awaitable[View]]] = {
     AddWebhook: add_webhook, ListWebhooks: list_webhooks, RemoveWebhook: remove_webhook,
     ShowWebhookLog: webhook_log, RotateWebhookSecret: rotate_secret,
     EnableWebhook: enable_webhook,

@@ -6,35 +6,37 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from core.commands import Command
+from core.views import Notice
+from core.webhooks.views import WebhookCreatedView, WebhookListView, WebhookLogView
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class AddWebhook(Command):
+class AddWebhook(Command[WebhookCreatedView]):
     url: str
     events: tuple[str, ...] = ()
     description: str = ""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class ListWebhooks(Command):
+class ListWebhooks(Command[WebhookListView]):
     pass
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class RemoveWebhook(Command):
+class RemoveWebhook(Command[Notice]):
     endpoint: int
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class ShowWebhookLog(Command):
+class ShowWebhookLog(Command[WebhookLogView]):
     endpoint: int
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class RotateWebhookSecret(Command):
+class RotateWebhookSecret(Command[WebhookCreatedView]):
     endpoint: int
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class EnableWebhook(Command):
+class EnableWebhook(Command[Notice]):
     endpoint: int

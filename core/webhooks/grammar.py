@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from core import text as lex
-from core.commands import Actor, Command
+from core.commands import Actor, AnyCommand
 from core.errors import InvalidInput
 from core.webhooks.commands import (
     AddWebhook,
@@ -30,13 +30,13 @@ class Context(Protocol):
     def actor(self) -> Actor: ...
 
 
-def parse_webhooks(rest: str, ctx: Context) -> Command:
+def parse_webhooks(rest: str, ctx: Context) -> AnyCommand:
     if rest.strip():
         raise InvalidInput("text", "`webhooks` takes nothing more", hint="webhooks")
     return ListWebhooks(actor=ctx.actor)
 
 
-def parse_webhook(rest: str, ctx: Context) -> Command:
+def parse_webhook(rest: str, ctx: Context) -> AnyCommand:
     word, tail = lex.split_word(rest)
     word = word.lower()
     if word in ("", "list", "ls"):

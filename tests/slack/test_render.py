@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bots.slack import forms, render, render_home
+from bots.slack import ack, forms, render, render_home
 from bots.slack.actions import ACTIONS, MENU
 from bots.slack.app import BOT_SCOPES, COMMAND, EVENTS
 from bots.slack.blocks import clip_mrkdwn
@@ -208,7 +208,7 @@ def test_the_manifest_matches_the_code() -> None:
 
 
 def test_a_reused_list_gets_fresh_button_stamps_and_nothing_else_changes() -> None:
-    renderings = render.Renderings()
+    renderings = ack.Renderings()
     view = VIEWS["list"]
     first, second = renderings.message(view).payload, renderings.message(view).payload
     ids = [[b.get("block_id", "") for b in p["blocks"]] for p in (first, second)]

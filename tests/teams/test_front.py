@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from bots.teams.people import identity
@@ -161,3 +163,27 @@ async def test_every_verb_answers_with_a_card_teams_accepts(
         assert len(cards) == 1, line
         assert "Something went wrong" not in card_text(cards[0]), line
     assert {c.status for c in connector.attempts("reply")} == {201}
+
+
+@pytest.mark.parametrize("backend", ["postgres"], indirect=True)
+async def test_two_tenants_never_meet_and_simultaneous_clicks_count_once(
+        teams: TeamsCairn, connector: FakeConnector) -> None:
+    alice = connector.add_member("Alice Adams", tenant_id=TENANT)
+    chat = connector.personal_chat(alice)
+    [card] = await teams.say(alice, chat, 'task "Acme secret plan"')
+    other = "0b9d2c1e-5f4a-4c3b-9e8d-7a6b5c4d3e2f"
+    mallory = connector.add_member("Mallory Moss", tenant_id=other)
+    theirs = connector.personal_chat(mallory)
+    [answer] = await teams.say(mallory, theirs, "show #1")
+    assert "Acme secret plan" not in card_text(answer) and "❌" in card_text(answer)
+    [answer] = await teams.say(mallory, theirs, "list team")
+    assert "Acme" not in card_text(answer)
+    assert await teams.store.tenant_of(other) != await teams.store.tenant_of(TENANT)
+    # The same button twice at once: one "done", one silence.
+    done = next(b for b in buttons(card) if b.get("title") == "Mark done")
+    before = len(connector.cards_in(chat.id))
+    posted = await asyncio.gather(*(teams.post(teams.click(alice, chat, done))
+                                    for _ in range(2)))
+    assert [p.status for p in posted] == [202, 202]
+    answers = connector.cards_in(chat.id)[before:]
+    assert len(answers) == 1 and "Done" in card_text(answers[0]), answers

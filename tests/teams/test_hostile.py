@@ -51,30 +51,30 @@ async def test_bad_tokens_are_refused_before_anything_happens(
     assert (await teams.post(teams.message(alice, chat, "help"))).status == 202
 
 
-@pytest.mark.parametrize("body", [
+NOT_ACTIVITIES = [
     b"{not json", b"[1, 2]", b'"text"', b"\xff\xfe", b"{}",
     json.dumps({"type": 5}).encode(),
     json.dumps({"type": "message", "serviceUrl": "x"}).encode(),
-])
-async def test_what_is_not_an_activity_is_a_400(teams: TeamsCairn, connector: FakeConnector,
-                                                body: bytes) -> None:
-    posted = await teams.post(None, raw=body)
-    assert posted.status == 400, posted.text
-    await nothing_created(teams, connector)
-
-
-@pytest.mark.parametrize("change", [
+]
+MALFORMED: list[dict[str, object]] = [
     {"from": "x"}, {"type": "banana"}, {"conversation": {"id": 7}},
     {"text": "x" * 50_000}, {"from": {"id": "29:a" * 100, "aadObjectId": "a"}},
     {"serviceUrl": "ftp://evil.example/"}, {"entities": "many"},
     {"conversation": {"id": "c", "tenantId": ["x"]}},
-])
-async def test_malformed_activities_are_refused_and_change_nothing(
-        teams: TeamsCairn, connector: FakeConnector, change: dict[str, object]) -> None:
+]
+
+
+async def test_what_is_not_an_activity_is_refused_and_changes_nothing(
+        teams: TeamsCairn, connector: FakeConnector) -> None:
+    for body in NOT_ACTIVITIES:
+        posted = await teams.post(None, raw=body)
+        assert posted.status == 400, (body, posted.text)
     alice = connector.add_member("Alice Adams", tenant_id=TENANT)
     chat = connector.personal_chat(alice)
-    posted = await teams.post(teams.message(alice, chat, "help") | change)
-    assert posted.status in (400, 401), posted.text  # 401: the URL then differs from the token's
+    for change in MALFORMED:
+        posted = await teams.post(teams.message(alice, chat, "help") | change)
+        # 401 when the service URL no longer matches the token's
+        assert posted.status in (400, 401), (change, posted.text)
     await nothing_created(teams, connector)
 
 
@@ -102,3 +102,15 @@ async def test_a_failure_inside_a_turn_is_an_apology_with_a_reference(
     assert "Something went wrong" in text and "Nothing was changed" in text
     assert "secret" not in text
     assert "a secret detail" in caplog.text  # the log has it
+
+
+async def test_when_entra_refuses_the_bots_secret_teams_is_asked_to_retry(
+        teams: TeamsCairn, connector: FakeConnector, token_kit: TokenKit,
+        caplog: pytest.LogCaptureFixture) -> None:
+    alice = connector.add_member("Alice Adams", tenant_id=TENANT)
+    chat = connector.personal_chat(alice)
+    token_kit.clients[token_kit.app_id] = "a rotated secret"
+    posted = await teams.post(teams.message(alice, chat, "help"))
+    assert posted.status == 503 and "ref" in posted.text
+    assert "refused the bot's credentials (invalid_client)" in caplog.text
+    assert connector.cards_in(chat.id) == []
