@@ -157,3 +157,49 @@ async def outbox_drained(database: Database, tenant_id: int, seconds: float = 12
             break
         await asyncio.sleep(0.5)
     return [f"outbox: {len(pending)} pending, e.g. {row}" for row in pending[:3]]
+
+
+async def time_use_cases(database: Database, team: str, owned: dict[str, list[int]],
+                         calls: int = 200) -> list[str]:
+    """Mean elapsed and CPU milliseconds of the burst's use cases called one at a time in this
+    process (the core and storage, no HTTP, no Slack, no cache): `list mine`, `show #N` and a
+    check-in (`update #N 40% on track`). PostgreSQL's own work is on top of the CPU figure."""
+    from core.commands import ListMilestones, MilestoneRef, ShowMilestone, UpdateProgress
+    from core.services import Deps, execute
+    from core.services.people import actor_of
+    from tests.storage.statements import recorded_statements
+    from wiring.runtime import SystemClock
+
+    deps = Deps(uow=database.unit_of_work(), clock=SystemClock())
+    tenant_id = await tenant_of(database, team)
+    people = sorted(owned)[:20]
+    actors = []
+    for user in people:
+        async with deps.uow(tenant_id) as tx:
+            found = await tx.users.by_identity(f"slack:{team}:{user}")
+        assert found is not None
+        actors.append(actor_of(found))
+    rng = random.Random(7)
+    lines = []
+    for name, make in (
+            ("list mine", lambda n: ListMilestones(actor=actors[n % len(actors)])),
+            ("show #N", lambda n: ShowMilestone(actor=actors[n % len(actors)], milestone=(
+                MilestoneRef(number=rng.choice(owned[people[n % len(people)]]))))),
+            ("check-in", lambda n: UpdateProgress(
+                actor=actors[n % len(actors)], percent=rng.randint(0, 99),
+                status=Status.ON_TRACK, notes="timed", milestone=MilestoneRef(
+                    number=rng.choice(owned[people[n % len(people)]]))))):
+        for n in range(10):
+            await execute(make(n), deps)
+        with recorded_statements() as statements:
+            await execute(make(10), deps)
+        started, cpu = time.perf_counter(), time.process_time()
+        for n in range(calls):
+            await execute(make(n), deps)
+        wall = (time.perf_counter() - started) / calls * 1000
+        lines.append(f"  {name:<12} {wall:6.2f} ms elapsed, "
+                     f"{(time.process_time() - cpu) / calls * 1000:5.2f} ms of Python's CPU, "
+                     f"{len(statements)} SQL statements besides BEGIN and COMMIT or ROLLBACK")
+    mine = len(owned[people[0]])
+    return [f"the use cases alone, {calls} calls each, one at a time ({mine} milestones in a "
+            f"`list mine`):", *lines]

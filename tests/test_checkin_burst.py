@@ -20,5 +20,6 @@ def test_the_quick_burst_stores_every_check_in_once_and_rolls_up(postgres_url: s
     assert "loaded 50 people and 500 milestones" in out
     assert "24 acknowledged check-ins each stored once" in out
     assert "5 parents equal to a full recompute" in out
-    for kind in ("list mine", "submit check-in", "show #N", "App Home published", "x baseline"):
+    for kind in ("list mine", "submit check-in", "show #N", "App Home published", "x baseline",
+                 "the use cases alone"):
         assert kind in out
