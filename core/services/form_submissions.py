@@ -12,12 +12,14 @@ from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from typing import Any
 
+import core.services.milestones as milestones
+import core.services.progress as progress
+import core.services.queries as queries
 from core import commands as c
 from core.errors import Conflict, DomainError, InvalidInput, NotFound
 from core.interactions.forms import MilestoneFormValues, SubmitCheckIn, SubmitMilestoneForm
 from core.model import MemberRole, Milestone, UserId
 from core.ports import UnitOfWork
-from core.services import milestones, progress, queries
 from core.services.common import Deps, find_milestone, resolve_user
 from core.services.one_unit import one_unit_of_work
 from core.views import MilestoneCard, Notice, Tone, View

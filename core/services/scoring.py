@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+import core.services.scoring_boards as boards
+import core.services.scoring_challenges as challenges
+import core.services.scoring_teams as teams
 from core import scoring_commands as sc
 from core.commands import AnyCommand
-from core.services import scoring_boards as boards
-from core.services import scoring_challenges as challenges
-from core.services import scoring_teams as teams
 from core.views import View
 
 HANDLERS: dict[type[AnyCommand], Callable[[Any, Any], Awaitable[View]]] = {
