@@ -7,14 +7,15 @@ from typing import Any
 
 from aiohttp import web
 
-from api import milestones, people
+from api import milestones, people, webhooks
 from api.http import CONFIG, ApiConfig, Route, errors, handler_for
 from api.openapi import document
 
 PREFIX = "/api/v1"
-ROUTES: tuple[Route, ...] = milestones.ROUTES + people.ROUTES
+ROUTES: tuple[Route, ...] = milestones.ROUTES + people.ROUTES + webhooks.ROUTES
 #: aiohttp's pattern for each path parameter (anything else is a 404, never a 500).
-PATTERNS = {"{number}": "{number:[0-9]{1,9}}", "{handle}": "{handle:[A-Za-z0-9._@-]{1,80}}"}
+PATTERNS = {"{number}": "{number:[0-9]{1,9}}", "{id}": "{id:[0-9]{1,9}}",
+            "{handle}": "{handle:[A-Za-z0-9._@-]{1,80}}"}
 SPEC = web.AppKey("api_spec", bytes)
 
 

@@ -62,8 +62,10 @@ def available_adapters() -> list[Adapter]:
     from wiring.calendar import CalendarFeedsAdapter, GoogleCalendarAdapter
     from wiring.nudges import NudgesAdapter
     from wiring.slack import SlackAdapter
+    from wiring.webhooks import WebhooksAdapter
 
-    return [SlackAdapter(), CalendarFeedsAdapter(), GoogleCalendarAdapter(), NudgesAdapter()]
+    return [SlackAdapter(), CalendarFeedsAdapter(), GoogleCalendarAdapter(), NudgesAdapter(),
+            WebhooksAdapter()]
 
 
 def enabled(settings: Settings, adapters: Sequence[Adapter] | None = None) -> list[Adapter]:

@@ -53,6 +53,7 @@ async def start_runtime(
     subscriptions = subscriptions_for(settings)
     clock = SystemClock()
     deps = Deps(uow=database.unit_of_work(subscriptions), clock=clock,
-                calendar=calendar_setup(settings), views=ViewCache(database.versions(), clock))
+                calendar=calendar_setup(settings), views=ViewCache(database.versions(), clock),
+                allow_private_webhooks=settings.webhooks_allow_private)
     logger.info("database ready: %s", settings.safe_database_url())
     return Runtime(settings=settings, database=database, deps=deps, subscriptions=subscriptions)
