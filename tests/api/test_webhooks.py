@@ -127,7 +127,7 @@ async def test_410_disables_the_endpoint_and_tells_the_admins(hooked: Hooked) ->
     await hooked.api("POST", "/milestones", {"title": "Another"})
     assert (await hooked.deliver()).attempted == 0
     status, page = await hooked.api("GET", "/webhooks")
-    assert page["items"][0]["enabled"] is False  # type: ignore[index]
+    assert status == 200 and page["items"][0]["enabled"] is False  # type: ignore[index]
 
 
 async def test_only_admins_and_only_public_https_addresses(hooked: Hooked) -> None:
@@ -135,7 +135,6 @@ async def test_only_admins_and_only_public_https_addresses(hooked: Hooked) -> No
     refused = await hooked.shell.answer("webhook add https://example.com/hook")
     assert refused is not None and not refused.ok
     await say(hooked.shell, "as @alice")
-    hooked.deps = hooked.deps  # the API refuses a bad address with the core's words
     status, problem = await hooked.api("POST", "/webhooks", {"url": "ftp://example.com/x"})
     assert status == 422 and problem["errors"]  # type: ignore[index]
     status, _ = await hooked.api("DELETE", "/webhooks/99")
