@@ -139,3 +139,19 @@ async def test_only_admins_and_only_public_https_addresses(hooked: Hooked) -> No
     assert status == 422 and problem["errors"]  # type: ignore[index]
     status, _ = await hooked.api("DELETE", "/webhooks/99")
     assert status == 404
+
+
+async def test_a_rotated_secret_keeps_the_old_one_signing_during_the_grace(hooked: Hooked
+                                                                           ) -> None:
+    added = await say(hooked.shell, f"webhook add {hooked.receiver.url()}")
+    old = WHSEC.search(added).group(1)  # type: ignore[union-attr]
+    rotated = await say(hooked.shell, "webhook rotate 1")
+    new = WHSEC.search(rotated).group(1)  # type: ignore[union-attr]
+    assert new != old and "24 hours" in rotated
+    hooked.receiver.secrets = [old]  # a receiver that has not switched yet
+    await hooked.api("POST", "/milestones", {"title": "Launch beta"})
+    assert (await hooked.deliver()).delivered == 1
+    hooked.receiver.secrets = [new]  # and one that has
+    await hooked.api("POST", "/milestones", {"title": "Another"})
+    assert (await hooked.deliver()).delivered == 1
+    assert len(hooked.receiver.accepted()) == 2
