@@ -19,6 +19,7 @@ ERRORS = {"400": "Malformed request", "401": "No token, or an unknown or revoked
           "412": "If-Match names an old version", "415": "Not JSON",
           "422": "Invalid input", "429": "Rate limit reached", "503": "Database unreachable"}
 PARAM_SCHEMAS = {"number": {"type": "integer", "minimum": 1, "maximum": 999_999_999},
+                 "id": {"type": "integer", "minimum": 1, "maximum": 999_999_999},
                  "handle": {"type": "string", "pattern": "^[A-Za-z0-9._@-]{1,80}$"}}
 
 

@@ -240,3 +240,51 @@ class CommentOut(Out):
 class CommentPage(Out):
     items: list[CommentOut]
     next_cursor: str | None = None
+
+
+# --- webhooks --------------------------------------------------------------------------------
+
+
+class WebhookIn(Body):
+    url: Annotated[str, Field(min_length=1, max_length=2000)]
+    #: Event types (`milestone.done`, `milestone.*`); none means every event.
+    events: Annotated[list[Annotated[str, Field(max_length=40)]], Field(max_length=20)] = \
+        Field(default_factory=list)
+    description: Annotated[str, Field(max_length=200)] = ""
+
+
+class WebhookOut(Out):
+    id: int
+    url: str
+    events: list[str]
+    description: str
+    enabled: bool
+    disabled_reason: str
+    created_at: datetime
+
+
+class WebhookCreated(WebhookOut):
+    #: The `whsec_` signing secret, shown this once.
+    secret: str
+
+
+class WebhookPage(Out):
+    items: list[WebhookOut]
+    next_cursor: str | None = None
+
+
+class AttemptOut(Out):
+    event_id: str
+    event_type: str
+    attempt: int
+    at: datetime
+    status: int | None
+    latency_ms: int
+    error: str
+    verdict: str
+    next_attempt_at: datetime | None
+
+
+class AttemptPage(Out):
+    items: list[AttemptOut]
+    next_cursor: str | None = None

@@ -63,17 +63,20 @@ async def read_capped(request: web.Request, limit: int) -> bytes | None:
     return b"".join(chunks)
 
 
-def guarded(handler: BodyHandler, *, limit: int, authenticate: Authenticate) -> Handler:
-    """`handler` behind the edge: at most `limit` bytes, authenticated before it runs."""
+def guarded(handler: BodyHandler, *, limit: int, authenticate: Authenticate,
+            answer: Callable[[web.Request, Refusal, int | None], web.Response] = refuse
+            ) -> Handler:
+    """`handler` behind the edge: at most `limit` bytes, authenticated before it runs.
+    `answer` words a refusal the way the platform's clients expect (logged either way)."""
 
     async def edge(request: web.Request) -> web.StreamResponse:
         body = await read_capped(request, limit)
         if body is None:
-            return refuse(request, Refusal(413, f"a body over {limit} bytes"),
+            return answer(request, Refusal(413, f"a body over {limit} bytes"),
                           request.content_length)
         refusal = authenticate(request.headers, body)
         if refusal is not None:
-            return refuse(request, refusal, len(body))
+            return answer(request, refusal, len(body))
         return await handler(request, body)
 
     edge.cairn_edge_limit = limit  # type: ignore[attr-defined]  # tests find guarded routes

@@ -23,9 +23,10 @@ def available_adapters() -> list[Adapter]:
     from wiring.nudges import NudgesAdapter
     from wiring.slack import SlackAdapter
     from wiring.teams import TeamsAdapter
+    from wiring.webhooks import WebhooksAdapter
 
     return [SlackAdapter(), TeamsAdapter(), CalendarFeedsAdapter(), GoogleCalendarAdapter(),
-            NudgesAdapter()]
+            NudgesAdapter(), WebhooksAdapter()]
 
 
 def enabled(settings: Settings, adapters: Sequence[Adapter] | None = None) -> list[Adapter]:

@@ -63,7 +63,7 @@ async def start_runtime(
     audiences = audiences_for(settings)
     deps = Deps(uow=database.unit_of_work(subscriptions, audiences), clock=clock,
                 calendar=calendar_setup(settings), views=ViewCache(database.versions(), clock),
-                reports=reports)
+                reports=reports, allow_private_webhooks=settings.webhooks_allow_private)
     logger.info("database ready: %s", settings.safe_database_url())
     return Runtime(settings=settings, database=database, deps=deps, subscriptions=subscriptions,
                    closing=[renderer.close])

@@ -51,6 +51,8 @@ class Settings(BaseSettings):
 
     #: REST API requests per minute per token.
     api_rate_limit: int = Field(default=600, ge=1, le=1_000_000)
+    #: Webhook endpoints may be on loopback/private addresses and use http (tests, on-premise).
+    webhooks_allow_private: bool = False
 
     def safe_database_url(self) -> str:
         """The database URL without its password, for logs."""

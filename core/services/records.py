@@ -24,8 +24,11 @@ from core.model import (
     User,
     UserId,
 )
+from core.permissions import Right
 from core.ports import MilestoneFilter, UnitOfWork
-from core.services.common import Deps, current_user, find_milestone
+from core.services.common import Deps, authorize, current_user, find_milestone
+from core.webhooks.decisions import DeliveryLogEntry
+from core.webhooks.endpoints import EndpointId, WebhookEndpoint
 
 #: Tags and free text are matched here, not in SQL: at most this many rows are looked at.
 SCAN_LIMIT = 20_000
@@ -84,17 +87,17 @@ async def milestone_records(actor: Actor, query: MilestoneQuery, deps: Deps) -> 
                      if all(w in f"{m.title} {m.description}".lower() for w in words)]
         page = found[:query.limit]
         more = len(found) > query.limit
-        return await _with_context(tx, page, page[-1].number if more and page else None)
+        return await with_context(tx, page, page[-1].number if more and page else None)
 
 
 async def milestone_record(actor: Actor, number: int, deps: Deps) -> MilestoneRecords:
     async with deps.uow(actor.tenant_id) as tx:
         await current_user(tx, actor)
         milestone = await find_milestone(tx, MilestoneRef(number=number))
-        return await _with_context(tx, [milestone], None)
+        return await with_context(tx, [milestone], None)
 
 
-async def _with_context(tx: UnitOfWork, page: list[Milestone], next_after: int | None
+async def with_context(tx: UnitOfWork, page: list[Milestone], next_after: int | None
                         ) -> MilestoneRecords:
     ids = {m.owner_id for m in page} | {x.user_id for m in page for x in m.members}
     parents = {m.parent_id for m in page if m.parent_id is not None}
@@ -170,3 +173,23 @@ async def comment_records(actor: Actor, number: int, *, limit: int, deps: Deps
         assert milestone.id is not None
         found = await tx.comments.recent(milestone.id, limit)
         return found, await tx.users.get_many({c.author_id for c in found})
+
+
+async def webhook_records(actor: Actor, deps: Deps) -> list[WebhookEndpoint]:
+    """The tenant's webhook endpoints (admins)."""
+    async with deps.uow(actor.tenant_id) as tx:
+        me = await current_user(tx, actor)
+        await authorize(tx, me, Right.ADMIN, None)
+        return await tx.webhooks.all()
+
+
+async def webhook_log_records(actor: Actor, endpoint: int, *, limit: int, deps: Deps
+                              ) -> tuple[WebhookEndpoint, list[DeliveryLogEntry]]:
+    """An endpoint and its latest attempts, newest first (admins)."""
+    async with deps.uow(actor.tenant_id) as tx:
+        me = await current_user(tx, actor)
+        await authorize(tx, me, Right.ADMIN, None)
+        found = await tx.webhooks.get(EndpointId(endpoint))
+        if found is None or found.id is None:
+            raise NotFound(f"there is no webhook {endpoint} here", hint="`webhooks` lists them")
+        return found, await tx.webhooks.log(found.id, limit=limit)

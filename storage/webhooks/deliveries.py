@@ -1,7 +1,8 @@
 """`WebhookDeliveryStore` on tortoise: every tenant's deliveries, one transaction per call.
 
-A lease is a conditional UPDATE (`leased_until` empty or past): when two instances pick the
-same delivery, the database lets exactly one of them take it. Order within a line (endpoint,
+A lease locks the rows it takes (`FOR UPDATE SKIP LOCKED` on PostgreSQL; SQLite serialises
+writers) and marks them `leased_until`: a worker leasing at the same moment takes the next rows,
+never the same ones. Order within a line (endpoint,
 milestone) is kept by `first_in_line` over the pending deliveries, oldest sequence first.
 """
 
@@ -59,16 +60,20 @@ class TortoiseWebhookDeliveries:
             heads = [d for d in first_in_line(delivery_from(r) for r in rows)
                      if d.due_at <= now and _free(pending[d.id or 0], now)]
             heads.sort(key=lambda d: (d.due_at, d.sequence, d.event_id))
-            taken: list[LeasedDelivery] = []
-            for delivery in heads[:limit]:
-                claimed = await WebhookDeliveryRow.filter(
-                    Q(leased_until__isnull=True) | Q(leased_until__lte=utc(now)),
-                    id=delivery.id, state=DeliveryState.PENDING.value,
-                ).using_db(db).update(leased_until=utc(until))
-                if claimed:
-                    taken.append(LeasedDelivery(delivery=delivery,
-                                                endpoint=endpoints[delivery.endpoint_id]))
+            by_id = {d.id: d for d in heads}
+            locked = await WebhookDeliveryRow.filter(
+                Q(leased_until__isnull=True) | Q(leased_until__lte=utc(now)),
+                id__in=list(by_id), state=DeliveryState.PENDING.value,
+            ).using_db(db).order_by("due_at", "sequence", "id").limit(limit).select_for_update(
+                skip_locked=True)
+            # Ours until the transaction ends (locked on PostgreSQL; SQLite serialises writers).
+            if locked:
+                await WebhookDeliveryRow.filter(id__in=[r.id for r in locked]).using_db(
+                    db).update(leased_until=utc(until))
+            taken = [LeasedDelivery(delivery=by_id[r.id],
+                                    endpoint=endpoints[by_id[r.id].endpoint_id]) for r in locked]
             await tx.commit()
+        taken.sort(key=lambda x: (x.delivery.due_at, x.delivery.sequence))
         return taken
 
     async def settle(self, decision: Decision, now: datetime) -> None:

@@ -1,0 +1,81 @@
+"""Outgoing webhooks: an outbox consumer plans the deliveries of each change, a job sends
+what is due, signed (Standard Webhooks), with retries on the spec's schedule."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+from datetime import timedelta
+from typing import Any
+
+from aiohttp import web
+
+from api import shapes
+from core.ports import OutboxMessage
+from core.services.records import MilestoneRecords
+from core.services.webhook_events import EVENT_TYPES, plan_message
+from core.webhooks.dispatch import Dispatched, deliver_due
+from integrations.webhooks.sender import AiohttpWebhookSender
+from storage.webhooks import TortoiseWebhookDeliveries
+from wiring.adapters import AdapterStatus, Attached
+from wiring.runtime import Runtime
+from wiring.scheduler import PeriodicJob
+from wiring.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+CONSUMER = "webhooks"
+SEND_EVERY = timedelta(seconds=5)
+
+
+def milestone_payload(records: MilestoneRecords) -> Mapping[str, Any]:
+    """The milestone exactly as `GET /api/v1/milestones/{number}` shows it."""
+    return shapes.milestones(records)[0].model_dump(mode="json")
+
+
+class WebhookPlanner:
+    """The outbox consumer: each change becomes deliveries to the endpoints that want it."""
+
+    name = CONSUMER
+    verbs = frozenset(EVENT_TYPES)
+
+    def __init__(self, runtime: Runtime, store: TortoiseWebhookDeliveries) -> None:
+        self._runtime = runtime
+        self._store = store
+
+    async def handle(self, messages: Sequence[OutboxMessage]) -> Mapping[int, str | None]:
+        done: dict[int, str | None] = {}
+        for message in messages:
+            planned = await plan_message(message, self._runtime.deps, milestone_payload)
+            await self._store.enqueue(planned)
+            done[message.id] = None
+        return done
+
+
+class WebhooksAdapter:
+    name = "webhooks"
+
+    def status(self, settings: Settings) -> AdapterStatus:
+        private = " (private addresses and http allowed)" if settings.webhooks_allow_private \
+            else ""
+        return AdapterStatus(self.name, True, "signed deliveries to the endpoints admins "
+                             f"register{private}")
+
+    def subscriptions(self, settings: Settings) -> Mapping[str, frozenset[str]]:
+        return {CONSUMER: WebhookPlanner.verbs}
+
+    async def attach(self, runtime: Runtime, app: web.Application) -> Attached:
+        store = TortoiseWebhookDeliveries(runtime.deps.uow)
+        sender = AiohttpWebhookSender(clock=runtime.deps.clock,
+                                      allow_private=runtime.settings.webhooks_allow_private)
+
+        async def send() -> Dispatched:
+            sent = await deliver_due(store, sender, runtime.deps.clock)
+            if sent.attempted:
+                logger.info("webhooks: %d delivered, %d to retry, %d given up, %d disabled",
+                            sent.delivered, sent.retried, sent.gave_up, sent.disabled)
+            return sent
+
+        return Attached(consumers=[WebhookPlanner(runtime, store)],
+                        jobs=[PeriodicJob("webhooks:send", SEND_EVERY, send)],
+                        on_stop=[sender.close])
