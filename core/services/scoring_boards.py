@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from core.errors import Forbidden, InvalidInput, NotFound
 from core.humanize import local_today
-from core.model import Status
+from core.model import Status, UserId
 from core.ports import MilestoneFilter, UnitOfWork
 from core.scoring import recording
 from core.scoring.challenge import (
@@ -59,13 +59,23 @@ async def show_leaderboard(cmd: ShowLeaderboard, deps: Deps) -> LeaderboardView:
                                hint=f'leaderboard "{c.name}"')
         today = local_today(deps.clock.now(), me.timezone)
         monday = today - timedelta(days=today.weekday())
-        ranked = await recording.standings(tx.scoring, c, await names_of(tx, c),
-                                           previous_week=monday)
-        view = leaderboard_view(c, ranked, await mine(tx, me), today=today)
-        if c.state == ChallengeState.ACTIVE:
-            # The week's first look keeps its ranks (a later look keeps nothing): next week's
-            # moves are measured from them.
-            await recording.keep_week(tx.scoring, c, ranked, today)
+        assert c.id is not None and me.id is not None
+        if c.kind == ParticipantKind.PEOPLE:
+            async def handles_of(people: set[UserId]) -> dict[UserId, str]:
+                return {uid: u.handle for uid, u in (await tx.users.get_many(people)).items()}
+
+            ranked, total = await recording.people_board(
+                tx.scoring, c, me.id, handles_of, previous_week=monday)
+        else:
+            ranked = await recording.standings(tx.scoring, c, await names_of(tx, c),
+                                               previous_week=monday)
+            total = len(ranked)
+        view = leaderboard_view(c, ranked, await mine(tx, me), today=today, participants=total)
+        if c.state == ChallengeState.ACTIVE and not await tx.scoring.ledger.has_week(c.id,
+                                                                                   monday):
+            # The week's first look keeps everyone's ranks: next week's moves start from them.
+            everyone = await recording.standings(tx.scoring, c, await names_of(tx, c))
+            await recording.keep_week(tx.scoring, c, everyone, today)
             await tx.commit()
         return view
 
