@@ -43,10 +43,9 @@ async def new_tenant(url: str) -> tuple[object, TenantId]:
 
 async def active(tx: object, tenant_id: TenantId, rules: ScoringRules, period: Period
                  ) -> Challenge:
-    c = await tx.scoring.challenges.add(Challenge(  # type: ignore[attr-defined]
+    return await tx.scoring.challenges.add(Challenge(  # type: ignore[attr-defined]
         tenant_id=tenant_id, name="C", period=period, rules=rules, state=ChallengeState.ACTIVE,
         created_by=UserId(1), created_at=datetime(2026, 1, 1, tzinfo=UTC)))
-    return c
 
 
 async def score_and_compare(url: str, events: list[ScoringEvent], rules: ScoringRules,
