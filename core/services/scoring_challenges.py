@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from core.errors import Forbidden, InvalidInput, NotFound
 from core.humanize import local_today
-from core.model import Role, User, UserId
+from core.model import Notification, Role, User, UserId
 from core.ports import UnitOfWork
 from core.scoring import recording
 from core.scoring.challenge import (
@@ -14,9 +16,11 @@ from core.scoring.challenge import (
     ParticipantKind,
     Period,
 )
+from core.scoring.points import format_points
 from core.scoring.present_plans import challenge_line, challenge_list_view, challenge_view
 from core.scoring.present_scores import standing_line
 from core.scoring.rules import ScoringRules
+from core.scoring.standings import Standing
 from core.scoring.team import TeamId
 from core.scoring.views import ChallengeListView, ChallengeView
 from core.scoring_commands import (
@@ -169,8 +173,9 @@ async def move_challenge(cmd: MoveChallenge, deps: Deps) -> ChallengeView:
             headline = f"{c.quoted} has started: points count from now on"
         elif cmd.step == Lifecycle.END:
             today = local_today(now, me.timezone)
-            _final, awards = await recording.finish(ports, c, await names_of(tx, c), now, today)
+            final, awards = await recording.finish(ports, c, await names_of(tx, c), now, today)
             await announce(tx, c.tenant_id, awards)
+            await tell_results(tx, c, final, now)
             headline = f"{c.quoted} has finished: the results are frozen"
         elif cmd.step == Lifecycle.CANCEL:
             c.cancel(now)
@@ -183,6 +188,24 @@ async def move_challenge(cmd: MoveChallenge, deps: Deps) -> ChallengeView:
         view = await _view(tx, c, me, deps, headline=headline)
         await tx.commit()
     return view
+
+
+async def tell_results(tx: UnitOfWork, c: Challenge, final: list[Standing], now: datetime
+                       ) -> None:
+    """Every participant (every member of a team) finds the frozen results in their inbox."""
+    podium = ", ".join(f"{s.rank}. {s.entry.name} ({format_points(s.entry.points)})"
+                       for s in final[:3]) or "nobody scored"
+    people: set[UserId] = set()
+    for s in final:
+        if s.participant.kind == ParticipantKind.PEOPLE:
+            people.add(UserId(s.participant.id))
+        else:
+            team = await tx.scoring.teams.get(TeamId(s.participant.id))
+            people |= team.members if team is not None else set()
+    for person in sorted(people):
+        await tx.notifications.add(Notification(
+            tenant_id=c.tenant_id, user_id=person, kind="challenge",
+            text=f"🏁 {c.quoted} has finished: {podium}", created_at=now))
 
 
 async def change_rules(cmd: ChangeChallengeRules, deps: Deps) -> ChallengeView:
