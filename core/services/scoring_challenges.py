@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 from core.errors import Forbidden, InvalidInput, NotFound
 from core.humanize import local_today
@@ -20,7 +20,7 @@ from core.scoring.points import format_points
 from core.scoring.present_plans import challenge_line, challenge_list_view, challenge_view
 from core.scoring.present_scores import standing_line
 from core.scoring.rules import ScoringRules
-from core.scoring.standings import Standing
+from core.scoring.standings import TOP, Standing
 from core.scoring.team import TeamId
 from core.scoring.views import ChallengeListView, ChallengeView
 from core.scoring_commands import (
@@ -72,6 +72,23 @@ async def names_of(tx: UnitOfWork, c: Challenge) -> dict[UserId, str]:
     for team in (await tx.scoring.teams.get_many(teams)).values():
         people |= team.members
     return handles(await tx.users.get_many(people))
+
+
+async def top_standings(tx: UnitOfWork, c: Challenge, me: User, today: date, *,
+                        top: int = TOP) -> tuple[list[Standing], int]:
+    """The top lines and the reader's own, with moves since last week, and how many take
+    part. A people challenge is ranked by storage (never all of them in memory)."""
+    assert me.id is not None
+    monday = today - timedelta(days=today.weekday())
+    if c.kind == ParticipantKind.PEOPLE:
+        async def handles_of(people: set[UserId]) -> dict[UserId, str]:
+            return handles(await tx.users.get_many(people))
+
+        return await recording.people_board(tx.scoring, c, me.id, handles_of,
+                                            previous_week=monday, top=top)
+    ranked = await recording.standings(tx.scoring, c, await names_of(tx, c),
+                                       previous_week=monday)
+    return ranked, len(ranked)
 
 
 async def create_challenge(cmd: CreateChallenge, deps: Deps) -> ChallengeView:
@@ -239,8 +256,8 @@ async def _view(tx: UnitOfWork, c: Challenge, me: User, deps: Deps, *, headline:
     reader = await mine(tx, me)
     standings = []
     if c.state in (ChallengeState.ACTIVE, ChallengeState.FINISHED):
-        standings = [standing_line(s, reader)
-                     for s in (await recording.standings(tx.scoring, c, names))[:PREVIEW]]
+        ranked, _total = await top_standings(tx, c, me, today, top=PREVIEW)
+        standings = [standing_line(s, reader) for s in ranked[:PREVIEW]]
     creator = await tx.users.get(c.created_by)
     return challenge_view(c, participants=shown, joined=bool(set(reader) & set(joined)),
                           standings=standings, created_by=creator.handle if creator else "",
