@@ -110,6 +110,10 @@ def shell(tenant: str, user: str | None, timezone: str | None) -> None:
             except DomainError as error:
                 raise click.ClickException(error.message) from None
             interactive = sys.stdin.isatty()
+            if sys.stderr.isatty():
+                from bots.shell.progress import ProgressBar
+
+                session.progress = ProgressBar(sys.stderr)
             if interactive:
                 click.echo(f"Cairn · {session.tenant_slug} as @{session.actor.handle}. "
                            "Type `help`, `as @name` to switch person, Ctrl-D to leave.")
@@ -191,7 +195,8 @@ def nudge(dry_run: bool, at: str | None) -> None:
         from core.services.nudge_delivery import deliver_due
         from core.services.nudge_preview import preview
         from core.services.nudge_sweep import sweep
-        from wiring.nudges import pacer, platform_notifiers
+        from wiring.nudges import pacer
+        from wiring.registry import platform_notifiers
         from wiring.runtime import start_runtime
 
         runtime = await start_runtime(settings)

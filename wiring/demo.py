@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 from core.commands import Actor
 from core.model import Plan
 from core.services import Deps, run_text
-from core.services.people import ensure_tenant, join
+from core.services.people import ensure_tenant, headcount, join
 from core.views import Notice, Tone
 
 PEOPLE = [
@@ -125,10 +125,9 @@ async def load_demo(
     tenant = await ensure_tenant(travel, slug=slug, name="Acme Robotics",
                                  plan=Plan.PROFESSIONAL, timezone="Europe/Berlin")
     assert tenant.id is not None
-    async with deps.uow(tenant.id) as tx:
-        if await tx.users.count() > 0:
-            raise DemoError(f"the tenant “{slug}” already has people in it; "
-                            f"load the demo under another name: python3 dev.py demo --tenant acme2")
+    if await headcount(deps, tenant.id) > 0:
+        raise DemoError(f"the tenant “{slug}” already has people in it; "
+                        f"load the demo under another name: python3 dev.py demo --tenant acme2")
     actors: dict[str, Actor] = {}
     for handle, name, zone in PEOPLE:
         actors[handle] = await join(travel, tenant.id, handle=handle, display_name=name,

@@ -179,7 +179,7 @@ def fallback(view: View) -> str:
         return view.headline or f"Your reminders: check-ins {view.checkin}"
     if type(view) in FALLBACKS:
         return FALLBACKS[type(view)](view)
-    return "Cairn"
+    return str(getattr(view, "title", "")) or "Cairn"
 
 
 @singledispatch
@@ -511,4 +511,8 @@ def option_for(line: MilestoneLine) -> dict[str, Any]:
 
 
 # Scoring's views register their renderings on `_blocks` (kept in a module of their own).
+# Report cards and files register their renderings on `_blocks` (a module of their own).
+# API tokens register their renderings here too (a module of their own).
+from bots.slack import render_access as _render_access  # noqa: E402, F401
+from bots.slack import render_reports as _render_reports  # noqa: E402, F401
 from bots.slack import render_scoring as _render_scoring  # noqa: E402, F401

@@ -100,7 +100,7 @@ def summary(view: View) -> str:
         return view.headline or f"Your reminders: check-ins {view.checkin}"
     if type(view) in SUMMARIES:
         return SUMMARIES[type(view)](view)
-    return "Cairn"
+    return str(getattr(view, "title", "")) or "Cairn"
 
 
 @singledispatch
@@ -424,5 +424,8 @@ def _calendar_feed(view: CalendarFeedView, stamp: str) -> Parts:
 
 
 # The nudges' views register their renderings on `_parts` (kept in a module of their own).
+# API tokens register their renderings here too (a module of their own).
+from bots.teams import render_access as _render_access  # noqa: E402, F401
 from bots.teams import render_nudges as _render_nudges  # noqa: E402, F401
+from bots.teams import render_reports as _render_reports  # noqa: E402, F401
 from bots.teams import render_scoring as _render_scoring  # noqa: E402, F401

@@ -10,10 +10,9 @@ publishes nothing twice, and a repeated close is a no-op for the ledger anyway.
 from __future__ import annotations
 
 from datetime import time
-from types import TracebackType
-from typing import Self
 
 from core import events as domain
+from core.delegating_unit import DelegatingUnitOfWork
 from core.model import MemberRole, Milestone, Notification, Priority, TenantId, User, UserId
 from core.ports import UnitOfWork, UnitOfWorkFactory
 from core.scoring import recording
@@ -103,37 +102,15 @@ async def announce(tx: UnitOfWork, tenant_id: TenantId, awards: list[Award]) -> 
             created_at=award.at))
 
 
-class ScoredUnitOfWork:
+class ScoredUnitOfWork(DelegatingUnitOfWork):
     """The unit of work itself, except that what it publishes is scored too."""
 
     def __init__(self, inner: UnitOfWork) -> None:
-        self._inner = inner
-        self.tenants = inner.tenants
-        self.users = inner.users
-        self.milestones = inner.milestones
-        self.updates = inner.updates
-        self.comments = inner.comments
-        self.activity = inner.activity
-        self.notifications = inner.notifications
-        self.outbox = inner.outbox
-        self.calendar = inner.calendar
-        self.nudges = inner.nudges
-        self.scoring = inner.scoring
+        super().__init__(inner)
 
     async def publish(self, event: domain.Event) -> None:
         await self._inner.publish(event)
         await score(self._inner, event)
-
-    async def commit(self) -> None:
-        await self._inner.commit()
-
-    async def __aenter__(self) -> Self:
-        await self._inner.__aenter__()
-        return self
-
-    async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                        tb: TracebackType | None) -> None:
-        await self._inner.__aexit__(exc_type, exc, tb)
 
 
 class ScoredUnitOfWorkFactory:
