@@ -199,6 +199,23 @@ class FakeLedger:
         tallies = self._of(challenge_id).tallies
         return {p: tallies[p] for p in people if p in tallies}
 
+    async def board(self, challenge_id: ChallengeId, *, top: int, reader: UserId | None
+                    ) -> tuple[list[tuple[int, Tally]], int]:
+        people = [UserId(p.id) for p in self.s.participants.get(challenge_id, [])
+                  if p.kind.value == "people"]
+        tallies = self._of(challenge_id).tallies
+        found = []
+        for person in people:
+            tally = tallies.get(person, Tally(person))
+            place = 1 + sum(1 for other in people
+                            if tallies.get(other, Tally(other)).points > tally.points)
+            if place <= top or person == reader:
+                found.append((place, tally))
+        return found, len(people)
+
+    async def has_week(self, challenge_id: ChallengeId, week: date) -> bool:
+        return week in self._of(challenge_id).weeks
+
     async def items_of(self, challenge_id: ChallengeId, person: UserId) -> list[ItemRecord]:
         return [r for r in self._of(challenge_id).items.values() if r.owner == person]
 

@@ -122,6 +122,18 @@ class LedgerRepository(Protocol):
         """The tallies of the people asked for that have one."""
         ...
 
+    async def board(self, challenge_id: ChallengeId, *, top: int, reader: UserId | None
+                    ) -> tuple[list[tuple[int, Tally]], int]:
+        """A people challenge's leaderboard without ranking everyone in memory: each
+        participant ranked within `top` (standard competition ranks by points, ties included,
+        so there may be more than `top`), and the reader's own (rank, tally) when they take
+        part; with the number of participants. Participants without a tally score 0."""
+        ...
+
+    async def has_week(self, challenge_id: ChallengeId, week: date) -> bool:
+        """Whether the ranks of that week are kept already."""
+        ...
+
     async def items_of(self, challenge_id: ChallengeId, person: UserId) -> list[ItemRecord]:
         """The records of the items the person owns now."""
         ...

@@ -48,8 +48,8 @@ def standing_line(s: Standing, mine: Iterable[Participant] = ()) -> StandingLine
 
 
 def leaderboard_view(challenge: Challenge, standings: Sequence[Standing],
-                     mine: Iterable[Participant], *, today: date, top: int = TOP
-                     ) -> LeaderboardView:
+                     mine: Iterable[Participant], *, today: date, top: int = TOP,
+                     participants: int | None = None) -> LeaderboardView:
     """The top lines, plus the reader's own lines when they are further down."""
     wanted = set(mine)
     shown, own = top_and_own(standings, wanted, top)
@@ -57,7 +57,8 @@ def leaderboard_view(challenge: Challenge, standings: Sequence[Standing],
         challenge=challenge.name, kind=challenge.kind, state=challenge.state,
         period=period_text(challenge, today),
         lines=tuple(standing_line(s, wanted) for s in shown),
-        own=tuple(standing_line(s, wanted) for s in own), participants=len(standings),
+        own=tuple(standing_line(s, wanted) for s in own),
+        participants=len(standings) if participants is None else participants,
         headline="Final results" if challenge.state == ChallengeState.FINISHED else "")
 
 

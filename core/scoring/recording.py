@@ -8,14 +8,14 @@ transaction as the change that earned them.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from core.errors import Conflict
 from core.model import UserId
 from core.scoring.achievements import Award, ChallengeWon, StreakGrew, Trigger, earn, triggers
-from core.scoring.challenge import Challenge, ChallengeState, ParticipantKind
+from core.scoring.challenge import Challenge, ChallengeState, Participant, ParticipantKind
 from core.scoring.events import CheckInCycleEnded, ItemEvent, ScoringEvent, VacationRecorded
 from core.scoring.ledger import Ledger, LedgerChanges, settle
 from core.scoring.ledger import plan as plan_step
@@ -27,7 +27,16 @@ from core.scoring.ports import (
     TeamRepository,
 )
 from core.scoring.recompute import recompute
-from core.scoring.standings import Standing, people_entries, rank, ranks_of, team_entries, winners
+from core.scoring.standings import (
+    TOP,
+    Standing,
+    people_entries,
+    rank,
+    ranked_slice,
+    ranks_of,
+    team_entries,
+    winners,
+)
 from core.scoring.team import TeamId
 
 logger = logging.getLogger(__name__)
@@ -114,6 +123,24 @@ async def standings(ports: ScoringPorts, challenge: Challenge, names: Mapping[Us
     members = {m for t in ordered for m in t.members}
     tallies = await ports.ledger.tallies(challenge.id, members)
     return rank(team_entries(ordered, tallies), previous)
+
+
+async def people_board(ports: ScoringPorts, challenge: Challenge, reader: UserId | None,
+                       names: Callable[[set[UserId]], Awaitable[Mapping[UserId, str]]], *,
+                       previous_week: date | None = None, top: int = TOP
+                       ) -> tuple[list[Standing], int]:
+    """A people challenge's top lines and the reader's own line, ranked by storage (never every
+    participant in memory), with the number of participants. `names` looks up the handles of
+    the people shown."""
+    assert challenge.id is not None
+    rows, total = await ports.ledger.board(challenge.id, top=top, reader=reader)
+    previous = (await ports.ledger.ranks(challenge.id, previous_week)
+                if previous_week is not None else None)
+    ranked = ranked_slice(rows, await names({t.person for _, t in rows}), previous)
+    shown = ranked[:top]
+    own = [s for s in ranked[top:] if reader is not None
+           and s.participant == Participant.person(reader)]
+    return shown + own, total
 
 
 async def keep_week(ports: ScoringPorts, challenge: Challenge, ranks: list[Standing],

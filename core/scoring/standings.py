@@ -105,3 +105,17 @@ def top_and_own(standings: Sequence[Standing], mine: Iterable[Participant], top:
 def winners(standings: Sequence[Standing]) -> list[Participant]:
     """Everyone ranked first, when anyone scored at all."""
     return [s.participant for s in standings if s.rank == 1 and s.entry.points > ZERO]
+
+
+def ranked_slice(rows: Iterable[tuple[int, Tally]], names: Mapping[UserId, str],
+                 previous: Mapping[Participant, int] | None = None) -> list[Standing]:
+    """Standings of a slice of a people leaderboard whose ranks storage computed (see
+    `LedgerRepository.board`): in the same order `rank` gives, ties by name."""
+    found = []
+    for place, tally in rows:
+        entry = people_entries([tally.person], {tally.person: tally}, names)[0]
+        before = previous.get(entry.participant) if previous is not None else None
+        found.append(Standing(rank=place, entry=entry,
+                              on_time_rate=wilson_lower_bound(entry.on_time, entry.judged),
+                              movement=None if before is None else before - place))
+    return sorted(found, key=lambda s: (s.rank, s.entry.name.casefold(), s.participant))

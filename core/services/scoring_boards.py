@@ -32,7 +32,7 @@ from core.scoring_commands import (
     ShowScore,
 )
 from core.services.common import Deps, current_user, find_milestone, resolve_user
-from core.services.scoring_challenges import find_challenge, mine, names_of
+from core.services.scoring_challenges import find_challenge, mine, names_of, top_standings
 from core.services.scoring_feed import announce
 from core.views import Notice
 
@@ -59,13 +59,14 @@ async def show_leaderboard(cmd: ShowLeaderboard, deps: Deps) -> LeaderboardView:
                                hint=f'leaderboard "{c.name}"')
         today = local_today(deps.clock.now(), me.timezone)
         monday = today - timedelta(days=today.weekday())
-        ranked = await recording.standings(tx.scoring, c, await names_of(tx, c),
-                                           previous_week=monday)
-        view = leaderboard_view(c, ranked, await mine(tx, me), today=today)
-        if c.state == ChallengeState.ACTIVE:
-            # The week's first look keeps its ranks (a later look keeps nothing): next week's
-            # moves are measured from them.
-            await recording.keep_week(tx.scoring, c, ranked, today)
+        assert c.id is not None
+        ranked, total = await top_standings(tx, c, me, today)
+        view = leaderboard_view(c, ranked, await mine(tx, me), today=today, participants=total)
+        if c.state == ChallengeState.ACTIVE and not await tx.scoring.ledger.has_week(c.id,
+                                                                                   monday):
+            # The week's first look keeps everyone's ranks: next week's moves start from them.
+            everyone = await recording.standings(tx.scoring, c, await names_of(tx, c))
+            await recording.keep_week(tx.scoring, c, everyone, today)
             await tx.commit()
         return view
 
@@ -77,15 +78,18 @@ async def show_score(cmd: ShowScore, deps: Deps) -> ScoreView:
         assert person.id is not None
         c = await chosen(tx, cmd.challenge)
         assert c.id is not None
-        names = await names_of(tx, c)
-        names[person.id] = person.handle
+        today = local_today(deps.clock.now(), me.timezone)
         ledger = tx.scoring.ledger
-        ranked = await recording.standings(tx.scoring, c, names)
+        if c.kind == ParticipantKind.PEOPLE:
+            ranked, _ = await top_standings(tx, c, person, today, top=1)
+        else:
+            ranked = await recording.standings(tx.scoring, c, await names_of(tx, c))
         own = next((s for s in ranked if s.participant == Participant.person(person.id)), None)
         tally = (await ledger.tallies(c.id, [person.id])).get(person.id, Tally(person.id))
         records = await ledger.items_of(c.id, person.id)
-        owners = await tx.users.get_many({u for r in records for u in r.contributors})
-        names.update({uid: u.handle for uid, u in owners.items()})
+        mentioned = {person.id, *(u for r in records for u in r.contributors),
+                     *(r.closed_by for r in records if r.closed_by is not None)}
+        names = {uid: u.handle for uid, u in (await tx.users.get_many(mentioned)).items()}
         return score_view(person=person.id, names=names, challenge=c, records=records,
                           days=await ledger.days_of(c.id, person.id),
                           streak=await ledger.streak(c.id, person.id), tally=tally,

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime, timedelta
+
 from core.errors import Forbidden, InvalidInput, NotFound
 from core.humanize import local_today
-from core.model import Role, User, UserId
+from core.model import Notification, Role, User, UserId
 from core.ports import UnitOfWork
 from core.scoring import recording
 from core.scoring.challenge import (
@@ -14,9 +16,11 @@ from core.scoring.challenge import (
     ParticipantKind,
     Period,
 )
+from core.scoring.points import format_points
 from core.scoring.present_plans import challenge_line, challenge_list_view, challenge_view
 from core.scoring.present_scores import standing_line
 from core.scoring.rules import ScoringRules
+from core.scoring.standings import TOP, Standing
 from core.scoring.team import TeamId
 from core.scoring.views import ChallengeListView, ChallengeView
 from core.scoring_commands import (
@@ -68,6 +72,23 @@ async def names_of(tx: UnitOfWork, c: Challenge) -> dict[UserId, str]:
     for team in (await tx.scoring.teams.get_many(teams)).values():
         people |= team.members
     return handles(await tx.users.get_many(people))
+
+
+async def top_standings(tx: UnitOfWork, c: Challenge, me: User, today: date, *,
+                        top: int = TOP) -> tuple[list[Standing], int]:
+    """The top lines and the reader's own, with moves since last week, and how many take
+    part. A people challenge is ranked by storage (never all of them in memory)."""
+    assert me.id is not None
+    monday = today - timedelta(days=today.weekday())
+    if c.kind == ParticipantKind.PEOPLE:
+        async def handles_of(people: set[UserId]) -> dict[UserId, str]:
+            return handles(await tx.users.get_many(people))
+
+        return await recording.people_board(tx.scoring, c, me.id, handles_of,
+                                            previous_week=monday, top=top)
+    ranked = await recording.standings(tx.scoring, c, await names_of(tx, c),
+                                       previous_week=monday)
+    return ranked, len(ranked)
 
 
 async def create_challenge(cmd: CreateChallenge, deps: Deps) -> ChallengeView:
@@ -169,8 +190,9 @@ async def move_challenge(cmd: MoveChallenge, deps: Deps) -> ChallengeView:
             headline = f"{c.quoted} has started: points count from now on"
         elif cmd.step == Lifecycle.END:
             today = local_today(now, me.timezone)
-            _final, awards = await recording.finish(ports, c, await names_of(tx, c), now, today)
+            final, awards = await recording.finish(ports, c, await names_of(tx, c), now, today)
             await announce(tx, c.tenant_id, awards)
+            await tell_results(tx, c, final, now)
             headline = f"{c.quoted} has finished: the results are frozen"
         elif cmd.step == Lifecycle.CANCEL:
             c.cancel(now)
@@ -183,6 +205,24 @@ async def move_challenge(cmd: MoveChallenge, deps: Deps) -> ChallengeView:
         view = await _view(tx, c, me, deps, headline=headline)
         await tx.commit()
     return view
+
+
+async def tell_results(tx: UnitOfWork, c: Challenge, final: list[Standing], now: datetime
+                       ) -> None:
+    """Every participant (every member of a team) finds the frozen results in their inbox."""
+    podium = ", ".join(f"{s.rank}. {s.entry.name} ({format_points(s.entry.points)})"
+                       for s in final[:3]) or "nobody scored"
+    people: set[UserId] = set()
+    for s in final:
+        if s.participant.kind == ParticipantKind.PEOPLE:
+            people.add(UserId(s.participant.id))
+        else:
+            team = await tx.scoring.teams.get(TeamId(s.participant.id))
+            people |= team.members if team is not None else set()
+    for person in sorted(people):
+        await tx.notifications.add(Notification(
+            tenant_id=c.tenant_id, user_id=person, kind="challenge",
+            text=f"🏁 {c.quoted} has finished: {podium}", created_at=now))
 
 
 async def change_rules(cmd: ChangeChallengeRules, deps: Deps) -> ChallengeView:
@@ -216,8 +256,8 @@ async def _view(tx: UnitOfWork, c: Challenge, me: User, deps: Deps, *, headline:
     reader = await mine(tx, me)
     standings = []
     if c.state in (ChallengeState.ACTIVE, ChallengeState.FINISHED):
-        standings = [standing_line(s, reader)
-                     for s in (await recording.standings(tx.scoring, c, names))[:PREVIEW]]
+        ranked, _total = await top_standings(tx, c, me, today, top=PREVIEW)
+        standings = [standing_line(s, reader) for s in ranked[:PREVIEW]]
     creator = await tx.users.get(c.created_by)
     return challenge_view(c, participants=shown, joined=bool(set(reader) & set(joined)),
                           standings=standings, created_by=creator.handle if creator else "",

@@ -31,10 +31,13 @@ from storage.scoring.models import (
     DayRow,
     EventRow,
     ItemRow,
+    ParticipantRow,
     StreakRow,
     TallyRow,
     WeekRow,
 )
+
+IN_LIST_MAX = 200
 
 
 class TortoiseEventLog(Repository):
@@ -138,10 +141,87 @@ class TortoiseLedger(Repository):
 
     async def tallies(self, challenge_id: ChallengeId, people: Collection[UserId]
                       ) -> dict[UserId, Tally]:
-        rows = await (await self._rows(TallyRow, challenge_id)).filter(
-            person_id__in=list(people)).values_list("person_id", "points", "judged", "on_time")
+        wanted = set(people)
+        if len(wanted) <= IN_LIST_MAX:
+            rows = await (await self._rows(TallyRow, challenge_id)).filter(
+                person_id__in=list(wanted)).values_list("person_id", "points", "judged",
+                                                        "on_time")
+        else:
+            # A whole leaderboard: one scan of the challenge's tallies beats a long IN list.
+            found = await self.sql("SELECT person_id, points, judged, on_time FROM "
+                                   "scoring_tallies WHERE tenant_id = ? AND challenge_id = ?",
+                                   [self.tenant_id, challenge_id])
+            rows = [(r["person_id"], r["points"], r["judged"], r["on_time"]) for r in found]
         return {UserId(p): Tally(UserId(p), Decimal(points), judged, on_time)
-                for p, points, judged, on_time in rows}
+                for p, points, judged, on_time in rows if p in wanted}
+
+    async def board(self, challenge_id: ChallengeId, *, top: int, reader: UserId | None
+                    ) -> tuple[list[tuple[int, Tally]], int]:
+        if self._session.dialect == "postgres":
+            found = await self._board_by_index(challenge_id, top=top, reader=reader)
+            if found is not None:
+                return found
+        return await self._board_by_window(challenge_id, top=top, reader=reader)
+
+    async def _board_by_index(self, challenge_id: ChallengeId, *, top: int,
+                              reader: UserId | None
+                              ) -> tuple[list[tuple[int, Tally]], int] | None:
+        """Walks the tallies' (challenge, points) index from the top: the 10th best score,
+        everyone at or above it, and the reader's rank as a count of those ahead. None when
+        fewer than `top` participants scored (then zeros tie, and the window is cheap)."""
+        scope = [self.tenant_id, challenge_id]
+        joined = ("FROM scoring_tallies t JOIN scoring_participants p ON p.challenge_id = "
+                  "t.challenge_id AND p.kind = 'people' AND p.ref_id = t.person_id "
+                  "WHERE t.tenant_id = ? AND t.challenge_id = ?")
+        cut = await self.sql(f"SELECT t.points {joined} ORDER BY t.points DESC "
+                             f"OFFSET ? LIMIT 1", [*scope, max(0, top - 1)])
+        if not cut or Decimal(cut[0]["points"]) <= 0:
+            return None
+        rows = await self.sql(f"SELECT t.person_id, t.points, t.judged, t.on_time {joined} "
+                              f"AND t.points >= ? ORDER BY t.points DESC", [*scope,
+                                                                           cut[0]["points"]])
+        tallies = [Tally(UserId(r["person_id"]), Decimal(r["points"]), r["judged"],
+                         r["on_time"]) for r in rows]
+        found = [(1 + sum(1 for other in tallies if other.points > t.points), t)
+                 for t in tallies]
+        if reader is not None and all(t.person != reader for t in tallies):
+            mine = await self.sql(
+                "SELECT t.points, t.judged, t.on_time FROM scoring_participants p LEFT JOIN "
+                "scoring_tallies t ON t.challenge_id = p.challenge_id AND t.person_id = "
+                "p.ref_id WHERE p.tenant_id = ? AND p.challenge_id = ? AND p.kind = 'people' "
+                "AND p.ref_id = ?", [*scope, reader])
+            if mine:
+                points = Decimal(mine[0]["points"] or 0)
+                ahead = await self.sql(f"SELECT COUNT(*) AS n {joined} AND t.points > ?",
+                                       [*scope, points])
+                found.append((1 + int(ahead[0]["n"]), Tally(
+                    reader, points, mine[0]["judged"] or 0, mine[0]["on_time"] or 0)))
+        total = await self.sql("SELECT COUNT(*) AS n FROM scoring_participants WHERE "
+                               "tenant_id = ? AND challenge_id = ? AND kind = 'people'", scope)
+        return found, int(total[0]["n"])
+
+    async def _board_by_window(self, challenge_id: ChallengeId, *, top: int,
+                               reader: UserId | None) -> tuple[list[tuple[int, Tally]], int]:
+        # SQLite keeps decimals as text: ranked as numbers, exact to the cent they are stored to.
+        points = ("COALESCE(t.points, 0)" if self._session.dialect == "postgres"
+                  else "COALESCE(CAST(t.points AS REAL), 0)")
+        rows = await self.sql(
+            "WITH board AS (SELECT p.ref_id AS person_id, t.points AS points, "
+            "COALESCE(t.judged, 0) AS judged, COALESCE(t.on_time, 0) AS on_time, "
+            f"RANK() OVER (ORDER BY {points} DESC) AS place, COUNT(*) OVER () AS total "
+            "FROM scoring_participants p LEFT JOIN scoring_tallies t "
+            "ON t.challenge_id = p.challenge_id AND t.person_id = p.ref_id "
+            "WHERE p.tenant_id = ? AND p.challenge_id = ? AND p.kind = 'people') "
+            "SELECT * FROM board WHERE place <= ? OR person_id = ?",
+            [self.tenant_id, challenge_id, top, reader if reader is not None else -1])
+        total = int(rows[0]["total"]) if rows else await (await self.scoped(
+            ParticipantRow)).filter(challenge_id=challenge_id).count()
+        return [(int(r["place"]), Tally(UserId(r["person_id"]),
+                                        Decimal(str(r["points"] or 0)), int(r["judged"]),
+                                        int(r["on_time"]))) for r in rows], total
+
+    async def has_week(self, challenge_id: ChallengeId, week: date) -> bool:
+        return await (await self._rows(WeekRow, challenge_id)).filter(week=week).exists()
 
     async def items_of(self, challenge_id: ChallengeId, person: UserId) -> list[ItemRecord]:
         rows = await (await self._rows(ItemRow, challenge_id)).filter(

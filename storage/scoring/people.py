@@ -128,9 +128,9 @@ class TortoiseChallenges(Repository):
         return [_challenge(r) for r in await query.order_by("id")]
 
     async def participants(self, challenge_id: ChallengeId) -> list[Participant]:
-        rows = await (await self.scoped(ParticipantRow)).filter(
-            challenge_id=challenge_id).order_by("id").values_list("kind", "ref_id")
-        return [Participant(ParticipantKind(kind), ref) for kind, ref in rows]
+        rows = await self.sql("SELECT kind, ref_id FROM scoring_participants WHERE tenant_id = ? "
+                              "AND challenge_id = ? ORDER BY id", [self.tenant_id, challenge_id])
+        return [Participant(ParticipantKind(r["kind"]), r["ref_id"]) for r in rows]
 
     async def add_participant(self, challenge_id: ChallengeId, participant: Participant) -> bool:
         query = (await self.scoped(ParticipantRow)).filter(
