@@ -22,7 +22,7 @@ from prometheus_client import (
 from core.relay import OutboxConsumer, drain
 from integrations.exports.store import FolderFileStore
 from wiring.adapters import Attached, enabled, statuses
-from wiring.reports import add_file_route
+from wiring.reports import add_file_route, weekly_reports_job
 from wiring.runtime import Runtime
 from wiring.scheduler import PeriodicJob, start_scheduler
 
@@ -118,6 +118,7 @@ async def serve(runtime: Runtime, *, ready: Callable[[int], None] | None = None)
     runtime.notifiers[:] = [n for a in attached for n in a.notifiers]
     jobs = [job for a in attached for job in a.jobs]
     jobs += [relay_job(runtime, consumer) for a in attached for consumer in a.consumers]
+    jobs.append(weekly_reports_job(runtime))
     # Signals are caught before the port opens: a SIGTERM that arrives while starting up
     # still ends in a clean shutdown instead of killing the process half-started.
     stop = asyncio.Event()

@@ -59,3 +59,14 @@ class ExportReport(Command):
     format: ExportKind
     period: PeriodKind = PeriodKind.QUARTER
     target: ReportTarget = COMPANY
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ScheduleReport(Command):
+    """`report weekly #channel [friday 16:00]`: the week's report posted to a channel at the
+    workspace's local time (admins); `report weekly off` stops it."""
+
+    channel: str | None = None
+    weekday: int = 4  # Monday is 0
+    minute: int = 16 * 60
+    off: bool = False

@@ -1,0 +1,36 @@
+"""The weekly report schedules, and the index a check-in request's answer is found by: a
+person's first check-in after it was sent (`storage.reports.source`), without reading every
+check-in of the tenant."""
+
+from tortoise import fields, migrations
+from tortoise.fields.base import OnDelete
+from tortoise.migrations import operations as ops
+
+
+class Migration(migrations.Migration):
+    dependencies = [('cairn', '0003_tenant_versions')]
+
+    initial = True
+
+    operations = [
+        ops.CreateModel(
+            name='ReportScheduleRow',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('tenant', fields.OneToOneField('cairn.TenantRow', source_field='tenant_id', db_constraint=True, to_field='id', related_name=False, on_delete=OnDelete.CASCADE)),
+                ('channel', fields.CharField(max_length=200)),
+                ('weekday', fields.SmallIntField()),
+                ('minute', fields.SmallIntField()),
+                ('created_by', fields.IntField()),
+                ('updated_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
+                ('period', fields.CharField(default='', max_length=20)),
+            ],
+            options={'table': 'report_schedules', 'app': 'reports', 'pk_attr': 'id'},
+            bases=['Model'],
+        ),
+        ops.RunSQL(
+            "CREATE INDEX IF NOT EXISTS idx_progress_updates_author "
+            "ON progress_updates (tenant_id, author_id, created_at)",
+            reverse_sql="DROP INDEX IF EXISTS idx_progress_updates_author",
+        ),
+    ]
