@@ -1,6 +1,5 @@
-"""The weekly report schedules, and the index a check-in request's answer is found by: a
-person's first check-in after it was sent (`storage.reports.source`), without reading every
-check-in of the tenant."""
+"""The weekly report schedules, and the indexes reports read check-ins by: a tenant's in
+time order (a page after another), and a person's first after a check-in request was sent."""
 
 from tortoise import fields, migrations
 from tortoise.fields.base import OnDelete
@@ -32,5 +31,11 @@ class Migration(migrations.Migration):
             "CREATE INDEX IF NOT EXISTS idx_progress_updates_author "
             "ON progress_updates (tenant_id, author_id, created_at)",
             reverse_sql="DROP INDEX IF EXISTS idx_progress_updates_author",
+        ),
+        # A tenant's check-ins oldest first, read a page at a time after the last one read.
+        ops.RunSQL(
+            "CREATE INDEX IF NOT EXISTS idx_progress_updates_tenant_time "
+            "ON progress_updates (tenant_id, created_at, id)",
+            reverse_sql="DROP INDEX IF EXISTS idx_progress_updates_tenant_time",
         ),
     ]
