@@ -13,6 +13,7 @@ from typing import Any
 
 from core.commands import Actor
 from core.errors import InvalidInput, NotFound
+from core.humanize import plural
 from core.permissions import Right
 from core.reports.card import ReportCard, report_card
 from core.reports.charts import Chart, burnup_chart, on_time_chart, progress_chart, status_chart
@@ -133,9 +134,9 @@ async def export(cmd: ExportReport, deps: Deps) -> ReportFile:
                                  period=reading.period, now=reading.now, tenant=reading.tenant,
                                  writer=writer, renderer=found.renderer,
                                  progress=export_progress.get())
-    rows = f"{outcome.milestones} milestones"
+    rows = plural(outcome.milestones, "milestone")
     if cmd.format.value != "csv":
-        rows += f", {outcome.updates} check-ins"
+        rows += f", {plural(outcome.updates, 'check-in')}"
     return ReportFile(kind=FileKind.EXPORT,
                       title=f"{cmd.format.value.upper()} · {reading.scope.label}",
                       summary=f"{rows} · {reading.period.label}", file=stored,
