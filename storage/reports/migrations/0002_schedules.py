@@ -1,5 +1,5 @@
-"""The weekly report schedules, and the indexes reports read check-ins by: a tenant's in
-time order (a page after another), and a person's first after a check-in request was sent."""
+"""The weekly report schedules, and a tenant's check-ins in time order (read a page after
+another by `storage.reports.source`)."""
 
 from tortoise import fields, migrations
 from tortoise.fields.base import OnDelete
@@ -7,9 +7,9 @@ from tortoise.migrations import operations as ops
 
 
 class Migration(migrations.Migration):
-    dependencies = [('cairn', '0003_tenant_versions')]
+    dependencies = [('reports', '0001_checkin_answers')]
 
-    initial = True
+    initial = False
 
     operations = [
         ops.CreateModel(
@@ -27,12 +27,6 @@ class Migration(migrations.Migration):
             options={'table': 'report_schedules', 'app': 'reports', 'pk_attr': 'id'},
             bases=['Model'],
         ),
-        ops.RunSQL(
-            "CREATE INDEX IF NOT EXISTS idx_progress_updates_author "
-            "ON progress_updates (tenant_id, author_id, created_at)",
-            reverse_sql="DROP INDEX IF EXISTS idx_progress_updates_author",
-        ),
-        # A tenant's check-ins oldest first, read a page at a time after the last one read.
         ops.RunSQL(
             "CREATE INDEX IF NOT EXISTS idx_progress_updates_tenant_time "
             "ON progress_updates (tenant_id, created_at, id)",
