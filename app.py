@@ -195,7 +195,8 @@ def nudge(dry_run: bool, at: str | None) -> None:
         from core.services.nudge_delivery import deliver_due
         from core.services.nudge_preview import preview
         from core.services.nudge_sweep import sweep
-        from wiring.nudges import pacer, platform_notifiers
+        from wiring.nudges import pacer
+        from wiring.registry import platform_notifiers
         from wiring.runtime import start_runtime
 
         runtime = await start_runtime(settings)

@@ -1,8 +1,10 @@
 """Deadlines in calendars: what syncs where, feeds people subscribe to, and what an event says.
 
-Pure data and rules. Google Calendar and the ICS feeds live in `integrations/calendar`; they
-turn a `CalendarEntry` into an event of their own format, and report back through the types
-below. Times are the owner's: a deadline at 17:00 is 17:00 where the owner lives.
+Pure data and rules. The sync use cases (`calendar_sync` out, `calendar_inbound` back in and
+repairs, `calendar_push` channels, `calendar_placing`) work through the `CalendarGateway` port;
+Google Calendar and the ICS feeds live in `integrations/calendar`: they turn a `CalendarEntry`
+into an event of their own format, and report back through the types below. Times are the
+owner's: a deadline at 17:00 is 17:00 where the owner lives.
 """
 
 from __future__ import annotations

@@ -6,15 +6,16 @@ from dataclasses import dataclass
 
 from core.commands import Command, MilestoneRef, UserRef
 from core.model import Kind
+from core.views import CalendarFeedView, CalendarStatusView, Notice
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class ShowCalendarStatus(Command):
+class ShowCalendarStatus(Command[CalendarStatusView]):
     pass
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class ShowCalendarFeed(Command):
+class ShowCalendarFeed(Command[CalendarFeedView]):
     """Your ICS address for a person's milestones (yours by default) or a goal's subtree."""
 
     person: UserRef | None = None
@@ -22,7 +23,7 @@ class ShowCalendarFeed(Command):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class RevokeCalendarFeed(Command):
+class RevokeCalendarFeed(Command[Notice]):
     """Stops ICS addresses you made: one target's, all of yours, or (admins) everyone's."""
 
     person: UserRef | None = None
@@ -32,7 +33,7 @@ class RevokeCalendarFeed(Command):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class ChangeCalendarSettings(Command):
+class ChangeCalendarSettings(Command[CalendarStatusView]):
     """Admins: only the fields given change."""
 
     enabled: bool | None = None

@@ -15,7 +15,7 @@ from core.calendar_commands import (
     ShowCalendarFeed,
     ShowCalendarStatus,
 )
-from core.commands import Actor, Command, MilestoneRef, UserRef
+from core.commands import Actor, AnyCommand, MilestoneRef, UserRef
 from core.errors import InvalidInput
 from core.model import Kind
 
@@ -35,7 +35,7 @@ class Context(Protocol):
     def identity_prefix(self) -> str: ...
 
 
-def parse_calendar(rest: str, ctx: Context) -> Command:
+def parse_calendar(rest: str, ctx: Context) -> AnyCommand:
     word, tail = lex.split_word(rest)
     word = word.lower()
     actor = ctx.actor
@@ -72,7 +72,7 @@ def _target(text: str, ctx: Context, example: str) -> tuple[UserRef | None, Mile
                        hint=example)
 
 
-def _feed(rest: str, ctx: Context) -> Command:
+def _feed(rest: str, ctx: Context) -> AnyCommand:
     word, tail = lex.split_word(rest)
     if word.lower() in ("revoke", "stop", "delete", "reset"):
         target = tail.strip().lower()
@@ -103,7 +103,7 @@ def _kinds(text: str) -> frozenset[Kind]:
     return frozenset(kinds)
 
 
-def _shared(text: str, actor: Actor) -> Command:
+def _shared(text: str, actor: Actor) -> AnyCommand:
     value = lex.unquote(text)
     hint = "calendar shared deadlines@group.calendar.google.com · calendar shared default"
     if value.lower() in ("default", "none", "reset"):

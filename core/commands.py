@@ -9,8 +9,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, time
 from enum import StrEnum
+from typing import Generic, TypeVar
 
 from core.model import Kind, MilestoneId, Plan, Priority, Role, Status, TenantId, UserId
+from core.views import (
+    ActivityView,
+    DashboardView,
+    InboxView,
+    MilestoneCard,
+    MilestoneList,
+    Notice,
+    PeopleView,
+    ProfileView,
+    View,
+)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -48,11 +60,21 @@ class UserRef:
         return f"@{self.label}" if self.label else "that person"
 
 
+#: What a command answers: `execute(ShowMilestone(...))` is typed as a `MilestoneCard`.
+R_co = TypeVar("R_co", bound=View, covariant=True)
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
-class Command:
+class Command(Generic[R_co]):
+    """A request of one person, typed by its answer (`Command[MilestoneCard]`)."""
+
     actor: Actor
     #: Set by front ends for retried requests and double clicks: the same key changes nothing twice.
     idempotency_key: str | None = None
+
+
+#: Any command, whatever it answers (a parsed line, a step of a form).
+AnyCommand = Command[View]
 
 
 class ListScope(StrEnum):
@@ -65,12 +87,12 @@ class ListScope(StrEnum):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class ShowHelp(Command):
+class ShowHelp(Command[View]):
     topic: str = ""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class OpenNewForm(Command):
+class OpenNewForm(Command[View]):
     """`new [title]`: a form where the platform has one."""
 
     title: str = ""
@@ -78,7 +100,7 @@ class OpenNewForm(Command):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class CreateMilestone(Command):
+class CreateMilestone(Command[MilestoneCard]):
     kind: Kind
     title: str
     due: date | None = None
@@ -97,7 +119,7 @@ class CreateMilestone(Command):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class EditMilestone(Command):
+class EditMilestone(Command[MilestoneCard]):
     """Changes only the fields that are given (None means unchanged)."""
 
     milestone: MilestoneRef
@@ -115,7 +137,7 @@ class EditMilestone(Command):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class ListMilestones(Command):
+class ListMilestones(Command[MilestoneList]):
     scope: ListScope = ListScope.MINE
     person: UserRef | None = None
     root: MilestoneRef | None = None
@@ -123,19 +145,19 @@ class ListMilestones(Command):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class ShowMilestone(Command):
+class ShowMilestone(Command[MilestoneCard]):
     milestone: MilestoneRef
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class OpenCheckIn(Command):
+class OpenCheckIn(Command[MilestoneCard]):
     """`update #N` with nothing else: the check-in form where the platform has one."""
 
     milestone: MilestoneRef
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class UpdateProgress(Command):
+class UpdateProgress(Command[MilestoneCard]):
     milestone: MilestoneRef
     percent: int | None = None
     status: Status | None = None
@@ -144,36 +166,36 @@ class UpdateProgress(Command):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class MarkDone(Command):
+class MarkDone(Command[MilestoneCard]):
     milestone: MilestoneRef
     notes: str = ""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class Reopen(Command):
+class Reopen(Command[MilestoneCard]):
     milestone: MilestoneRef
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class CancelMilestone(Command):
+class CancelMilestone(Command[MilestoneCard]):
     milestone: MilestoneRef
     reason: str = ""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class DeleteMilestone(Command):
+class DeleteMilestone(Command[Notice]):
     milestone: MilestoneRef
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class AddComment(Command):
+class AddComment(Command[MilestoneCard]):
     milestone: MilestoneRef
     text: str
     mentions: tuple[UserRef, ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class Assign(Command):
+class Assign(Command[MilestoneCard]):
     """The first person becomes the owner, the others contributors."""
 
     milestone: MilestoneRef
@@ -181,21 +203,21 @@ class Assign(Command):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class Watch(Command):
+class Watch(Command[MilestoneCard]):
     milestone: MilestoneRef
     people: tuple[UserRef, ...] = ()
     stop: bool = False
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class ChangeDueDate(Command):
+class ChangeDueDate(Command[MilestoneCard]):
     milestone: MilestoneRef
     due: date | None
     due_time: time | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class MoveMilestone(Command):
+class MoveMilestone(Command[MilestoneCard]):
     milestone: MilestoneRef
     parent: MilestoneRef | None
 
@@ -206,7 +228,7 @@ SeveralChange = MarkDone | Reopen | CancelMilestone | UpdateProgress | Assign | 
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class ChangeSeveral(Command):
+class ChangeSeveral(Command[MilestoneList]):
     """The same change to several milestones typed at once (`done #2 #3`, `due #4 #5 friday`),
     applied in one unit of work: to all of them, or, if one of them refuses it, to none.
 
@@ -217,7 +239,7 @@ class ChangeSeveral(Command):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class SetCriterion(Command):
+class SetCriterion(Command[MilestoneCard]):
     milestone: MilestoneRef
     metric: str
     start: float
@@ -226,39 +248,39 @@ class SetCriterion(Command):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class RecordMeasurement(Command):
+class RecordMeasurement(Command[MilestoneCard]):
     milestone: MilestoneRef
     current: float
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class ClearCriterion(Command):
+class ClearCriterion(Command[MilestoneCard]):
     milestone: MilestoneRef
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class ShowInbox(Command):
+class ShowInbox(Command[InboxView]):
     include_read: bool = False
     mark_read: bool = False
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class ShowActivity(Command):
+class ShowActivity(Command[ActivityView]):
     milestone: MilestoneRef | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class ListPeople(Command):
+class ListPeople(Command[PeopleView]):
     pass
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class ShowProfile(Command):
+class ShowProfile(Command[ProfileView]):
     person: UserRef | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class UpdateProfile(Command):
+class UpdateProfile(Command[ProfileView]):
     display_name: str | None = None
     timezone: str | None = None
     working_days: tuple[int, ...] | None = None
@@ -266,18 +288,18 @@ class UpdateProfile(Command):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class SetRole(Command):
+class SetRole(Command[ProfileView]):
     person: UserRef
     role: Role
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class SetPlan(Command):
+class SetPlan(Command[PeopleView]):
     plan: Plan
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class ShowDashboard(Command):
+class ShowDashboard(Command[DashboardView]):
     """A person's overview (Slack App Home, Teams personal tab): their milestones, most urgent
     first, the goals those roll up to, and their unread notifications."""
 
@@ -285,7 +307,7 @@ class ShowDashboard(Command):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class SearchMilestones(Command):
+class SearchMilestones(Command[MilestoneList]):
     """Milestones whose number or title matches what was typed, for pickers with type-ahead.
     `exclude` leaves out a milestone and everything under it (it cannot become its own parent)."""
 

@@ -1,4 +1,4 @@
-"""The text grammar shared by every front end: a line of text -> a Command.
+"""The text grammar shared by every front end: a line of text -> a AnyCommand.
 
 `/cairn <verb> ...` in Slack, `@Cairn <verb> ...` in Teams and `<verb> ...` in the shell all come
 through `parse`. Bad input raises InvalidInput with what was wrong and an example that works; the
@@ -13,16 +13,17 @@ from dataclasses import dataclass
 from datetime import date
 
 from core import text as lex
+from core.access import grammar as access_grammar
 from core.calendar_grammar import parse_calendar
 from core.commands import (
     Actor,
     AddComment,
+    AnyCommand,
     Assign,
     CancelMilestone,
     ChangeDueDate,
     ChangeSeveral,
     ClearCriterion,
-    Command,
     DeleteMilestone,
     ListMilestones,
     ListPeople,
@@ -51,8 +52,10 @@ from core.dates import parse_deadline
 from core.errors import InvalidInput
 from core.grammar_options import parse_create, parse_edit, parse_profile
 from core.grammar_remind import parse_remind
+from core.grammar_scoring import SCORING_VERBS, parse_list_team
 from core.model import Kind, Plan, Role
 from core.reports.grammar import parse_chart, parse_export, parse_report
+from core.webhooks import grammar as webhook_grammar
 
 MAX_TEXT = 12_000
 
@@ -64,7 +67,7 @@ class Context:
     identity_prefix: str = ""
 
 
-Parser = Callable[[str, Context], Command]
+Parser = Callable[[str, Context], AnyCommand]
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,7 +80,7 @@ class Verb:
     examples: tuple[str, ...] = ()
 
 
-def parse(text: str, *, actor: Actor, today: date, identity_prefix: str = "") -> Command:
+def parse(text: str, *, actor: Actor, today: date, identity_prefix: str = "") -> AnyCommand:
     """Parses one line. `identity_prefix` qualifies platform mentions (`<@U9>`)."""
     text = text.strip()
     if len(text) > MAX_TEXT:
@@ -107,15 +110,17 @@ def _suggestion(word: str) -> str:
 # --- verb parsers -------------------------------------------------------------------------
 
 
-def _help(rest: str, ctx: Context) -> Command:
+def _help(rest: str, ctx: Context) -> AnyCommand:
     return ShowHelp(actor=ctx.actor, topic=rest.strip().lower()[:40])
 
 
-def _new(rest: str, ctx: Context) -> Command:
+def _new(rest: str, ctx: Context) -> AnyCommand:
     return OpenNewForm(actor=ctx.actor, title=lex.unquote(rest))
 
 
-def _list(rest: str, ctx: Context) -> Command:
+def _list(rest: str, ctx: Context) -> AnyCommand:
+    if (team := parse_list_team(rest, ctx)) is not None:
+        return team
     page = 1
     words = rest.lower().replace("page:", "page ").split()
     if len(words) >= 2 and words[-2] == "page":
@@ -143,20 +148,20 @@ def _list(rest: str, ctx: Context) -> Command:
     )
 
 
-def _show(rest: str, ctx: Context) -> Command:
+def _show(rest: str, ctx: Context) -> AnyCommand:
     ref, extra = lex.take_one_ref(rest, "show", more="")
     _no_extra(extra, f"show {ref}")
     return ShowMilestone(actor=ctx.actor, milestone=ref)
 
 
-def _several(ctx: Context, refs: tuple[MilestoneRef, ...], change: SeveralChange) -> Command:
+def _several(ctx: Context, refs: tuple[MilestoneRef, ...], change: SeveralChange) -> AnyCommand:
     """One number: the change itself; several: the same change to each, all or none."""
     if len(refs) == 1:
         return change
     return ChangeSeveral(actor=ctx.actor, milestones=refs, change=change)
 
 
-def _update(rest: str, ctx: Context) -> Command:
+def _update(rest: str, ctx: Context) -> AnyCommand:
     refs, rest = lex.take_refs(rest, "update")
     ref, typed = refs[0], lex.refs_text(refs)
     example = f"update {typed} 60% on track"
@@ -196,31 +201,31 @@ def _split_blockers(text: str) -> tuple[str, str]:
     return text.strip(), ""
 
 
-def _done(rest: str, ctx: Context) -> Command:
+def _done(rest: str, ctx: Context) -> AnyCommand:
     refs, notes = lex.take_refs(rest, "done")
     return _several(ctx, refs, MarkDone(actor=ctx.actor, milestone=refs[0],
                                         notes=lex.unquote(notes)))
 
 
-def _reopen(rest: str, ctx: Context) -> Command:
+def _reopen(rest: str, ctx: Context) -> AnyCommand:
     refs, extra = lex.take_refs(rest, "reopen")
     _no_extra(extra, f"reopen {lex.refs_text(refs)}")
     return _several(ctx, refs, Reopen(actor=ctx.actor, milestone=refs[0]))
 
 
-def _cancel(rest: str, ctx: Context) -> Command:
+def _cancel(rest: str, ctx: Context) -> AnyCommand:
     refs, reason = lex.take_refs(rest, "cancel")
     return _several(ctx, refs, CancelMilestone(actor=ctx.actor, milestone=refs[0],
                                                reason=lex.unquote(reason)))
 
 
-def _delete(rest: str, ctx: Context) -> Command:
+def _delete(rest: str, ctx: Context) -> AnyCommand:
     ref, extra = lex.take_one_ref(rest, "delete", more="")
     _no_extra(extra, f"delete {ref}")
     return DeleteMilestone(actor=ctx.actor, milestone=ref)
 
 
-def _comment(rest: str, ctx: Context) -> Command:
+def _comment(rest: str, ctx: Context) -> AnyCommand:
     ref, body = lex.take_ref(rest, "comment")
     body = lex.unquote(body)
     example = f"comment {ref} Demo moved to Thursday, @bob can you join?"
@@ -243,7 +248,7 @@ def _people_in(text: str, ctx: Context, example: str) -> tuple[UserRef, ...]:
     return tuple(dict.fromkeys(people))
 
 
-def _assign(rest: str, ctx: Context) -> Command:
+def _assign(rest: str, ctx: Context) -> AnyCommand:
     refs, rest = lex.take_refs(rest, "assign")
     example = f"assign {lex.refs_text(refs)} @bob @carol  (@bob owns, @carol helps)"
     people = _people_in(rest, ctx, example)
@@ -252,19 +257,19 @@ def _assign(rest: str, ctx: Context) -> Command:
     return _several(ctx, refs, Assign(actor=ctx.actor, milestone=refs[0], people=people))
 
 
-def _watch(rest: str, ctx: Context) -> Command:
+def _watch(rest: str, ctx: Context) -> AnyCommand:
     ref, rest = lex.take_one_ref(rest, "watch")
     return Watch(actor=ctx.actor, milestone=ref,
                  people=_people_in(rest, ctx, f"watch {ref} @bob @carol"))
 
 
-def _unwatch(rest: str, ctx: Context) -> Command:
+def _unwatch(rest: str, ctx: Context) -> AnyCommand:
     ref, rest = lex.take_one_ref(rest, "unwatch")
     return Watch(actor=ctx.actor, milestone=ref, stop=True,
                  people=_people_in(rest, ctx, f"unwatch {ref} @bob"))
 
 
-def _due(rest: str, ctx: Context) -> Command:
+def _due(rest: str, ctx: Context) -> AnyCommand:
     refs, phrase = lex.take_refs(rest, "due")
     ref, typed = refs[0], lex.refs_text(refs)
     example = f"due {typed} friday · due {typed} 2026-12-31 17:00 · due {typed} none"
@@ -281,7 +286,7 @@ def _due(rest: str, ctx: Context) -> Command:
                                              due_time=at))
 
 
-def _move(rest: str, ctx: Context) -> Command:
+def _move(rest: str, ctx: Context) -> AnyCommand:
     refs, target = lex.take_refs(rest, "move")
     ref, typed = refs[0], lex.refs_text(refs)
     words = target.lower().split()
@@ -296,7 +301,7 @@ def _move(rest: str, ctx: Context) -> Command:
     return _several(ctx, refs, MoveMilestone(actor=ctx.actor, milestone=ref, parent=parent))
 
 
-def _criteria(rest: str, ctx: Context) -> Command:
+def _criteria(rest: str, ctx: Context) -> AnyCommand:
     ref, rest = lex.take_one_ref(rest, "criteria")
     hint = f'criteria {ref} "ARR" 1.2M -> 1.5M USD · then criteria {ref} 1.32M'
     if rest.lower() in ("none", "clear", "remove"):
@@ -321,7 +326,7 @@ def _criteria(rest: str, ctx: Context) -> Command:
                         target=target, unit=unit)
 
 
-def _inbox(rest: str, ctx: Context) -> Command:
+def _inbox(rest: str, ctx: Context) -> AnyCommand:
     word = rest.strip().lower()
     if word not in ("", "all", "read", "clear"):
         raise InvalidInput("inbox", f"“{word[:20]}”?", hint="inbox · inbox all · inbox read")
@@ -329,7 +334,7 @@ def _inbox(rest: str, ctx: Context) -> Command:
                      mark_read=word in ("read", "clear"))
 
 
-def _activity(rest: str, ctx: Context) -> Command:
+def _activity(rest: str, ctx: Context) -> AnyCommand:
     if not rest.strip():
         return ShowActivity(actor=ctx.actor)
     ref, extra = lex.take_one_ref(rest, "activity", more="")
@@ -337,12 +342,12 @@ def _activity(rest: str, ctx: Context) -> Command:
     return ShowActivity(actor=ctx.actor, milestone=ref)
 
 
-def _people(rest: str, ctx: Context) -> Command:
+def _people(rest: str, ctx: Context) -> AnyCommand:
     _no_extra(rest, "people")
     return ListPeople(actor=ctx.actor)
 
 
-def _me(rest: str, ctx: Context) -> Command:
+def _me(rest: str, ctx: Context) -> AnyCommand:
     if not rest.strip():
         return ShowProfile(actor=ctx.actor)
     if (person := lex.user_ref(rest.strip(), ctx.identity_prefix)) is not None:
@@ -350,7 +355,7 @@ def _me(rest: str, ctx: Context) -> Command:
     return parse_profile(rest, ctx.actor)
 
 
-def _role(rest: str, ctx: Context) -> Command:
+def _role(rest: str, ctx: Context) -> AnyCommand:
     words = rest.split()
     hint = "role @bob viewer · role @carol admin"
     person = lex.user_ref(words[0], ctx.identity_prefix) if words else None
@@ -364,7 +369,7 @@ def _role(rest: str, ctx: Context) -> Command:
     return SetRole(actor=ctx.actor, person=person, role=role)
 
 
-def _plan(rest: str, ctx: Context) -> Command:
+def _plan(rest: str, ctx: Context) -> AnyCommand:
     try:
         return SetPlan(actor=ctx.actor, plan=Plan(rest.strip().lower()))
     except ValueError:
@@ -373,7 +378,7 @@ def _plan(rest: str, ctx: Context) -> Command:
                            ) from None
 
 
-def _remind(rest: str, ctx: Context) -> Command:
+def _remind(rest: str, ctx: Context) -> AnyCommand:
     return parse_remind(rest, ctx.actor, ctx.today)
 
 
@@ -383,13 +388,13 @@ def _no_extra(extra: str, example: str) -> None:
 
 
 def _create(kind: Kind) -> Parser:
-    def parse_kind(rest: str, ctx: Context) -> Command:
+    def parse_kind(rest: str, ctx: Context) -> AnyCommand:
         return parse_create(kind, rest, ctx.actor, ctx.today, ctx.identity_prefix)
 
     return parse_kind
 
 
-def _edit(rest: str, ctx: Context) -> Command:
+def _edit(rest: str, ctx: Context) -> AnyCommand:
     ref, rest = lex.take_one_ref(rest, "edit")
     return parse_edit(ref, rest, ctx.actor, ctx.today)
 
@@ -472,6 +477,8 @@ VERBS: tuple[Verb, ...] = (
                                "calendar feed revoke all", "calendar kinds goal,milestone,task",
                                "calendar owners on",
                                "calendar shared deadlines@group.calendar.google.com")),
+    *(Verb(names, usage, summary, TEAM, parser, examples)
+      for names, usage, summary, parser, examples in SCORING_VERBS),
     Verb(("report",), 'report [week|month|quarter|all] [#N|@who|"Team"|company]',
          "a report card; admins: `report weekly #channel [friday 16:00]` posts it weekly",
          PROGRESS, parse_report, ("report", "report month @bob", "report quarter #1",
@@ -482,6 +489,14 @@ VERBS: tuple[Verb, ...] = (
     Verb(("export",), "export csv|xlsx|pdf [#N|@who|\"Team\"|company] [week|month|quarter|all]",
          "a file to forward", PROGRESS, parse_export,
          ("export xlsx company quarter", "export csv #1 all", "export pdf @bob month")),
+    Verb(("token",), access_grammar.USAGE, "API tokens: make (shown once), list, revoke", YOU,
+         access_grammar.parse_token, access_grammar.EXAMPLES),
+    Verb(("tokens",), "tokens", "your API tokens (and the app tokens, for admins)", YOU,
+         access_grammar.parse_tokens),
+    Verb(("webhook",), webhook_grammar.USAGE, "signed outgoing webhooks (admins)", TEAM,
+         webhook_grammar.parse_webhook, webhook_grammar.EXAMPLES),
+    Verb(("webhooks",), "webhooks", "the webhook endpoints (admins)", TEAM,
+         webhook_grammar.parse_webhooks),
     Verb(("help", "?"), "help [verb]", "this help", YOU, _help, ("help update",)),
 )
 

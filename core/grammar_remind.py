@@ -16,7 +16,7 @@ from collections.abc import Callable
 from datetime import date, timedelta
 
 from core import text as lex
-from core.commands import Actor, Command, MilestoneRef
+from core.commands import Actor, AnyCommand, MilestoneRef
 from core.dates import DateOutOfRange, parse_date
 from core.errors import InvalidInput
 from core.grammar_options import parse_weekdays
@@ -47,14 +47,14 @@ _UNITS = {"m": timedelta(minutes=1), "h": timedelta(hours=1), "d": timedelta(day
 _RANGE_WORDS = ("to", "until", "till", "through", "-", "–", "—")
 
 
-def parse_remind(rest: str, actor: Actor, today: date) -> Command:
+def parse_remind(rest: str, actor: Actor, today: date) -> AnyCommand:
     word, after = lex.split_word(rest)
     key = word.lower()
     if key in ("", "settings", "show", "status"):
         if after:
             raise InvalidInput("remind", f"I didn't expect “{after[:30]}” here", hint=HINT)
         return ShowReminderSettings(actor=actor)
-    handlers: dict[str, Callable[[str, Actor, date], Command]] = {
+    handlers: dict[str, Callable[[str, Actor, date], AnyCommand]] = {
         "snooze": _snooze, "vacation": _vacation, "holiday": _vacation, "holidays": _vacation,
         "days": _days, "quiet": _quiet, "digest": _digest, "deadlines": _deadlines,
         "deadline": _deadlines, "team": _team,
@@ -107,7 +107,7 @@ def parse_snooze(text: str, hint: str = SNOOZE_HINT) -> SnoozeFor:
     return SnoozeFor(duration=duration)
 
 
-def _snooze(rest: str, actor: Actor, today: date) -> Command:
+def _snooze(rest: str, actor: Actor, today: date) -> AnyCommand:
     word, after = lex.split_word(rest)
     ref = lex.milestone_ref(word)
     if ref is None:
@@ -118,7 +118,7 @@ def _snooze(rest: str, actor: Actor, today: date) -> Command:
     return SnoozeMilestone(actor=actor, milestone=ref, snooze=parse_snooze(after, hint))
 
 
-def _vacation(rest: str, actor: Actor, today: date) -> Command:
+def _vacation(rest: str, actor: Actor, today: date) -> AnyCommand:
     phrase = " ".join(rest.split())
     if not phrase:
         raise InvalidInput("vacation", "from when to when?", hint=VACATION_HINT)
@@ -158,13 +158,13 @@ def _vacation_range(actor: Actor, starts: date, ends: date) -> SetVacation:
     return SetVacation(actor=actor, starts=starts, ends=ends)
 
 
-def _days(rest: str, actor: Actor, today: date) -> Command:
+def _days(rest: str, actor: Actor, today: date) -> AnyCommand:
     if not rest.strip():
         raise InvalidInput("days", "which days do you work?", hint="remind days mon-fri")
     return ChangeReminderSettings(actor=actor, working_days=parse_weekdays(rest))
 
 
-def _quiet(rest: str, actor: Actor, today: date) -> Command:
+def _quiet(rest: str, actor: Actor, today: date) -> AnyCommand:
     hint = "remind quiet 18-9 (quiet from 18:00 until 09:00) · remind quiet 20:30-07:30"
     if not rest.strip():
         raise InvalidInput("quiet", "from when to when?", hint=hint)
@@ -179,7 +179,7 @@ def _quiet(rest: str, actor: Actor, today: date) -> Command:
     return ChangeReminderSettings(actor=actor, quiet=(starts, ends))
 
 
-def _digest(rest: str, actor: Actor, today: date) -> Command:
+def _digest(rest: str, actor: Actor, today: date) -> AnyCommand:
     hint = "remind digest friday 16:00 · remind digest off"
     words = rest.lower().split()
     if words in (["off"], ["none"], ["stop"]):
@@ -196,7 +196,7 @@ def _digest(rest: str, actor: Actor, today: date) -> Command:
                                   digest_minute=minute)
 
 
-def _deadlines(rest: str, actor: Actor, today: date) -> Command:
+def _deadlines(rest: str, actor: Actor, today: date) -> AnyCommand:
     hint = "remind deadlines 7,1 · remind deadlines 14,3,1 overdue every 2"
     text = rest.lower()
     overdue: int | None = None
@@ -217,12 +217,12 @@ def _deadlines(rest: str, actor: Actor, today: date) -> Command:
                                   overdue_every=overdue)
 
 
-def _team(rest: str, actor: Actor, today: date) -> Command:
+def _team(rest: str, actor: Actor, today: date) -> AnyCommand:
     return _cadence(rest, actor, SettingsScope.TEAM, None)
 
 
 def _cadence(rest: str, actor: Actor, scope: SettingsScope, ref: MilestoneRef | None
-             ) -> Command:
+             ) -> AnyCommand:
     words = rest.lower().replace(",", " ").split()
     # About a milestone, the examples name the number typed.
     cadence_hint = (f"remind {ref} friday 14:00 · remind {ref} every 2 weeks · "

@@ -7,7 +7,9 @@ from datetime import date
 from enum import StrEnum
 
 from core.commands import Command, MilestoneRef
+from core.nudge_views import NudgeFeed, ReminderSettingsView
 from core.nudges import SnoozeFor
+from core.views import Notice
 
 
 class SettingsScope(StrEnum):
@@ -17,12 +19,12 @@ class SettingsScope(StrEnum):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class ShowReminderSettings(Command):
+class ShowReminderSettings(Command[ReminderSettingsView]):
     pass
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class ChangeReminderSettings(Command):
+class ChangeReminderSettings(Command[ReminderSettingsView]):
     """Changes only what is given (None keeps it). A settings form submits all of it.
 
     Times are minutes after local midnight; `quiet` is (from, to) across midnight, the other
@@ -45,7 +47,7 @@ class ChangeReminderSettings(Command):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class SnoozeNudge(Command):
+class SnoozeNudge(Command[Notice]):
     """The Snooze button of a nudge; `nudge_id` None means the last nudge the speaker got."""
 
     nudge_id: int | None = None
@@ -53,7 +55,7 @@ class SnoozeNudge(Command):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class SnoozeMilestone(Command):
+class SnoozeMilestone(Command[Notice]):
     """`remind snooze #N 3h`: nothing about #N until then, then a reminder about it."""
 
     milestone: MilestoneRef
@@ -61,7 +63,7 @@ class SnoozeMilestone(Command):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class SetVacation(Command):
+class SetVacation(Command[ReminderSettingsView]):
     """`remind vacation <from> <to>`; `clear` ends the current and cancels future ones."""
 
     starts: date | None = None
@@ -70,7 +72,7 @@ class SetVacation(Command):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class ShowNudgeFeed(Command):
+class ShowNudgeFeed(Command[NudgeFeed]):
     """Nudges that reached the speaker's inbox after `after` (a receipt id), for the shell."""
 
     after: int = 0

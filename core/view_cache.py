@@ -13,7 +13,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from core.commands import Command
+from core.commands import AnyCommand
 from core.humanize import local_today
 from core.ports import Clock, TenantVersions
 from core.views import View
@@ -36,10 +36,10 @@ class ViewCache:
         self._clock = clock
         self._ttl = ttl
         self._capacity = capacity
-        self._entries: OrderedDict[tuple[Command, date], _Entry] = OrderedDict()
+        self._entries: OrderedDict[tuple[AnyCommand, date], _Entry] = OrderedDict()
         self.hits = self.misses = 0
 
-    async def answer(self, command: Command, compute: Callable[[], Awaitable[View]]) -> View:
+    async def answer(self, command: AnyCommand, compute: Callable[[], Awaitable[View]]) -> View:
         """The cached answer to `command`, or `compute()`'s, remembered for next time."""
         # Read before computing: a write that lands meanwhile leaves an entry tagged older
         # than what it shows, which only costs a recomputation; never the other way round.

@@ -48,12 +48,14 @@ class Database:
         self._version_reader: PostgresVersionReader | None = None
 
     def unit_of_work(
-        self, subscriptions: Mapping[str, Collection[str]] = NO_SUBSCRIPTIONS
+        self, subscriptions: Mapping[str, Collection[str]] = NO_SUBSCRIPTIONS,
+        audiences: Collection[str] = (),
     ) -> TortoiseUnitOfWorkFactory:
         """A factory of units of work; each published event goes to the outbox of every
-        consumer whose verbs include the event's verb."""
+        consumer whose verbs include the event's verb, with who the change concerns
+        (`core.concerned`) for the consumers named in `audiences`."""
         return TortoiseUnitOfWorkFactory(self._client, self.dialect, subscriptions,
-                                         lambda: not self._closed, self.outages)
+                                         lambda: not self._closed, self.outages, audiences)
 
     def versions(self) -> TortoiseTenantVersions:
         """Each tenant's version, for caches of what people read (`core.view_cache`)."""

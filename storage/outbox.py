@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 from tortoise.expressions import F
 from tortoise.queryset import QuerySet
 
+from core.audience import Audience
 from core.events import restore
 from core.model import MilestoneId, TenantId, UserId
 from core.ports import OutboxMessage
@@ -23,6 +24,9 @@ from storage.scoped import Repository
 # leaves its rows to come back after this lease; one that finishes marks them done or retries.
 LEASE = timedelta(minutes=5)
 ERROR_MAX = 500
+#: Who the change concerns (`core.audience`), kept beside the event's own fields in the row's
+#: payload for the consumers that asked for it; never part of the event.
+AUDIENCE_KEY = "~audience"
 
 
 class TortoiseOutbox(Repository):
@@ -57,10 +61,13 @@ class TortoiseOutbox(Repository):
 
 def _message(row: OutboxRow, *, attempts: int) -> OutboxMessage:
     tenant_id = TenantId(row.tenant_id)
+    data = dict(row.payload)
+    told = data.pop(AUDIENCE_KEY, None)
     event = restore(
-        row.verb, dict(row.payload), tenant_id=tenant_id,
+        row.verb, data, tenant_id=tenant_id,
         milestone_id=MilestoneId(row.milestone_id) if row.milestone_id is not None else None,
         actor_id=UserId(row.actor_id) if row.actor_id is not None else None,
         at=row.occurred_at)
     return OutboxMessage(id=row.id, tenant_id=tenant_id, consumer=row.consumer, event=event,
-                         attempts=attempts)
+                         attempts=attempts,
+                         audience=Audience.from_data(told) if isinstance(told, dict) else None)

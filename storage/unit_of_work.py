@@ -19,6 +19,8 @@ from typing import Self
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 
+from core.access.ports import AccessRepository
+from core.concerned import audience_of
 from core.errors import StorageUnavailable
 from core.events import Event, payload
 from core.model import TenantId
@@ -26,6 +28,7 @@ from core.ports import (
     ActivityRepository,
     CalendarRepository,
     CommentRepository,
+    IdempotencyKeys,
     MilestoneRepository,
     NotificationRepository,
     NudgeRepository,
@@ -34,9 +37,13 @@ from core.ports import (
     TenantRepository,
     UserRepository,
 )
+from core.scoring.recording import ScoringPorts
+from core.webhooks.ports import WebhookEndpointRepository
+from storage.api import TortoiseAccess
 from storage.availability import Outages
 from storage.calendar import TortoiseCalendar
 from storage.config import Dialect
+from storage.crash_points import crash_point
 from storage.errors import NotInTenant, StorageError
 from storage.feed import (
     TortoiseActivity,
@@ -44,14 +51,17 @@ from storage.feed import (
     TortoiseNotifications,
     TortoiseProgressUpdates,
 )
+from storage.idempotency import TortoiseIdempotencyKeys
 from storage.mapping import utc
 from storage.milestones import TortoiseMilestones
 from storage.models import ActivityRow, OutboxRow
 from storage.nudges.repository import TortoiseNudges
-from storage.outbox import TortoiseOutbox
+from storage.outbox import AUDIENCE_KEY, TortoiseOutbox
 from storage.people import TortoiseTenants, TortoiseUsers
+from storage.scoring.ports import scoring_ports
 from storage.transaction import Transaction, transaction
 from storage.versions import BUMP_VERSION
+from storage.webhooks import TortoiseWebhookEndpoints
 
 Subscriptions = Mapping[str, Collection[str]]
 
@@ -76,6 +86,7 @@ class TortoiseUnitOfWork:
         subscriptions: Subscriptions,
         is_open: Callable[[], bool],
         outages: Outages,
+        audiences: frozenset[str] = frozenset(),
     ) -> None:
         self._client = client
         self._is_open = is_open
@@ -83,6 +94,7 @@ class TortoiseUnitOfWork:
         self._dialect: Dialect = dialect
         self._tenant_id = tenant_id
         self._subscriptions = subscriptions
+        self._audiences = audiences
         self._transaction: Transaction | None = None
         self._connection: BaseDBAsyncClient | None = None
         self._entered = False
@@ -98,6 +110,11 @@ class TortoiseUnitOfWork:
         self.outbox: Outbox = TortoiseOutbox(self)
         self.calendar: CalendarRepository = TortoiseCalendar(self)
         self.nudges: NudgeRepository = TortoiseNudges(self)
+        self.scoring: ScoringPorts = scoring_ports(self)
+        self.access: AccessRepository = TortoiseAccess(self)
+        self.webhooks: WebhookEndpointRepository = TortoiseWebhookEndpoints(self)
+        self._keys = TortoiseIdempotencyKeys(self)
+        self.idempotency: IdempotencyKeys = self._keys
 
     @property
     def tenant_id(self) -> TenantId | None:
@@ -125,6 +142,7 @@ class TortoiseUnitOfWork:
     async def _end(self, commit: bool) -> None:
         ending, connection = self._transaction, self._connection
         self._transaction = self._connection = None
+        claimed, self._keys.claimed_now = self._keys.claimed_now, False
         if ending is None:
             return
         if not commit:
@@ -141,6 +159,8 @@ class TortoiseUnitOfWork:
                     raise unavailable from error
                 raise
         await ending.commit(xid)
+        if claimed:
+            crash_point("idempotency-committed")
 
     async def _bump_version(self, connection: BaseDBAsyncClient, tenant_id: TenantId
                             ) -> int | None:
@@ -151,7 +171,8 @@ class TortoiseUnitOfWork:
         return None
 
     async def publish(self, event: Event) -> None:
-        """One activity entry, and one outbox row per consumer subscribed to the event's verb."""
+        """One activity entry, and one outbox row per consumer subscribed to the event's verb,
+        carrying who the change concerns for the consumers that asked for it."""
         if self._tenant_id is not None and event.tenant_id != self._tenant_id:
             raise NotInTenant("event of tenant", event.tenant_id, self._tenant_id)
         db = await self.connection()
@@ -162,9 +183,13 @@ class TortoiseUnitOfWork:
             actor_id=event.actor_id, verb=event.verb, data=data, created_at=at)
         consumers = [name for name, verbs in self._subscriptions.items() if event.verb in verbs]
         if consumers:
+            told = data
+            if any(name in self._audiences for name in consumers):
+                told = {**data, AUDIENCE_KEY: (await audience_of(self, event)).data()}
             await OutboxRow.bulk_create([
                 OutboxRow(consumer=name, tenant_id=event.tenant_id, verb=event.verb,
-                          payload=data, milestone_id=event.milestone_id,
+                          payload=told if name in self._audiences else data,
+                          milestone_id=event.milestone_id,
                           actor_id=event.actor_id, occurred_at=at, attempts=0,
                           next_attempt_at=at, last_error="")
                 for name in consumers], using_db=db)
@@ -217,17 +242,18 @@ class TortoiseUnitOfWork:
 
 class TortoiseUnitOfWorkFactory:
     """Makes units of work on one database; `subscriptions` maps each outbox consumer to the
-    event verbs it wants."""
+    event verbs it wants; the consumers in `audiences` also get who each change concerns."""
 
     def __init__(self, client: BaseDBAsyncClient, dialect: Dialect,
                  subscriptions: Subscriptions, is_open: Callable[[], bool],
-                 outages: Outages | None = None) -> None:
+                 outages: Outages | None = None, audiences: Collection[str] = ()) -> None:
         self._client = client
         self._outages = outages or Outages(dialect)
         self._dialect: Dialect = dialect
         self._is_open = is_open
         self._subscriptions = {name: frozenset(verbs) for name, verbs in subscriptions.items()}
+        self._audiences = frozenset(audiences)
 
     def __call__(self, tenant_id: TenantId | None = None) -> TortoiseUnitOfWork:
         return TortoiseUnitOfWork(self._client, self._dialect, tenant_id, self._subscriptions,
-                                  self._is_open, self._outages)
+                                  self._is_open, self._outages, self._audiences)

@@ -20,7 +20,7 @@ OWNERS = {"matplotlib": "integrations/charts",
           "xlsxwriter": "integrations/exports/xlsx_writer.py",
           "fpdf": "integrations/exports/pdf_writer.py",
           "fontTools": "integrations/exports/pdf_writer.py"}
-LAYERS = {"core", "storage", "bots", "integrations", "wiring", "app"}
+LAYERS = {"core", "storage", "bots", "integrations", "wiring", "app", "api"}
 
 
 def imports_of(path: Path) -> set[str]:
@@ -35,7 +35,7 @@ def imports_of(path: Path) -> set[str]:
 
 
 def modules(package: str) -> list[Path]:
-    return sorted((ROOT / package).rglob("*.py"))
+    return sorted((ROOT / package).rglob("*.py")) if (ROOT / package).exists() else []
 
 
 def top(name: str) -> str:
@@ -56,7 +56,7 @@ def test_the_webhooks_core_uses_the_standard_library_only() -> None:
         assert not bad, f"{path.relative_to(ROOT)} imports {sorted(bad)}"
 
 
-@pytest.mark.parametrize("package", ["storage", "integrations", "bots"])
+@pytest.mark.parametrize("package", ["storage", "integrations", "bots", "api"])
 def test_outer_layers_never_import_each_other(package: str) -> None:
     others = LAYERS - {"core", package}
     for path in modules(package):
@@ -71,7 +71,8 @@ def test_outer_layers_never_import_each_other(package: str) -> None:
 def test_importing_the_app_does_no_work() -> None:
     """No work at import time: importing every module opens nothing and starts nothing."""
     names = [".".join(p.relative_to(ROOT).with_suffix("").parts) for p in
-             [*modules("core"), *modules("storage"), *modules("bots"), *modules("wiring")]
+             [*modules("core"), *modules("storage"), *modules("bots"), *modules("wiring"),
+              *modules("api")]
              if p.name != "__init__.py" and "migrations" not in p.parts]
     code = "import importlib, threading\n" + "".join(
         f"importlib.import_module({name!r})\n" for name in [*names, "app"]) + (
@@ -85,6 +86,14 @@ def test_importing_the_app_does_no_work() -> None:
 #: What the scoring domain may use from the rest of the core: the shared kernel, nothing that
 #: a feature package owns (it is stored and wired from outside).
 SCORING_KERNEL = {"core.model", "core.errors", "core.views", "core.humanize"}
+
+
+def test_access_is_pure_standard_library_over_the_core() -> None:
+    """Tokens, scopes and their grammar: no SDK, no HTTP, no storage."""
+    for path in modules("core/access"):
+        bad = {name for name in imports_of(path)
+               if top(name) not in sys.stdlib_module_names and top(name) != "core"}
+        assert not bad, f"{path.relative_to(ROOT)} imports {sorted(bad)}"
 
 
 def test_scoring_is_pure_standard_library_over_the_shared_kernel() -> None:
@@ -142,3 +151,204 @@ def test_importing_the_integrations_for_reports_starts_nothing() -> None:
          "integrations.exports.formats\nassert 'matplotlib' not in sys.modules"],
         cwd=ROOT, capture_output=True, text=True, timeout=120, check=False)
     assert lean.returncode == 0, lean.stderr[-2000:]
+
+
+#: Each platform's own SDK: a platform package imports its own and no other's.
+PLATFORM_SDKS = {"slack": {"slack_bolt", "slack_sdk"},
+                 # The Agents SDK's activities are pydantic models.
+                 "teams": {"microsoft_agents", "botbuilder", "msal", "jwt", "jsonschema",
+                           "pydantic"},
+                 # A terminal's progress bar for long jobs (exports, imports).
+                 "shell": {"tqdm"}}
+#: Libraries any platform package may use beside its SDK (its HTTP edge, secrets at rest).
+PLATFORM_LIBRARIES = {"aiohttp", "cryptography"}
+#: Files that still open a unit of work, with the change that takes it out of them.
+#: Forms applied as one use case in the core (issue 10, item 1) removes form_data's.
+OPENS_A_UNIT_OF_WORK_STILL = {"bots/slack/form_data.py"}
+
+
+def _platforms() -> list[str]:
+    return sorted(p.name for p in (ROOT / "bots").iterdir()
+                  if p.is_dir() and (p / "__init__.py").exists())
+
+
+def _core_file(module: str) -> Path | None:
+    base = ROOT / Path(*module.split("."))
+    for candidate in (base.with_suffix(".py"), base / "__init__.py"):
+        if candidate.exists():
+            return candidate
+    return None
+
+
+def _inside_a_unit_of_work(module: str) -> set[str]:
+    """The functions and classes of a core module that work inside an open unit of work: they
+    take one (`tx: UnitOfWork`) as a parameter."""
+    path = _core_file(module)
+    if path is None:
+        return set()
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found = set()
+    for node in tree.body:
+        functions = [node] if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) else (
+            [n for n in node.body if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)]
+            if isinstance(node, ast.ClassDef) else [])
+        for function in functions:
+            arguments = [*function.args.posonlyargs, *function.args.args,
+                         *function.args.kwonlyargs]
+            if any(a.annotation is not None and ast.unparse(a.annotation) == "UnitOfWork"
+                   for a in arguments):
+                found.add(node.name)
+    return found
+
+
+@pytest.mark.parametrize("platform", _platforms())
+def test_a_platform_uses_its_own_sdk_and_the_core_from_outside_a_unit_of_work(
+        platform: str) -> None:
+    """Adapters only translate: they hand commands to the bus and render what comes back.
+    They import their own SDK (never another platform's, never the ORM or a database driver)
+    and nothing of the core that works inside a unit of work (`tx: UnitOfWork` helpers)."""
+    own = PLATFORM_SDKS.get(platform, set())
+    for path in modules(f"bots/{platform}"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for name in imports_of(path):
+            library = top(name)
+            assert library not in SDKS or library in own | PLATFORM_LIBRARIES, (
+                f"{path.relative_to(ROOT)} imports {name}")
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module and top(node.module) == "core":
+                inner = _inside_a_unit_of_work(node.module) & {a.name for a in node.names}
+                where = path.relative_to(ROOT).as_posix()
+                assert not inner or where in OPENS_A_UNIT_OF_WORK_STILL, (
+                    f"{where} imports {sorted(inner)} from {node.module}: the core's inside")
+
+
+def _opens_a_unit_of_work(path: Path) -> list[int]:
+    """Lines of `async with <...>.uow(...)`, `async with uow(...)` or `unit_of_work()(...)`."""
+    lines = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.AsyncWith):
+            for item in node.items:
+                call = item.context_expr
+                if not isinstance(call, ast.Call):
+                    continue
+                callee = call.func
+                name = (callee.attr if isinstance(callee, ast.Attribute) else
+                        callee.id if isinstance(callee, ast.Name) else
+                        "unit_of_work" if isinstance(callee, ast.Call) and "unit_of_work" in
+                        ast.unparse(callee.func) else "")
+                if name.lstrip("_") in {"uow", "unit_of_work"}:
+                    lines.append(node.lineno)
+    return lines
+
+
+def test_nothing_outside_the_core_and_storage_opens_a_unit_of_work() -> None:
+    """Use cases open units of work (one per command); platforms, integrations, the API and
+    the composition root call use cases."""
+    paths = [p for package in ("bots", "integrations", "api", "wiring") for p in modules(package)]
+    for path in [*paths, ROOT / "app.py"]:
+        where = path.relative_to(ROOT).as_posix()
+        if where in OPENS_A_UNIT_OF_WORK_STILL:
+            continue
+        lines = _opens_a_unit_of_work(path)
+        assert not lines, f"{where}:{lines[0]} opens a unit of work"
+
+
+def test_the_unit_of_work_check_sees_what_it_looks_for(tmp_path: Path) -> None:
+    sample = tmp_path / "sample.py"
+    sample.write_text("async def f(deps, db):\n"
+                      "    async with deps.uow(1) as tx: pass\n"
+                      "    async with self._uow() as tx: pass\n"
+                      "    async with db.unit_of_work()(1) as tx: pass\n"
+                      "    async with lock(): pass\n", encoding="utf-8")
+    assert _opens_a_unit_of_work(sample) == [2, 3, 4]
+
+
+def _import_graph(package: str) -> dict[str, set[str]]:
+    """Module -> the modules of `package` it imports, wherever in the module (a function-local
+    import closes a cycle at run time just the same), except under `if TYPE_CHECKING:`."""
+    graph: dict[str, set[str]] = {}
+    for path in modules(package):
+        name = ".".join(path.relative_to(ROOT).with_suffix("").parts)
+        name = name.removesuffix(".__init__")
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        skipped = {id(n) for node in ast.walk(tree) if isinstance(node, ast.If)
+                   and "TYPE_CHECKING" in ast.unparse(node.test)
+                   for child in node.body for n in ast.walk(child)}
+        found: set[str] = set()
+        for node in ast.walk(tree):
+            if id(node) in skipped:
+                continue
+            if isinstance(node, ast.Import):
+                found |= {a.name for a in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                found.add(node.module)
+                found |= {f"{node.module}.{a.name}" for a in node.names}
+        graph[name] = {m for m in found if top(m) == package.split("/")[0]}
+    known = set(graph)
+    return {m: {d for d in deps if d in known and d != m} for m, deps in graph.items()}
+
+
+def _cycle(graph: dict[str, set[str]]) -> list[str] | None:
+    state: dict[str, int] = {}
+    stack: list[str] = []
+
+    def visit(node: str) -> list[str] | None:
+        state[node] = 1
+        stack.append(node)
+        for nxt in sorted(graph.get(node, ())):
+            if state.get(nxt) == 1:
+                return [*stack[stack.index(nxt):], nxt]
+            if nxt not in state and (found := visit(nxt)) is not None:
+                return found
+        stack.pop()
+        state[node] = 2
+        return None
+
+    for node in sorted(graph):
+        if node not in state and (found := visit(node)) is not None:
+            return found
+    return None
+
+
+@pytest.mark.parametrize("package", ["core", "wiring"])
+def test_no_import_cycles(package: str) -> None:
+    cycle = _cycle(_import_graph(package))
+    assert cycle is None, " -> ".join(cycle or [])
+
+
+def test_the_cycle_check_finds_a_cycle() -> None:
+    assert _cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]
+    assert _cycle({"a": {"b"}, "b": set()}) is None
+
+
+def runtime_imports_of(path: Path) -> set[str]:
+    """Like `imports_of`, without what is imported only for the type checker."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If) and isinstance(node.test, ast.Name) and (
+                node.test.id == "TYPE_CHECKING"):
+            node.body = []
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.add(node.module)
+    return found
+
+
+def test_the_interaction_layer_is_values_over_the_kernel() -> None:
+    """`core/interactions` (forms as values, idempotency) is what every platform imports: it
+    never pulls the use cases in (they import it: the bus runs every command through it)."""
+    for path in modules("core/interactions"):
+        for name in runtime_imports_of(path):
+            assert not name.startswith("core.services"), (
+                f"{path.relative_to(ROOT)} imports {name}")
+
+
+def test_slack_listeners_never_release_a_claim_by_hand() -> None:
+    """A command's idempotency key is claimed in its own unit of work (core.interactions);
+    listeners pass the key on and never claim or release one around a command."""
+    for name in ("front.py", "actions.py", "nudge_actions.py", "form_data.py"):
+        text = (ROOT / "bots" / "slack" / name).read_text(encoding="utf-8")
+        assert "release_key" not in text, name

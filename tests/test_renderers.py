@@ -15,6 +15,7 @@ from bots.teams import render as teams
 from core import nudge_views, views
 from core.reports.card import ReportCard
 from core.reports.views import ReportFile, WeeklyReportPost
+from core.scoring import views as scoring_views
 
 # Views that only ever reach a surface of their own (the App Home), never a message.
 SURFACE_ONLY = {views.DashboardView}
@@ -23,6 +24,13 @@ ANSWERS = sorted(
      if issubclass(cls, views.View) and cls is not views.View and cls.__module__ == views.__name__
      and cls not in SURFACE_ONLY and cls is not views.MilestoneLine]
     + [ReportCard, ReportFile, WeeklyReportPost],
+    key=lambda cls: cls.__name__)
+
+
+# Scoring's views (teams, challenges, leaderboards, scores, badges, forecasts) too.
+ANSWERS += sorted(
+    (cls for _, cls in inspect.getmembers(scoring_views, inspect.isclass)
+     if issubclass(cls, views.View) and cls.__module__ == scoring_views.__name__),
     key=lambda cls: cls.__name__)
 
 

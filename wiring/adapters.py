@@ -1,14 +1,17 @@
-"""How integrations plug into Cairn: one Adapter per platform or background feature.
+"""How integrations plug into Cairn: the protocol of an Adapter (one per platform or
+background feature) and what it hands back. The adapters this build knows are listed in
+`wiring.registry`.
 
 An adapter says whether it is on for these settings (and why not), which events its outbox
-consumers subscribe to, and what it adds to a running server: routes, outbox consumers,
-periodic jobs, things to close. Subscriptions are known before the database is opened, so
-every process (serve, shell, demo) writes the same outbox rows for the same change.
+consumers subscribe to (and which of them need to know who a change concerns), and what it
+adds to a running server: routes, outbox consumers, periodic jobs, things to close.
+Subscriptions are known before the database is opened, so every process (serve, shell, demo)
+writes the same outbox rows for the same change.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
@@ -52,42 +55,12 @@ class Adapter(Protocol):
         """Outbox consumer name -> event verbs it needs (only asked when the adapter is on)."""
         ...
 
+    def audiences(self, settings: Settings) -> Collection[str]:
+        """The outbox consumers, among this adapter's, whose messages carry who each change
+        concerns (`core.audience`): a platform that refreshes people's views or posts in
+        threads names them here, so the core works the audience out when it records it."""
+        ...
+
     async def attach(self, runtime: Runtime, app: web.Application) -> Attached:
         """Adds routes to `app` and returns consumers and jobs for `serve`."""
         ...
-
-
-def available_adapters() -> list[Adapter]:
-    """Every adapter this build knows; each decides from the settings whether it is on."""
-    from wiring.calendar import CalendarFeedsAdapter, GoogleCalendarAdapter
-    from wiring.nudges import NudgesAdapter
-    from wiring.slack import SlackAdapter
-
-    return [SlackAdapter(), CalendarFeedsAdapter(), GoogleCalendarAdapter(), NudgesAdapter()]
-
-
-def enabled(settings: Settings, adapters: Sequence[Adapter] | None = None) -> list[Adapter]:
-    return [a for a in (adapters if adapters is not None else available_adapters())
-            if a.status(settings).on]
-
-
-def subscriptions_for(settings: Settings, adapters: Sequence[Adapter] | None = None
-                      ) -> dict[str, frozenset[str]]:
-    merged: dict[str, frozenset[str]] = {}
-    for adapter in enabled(settings, adapters):
-        for consumer, verbs in adapter.subscriptions(settings).items():
-            merged[consumer] = merged.get(consumer, frozenset()) | verbs
-    return merged
-
-
-def statuses(settings: Settings, adapters: Sequence[Adapter] | None = None
-             ) -> list[AdapterStatus]:
-    """Every adapter's state, plus the ones not built yet, for the start-up log."""
-    known = [a.status(settings) for a in (adapters if adapters is not None
-                                          else available_adapters())]
-    names = {s.name for s in known}
-    missing = [
-        AdapterStatus("teams", False, "the Teams adapter is not part of this build yet"),
-    ]
-    return [AdapterStatus("shell", True, "always available: python3 dev.py shell"), *known,
-            *(s for s in missing if s.name not in names)]

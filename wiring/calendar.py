@@ -16,25 +16,22 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from core.calendar import SYNC_CONSUMER, CalendarRef, CalendarSetup
+from core.calendar_inbound import CalendarReader, CalendarRepair
+from core.calendar_placing import CalendarTenancy
+from core.calendar_push import PushChannels
+from core.calendar_sync import VERBS, CalendarSync
 from core.ports import CalendarGateway, Clock
 from core.relay import drain
+from core.services.calendar import record_installation
 from core.services.calendar_feeds import read_feed
 from core.services.people import handle_from
-from integrations.calendar.inbound import CalendarReader, CalendarRepair
-from integrations.calendar.outbound import VERBS, CalendarSync
-from integrations.calendar.push import (
-    BODY_LIMIT,
-    CHANGED_STATES,
-    PushChannels,
-    notification_problem,
-)
-from integrations.calendar.tenancy import CalendarTenancy
+from integrations.calendar.push import BODY_LIMIT, CHANGED_STATES, notification_problem
 from storage import Database
 from storage.exclusive import exclusive
 from wiring.adapters import AdapterStatus, Attached
@@ -79,11 +76,8 @@ def calendar_setup(settings: Settings) -> CalendarSetup:
 async def store_installation(runtime: Runtime) -> None:
     """`serve` starting: its calendar setup becomes the one every process tells people about."""
     setup = calendar_setup(runtime.settings)
-    async with runtime.deps.uow() as tx:
-        await tx.calendar.save_installation(setup, runtime.deps.clock.now())
-        named = await tx.tenants.by_slug(setup.tenant) if setup.tenant else None
-        await tx.commit()
-    if setup.tenant and named is None and setup.google:
+    named = await record_installation(runtime.deps, setup)
+    if not named and setup.google:
         logger.warning("GOOGLE_CALENDAR_TENANT=%s names no workspace yet: GOOGLE_CALENDAR_ID "
                        "holds nobody's deadlines until it exists", setup.tenant)
 
@@ -99,6 +93,9 @@ class CalendarFeedsAdapter:
         # Every process writes the Google sync's outbox rows, configured for Google or not;
         # the worker that has the credentials decides per workspace what reaches Google.
         return {SYNC_CONSUMER: VERBS}
+
+    def audiences(self, settings: Settings) -> Collection[str]:
+        return ()
 
     async def attach(self, runtime: Runtime, app: web.Application) -> Attached:
         # Imported here, like aiohttp below: `shell` and `demo` never load them.
@@ -239,6 +236,9 @@ class GoogleCalendarAdapter:
 
     def subscriptions(self, settings: Settings) -> Mapping[str, frozenset[str]]:
         return {SYNC_CONSUMER: VERBS}
+
+    def audiences(self, settings: Settings) -> Collection[str]:
+        return ()
 
     async def attach(self, runtime: Runtime, app: web.Application) -> Attached:
         # google-api-python-client takes a while to load, and only this needs it.

@@ -11,21 +11,21 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from core.nudge_ports import Notifier
 from core.pacing import Pacer
 from core.services.nudge_delivery import Delivered, deliver_due
 from core.services.nudge_sweep import Swept, sweep
-from wiring.adapters import AdapterStatus, Attached, enabled
+from wiring.adapters import AdapterStatus, Attached
 from wiring.scheduler import PeriodicJob
 from wiring.settings import Settings
 
 if TYPE_CHECKING:
     from aiohttp import web
 
+    from wiring.metrics import Metrics
     from wiring.runtime import Runtime
 
 logger = logging.getLogger(__name__)
@@ -86,9 +86,12 @@ class NudgesAdapter:
     def subscriptions(self, settings: Settings) -> Mapping[str, frozenset[str]]:
         return {}
 
+    def audiences(self, settings: Settings) -> Collection[str]:
+        return ()
+
     async def attach(self, runtime: Runtime, app: web.Application) -> Attached:
         engine = NudgeEngine(runtime)
-        _count(engine, app)
+        _count(engine, runtime.metrics)
         return Attached(jobs=[
             PeriodicJob("nudges:sweep", SWEEP_EVERY, engine.tick),
             PeriodicJob("nudges:deliver", DELIVER_EVERY, engine.deliver,
@@ -96,15 +99,11 @@ class NudgesAdapter:
         ])
 
 
-def _count(engine: NudgeEngine, app: web.Application) -> None:
+def _count(engine: NudgeEngine, metrics: Metrics) -> None:
     """Prometheus counters of what the sweeps claimed and the deliveries did."""
     from prometheus_client import Counter
 
-    from wiring.server import METRICS
-
-    if METRICS not in app:
-        return
-    registry = app[METRICS].registry
+    registry = metrics.registry
     claimed = Counter("cairn_nudges_claimed", "Nudges claimed by sweeps", registry=registry)
     delivered = Counter("cairn_nudges_delivered", "Nudge delivery outcomes", ["outcome"],
                         registry=registry)
@@ -118,20 +117,3 @@ def _count(engine: NudgeEngine, app: web.Application) -> None:
 
     engine.on_swept, engine.on_delivered = swept, done
 
-
-async def platform_notifiers(runtime: Runtime) -> tuple[list[Notifier],
-                                                         Sequence[Callable[[], Awaitable[None]]]]:
-    """The notifiers the enabled adapters provide, for a one-off sweep outside `serve`
-    (`python app.py nudge`): the adapters are attached to an application that never serves."""
-    from aiohttp import web
-
-    notifiers: list[Notifier] = []
-    stops: list[Callable[[], Awaitable[None]]] = []
-    app = web.Application()
-    for adapter in enabled(runtime.settings):
-        if adapter.name == NudgesAdapter.name:
-            continue
-        attached = await adapter.attach(runtime, app)
-        notifiers += attached.notifiers
-        stops += attached.on_stop
-    return notifiers, stops

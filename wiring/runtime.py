@@ -11,8 +11,9 @@ from core.nudge_ports import Notifier
 from core.services import Deps
 from core.view_cache import ViewCache
 from storage import Database, open_database
-from wiring.adapters import subscriptions_for
 from wiring.calendar import calendar_setup
+from wiring.metrics import Metrics
+from wiring.registry import audiences_for, subscriptions_for
 from wiring.reports import report_tools
 from wiring.settings import Settings
 
@@ -35,6 +36,8 @@ class Runtime:
     #: Every platform's notifier, filled in by `serve` once the adapters are attached.
     notifiers: list[Notifier] = field(default_factory=list)
     closing: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
+    #: The process's metrics, handed to whatever counts something (never reached globally).
+    metrics: Metrics = field(default_factory=Metrics)
 
     async def close(self) -> None:
         for close in self.closing:
@@ -51,13 +54,14 @@ async def start_runtime(
     """Opens the database (applying migrations unless told not to) and wires the core.
 
     The outbox subscriptions of every enabled adapter are wired in whatever the command (serve,
-    shell, demo), so a change made in the shell still reaches the calendar.
+    shell, demo), so a change made in the shell still reaches the calendar and the threads.
     """
     database = await open_database(settings.database_url, migrate=migrate, progress=progress)
     subscriptions = subscriptions_for(settings)
     clock = SystemClock()
     reports, renderer = report_tools(settings, database)
-    deps = Deps(uow=database.unit_of_work(subscriptions), clock=clock,
+    audiences = audiences_for(settings)
+    deps = Deps(uow=database.unit_of_work(subscriptions, audiences), clock=clock,
                 calendar=calendar_setup(settings), views=ViewCache(database.versions(), clock),
                 reports=reports)
     logger.info("database ready: %s", settings.safe_database_url())

@@ -11,17 +11,14 @@ from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
 from aiohttp import web
-from prometheus_client import (
-    CONTENT_TYPE_LATEST,
-    CollectorRegistry,
-    Counter,
-    Histogram,
-    generate_latest,
-)
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from core.relay import OutboxConsumer, drain
 from integrations.exports.store import FolderFileStore
-from wiring.adapters import Attached, enabled, statuses
+from wiring.adapters import Attached
+from wiring.api import api_jobs, attach_api
+from wiring.metrics import Metrics
+from wiring.registry import enabled, statuses
 from wiring.reports import add_file_route, weekly_reports_job
 from wiring.runtime import Runtime
 from wiring.scheduler import PeriodicJob, start_scheduler
@@ -29,18 +26,6 @@ from wiring.scheduler import PeriodicJob, start_scheduler
 logger = logging.getLogger(__name__)
 
 RUNTIME = web.AppKey("runtime", Runtime)
-
-
-class Metrics:
-    """Per-app registry, so several apps in one process (tests) never collide."""
-
-    def __init__(self) -> None:
-        self.registry = CollectorRegistry()
-        self.requests = Counter("cairn_http_requests", "HTTP requests handled",
-                                ["route", "status"], registry=self.registry)
-        self.latency = Histogram("cairn_http_request_seconds", "HTTP request latency",
-                                 ["route"], registry=self.registry,
-                                 buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 3))
 
 
 METRICS = web.AppKey("metrics", Metrics)
@@ -85,13 +70,14 @@ async def metrics(request: web.Request) -> web.Response:
 def build_app(runtime: Runtime) -> web.Application:
     app = web.Application(middlewares=[_measure], client_max_size=1024 * 1024)
     app[RUNTIME] = runtime
-    app[METRICS] = Metrics()
+    app[METRICS] = runtime.metrics
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
     app.router.add_get("/metrics", metrics)
     reports = runtime.deps.reports
     if reports is not None and isinstance(reports.files, FolderFileStore):
         add_file_route(app, reports.files, runtime.deps.clock)
+    attach_api(runtime, app)
     return app
 
 
@@ -118,6 +104,7 @@ async def serve(runtime: Runtime, *, ready: Callable[[int], None] | None = None)
     runtime.notifiers[:] = [n for a in attached for n in a.notifiers]
     jobs = [job for a in attached for job in a.jobs]
     jobs += [relay_job(runtime, consumer) for a in attached for consumer in a.consumers]
+    jobs += api_jobs(runtime)
     jobs.append(weekly_reports_job(runtime))
     # Signals are caught before the port opens: a SIGTERM that arrives while starting up
     # still ends in a clean shutdown instead of killing the process half-started.

@@ -8,7 +8,7 @@ encrypted under `CAIRN_SECRET_KEY`).
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -79,6 +79,9 @@ class SlackAdapter:
 
     def subscriptions(self, settings: Settings) -> Mapping[str, frozenset[str]]:
         return {THREADS_CONSUMER: THREAD_VERBS, HOME_CONSUMER: HOME_VERBS}
+
+    def audiences(self, settings: Settings) -> Collection[str]:
+        return (THREADS_CONSUMER, HOME_CONSUMER)  # whose App Home, which thread
 
     async def attach(self, runtime: Runtime, app: web.Application) -> Attached:
         store = TortoiseSlackStore(runtime.database.unit_of_work())

@@ -123,7 +123,6 @@ class ShellSession:
         except Exception:  # the feed must never break the conversation
             logger.exception("could not show new nudges for @%s", self.actor.handle)
             return None
-        assert isinstance(view, NudgeFeed)
         self.cursor = max(self.cursor, view.cursor)
         if not view.items:
             return None

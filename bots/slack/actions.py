@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from bots.slack import forms, nudge_actions, render
-from bots.slack.front import Incoming, Modal, Reply, SlackFrontEnd, click_key, incoming
+from bots.slack.ack import Modal, Reply
+from bots.slack.front import Incoming, SlackFrontEnd, click_key, incoming
 from bots.slack.shapes import whole_number
 from core import commands as c
 from core.errors import DomainError
@@ -61,19 +62,18 @@ async def run_line(front: SlackFrontEnd, click: Click) -> None:
     """Runs the value as a line of the grammar; the answer replaces the message it came from
     (an ephemeral one), goes to the clicker alone (a channel card, which the thread updates),
     or refreshes the App Home."""
-    if not await front.claim(click.key, click.inc):
-        return  # the same button of the same rendering, clicked again
     actor = await front.actor(click.inc)
     if isinstance(actor, Reply):
-        await front.keys.release_key(click.key)
         await front.reply(click.inc, actor.payload)
         return
-    answer = await front.answer(click.inc, actor, click.value)
+    # The click's stamp is the command's idempotency key: the same button of the same
+    # rendering, clicked again, changes nothing and says nothing; a refusal claims nothing.
+    answer = await front.answer(click.inc, actor, click.value, key=click.key)
     if isinstance(answer, Modal):
         await front.open_modal(click.inc, answer.view)
         return
-    if not answer.ok:
-        await front.keys.release_key(click.key)
+    if answer.repeat:
+        return
     if click.on_home:
         if not answer.ok:
             await front.reply(click.inc, answer.payload)
@@ -109,7 +109,6 @@ async def _comment_form(front: SlackFrontEnd, click: Click, actor: c.Actor,
                         number: int) -> dict[str, Any]:
     shown = await execute(c.ShowMilestone(actor=actor, milestone=c.MilestoneRef(number=number)),
                           front.deps)
-    assert isinstance(shown, MilestoneCard)
     meta = forms.metadata(origin=front.origin(click.inc, home=click.on_home))
     return forms.comment_form(meta, target=(shown.line.ref,
                                             f"{shown.line.ref} {shown.line.title}"))

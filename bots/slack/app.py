@@ -150,7 +150,7 @@ class SlackApp:
             failures=self.failures, ack_budget=config.ack_budget)
         self.threads = SlackThreads(background_deps, store, store, self.clients,
                                     ChannelPacer(config.post_interval))
-        self.home_refresher = HomeRefresher(background_deps, self.home, store, self.clients)
+        self.home_refresher = HomeRefresher(self.home, store, self.clients)
         self.notifier = SlackNotifier(self.clients)
         self.bolt = AsyncApp(
             name="cairn", signing_secret=config.signing_secret, client=self.web.client(),

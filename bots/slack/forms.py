@@ -26,6 +26,18 @@ from bots.slack.blocks import (
 from bots.slack.mrkdwn import escape
 from bots.slack.shapes import whole_number
 from core.errors import DomainError
+from core.interactions.forms import CheckInValues as CheckedCheckIn
+from core.interactions.forms import Criterion
+from core.interactions.validation import (
+    CheckInForm,
+    Day,
+    FormErrors,
+    MilestoneForm,
+    Number,
+    Unreadable,
+    check_check_in,
+    check_milestone_form,
+)
 from core.model import (
     DESCRIPTION_MAX,
     NOTE_MAX,
@@ -52,10 +64,11 @@ _MILESTONE_FIELDS = {
     "title": "title", "description": "description", "kind": "kind", "parent": "parent",
     "owner": "owner", "people": "members", "start": "start", "due": "due", "date": "due",
     "priority": "priority", "criteria": "crit_metric", "metric": "crit_metric",
-    "channel": "channel",
+    "channel": "channel", "members": "members", "crit_metric": "crit_metric",
+    "crit_start": "crit_start", "crit_target": "crit_target", "crit_current": "crit_current",
 }
 _CHECKIN_FIELDS = {"percent": "percent", "status": "status", "notes": "notes",
-                   "blockers": "blockers", "criteria": "current"}
+                   "blockers": "blockers", "criteria": "current", "current": "current"}
 _COMMENT_FIELDS = {"comment": "text", "text": "text", "milestone": "milestone"}
 _VACATION_FIELDS = {"vacation": "ends", "starts": "starts", "ends": "ends"}
 _SETTINGS_FIELDS = {"weekday": "weekday", "time": "time", "every": "every", "days": "days",
@@ -310,52 +323,31 @@ class MilestoneInput:
     start: date | None
     due: date | None
     priority: Priority
-    criterion: tuple[str, float, float, str] | None
+    criterion: Criterion | None
     current: float | None
     channel: str | None
 
 
 def read_milestone_form(values: dict[str, Any]) -> MilestoneInput:
+    """The submission, checked by the core (`check_milestone_form`: block ids are its field
+    names); the Slack people in it are left for `form_data` to turn into identities."""
     state = FormState(values)
-    errors: dict[str, str] = {}
-    title = " ".join(state.text("title").split())
-    if not title:
-        errors["title"] = "A title is needed."
-    elif len(title) > TITLE_MAX:
-        errors["title"] = f"Keep the title under {TITLE_MAX} characters."
-    description = state.text("description").strip()
-    if len(description) > DESCRIPTION_MAX:
-        errors["description"] = f"Keep it under {DESCRIPTION_MAX:,} characters."
-    kind = _enum(Kind, state.choice("kind"), Kind.MILESTONE)
-    priority = _enum(Priority, state.choice("priority"), Priority.MEDIUM)
-    parent_value = state.choice("parent", PARENT_PICKER)
-    parent = whole_number(parent_value[1:]) if parent_value else None
-    start, due = state.date("start", errors), state.date("due", errors)
-    if start and due and start > due:
-        errors["start"] = "It cannot start after it is due."
-    metric = state.text("crit_metric").strip()
-    low = state.number("crit_start", errors)
-    high = state.number("crit_target", errors)
-    current = state.number("crit_current", errors)
-    unit = state.text("crit_unit").strip()[:20]
-    criterion = None
-    if metric or low is not None or high is not None:
-        if not metric:
-            errors["crit_metric"] = "Name the metric, or clear the numbers below."
-        if low is None:
-            errors["crit_start"] = "Where does it start?"
-        if high is None:
-            errors["crit_target"] = "What is the target?"
-        if low is not None and high is not None and low == high:
-            errors["crit_target"] = "The target must differ from the start."
-        if metric and low is not None and high is not None and low != high:
-            criterion = (metric[:80], low, high, unit)
-    if errors:
-        raise FieldErrors(errors)
+    parent = state.choice("parent", PARENT_PICKER)
+    try:
+        checked = check_milestone_form(MilestoneForm(
+            title=state.text("title"), description=state.text("description"),
+            kind=state.choice("kind"), priority=state.choice("priority"),
+            parent=whole_number(parent[1:]) if parent else None,
+            start=state.day("start"), due=state.day("due"), metric=state.text("crit_metric"),
+            crit_start=state.amount("crit_start"), crit_target=state.amount("crit_target"),
+            crit_current=state.amount("crit_current"), unit=state.text("crit_unit")))
+    except FormErrors as wrong:
+        raise FieldErrors(wrong.errors) from None
     return MilestoneInput(
-        title=title, description=description, kind=kind, parent=parent,
-        owner=state.user("owner"), members=state.users("members"), start=start, due=due,
-        priority=priority, criterion=criterion, current=current,
+        title=checked.title, description=checked.description, kind=checked.kind,
+        parent=checked.parent, owner=state.user("owner"), members=state.users("members"),
+        start=checked.start, due=checked.due, priority=checked.priority,
+        criterion=checked.criterion, current=checked.current,
         channel=state.conversation("channel"))
 
 
@@ -399,37 +391,19 @@ def checkin_form(values: CheckInValues, meta: str) -> Block:
     return modal(CHECKIN_FORM, f"Check in on #{values.number}", "Update", blocks, meta)
 
 
-@dataclass(frozen=True, slots=True)
-class CheckInInput:
-    percent: int | None
-    current: float | None
-    status: Status | None
-    notes: str
-    blockers: str
+#: A check-in as submitted, checked (the core's values).
+CheckInInput = CheckedCheckIn
 
 
 def read_checkin_form(values: dict[str, Any]) -> CheckInInput:
     state = FormState(values)
-    errors: dict[str, str] = {}
-    percent_value = state.number("percent", errors)
-    percent = None
-    if percent_value is not None:
-        if percent_value != int(percent_value) or not 0 <= percent_value <= 100:
-            errors["percent"] = "A whole number from 0 to 100."
-        else:
-            percent = int(percent_value)
-    elif "percent" in values and "percent" not in errors:
-        errors["percent"] = "How far along is it, from 0 to 100?"
-    current = state.number("current", errors)
-    status = _enum(Status, state.choice("status"), None)
-    notes, blockers = state.text("notes").strip(), state.text("blockers").strip()
-    for name, text in (("notes", notes), ("blockers", blockers)):
-        if len(text) > NOTE_MAX:
-            errors[name] = f"Keep it under {NOTE_MAX:,} characters."
-    if errors:
-        raise FieldErrors(errors)
-    return CheckInInput(percent=percent, current=current, status=status, notes=notes,
-                        blockers=blockers)
+    try:
+        return check_check_in(CheckInForm(
+            percent=state.amount("percent"), asks_percent="percent" in values,
+            current=state.amount("current"), status=state.choice("status"),
+            notes=state.text("notes"), blockers=state.text("blockers")))
+    except FormErrors as wrong:
+        raise FieldErrors(wrong.errors) from None
 
 
 # --- the comment form -----------------------------------------------------------------------
@@ -507,6 +481,18 @@ class FormState:
             return None
         return day
 
+    def day(self, block: str) -> Day:
+        """A date picker's date, for the core to check (`Unreadable` says why not)."""
+        errors: dict[str, str] = {}
+        found = self.date(block, errors)
+        return Unreadable(errors[block]) if block in errors else found
+
+    def amount(self, block: str) -> Number:
+        """A number input's number, for the core to check (`Unreadable` says why not)."""
+        errors: dict[str, str] = {}
+        found = self.number(block, errors)
+        return Unreadable(errors[block]) if block in errors else found
+
     def number(self, block: str, errors: dict[str, str]) -> float | None:
         value = self._element(block).get("value")
         if not isinstance(value, str) or not value.strip():
@@ -548,11 +534,3 @@ class FormState:
     def conversation(self, block: str) -> str | None:
         value = self._element(block).get("selected_conversation")
         return value if isinstance(value, str) and value else None
-
-
-def _enum(kind: Any, value: str | None, default: Any) -> Any:
-    try:
-        return kind(value) if value is not None else default
-    except ValueError:
-        return default
-

@@ -1,11 +1,11 @@
-"""What each kind of Slack request does. Every path acks within the ack budget, before slow work.
+"""What each kind of Slack request does. Every path acks within the ack budget, before slow work
+(the states a request goes through are explained once, in `bots.slack.ack`).
 
-A command runs its database work at once and, if the answer is ready within the budget (about
-a second; Slack gives three), the answer rides in the ack itself. Anything that needs Slack's
-Web API first (a person never seen, a form to open, a message to post) is acked immediately and
-done afterwards, answering through `response_url`. Buttons are acked before anything else. A
-submitted form is checked within the budget so that wrong input comes back as field errors;
-nothing is saved unless it is valid.
+A command runs its database work at once and, if the answer is ready within the budget, the
+answer rides in the ack itself. Anything that needs Slack's Web API first (a person never seen,
+a form to open, a message to post) is acked immediately and done afterwards, answering through
+`response_url`. Buttons are acked before anything else. A submitted form is checked within the
+budget so that wrong input comes back as field errors; nothing is saved unless it is valid.
 """
 
 from __future__ import annotations
@@ -15,15 +15,23 @@ import hashlib
 import logging
 import secrets
 from collections.abc import Awaitable, Callable, Coroutine
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
 import aiohttp
-from slack_bolt.response import BoltResponse
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bots.slack import forms, reminder_forms, render, uploads
+from bots.slack.ack import (
+    Answer,
+    Modal,
+    Renderings,
+    Reply,
+    ack_command,
+    too_late,
+    within_budget,
+)
 from bots.slack.background import BackgroundWork
 from bots.slack.failures import Failures
 from bots.slack.form_data import FormData, Team
@@ -38,12 +46,12 @@ from core import commands as c
 from core.errors import DomainError
 from core.grammar import parse
 from core.humanize import local_today
+from core.interactions.idempotency import AlreadyDone
 from core.model import TenantId
-from core.nudge_views import ReminderSettingsView
 from core.reminder_commands import ShowReminderSettings
 from core.reports.views import ReportFile
 from core.services import Deps, execute, failure
-from core.views import MilestoneList, Notice, ProfileView, Tone, View
+from core.views import Notice, ProfileView, Tone, View
 
 logger = logging.getLogger(__name__)
 
@@ -82,31 +90,6 @@ class Line:
         return cls(as_sent=as_sent, text=unescape_incoming(as_sent))
 
 
-@dataclass(frozen=True, slots=True)
-class Reply:
-    content: Payload | render.Rendered
-    ok: bool = True
-
-    @property
-    def payload(self) -> Payload:
-        content = self.content
-        return content.payload if isinstance(content, render.Rendered) else content
-
-    @property
-    def ephemeral_json(self) -> str | None:
-        """The ephemeral answer already serialised, when the renderer had it at hand."""
-        content = self.content
-        return content.ephemeral_json if isinstance(content, render.Rendered) else None
-
-
-@dataclass(frozen=True, slots=True)
-class Modal:
-    view: Payload
-
-
-Answer = Reply | Modal
-
-
 def incoming(body: dict[str, Any], context: Any) -> Incoming | None:
     tenant = context.get(CONTEXT_TENANT)
     user = context.get("user_id") or ""
@@ -125,7 +108,7 @@ class SlackFrontEnd:
                  web: SlackWeb, background: BackgroundWork, home: HomePublisher,
                  failures: Failures | None = None, ack_budget: float = 1.0) -> None:
         self.deps = deps
-        self.renderings = render.Renderings()
+        self.renderings = Renderings()
         self.people = people
         self.forms = forms
         self.keys = keys
@@ -139,24 +122,7 @@ class SlackFrontEnd:
 
     async def within_budget(self, work: Coroutine[Any, Any, T]) -> asyncio.Future[T] | T:
         """The result if ready within the ack budget, else the still-running future."""
-        # One timer and one waiter: this runs on every request, and wait_for + shield cost
-        # several futures and callbacks more for the same effect.
-        future = asyncio.ensure_future(work)
-        loop = asyncio.get_running_loop()
-        waiter: asyncio.Future[None] = loop.create_future()
-
-        def wake(_: object = None) -> None:
-            if not waiter.done():
-                waiter.set_result(None)
-
-        timer = loop.call_later(self.ack_budget, wake)
-        future.add_done_callback(wake)
-        try:
-            await waiter
-        finally:
-            timer.cancel()
-            future.remove_done_callback(wake)
-        return future.result() if future.done() else future
+        return await within_budget(work, self.ack_budget)
 
     def spawn(self, inc: Incoming | None, work: Coroutine[Any, Any, Any], what: str, *,
               replace: bool = False) -> None:
@@ -250,22 +216,12 @@ class SlackFrontEnd:
             return
         line = Line.of(str(body.get("text") or ""))
         outcome = await self.within_budget(self._answer_at_once(inc, line))
-        if isinstance(outcome, asyncio.Future):
-            await ack(response_type="ephemeral", text="⏳ Working on it…")
-            self.spawn(inc, self._send_when_done(inc, line, outcome), "slow command",
-                       replace=True)
-        elif outcome is None:
-            # Someone to look up in Slack first: ack now, answer through response_url.
-            await ack()
-            self.spawn(inc, self._command_later(inc, line), "slash command")
-        elif isinstance(outcome, Modal):
-            await ack()
-            self.spawn(inc, self.open_modal(inc, outcome.view), "open form")
-        elif outcome.ephemeral_json is not None:
-            # What `ack(response_type="ephemeral", **payload)` would send, minus re-encoding.
-            ack.response = BoltResponse(status=200, body=outcome.ephemeral_json)
-        else:
-            await ack(response_type="ephemeral", **outcome.payload)
+        await ack_command(
+            ack, outcome,
+            late=lambda pending: self.spawn(inc, self._send_when_done(inc, line, pending),
+                                            "slow command", replace=True),
+            handed_on=lambda: self.spawn(inc, self._command_later(inc, line), "slash command"),
+            open_form=lambda form: self.spawn(inc, self.open_modal(inc, form.view), "open form"))
 
     async def _answer_at_once(self, inc: Incoming, line: Line) -> Answer | None:
         """The answer, unless someone in the request must be looked up in Slack first."""
@@ -305,12 +261,16 @@ class SlackFrontEnd:
         else:
             await self.reply(inc, answer.payload, replace=replace)
 
-    async def answer(self, inc: Incoming, actor: c.Actor, text: str) -> Answer:
-        """A line of the shared grammar, answered: a message, or a form to open."""
+    async def answer(self, inc: Incoming, actor: c.Actor, text: str, *, key: str | None = None
+                     ) -> Answer:
+        """A line of the shared grammar, answered: a message, or a form to open. `key` makes
+        the command idempotent (a click's stamp): a repeat answers a `Reply` with `repeat`."""
         try:
             today = local_today(self.deps.clock.now(), actor.timezone)
             command = parse(text, actor=actor, today=today,
                             identity_prefix=identity_prefix(inc.speaker.team_id))
+            if key is not None:
+                command = replace(command, idempotency_key=key)
             if isinstance(command, c.OpenNewForm):
                 return Modal(self.new_form(inc, title=command.title, kind=command.kind))
             if isinstance(command, c.OpenCheckIn) and command.milestone.number is not None:
@@ -318,6 +278,8 @@ class SlackFrontEnd:
             if isinstance(command, ShowReminderSettings):
                 return Modal(await self.settings_form(inc, actor))
             view = await execute(command, self.deps)
+        except AlreadyDone as repeat:
+            return Reply(render.message(failure(repeat)), repeat=True)
         except DomainError as error:
             return Reply(render.message(failure(error)), ok=False)
         except Exception as error:
@@ -364,7 +326,6 @@ class SlackFrontEnd:
     async def settings_form(self, inc: Incoming, actor: c.Actor, *, home: bool = False
                             ) -> Payload:
         view = await execute(ShowReminderSettings(actor=actor), self.deps)
-        assert isinstance(view, ReminderSettingsView)
         meta = forms.metadata(origin=self.origin(inc, home=home),
                               extra=reminder_forms.settings_of(view).as_metadata())
         return reminder_forms.settings_form(view, meta)
@@ -402,16 +363,22 @@ class SlackFrontEnd:
 
     async def _submit(self, callback: str, parsed: Any, meta: Metadata, inc: Incoming,
                       present: set[str], key: str) -> Reply | FieldErrors | None:
-        """Applies a form once (None for a repeat); a refused form can be sent again."""
-        if not await self.claim(key, inc):
+        """Applies a form once for its view id (None for a repeat); the key is claimed with
+        the change, so a refused form claims nothing and can be sent again."""
+        try:
+            actor = await self.people.actor(inc.speaker, inc.client)
+            view = await self._run_form(callback, parsed, meta, inc, actor, key)
+        except FieldErrors as errors:
+            return errors
+        except AlreadyDone:
             return None
-        outcome = await self._apply(callback, parsed, meta, inc, present)
-        if isinstance(outcome, FieldErrors):
-            try:
-                await self.keys.release_key(key)
-            except Exception as error:  # the database went away meanwhile: say so, once
-                logger.warning("could not release %s: %s", key, type(error).__name__)
-        return outcome
+        except DomainError as error:
+            block = forms.block_for(callback, getattr(error, "field", ""), present)
+            return forms.refused(block, error)
+        except Exception as error:
+            diagnosis = await self.failures.diagnose(error, f"form {callback}")
+            return FieldErrors({forms.block_for(callback, "", present): diagnosis.text})
+        return Reply(render.message(view))
 
     async def _finish_later(self, pending: asyncio.Future[Reply | FieldErrors | None],
                             inc: Incoming, meta: Metadata) -> None:
@@ -424,38 +391,22 @@ class SlackFrontEnd:
             outcome = Reply(render.message(Notice(text=text, tone=Tone.ERROR)), ok=False)
         await self.deliver(inc, meta.origin, outcome.payload)
 
-    async def _apply(self, callback: str, parsed: Any, meta: Metadata, inc: Incoming,
-                     present: set[str]) -> Reply | FieldErrors:
-        try:
-            actor = await self.people.actor(inc.speaker, inc.client)
-            view = await self._run_form(callback, parsed, meta, inc, actor)
-        except FieldErrors as errors:
-            return errors
-        except DomainError as error:
-            block = forms.block_for(callback, getattr(error, "field", ""), present)
-            return forms.refused(block, error)
-        except Exception as error:
-            diagnosis = await self.failures.diagnose(error, f"form {callback}")
-            return FieldErrors({forms.block_for(callback, "", present): diagnosis.text})
-        return Reply(render.message(view))
-
     async def _run_form(self, callback: str, parsed: Any, meta: Metadata, inc: Incoming,
-                        actor: c.Actor) -> View:
+                        actor: c.Actor, key: str) -> View:
         if callback == forms.MILESTONE_FORM:
-            if meta.ref is None:
-                return await self.forms.create(actor, parsed, inc.team, meta.links)
-            return await self.forms.edit(actor, meta.ref, parsed, inc.team)
+            return await self.forms.milestone(actor, meta.ref, parsed, inc.team, meta.links,
+                                              key)
         if callback == forms.CHECKIN_FORM:
             if meta.ref is None:
                 raise FieldErrors({"status": "This form lost track of its milestone; open it "
                                              "again."})
-            return await self.forms.check_in(actor, meta.ref, parsed)
+            return await self.forms.check_in(actor, meta.ref, parsed, key)
         if callback == forms.VACATION_FORM:
-            return await self.forms.vacation(actor, parsed)
+            return await self.forms.vacation(actor, parsed, key)
         if callback == forms.SETTINGS_FORM:
             before = reminder_forms.SettingsInput.from_metadata(meta.extra)
-            return await self.forms.settings(actor, parsed, before)
-        return await self.forms.comment(actor, parsed, inc.team)
+            return await self.forms.settings(actor, parsed, before, key)
+        return await self.forms.comment(actor, parsed, inc.team, key)
 
     # --- type-ahead ---------------------------------------------------------------------------
 
@@ -477,10 +428,7 @@ class SlackFrontEnd:
             await ack(options=[])
             return
         if isinstance(outcome, asyncio.Future):
-            outcome.add_done_callback(_too_late)  # nobody waits for it any more
-            await ack(options=[])
-            return
-        if not isinstance(outcome, MilestoneList):
+            outcome.add_done_callback(too_late)  # nobody waits for it any more
             await ack(options=[])
             return
         await ack(options=render.options(outcome))
@@ -546,13 +494,6 @@ class SlackFrontEnd:
     async def _home_once(self, inc: Incoming, key: str) -> None:
         if await self.claim(key, inc):  # else a retry of an event already handled
             await self.home.publish(inc.speaker, inc.client)
-
-
-def _too_late(future: asyncio.Future[Any]) -> None:
-    """An answer that came after its ack: its failure, if any, is retrieved and told once
-    (asyncio would log it with a traceback when the future is collected)."""
-    if not future.cancelled() and future.exception() is not None:
-        logger.info("a type-ahead failed after its ack: %s", type(future.exception()).__name__)
 
 
 SHORTCUT_NEW = "cairn.new"

@@ -18,15 +18,13 @@ from bots.slack.ports import SlackMembers
 from bots.slack.tokens import TenantClients
 from core.commands import ShowDashboard
 from core.errors import DomainError, StorageUnavailable
-from core.events import CommentAdded, MilestoneAssigned
-from core.model import MilestoneId, TenantId, UserId
+from core.model import TenantId, UserId
 from core.ports import OutboxMessage
 from core.services import Deps, execute
 from core.views import DashboardView
 
 logger = logging.getLogger(__name__)
 
-MAX_DEPTH = 64
 HOME_CONSUMER = "slack.home"
 #: Every change that can alter what someone's App Home shows.
 HOME_VERBS = frozenset({
@@ -71,9 +69,8 @@ class HomeRefresher:
     name = HOME_CONSUMER
     verbs = HOME_VERBS
 
-    def __init__(self, deps: Deps, publisher: HomePublisher, members: SlackMembers,
+    def __init__(self, publisher: HomePublisher, members: SlackMembers,
                  clients: TenantClients) -> None:
-        self._deps = deps
         self._publisher = publisher
         self._members = members
         self._clients = clients
@@ -81,34 +78,21 @@ class HomeRefresher:
     async def handle(self, messages: Sequence[OutboxMessage]) -> Mapping[int, str | None]:
         wanted: dict[TenantId, set[UserId]] = {}
         for message in messages:
-            wanted.setdefault(message.tenant_id, set()).update(
-                await self._concerned(message))
+            wanted.setdefault(message.tenant_id, set()).update(self._concerned(message))
         for tenant_id, user_ids in wanted.items():
             # Best effort: a Home that could not be refreshed is rebuilt whole the next time
             # its owner opens it, so a failed publish is logged, not retried.
             await self._refresh(tenant_id, user_ids)
         return {m.id: None for m in messages}
 
-    async def _concerned(self, message: OutboxMessage) -> set[UserId]:
-        """The people whose Home shows this milestone: its actor, owner and members, people it
-        names, and the owners of everything above it (their goals)."""
-        event = message.event
-        found: set[UserId] = {event.actor_id} if event.actor_id is not None else set()
-        if isinstance(event, CommentAdded):
-            found |= set(event.mentions)
-        if isinstance(event, MilestoneAssigned):
-            found |= {event.owner_id, event.previous_owner_id, *event.contributors}
-        async with self._deps.uow(message.tenant_id) as tx:
-            milestone_id: MilestoneId | None = event.milestone_id
-            for depth in range(MAX_DEPTH):
-                m = await tx.milestones.get(milestone_id) if milestone_id else None
-                if m is None:
-                    break
-                found.add(m.owner_id)
-                if depth == 0:
-                    found |= m.member_ids()
-                milestone_id = m.parent_id
-        return found
+    @staticmethod
+    def _concerned(message: OutboxMessage) -> set[UserId]:
+        """The people whose Home shows this change, as the core decided when it was recorded
+        (its actor, owner and members, people it names, the owners of everything above it)."""
+        if message.audience is not None:
+            return set(message.audience.people)
+        actor = message.event.actor_id  # recorded before audiences travelled with changes
+        return {actor} if actor is not None else set()
 
     async def _refresh(self, tenant_id: TenantId, user_ids: set[UserId]) -> bool:
         slack_users = await self._members.slack_users_of(tenant_id, user_ids)

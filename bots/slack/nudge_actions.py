@@ -9,37 +9,40 @@ again.
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
+from dataclasses import replace
+from typing import TYPE_CHECKING, TypeVar
 
 from bots.slack import render, render_nudges
-from bots.slack.front import Reply, SlackFrontEnd
+from bots.slack.ack import Reply
+from bots.slack.front import SlackFrontEnd
 from bots.slack.mrkdwn import escape
 from bots.slack.shapes import whole_number
 from core import commands as c
 from core.errors import DomainError
+from core.interactions.idempotency import AlreadyDone
 from core.nudges import SnoozeFor, SnoozePreset
 from core.reminder_commands import SnoozeNudge
 from core.services import execute, failure
-from core.views import MilestoneCard, Notice, Tone, View
+from core.views import Notice, Tone, View
 
 if TYPE_CHECKING:
     from bots.slack.actions import Click
 
 logger = logging.getLogger(__name__)
 
+R = TypeVar("R", bound=View)
 
-async def _run_once(front: SlackFrontEnd, click: Click, command: c.Command) -> View | None:
+
+async def _run_once(front: SlackFrontEnd, click: Click, command: c.Command[R]) -> R | None:
     """The command's answer, or None when there is nothing more to do (a repeat of the same
     click, or a refusal already answered)."""
-    if not await front.claim(click.key, click.inc):
-        return None
     try:
-        return await execute(command, front.deps)
+        return await execute(replace(command, idempotency_key=click.key), front.deps)
+    except AlreadyDone:
+        pass  # the same click again
     except DomainError as error:
-        await front.keys.release_key(click.key)
         await front.reply(click.inc, render.message(failure(error)))
     except Exception as error:
-        await front.keys.release_key(click.key)
         reply = await front.unexpected(error, f"nudge action {click.action_id}")
         await front.reply(click.inc, reply.payload)
     return None
@@ -75,7 +78,7 @@ async def snooze(front: SlackFrontEnd, click: Click) -> None:
         return
     command = SnoozeNudge(actor=actor, nudge_id=nudge_id, snooze=SnoozeFor(preset=preset))
     answer = await _run_once(front, click, command)
-    if isinstance(answer, Notice):
+    if answer is not None:
         await _show_in_place(front, click, f"⏰ {answer.text}", whole_block=False)
 
 
@@ -88,7 +91,7 @@ async def mark_done(front: SlackFrontEnd, click: Click) -> None:
         return
     command = c.MarkDone(actor=actor, milestone=c.MilestoneRef(number=click.number))
     answer = await _run_once(front, click, command)
-    if isinstance(answer, MilestoneCard):
+    if answer is not None:
         done = answer.headline or f"Done: {answer.line.ref}"
         await _show_in_place(front, click, f"✅ {done} · {answer.line.title}", whole_block=True)
 

@@ -24,7 +24,7 @@ from core.errors import DomainError, NotFound
 from core.model import TenantId
 from core.ports import Clock
 from core.services import Deps
-from core.services.people import actor_of, ensure_tenant, join
+from core.services.people import ensure_tenant, join, known_actor
 
 logger = logging.getLogger(__name__)
 
@@ -135,11 +135,9 @@ class People:
         actor = self._actors.get(key)
         if actor is not None:
             return actor
-        async with self._deps.uow(tenant_id) as tx:
-            user = await tx.users.by_identity(key[1])
-        if user is None:
+        actor = await known_actor(self._deps, tenant_id, key[1])
+        if actor is None:
             return None
-        actor = actor_of(user)
         self._actors.put(key, actor)
         return actor
 

@@ -14,9 +14,8 @@ is a new request.
 
 from __future__ import annotations
 
-import json
 import secrets
-from collections import OrderedDict
+from collections.abc import Callable
 from functools import singledispatch
 from typing import Any
 
@@ -66,6 +65,8 @@ CHILDREN_SHOWN = 15
 HISTORY_SHOWN = 5
 
 Payload = dict[str, Any]
+#: The notification text of views rendered in other modules of this renderer, by view type.
+FALLBACKS: dict[type[View], Callable[[View], str]] = {}
 
 
 def nonce() -> str:
@@ -81,65 +82,6 @@ def message(view: View, *, stamp: str | None = None) -> Payload:
     more = context("…cut short: Slack shows at most 50 blocks in a message.")
     return {"text": escape(clip(fallback(view), 2900)),
             "blocks": _fit(blocks, MESSAGE_BLOCKS, more)}
-
-
-class Rendered:
-    """A message rendered for Slack. A reused one is ready as JSON (`ephemeral_json`, what the
-    ack sends); its blocks are re-stamped only if something asks for `payload` (a reply sent
-    later through the response URL)."""
-
-    __slots__ = ("_payload", "_restamp", "ephemeral_json")
-
-    def __init__(self, payload: Payload | None = None, ephemeral_json: str | None = None, *,
-                 restamp: tuple[Payload, str, str] | None = None) -> None:
-        assert payload is not None or restamp is not None
-        self._payload = payload
-        self._restamp = restamp
-        self.ephemeral_json = ephemeral_json
-
-    @property
-    def payload(self) -> Payload:
-        if self._payload is None:
-            assert self._restamp is not None
-            self._payload = restamp(*self._restamp)
-        return self._payload
-
-
-class Renderings:
-    """Reuses the rendering of a list the core answered with again (a cached answer, the very
-    same object): only the stamp of its buttons is new, so double clicks stay recognisable.
-    Its JSON is kept too, compact and in UTF-8: a busy `/cairn list` costs no re-encoding."""
-
-    def __init__(self, capacity: int = 1000) -> None:
-        self._capacity = capacity
-        # Holding the view keeps its id from being reused by another object meanwhile.
-        self._done: OrderedDict[int, tuple[View, str, Payload, str]] = OrderedDict()
-
-    def message(self, view: View) -> Rendered:
-        if not isinstance(view, MilestoneList):
-            return Rendered(message(view))
-        stamp = nonce()
-        done = self._done.get(id(view))
-        if done is not None and done[0] is view:
-            self._done.move_to_end(id(view))
-            _, old, payload, body = done
-            return Rendered(ephemeral_json=body.replace(f".{old}", f".{stamp}"),
-                            restamp=(payload, old, stamp))
-        payload = message(view, stamp=stamp)
-        body = json.dumps({**payload, "response_type": "ephemeral"}, ensure_ascii=False,
-                          separators=(",", ":"))
-        self._done[id(view)] = (view, stamp, payload, body)
-        while len(self._done) > self._capacity:
-            self._done.popitem(last=False)
-        return Rendered(payload)
-
-
-def restamp(payload: Payload, old: str, new: str) -> Payload:
-    """The payload with `old` replaced by `new` in its block ids (the rest is shared)."""
-    mark = f".{old}"
-    blocks = [{**b, "block_id": b["block_id"].replace(mark, f".{new}")}
-              if mark in b.get("block_id", "") else b for b in payload["blocks"]]
-    return {**payload, "blocks": blocks}
 
 
 def _fit(blocks: list[Block], limit: int, more: Block) -> list[Block]:
@@ -174,6 +116,8 @@ def fallback(view: View) -> str:
         return view.headline
     if isinstance(view, ReminderSettingsView):
         return view.headline or f"Your reminders: check-ins {view.checkin}"
+    if type(view) in FALLBACKS:
+        return FALLBACKS[type(view)](view)
     return str(getattr(view, "title", "")) or "Cairn"
 
 
@@ -505,5 +449,9 @@ def option_for(line: MilestoneLine) -> dict[str, Any]:
     return option(f"{line.ref} {line.title}", line.ref)
 
 
+# Scoring's views register their renderings on `_blocks` (kept in a module of their own).
 # Report cards and files register their renderings on `_blocks` (a module of their own).
+# API tokens register their renderings here too (a module of their own).
+from bots.slack import render_access as _render_access  # noqa: E402, F401
 from bots.slack import render_reports as _render_reports  # noqa: E402, F401
+from bots.slack import render_scoring as _render_scoring  # noqa: E402, F401

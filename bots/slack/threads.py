@@ -15,7 +15,6 @@ import re
 import secrets
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
 
 import aiohttp
 from slack_sdk.errors import SlackApiError
@@ -26,15 +25,11 @@ from bots.slack.blocks import clip_mrkdwn
 from bots.slack.mrkdwn import escape, escape_keeping_mentions, escape_readable
 from bots.slack.ports import CardMessages, ProcessedKeys
 from bots.slack.tokens import TenantClients
-from core.activity_text import describe
-from core.commands import MilestoneRef, ShowMilestone
-from core.events import CommentAdded, Event, MilestoneDeleted, MilestoneMoved, payload
-from core.humanize import local_today
-from core.model import Activity, Milestone, MilestoneId, TenantId, UserId
+from core.events import CommentAdded, Event, MilestoneDeleted
+from core.model import MilestoneId, TenantId
 from core.ports import OutboxMessage
-from core.services import Deps, execute
-from core.services.homes import home_above, home_of
-from core.services.people import actor_of
+from core.services import Deps
+from core.services.threads import change_account, thread_state
 from core.views import MilestoneCard
 
 logger = logging.getLogger(__name__)
@@ -112,17 +107,20 @@ class SlackThreads:
         if milestone_id is None:
             return
         gone = next((x.event for x in batch if isinstance(x.event, MilestoneDeleted)), None)
-        async with self._deps.uow(tenant_id) as tx:
-            m = await tx.milestones.get(milestone_id)
-            # Its own home channel, or the nearest one above it (the core decides).
-            home = await home_of(tx, m) if m is not None else (
-                await home_above(tx, gone.parent_id) if gone is not None else None)
+        # Which thread tells it was decided when the change was recorded (the milestone's own
+        # home channel, or the nearest one above it); the latest change says where it is now.
+        target = next((x.audience.thread for x in reversed(batch) if x.audience is not None),
+                      None)
+        state = await thread_state(self._deps, tenant_id, milestone_id,
+                                   target.milestone_id if target is not None else None)
         card = await self._cards.card_of(tenant_id, milestone_id)
-        deleted = m is None or gone is not None
+        deleted = not state.exists or gone is not None
         if deleted and card is not None:
             channel = card[0]  # its own card says it is gone
+        elif deleted and gone is None:
+            channel = ""  # deleted since: its deletion tells the thread
         else:
-            channel = home.channel if home is not None else ""
+            channel = target.channel if target is not None else ""
         if not CHANNEL_ID.match(channel):
             return  # no Slack home channel: nothing to thread
         workspaces = await self._clients.of_tenant(tenant_id)
@@ -132,14 +130,15 @@ class SlackThreads:
         if deleted and card is not None:
             await self._deleted(client, tenant_id, milestone_id, card, batch)
             return
-        assert home is not None
-        head = home.milestone  # the card whose thread tells this milestone's news
-        assert head.id is not None
-        own = head.id == milestone_id
-        head_card = card if own else await self._cards.card_of(tenant_id, head.id)
-        view = await self._card_view(tenant_id, head)
+        assert target is not None
+        head_id = target.milestone_id  # the card whose thread tells this milestone's news
+        view = state.head
+        if view is None:
+            return  # the card heading the thread was deleted since: nowhere to tell it
+        own = head_id == milestone_id
+        head_card = card if own else await self._cards.card_of(tenant_id, head_id)
         if head_card is None or head_card[0] != channel:
-            head_card = await self._post_card(client, tenant_id, head, channel, view)
+            head_card = await self._post_card(client, tenant_id, head_id, channel, view)
             if own:  # the new card announces its own creation
                 batch = [x for x in batch if x.event.verb != "created"]
                 if not batch:
@@ -148,26 +147,17 @@ class SlackThreads:
             if own and message.event.verb == "created":
                 continue
             await self._reply(client, tenant_id, head_card, message)
-        await self._update_card(client, tenant_id, head.id, head_card, view)
+        await self._update_card(client, tenant_id, head_id, head_card, view)
 
-    async def _card_view(self, tenant_id: TenantId, m: Milestone) -> MilestoneCard:
-        """The card as its owner sees it (their time zone, their buttons), kept short."""
-        async with self._deps.uow(tenant_id) as tx:
-            owner = await tx.users.get(m.owner_id)
-        assert owner is not None and m.id is not None
-        view = await execute(ShowMilestone(actor=actor_of(owner),
-                                           milestone=MilestoneRef(id=m.id)), self._deps)
-        assert isinstance(view, MilestoneCard)
-        return replace(view, detailed=False, updates=(), comments=(), activity=(), headline="")
-
-    async def _post_card(self, client: AsyncWebClient, tenant_id: TenantId, m: Milestone,
-                         channel: str, view: MilestoneCard) -> tuple[str, str]:
+    async def _post_card(self, client: AsyncWebClient, tenant_id: TenantId,
+                         milestone_id: MilestoneId, channel: str, view: MilestoneCard
+                         ) -> tuple[str, str]:
         await self._pacer.wait(channel)
         answer = await _call(client.chat_postMessage(channel=channel, **render.message(view)))
         ts = str(answer["ts"])
-        assert m.id is not None
-        await self._cards.save_card(tenant_id, m.id, channel=str(answer.get("channel") or channel),
-                                    ts=ts, at=self._deps.clock.now())
+        await self._cards.save_card(tenant_id, milestone_id,
+                                    channel=str(answer.get("channel") or channel), ts=ts,
+                                    at=self._deps.clock.now())
         return str(answer.get("channel") or channel), ts
 
     async def _reply(self, client: AsyncWebClient, tenant_id: TenantId, card: tuple[str, str],
@@ -214,37 +204,15 @@ class SlackThreads:
 
     async def _sentence(self, tenant_id: TenantId, event: Event) -> str:
         """The change in words, like the activity feed, with the whole comment."""
-        async with self._deps.uow(tenant_id) as tx:
-            data = payload(event)
-            ids = {x for x in (event.actor_id, data.get("owner_id"), data.get("user_id"))
-                   if isinstance(x, int)}
-            users = await tx.users.get_many({UserId(x) for x in ids})
-            refs: dict[MilestoneId, str] = {}
-            related = [event.milestone_id]
-            if isinstance(event, MilestoneMoved):
-                related += [event.parent_id, event.previous_parent_id]
-            for milestone_id in related:
-                m = await tx.milestones.get(milestone_id) if milestone_id else None
-                if m is not None and m.id is not None:
-                    refs[m.id] = m.ref
-            body = ""
-            if isinstance(event, CommentAdded) and event.milestone_id is not None:
-                comments = await tx.comments.recent(event.milestone_id, 50)
-                body = next((x.body for x in comments if x.id == event.comment_id), "")
-        today = local_today(event.at, "UTC")
-        entry = Activity(tenant_id=tenant_id, milestone_id=event.milestone_id,
-                         actor_id=event.actor_id, verb=event.verb, data=data,
-                         created_at=event.at)
+        told = await change_account(self._deps, tenant_id, event)
         # The account of the change holds titles: nothing in it may ping the channel.
-        sentence = escape_readable(describe(entry, users, refs, today))
-        if isinstance(event, CommentAdded) and body:
+        sentence = escape_readable(told.sentence)
+        if isinstance(event, CommentAdded) and told.comment:
             author = sentence.split(" ", 1)[0]
-            return clip_mrkdwn(f"💬 {author}: {escape_keeping_mentions(body)}", 3000)
-        blockers = data.get("blockers")
-        if isinstance(blockers, str) and blockers:
-            sentence += f" · blockers: {escape_keeping_mentions(blockers)}"
+            return clip_mrkdwn(f"💬 {author}: {escape_keeping_mentions(told.comment)}", 3000)
+        if told.blockers:
+            sentence += f" · blockers: {escape_keeping_mentions(told.blockers)}"
         return clip_mrkdwn(sentence, 3000)
-
 
 async def _call(pending: object) -> dict[str, object]:
     """Awaits a Web API call; errors no retry can fix become `_Permanent`."""

@@ -6,7 +6,9 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from core.commands import Command, MilestoneRef, UserRef
+from core.reports.card import ReportCard
 from core.reports.periods import PeriodKind
+from core.reports.views import ReportFile
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -42,20 +44,20 @@ class ExportKind(StrEnum):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class ShowReport(Command):
+class ShowReport(Command[ReportCard]):
     period: PeriodKind = PeriodKind.WEEK
     target: ReportTarget = COMPANY
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class DrawChart(Command):
+class DrawChart(Command[ReportFile]):
     chart: ChartKind
     period: PeriodKind = PeriodKind.MONTH
     target: ReportTarget = COMPANY
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class ExportReport(Command):
+class ExportReport(Command[ReportFile]):
     format: ExportKind
     period: PeriodKind = PeriodKind.QUARTER
     target: ReportTarget = COMPANY

@@ -12,7 +12,7 @@ import re
 from typing import Protocol
 
 from core import text as lex
-from core.commands import Actor, Command, UserRef
+from core.commands import Actor, AnyCommand, UserRef
 from core.errors import InvalidInput
 from core.grammar_remind import parse_time_of_day, parse_weekday
 from core.reports.commands import (
@@ -53,7 +53,7 @@ class Context(Protocol):
     def identity_prefix(self) -> str: ...
 
 
-def parse_report(rest: str, ctx: Context) -> Command:
+def parse_report(rest: str, ctx: Context) -> AnyCommand:
     word, after = lex.split_word(rest)
     if word.lower() == "weekly" and after and _looks_scheduled(after):
         return _schedule(after, ctx.actor)
@@ -61,7 +61,7 @@ def parse_report(rest: str, ctx: Context) -> Command:
     return ShowReport(actor=ctx.actor, period=period or PeriodKind.WEEK, target=target)
 
 
-def parse_chart(rest: str, ctx: Context) -> Command:
+def parse_chart(rest: str, ctx: Context) -> AnyCommand:
     word, after = lex.split_word(rest)
     kind = _CHARTS.get(word.lower())
     if kind is None:
@@ -73,7 +73,7 @@ def parse_chart(rest: str, ctx: Context) -> Command:
                      target=target)
 
 
-def parse_export(rest: str, ctx: Context) -> Command:
+def parse_export(rest: str, ctx: Context) -> AnyCommand:
     word, after = lex.split_word(rest)
     try:
         kind = ExportKind(word.lower())

@@ -1,7 +1,7 @@
 """Calendar use cases: status, a workspace's sync settings, and moves made in Google (ICS
 feeds are in `calendar_feeds`).
 
-Writing to Google happens elsewhere (an outbox consumer in `integrations/calendar`); these use
+Writing to Google happens elsewhere (the outbox consumer in `core.calendar_sync`); these use
 cases change what it should write and tell people how it is going. What they say comes from
 the database (the setup `serve` stored, the workspace's settings), never from the environment
 of the process a person typed in.
@@ -247,3 +247,13 @@ async def apply_calendar_move(
                 actor_id=mover.id if mover else None, created_at=now))
         await tx.commit()
     return MoveOutcome.MOVED, ""
+
+
+async def record_installation(deps: Deps, setup: CalendarSetup) -> bool:
+    """`serve` starting: its calendar setup becomes the one every process tells people about.
+    Whether the workspace it names for the shared calendar exists (True when it names none)."""
+    async with deps.uow() as tx:
+        await tx.calendar.save_installation(setup, deps.clock.now())
+        named = await tx.tenants.by_slug(setup.tenant) if setup.tenant else None
+        await tx.commit()
+    return not setup.tenant or named is not None

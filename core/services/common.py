@@ -31,6 +31,8 @@ class Deps:
     views: ViewCache | None = None
     #: Charts, exports and the rows reports read; None where reports are not set up.
     reports: ReportTools | None = None
+    #: WEBHOOKS_ALLOW_PRIVATE: webhook endpoints may be on loopback/private addresses and http.
+    allow_private_webhooks: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -60,6 +60,19 @@ async def ensure_tenant(deps: Deps, *, slug: str, name: str = "", plan: Plan = P
         return tenant
 
 
+async def known_actor(deps: Deps, tenant_id: TenantId, identity: str) -> Actor | None:
+    """The person linked to a platform identity (`slack:T1:U9`); None for someone never seen."""
+    async with deps.uow(tenant_id) as tx:
+        user = await tx.users.by_identity(identity)
+    return actor_of(user) if user is not None else None
+
+
+async def headcount(deps: Deps, tenant_id: TenantId) -> int:
+    """How many people a workspace has."""
+    async with deps.uow(tenant_id) as tx:
+        return await tx.users.count()
+
+
 async def join(
     deps: Deps,
     tenant_id: TenantId,

@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from core.commands import Command
+from core.commands import AnyCommand
 from core.errors import InvalidInput, NotFound
 from core.humanize import day_text, local_today, plural
 from core.model import MilestoneId, User
@@ -397,7 +397,7 @@ def nudge_of(new: NewNudge, *, created_at: datetime) -> Nudge:
 
 Handler = Callable[[Any, Deps], Awaitable[View]]
 
-HANDLERS: dict[type[Command], Handler] = {
+HANDLERS: dict[type[AnyCommand], Handler] = {
     ShowReminderSettings: show_settings,
     ChangeReminderSettings: change_settings,
     SnoozeNudge: snooze_nudge,

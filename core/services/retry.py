@@ -12,15 +12,16 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
-from types import TracebackType
-from typing import Self
+from typing import TypeVar
 
+from core.delegating_unit import DelegatingUnitOfWork
 from core.errors import StorageUnavailable
-from core.events import Event
 from core.model import TenantId
 from core.ports import UnitOfWork, UnitOfWorkFactory
 from core.services.common import Deps
 from core.views import View
+
+R = TypeVar("R", bound=View)
 
 logger = logging.getLogger(__name__)
 
@@ -32,25 +33,12 @@ class _Commits:
         self.any = False
 
 
-class _WatchedUnitOfWork:
+class _WatchedUnitOfWork(DelegatingUnitOfWork):
     """The unit of work itself, except that its commits are noted."""
 
     def __init__(self, inner: UnitOfWork, commits: _Commits) -> None:
-        self._inner = inner
+        super().__init__(inner)
         self._commits = commits
-        self.tenants = inner.tenants
-        self.users = inner.users
-        self.milestones = inner.milestones
-        self.updates = inner.updates
-        self.comments = inner.comments
-        self.activity = inner.activity
-        self.notifications = inner.notifications
-        self.outbox = inner.outbox
-        self.calendar = inner.calendar
-        self.nudges = inner.nudges
-
-    async def publish(self, event: Event) -> None:
-        await self._inner.publish(event)
 
     async def commit(self) -> None:
         try:
@@ -64,18 +52,6 @@ class _WatchedUnitOfWork:
             raise
         self._commits.any = True
 
-    async def __aenter__(self) -> Self:
-        await self._inner.__aenter__()
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self._inner.__aexit__(exc_type, exc, tb)
-
 
 class _WatchedFactory:
     def __init__(self, inner: UnitOfWorkFactory, commits: _Commits) -> None:
@@ -86,7 +62,7 @@ class _WatchedFactory:
         return _WatchedUnitOfWork(self._inner(tenant_id), self._commits)
 
 
-async def once_more_if_disconnected(run: Callable[[Deps], Awaitable[View]], deps: Deps) -> View:
+async def once_more_if_disconnected(run: Callable[[Deps], Awaitable[R]], deps: Deps) -> R:
     """`run(deps)`, and once more when it failed on a lost connection with nothing committed."""
     commits = _Commits()
     try:

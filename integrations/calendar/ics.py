@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from icalendar import Alarm, Calendar, Event
 
 from core.calendar import TIMED_EVENT_MINUTES, CalendarEntry, FeedContent
-from integrations.calendar.event_ids import event_id
+from core.calendar_event_ids import event_id
 
 PRODID = "-//Cairn//Deadlines//EN"
 REFRESH = timedelta(hours=1)

@@ -11,15 +11,15 @@ from typing import Any
 import pytest
 
 from core.calendar import SYNC_CONSUMER, CalendarRef, CalendarSetup
+from core.calendar_event_ids import event_id
+from core.calendar_sync import VERBS
 from core.commands import Actor
 from core.model import Milestone, Plan
 from core.relay import Drained, drain
 from core.services import Deps, run_text
 from core.services.people import ensure_tenant, join
 from core.views import Notice, Tone, View
-from integrations.calendar.event_ids import event_id
 from integrations.calendar.google import GoogleCalendarGateway, RateLimit
-from integrations.calendar.outbound import VERBS
 from storage import Database
 from tests.fakes import FrozenClock
 from tests.google_calendar_fake import SERVICE_ACCOUNT, FakeGoogleCalendar

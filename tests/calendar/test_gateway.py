@@ -12,8 +12,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from core.calendar import CalendarEntry, CalendarRef, CalendarWrite, EventTime
+from core.calendar_event_ids import event_id, identity_of, valid
 from core.model import MilestoneId, TenantId
-from integrations.calendar.event_ids import event_id, identity_of, valid
 from integrations.calendar.google import (
     GoogleCalendarGateway,
     GoogleSetupError,

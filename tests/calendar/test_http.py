@@ -13,8 +13,8 @@ import icalendar
 import pytest
 from aiohttp import web
 
+from core.calendar_push import PushChannels
 from core.views import CalendarFeedView
-from integrations.calendar.push import PushChannels
 from tests.calendar.conftest import SHARED, SHARED_ID, World
 from wiring.calendar import NOTIFICATIONS_PATH, CalendarFeedsAdapter, notifications_handler
 from wiring.server import build_app

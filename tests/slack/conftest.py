@@ -34,7 +34,8 @@ from storage import Database
 from tests.slack import payloads
 from tests.slack.blockkit import message_problems
 from tests.slack.fake_slack import FakeSlack
-from wiring.adapters import Attached, subscriptions_for
+from wiring.adapters import Attached
+from wiring.registry import audiences_for, subscriptions_for
 from wiring.runtime import Runtime, SystemClock
 from wiring.server import build_app
 from wiring.settings import Settings
@@ -199,8 +200,8 @@ async def _cairn(database: Database, fake: FakeSlack, settings: Settings, clock:
                               **overrides})
     subscriptions = subscriptions_for(settings, [adapter])
     # Wired as `start_runtime` wires it, read cache included.
-    deps = Deps(uow=database.unit_of_work(subscriptions), clock=clock,
-                views=ViewCache(database.versions(), clock), reports=reports)
+    deps = Deps(uow=database.unit_of_work(subscriptions, audiences_for(settings, [adapter])),
+                clock=clock, views=ViewCache(database.versions(), clock), reports=reports)
     runtime = Runtime(settings=settings, database=database, subscriptions=subscriptions,
                       deps=deps)
     web_app = build_app(runtime)

@@ -15,7 +15,7 @@ from tests.shell.test_cli import ROOT, env_for
 from tests.slack import payloads
 from tests.slack.conftest import BOT_TOKEN, SECRET, SECRET_KEY, signed_headers
 from tests.slack.fake_slack import FakeSlack
-from wiring.adapters import statuses
+from wiring.registry import statuses
 from wiring.settings import Settings
 from wiring.slack import SlackAdapter
 

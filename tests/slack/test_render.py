@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bots.slack import forms, render, render_home
+from bots.slack import ack, forms, render, render_home
 from bots.slack.actions import ACTIONS, MENU
 from bots.slack.app import BOT_SCOPES, COMMAND, EVENTS
 from bots.slack.blocks import clip_mrkdwn
@@ -40,6 +40,7 @@ from core.views import (
     Tone,
     UpdateLine,
 )
+from tests.scoring_samples import scoring_views
 from tests.slack.blockkit import message_problems, view_problems
 
 NASTY = "R&D <b>bold</b> & <!channel> <https://evil.example|click> *stars* `code` " * 60
@@ -100,6 +101,7 @@ VIEWS = {
         kinds=("goal", "task"), how_to=(NASTY[:300],) * 3, revoke="calendar feed revoke"),
 }
 
+VIEWS |= scoring_views()
 
 @pytest.mark.parametrize("name", sorted(VIEWS))
 def test_every_view_renders_as_valid_block_kit(name: str) -> None:
@@ -206,7 +208,7 @@ def test_the_manifest_matches_the_code() -> None:
 
 
 def test_a_reused_list_gets_fresh_button_stamps_and_nothing_else_changes() -> None:
-    renderings = render.Renderings()
+    renderings = ack.Renderings()
     view = VIEWS["list"]
     first, second = renderings.message(view).payload, renderings.message(view).payload
     ids = [[b.get("block_id", "") for b in p["blocks"]] for p in (first, second)]

@@ -175,3 +175,19 @@ async def test_a_change_republishes_the_homes_it_shows_up_in_once_per_batch(
     assert sorted(c.args["user_id"] for c in published) == ["U1", "U2", "U3"]
     carol = next(c for c in published if c.args["user_id"] == "U3")
     assert "50%" in json.dumps(carol.args["view"])
+
+
+async def test_a_deleted_task_republishes_the_homes_of_the_owners_above_it(
+        slack: Cairn) -> None:
+    await setup_team(slack)
+    for user in ("U1", "U2", "U3"):
+        await home(slack, user)
+    await slack.answer('task "Scratch" parent:#2', user="U2")
+    await slack.relay()
+    before = len(slack.fake.called("views.publish"))
+    await slack.answer("delete #4", user="U2")
+    await slack.relay()
+    # Gone by the time the Home consumer runs: who it concerned was decided when it was
+    # recorded. Bob (deleted it, owns #2 above it) and Alice (owns the goal #1); not Carol.
+    published = slack.fake.called("views.publish")[before:]
+    assert sorted(c.args["user_id"] for c in published) == ["U1", "U2"]

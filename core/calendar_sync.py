@@ -35,11 +35,11 @@ from core.calendar import (
     CalendarWrite,
     entry_for,
 )
+from core.calendar_event_ids import event_id
 from core.calendar_tenancy import DefaultCalendar, Placement, place
 from core.events import MilestoneCreated, MilestoneMoved
 from core.model import Milestone, MilestoneId, TenantId, User
 from core.ports import CalendarGateway, Clock, MilestoneFilter, OutboxMessage, UnitOfWorkFactory
-from integrations.calendar.event_ids import event_id
 
 logger = logging.getLogger(__name__)
 

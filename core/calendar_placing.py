@@ -13,11 +13,11 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
+from core.calendar_sync import CalendarSync, Dirty
 from core.calendar_tenancy import place
 from core.model import TenantId
 from core.ports import Clock, UnitOfWorkFactory
 from core.relay import backoff
-from integrations.calendar.outbound import CalendarSync, Dirty
 
 logger = logging.getLogger(__name__)
 

@@ -25,12 +25,12 @@ from core.calendar import (
     RemoteEvent,
     SyncTokenExpired,
 )
+from core.calendar_event_ids import identity_of
+from core.calendar_sync import CalendarSync, Dirty
 from core.model import TenantId
 from core.ports import CalendarGateway
 from core.services import Deps
 from core.services.calendar import MoveOutcome, apply_calendar_move
-from integrations.calendar.event_ids import identity_of
-from integrations.calendar.outbound import CalendarSync, Dirty
 
 logger = logging.getLogger(__name__)
 
