@@ -126,7 +126,7 @@ def _looks_scheduled(text: str) -> bool:
             or parse_weekday(first) is not None or first[:1].isdigit())
 
 
-def _schedule(text: str, actor: Actor) -> Command:
+def _schedule(text: str, actor: Actor) -> ScheduleReport:
     words = text.replace(",", " ").split()
     if [w.lower() for w in words] in (["off"], ["stop"], ["none"]):
         return ScheduleReport(actor=actor, off=True)
