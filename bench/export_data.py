@@ -33,6 +33,10 @@ async def loaded_tenant(database: Database, source: ReportSource) -> TenantId:
         started = time.perf_counter()
         tenant_id = await _load(db, database.dialect, source)
         await tx.commit()
+    async with database.unit_of_work()() as tx:
+        # Fresh statistics, as autovacuum would gather soon after a bulk load: without them
+        # the planner takes the new tables for empty ones.
+        await (await tx.connection()).execute_script("ANALYZE")
     print(f"loaded tenant {SLUG} in {time.perf_counter() - started:.1f} s", flush=True)
     return tenant_id
 

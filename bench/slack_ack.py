@@ -159,6 +159,22 @@ class Result:
         return ordered[min(len(ordered) - 1, int(len(ordered) * share))] * 1000
 
 
+async def chart_traffic(url: str, bodies: list[str], stop: asyncio.Event,
+                        drawn: list[float]) -> None:
+    """`/cairn chart status` again and again, one at a time, while another load runs: each is
+    acked at once ("Working on it…") and drawn in the chart worker, then uploaded."""
+    import aiohttp
+
+    async with aiohttp.ClientSession() as http:
+        while not stop.is_set():
+            body = random.choice(bodies)
+            started = time.perf_counter()
+            async with http.post(url, data=body.encode(), headers=signed(body)) as response:
+                await response.read()
+            drawn.append(time.perf_counter() - started)
+            await asyncio.sleep(0.05)
+
+
 async def load(name: str, url: str, bodies: list[str], requests: int, warmup: int,
                check: Callable[[int, str], str] | None = None) -> Result:
     import aiohttp
@@ -384,6 +400,10 @@ async def bench(database_url: str, requests: int, warmup: int, rounds: int) -> i
     processes: list[asyncio.subprocess.Process] = []
     ready = re.compile(r"READY (\d+)")
     cairn_name = "Cairn: /cairn list mine"
+    charts_name = "Cairn: /cairn list mine, charts drawn meanwhile"
+    chart_bodies = [command_body("chart status", user, team, fake.response_url("chart"))
+                    for user in users]
+    chart_acks: list[float] = []
     try:
         servers: dict[str, tuple[str, Callable[[int, str], str] | None]] = {}
         for name, role in ((BASELINE, "bare"), ("peer: bolt, process_before_response", "bolt"),
@@ -396,6 +416,7 @@ async def bench(database_url: str, requests: int, warmup: int, rounds: int) -> i
                                     stream="stderr")
         processes.append(process)
         servers[cairn_name] = (f"http://127.0.0.1:{port}/slack/events", cairn_answer)
+        servers[charts_name] = servers[cairn_name]
         print("setting up Cairn's tenant through Slack ...", flush=True)
         await set_up_tenant(servers[cairn_name][0], team, users, fake)
         await outbox_drained(database_url)  # the threads' and App Homes' work, done first
@@ -406,8 +427,15 @@ async def bench(database_url: str, requests: int, warmup: int, rounds: int) -> i
         parts: dict[str, list[Result]] = {name: [] for name in servers}
         for _ in range(rounds):
             for name, (url, check) in servers.items():
+                stop = asyncio.Event()
+                drawing = (asyncio.create_task(chart_traffic(url, chart_bodies, stop,
+                                                             chart_acks))
+                           if name == charts_name else None)
                 parts[name].append(await load(name, url, bodies, requests // rounds, warmup,
                                               check=check))
+                stop.set()
+                if drawing is not None:
+                    await drawing
         slack_calls = len(fake.calls) - calls
         use_case_ms, use_case_cpu = await time_use_case(database_url, team, users)
     finally:
@@ -425,6 +453,12 @@ async def bench(database_url: str, requests: int, warmup: int, rounds: int) -> i
     print(f"Cairn answered {cairn.requests - cairn.failures - cairn.deferred:,} of "
           f"{cairn.requests:,} in the ack ({cairn.deferred} deferred to response_url, "
           f"{cairn.failures} failed); {slack_calls} Slack API calls while measuring")
+    if chart_acks:
+        acks = sorted(chart_acks)
+        print(f"meanwhile {len(acks)} `/cairn chart status` were acked (p50 "
+              f"{acks[len(acks) // 2] * 1000:.1f} ms, max {acks[-1] * 1000:.1f} ms) and drawn "
+              f"in the chart worker; list mine p99 {results[charts_name].percentile(0.99):.1f} "
+              f"ms with charts vs {cairn.percentile(0.99):.1f} ms without")
     print(f"where the time goes: the core's `list mine` use case alone (the same tenant, one call "
           f"at a time in this process, no HTTP, no Slack) takes {use_case_ms:.2f} ms, "
           f"{use_case_cpu:.2f} ms of it Python's CPU: one core runs at most "

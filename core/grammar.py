@@ -480,8 +480,9 @@ VERBS: tuple[Verb, ...] = (
     *(Verb(names, usage, summary, TEAM, parser, examples)
       for names, usage, summary, parser, examples in SCORING_VERBS),
     Verb(("report",), 'report [week|month|quarter|all] [#N|@who|"Team"|company]',
-         "a report card: progress, completed, on time, overdue, at risk, check-in latency",
-         PROGRESS, parse_report, ("report", "report month @bob", "report quarter #1")),
+         "a report card; admins: `report weekly #channel [friday 16:00]` posts it weekly",
+         PROGRESS, parse_report, ("report", "report month @bob", "report quarter #1",
+                                  "report weekly #general friday 16:00", "report weekly off")),
     Verb(("chart",), "chart burnup #N | progress | status | ontime [@who|\"Team\"]",
          "a chart as an image", PROGRESS, parse_chart,
          ("chart burnup #1", "chart status", "chart ontime @bob")),

@@ -14,7 +14,7 @@ from bots.slack import render_nudges as _slack_nudges  # noqa: F401  (registers 
 from bots.teams import render as teams
 from core import nudge_views, views
 from core.reports.card import ReportCard
-from core.reports.views import ReportFile
+from core.reports.views import ReportFile, WeeklyReportPost
 from core.scoring import views as scoring_views
 
 # Views that only ever reach a surface of their own (the App Home), never a message.
@@ -22,7 +22,8 @@ SURFACE_ONLY = {views.DashboardView}
 ANSWERS = sorted(
     [cls for _, cls in inspect.getmembers(views, inspect.isclass)
      if issubclass(cls, views.View) and cls is not views.View and cls.__module__ == views.__name__
-     and cls not in SURFACE_ONLY and cls is not views.MilestoneLine] + [ReportCard, ReportFile],
+     and cls not in SURFACE_ONLY and cls is not views.MilestoneLine]
+    + [ReportCard, ReportFile, WeeklyReportPost],
     key=lambda cls: cls.__name__)
 
 

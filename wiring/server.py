@@ -19,7 +19,7 @@ from wiring.adapters import Attached
 from wiring.api import api_jobs, attach_api
 from wiring.metrics import Metrics
 from wiring.registry import enabled, statuses
-from wiring.reports import add_file_route
+from wiring.reports import add_file_route, weekly_reports_job
 from wiring.runtime import Runtime
 from wiring.scheduler import PeriodicJob, start_scheduler
 
@@ -105,6 +105,7 @@ async def serve(runtime: Runtime, *, ready: Callable[[int], None] | None = None)
     jobs = [job for a in attached for job in a.jobs]
     jobs += [relay_job(runtime, consumer) for a in attached for consumer in a.consumers]
     jobs += api_jobs(runtime)
+    jobs.append(weekly_reports_job(runtime))
     # Signals are caught before the port opens: a SIGTERM that arrives while starting up
     # still ends in a clean shutdown instead of killing the process half-started.
     stop = asyncio.Event()

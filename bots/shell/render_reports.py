@@ -5,7 +5,7 @@ from __future__ import annotations
 from bots.shell.render import INDENT, KIND_ICONS, Style, _render
 from core.humanize import ellipsis, progress_bar
 from core.reports.card import CardLine, ReportCard, Trend
-from core.reports.views import FileKind, ReportFile
+from core.reports.views import FileKind, ReportFile, WeeklyReportPost
 
 TREND_ICONS = {Trend.BETTER: "↑", Trend.WORSE: "↓", Trend.SAME: "="}
 WIDTH = 30
@@ -57,3 +57,9 @@ def _file(view: ReportFile, style: Style) -> str:
     icon = "🖼" if view.kind == FileKind.CHART else "📎"
     return (f"{icon} {style.bold(view.title)} — {view.summary}\n"
             f"{INDENT}Written to {view.file.location}")
+
+
+@_render.register
+def _weekly(view: WeeklyReportPost, style: Style) -> str:
+    text = _report(view.card, style)
+    return text + (f"\n{INDENT}Burn-up: {view.chart.file.location}" if view.chart else "")

@@ -8,7 +8,7 @@ from bots.slack.mrkdwn import escape
 from bots.slack.render import KIND_ICONS, _blocks
 from core.humanize import progress_bar
 from core.reports.card import CardLine, ReportCard, Trend
-from core.reports.views import FileKind, ReportFile
+from core.reports.views import FileKind, ReportFile, WeeklyReportPost
 
 TREND_ICONS = {Trend.BETTER: "↑", Trend.WORSE: "↓", Trend.SAME: "="}
 
@@ -31,6 +31,10 @@ def _section(blocks: list[Block], title: str, lines: tuple[CardLine, ...], more:
 
 @_blocks.register
 def _report(view: ReportCard, stamp: str) -> list[Block]:
+    return report_blocks(view, stamp)
+
+
+def report_blocks(view: ReportCard, stamp: str) -> list[Block]:
     blocks: list[Block] = [header(f"📊 {view.title}"), context(escape(view.period))]
     fields = []
     for figure in view.figures:
@@ -60,3 +64,14 @@ def _file(view: ReportFile, stamp: str) -> list[Block]:
     icon = "🖼" if view.kind == FileKind.CHART else "📎"
     return [section(f"{icon} *{escape(view.title)}* — {escape(view.summary)}"),
             context(escape(view.file.name))]
+
+
+@_blocks.register
+def _weekly(view: WeeklyReportPost, stamp: str) -> list[Block]:
+    blocks = report_blocks(view.card, stamp)
+    chart = view.chart
+    if chart is not None and chart.url.startswith("https://"):
+        # Slack fetches the picture from Cairn's signed address (it must be public HTTPS).
+        blocks.insert(-1, {"type": "image", "image_url": chart.url,
+                           "alt_text": chart.summary[:2000]})
+    return blocks

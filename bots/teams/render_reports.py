@@ -10,7 +10,7 @@ from bots.teams.markdown import escape
 from bots.teams.render import KIND_ICONS, Parts, _parts, rows
 from core.humanize import ellipsis, progress_bar
 from core.reports.card import CardLine, ReportCard, Trend
-from core.reports.views import FileKind, ReportFile
+from core.reports.views import FileKind, ReportFile, WeeklyReportPost
 
 TREND_ICONS = {Trend.BETTER: "↑", Trend.WORSE: "↓", Trend.SAME: "="}
 
@@ -71,4 +71,14 @@ def _file(view: ReportFile, stamp: str) -> Parts:
     if not view.url:
         body.append(text("This Cairn serves no files: ask whoever runs it to set PUBLIC_URL.",
                          subtle=True))
+    return body, actions
+
+
+@_parts.register
+def _weekly(view: WeeklyReportPost, stamp: str) -> Parts:
+    body, actions = _report(view.card, stamp)
+    chart = view.chart
+    if chart is not None and chart.url:
+        body.insert(3, {"type": "Image", "url": chart.url,
+                        "altText": ellipsis(chart.summary, 250)})
     return body, actions

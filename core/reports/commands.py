@@ -9,6 +9,7 @@ from core.commands import Command, MilestoneRef, UserRef
 from core.reports.card import ReportCard
 from core.reports.periods import PeriodKind
 from core.reports.views import ReportFile
+from core.views import Notice
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -61,3 +62,14 @@ class ExportReport(Command[ReportFile]):
     format: ExportKind
     period: PeriodKind = PeriodKind.QUARTER
     target: ReportTarget = COMPANY
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ScheduleReport(Command[Notice]):
+    """`report weekly #channel [friday 16:00]`: the week's report posted to a channel at the
+    workspace's local time (admins); `report weekly off` stops it."""
+
+    channel: str | None = None
+    weekday: int = 4  # Monday is 0
+    minute: int = 16 * 60
+    off: bool = False

@@ -1,6 +1,7 @@
 """The `report`, `chart` and `export` verbs of the shared text grammar.
 
     report [week|month|quarter|all] [#N|@who|"Team"|company]
+    report weekly #channel [friday 16:00] · report weekly off       (admins)
     chart burnup #N · chart progress · chart status · chart ontime [@who|"Team"]
     export csv|xlsx|pdf [#N|@who|"Team"|company] [week|month|quarter|all]
 """
@@ -13,7 +14,7 @@ from typing import Protocol
 from core import text as lex
 from core.commands import Actor, AnyCommand, UserRef
 from core.errors import InvalidInput
-from core.grammar_remind import parse_weekday
+from core.grammar_remind import parse_time_of_day, parse_weekday
 from core.reports.commands import (
     COMPANY,
     ChartKind,
@@ -21,11 +22,13 @@ from core.reports.commands import (
     ExportKind,
     ExportReport,
     ReportTarget,
+    ScheduleReport,
     ShowReport,
 )
 from core.reports.periods import PeriodKind
 
 REPORT_HINT = 'report · report month @bob · report quarter #1 · report week "Sales"'
+WEEKLY_HINT = "report weekly #general friday 16:00 · report weekly off"
 CHART_HINT = "chart burnup #1 · chart status · chart ontime @bob · chart progress"
 EXPORT_HINT = "export xlsx company quarter · export csv #1 all · export pdf @bob month"
 TEAM_LIMIT = 80
@@ -53,8 +56,7 @@ class Context(Protocol):
 def parse_report(rest: str, ctx: Context) -> AnyCommand:
     word, after = lex.split_word(rest)
     if word.lower() == "weekly" and after and _looks_scheduled(after):
-        raise InvalidInput("report", "posting the report to a channel on a schedule is not "
-                           "available yet", hint="report week shows this week's report now")
+        return _schedule(after, ctx.actor)
     period, target = _period_and_target(rest, ctx, REPORT_HINT, "report")
     return ShowReport(actor=ctx.actor, period=period or PeriodKind.WEEK, target=target)
 
@@ -122,3 +124,25 @@ def _looks_scheduled(text: str) -> bool:
     first = text.split()[0].lower()
     return (first in ("off", "stop", "none", "at", "on") or _CHANNEL.match(first) is not None
             or parse_weekday(first) is not None or first[:1].isdigit())
+
+
+def _schedule(text: str, actor: Actor) -> ScheduleReport:
+    words = text.replace(",", " ").split()
+    if [w.lower() for w in words] in (["off"], ["stop"], ["none"]):
+        return ScheduleReport(actor=actor, off=True)
+    channel: str | None = None
+    weekday, minute = 4, 16 * 60
+    for word in words:
+        low = word.lower()
+        if (match := _CHANNEL.match(word)) is not None:
+            if channel is not None:
+                raise InvalidInput("channel", "one channel at a time", hint=WEEKLY_HINT)
+            channel = match.group(1) or "#" + match.group(2).lower()
+        elif (day := parse_weekday(low)) is not None:
+            weekday = day
+        elif low not in ("at", "on", "every", "to", "in"):
+            minute = parse_time_of_day(low, WEEKLY_HINT)
+    if channel is None:
+        raise InvalidInput("channel", "which channel should the weekly report go to?",
+                           hint=WEEKLY_HINT)
+    return ScheduleReport(actor=actor, channel=channel, weekday=weekday, minute=minute)

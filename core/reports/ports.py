@@ -15,6 +15,7 @@ from core.model import TenantId
 from core.reports.charts import WIDE, Chart, ChartSize
 from core.reports.exports import ExportRow, ExportSummary, SummaryImages, UpdateRow
 from core.reports.inputs import CheckinRequest, ReportMilestone, ReportUpdate, Scope
+from core.reports.schedule import ReportSchedules
 
 #: Told (rows read, rows expected) as an export goes; the same numbers at the end.
 ProgressCallback = Callable[[int, int], None]
@@ -124,4 +125,6 @@ class ReportTools:
     sources: ReportSources
     renderer: ChartRenderer
     files: FileStore
+    #: Weekly reports posted to a channel; None where they are not offered.
+    schedules: ReportSchedules | None = None
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from core.nudge_views import NudgeView
+from core.reports.card import ReportCard
 from core.reports.ports import StoredFile
 from core.views import View
 
@@ -27,3 +29,11 @@ class ReportFile(View):
     @property
     def is_image(self) -> bool:
         return self.file.media_type.startswith("image/")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class WeeklyReportPost(NudgeView):
+    """The week's report as posted to a channel on schedule, with its burn-up."""
+
+    card: ReportCard
+    chart: ReportFile | None = None

@@ -13,6 +13,8 @@ from typing import Any
 
 from core.commands import Actor
 from core.errors import InvalidInput, NotFound
+from core.humanize import plural
+from core.permissions import Right
 from core.reports.card import ReportCard, report_card
 from core.reports.charts import Chart, burnup_chart, on_time_chart, progress_chart, status_chart
 from core.reports.commands import (
@@ -20,6 +22,7 @@ from core.reports.commands import (
     DrawChart,
     ExportReport,
     ReportTarget,
+    ScheduleReport,
     ShowReport,
 )
 from core.reports.exporting import export_progress, write_export
@@ -27,15 +30,24 @@ from core.reports.inputs import CompanyScope, PersonScope, Scope, SubtreeScope
 from core.reports.periods import Period, PeriodKind, current_period
 from core.reports.ports import ReportSource, ReportTools
 from core.reports.report import Report, ReportBuilder
+from core.reports.schedule import WeeklySchedule
 from core.reports.views import FileKind, ReportFile
-from core.services.common import Deps, current_tenant, current_user, find_milestone, resolve_user
+from core.services.common import (
+    Deps,
+    authorize,
+    current_tenant,
+    current_user,
+    find_milestone,
+    resolve_user,
+)
+from core.views import Notice, Tone
 
 TEAMS_LATER = ("team reports need teams, and this workspace has none yet",
                'report @bob · report #1 · report company')
 
 
 @dataclass(frozen=True, slots=True)
-class _Reading:
+class Reading:
     scope: Scope
     period: Period
     source: ReportSource
@@ -51,7 +63,7 @@ def tools(deps: Deps) -> ReportTools:
 
 
 async def _reading(deps: Deps, actor: Actor, target: ReportTarget, kind: PeriodKind
-                   ) -> _Reading:
+                   ) -> Reading:
     """The scope a person asked for, checked in their tenant, and their period."""
     found = tools(deps)
     async with deps.uow(actor.tenant_id) as tx:
@@ -66,11 +78,11 @@ async def _reading(deps: Deps, actor: Actor, target: ReportTarget, kind: PeriodK
             raise NotFound(TEAMS_LATER[0], hint=TEAMS_LATER[1])
     now = deps.clock.now()
     zone = me.timezone or tenant.timezone
-    return _Reading(scope=scope, period=current_period(kind, now, zone),
+    return Reading(scope=scope, period=current_period(kind, now, zone),
                     source=found.sources(actor.tenant_id), tenant=tenant.name, now=now)
 
 
-async def build(reading: _Reading) -> Report:
+async def build(reading: Reading) -> Report:
     """The report of a scope, its rows streamed in; the figures computed off the event loop."""
     source, scope = reading.source, reading.scope
     milestones = [m async for m in source.milestones(scope)]
@@ -122,16 +134,44 @@ async def export(cmd: ExportReport, deps: Deps) -> ReportFile:
                                  period=reading.period, now=reading.now, tenant=reading.tenant,
                                  writer=writer, renderer=found.renderer,
                                  progress=export_progress.get())
-    rows = f"{outcome.milestones} milestones"
+    rows = plural(outcome.milestones, "milestone")
     if cmd.format.value != "csv":
-        rows += f", {outcome.updates} check-ins"
+        rows += f", {plural(outcome.updates, 'check-in')}"
     return ReportFile(kind=FileKind.EXPORT,
                       title=f"{cmd.format.value.upper()} · {reading.scope.label}",
                       summary=f"{rows} · {reading.period.label}", file=stored,
                       url=found.files.address(stored, reading.now))
 
 
+async def schedule_report(cmd: ScheduleReport, deps: Deps) -> Notice:
+    schedules = tools(deps).schedules
+    if schedules is None:
+        raise InvalidInput("report", "weekly reports to a channel are not offered here",
+                           hint="report week shows this week's report now")
+    async with deps.uow(cmd.actor.tenant_id) as tx:
+        me = await current_user(tx, cmd.actor)
+        await authorize(tx, me, Right.ADMIN, None)
+        tenant = await current_tenant(tx, cmd.actor)
+    assert me.id is not None
+    if cmd.off:
+        if not await schedules.remove(cmd.actor.tenant_id):
+            return Notice(text="No weekly report was scheduled.", tone=Tone.INFO,
+                          hint="report weekly #general friday 16:00")
+        return Notice(text="The weekly report is off.", tone=Tone.SUCCESS,
+                      hint="report weekly #general friday 16:00 turns it back on")
+    assert cmd.channel is not None
+    schedule = WeeklySchedule(tenant_id=cmd.actor.tenant_id, channel=cmd.channel,
+                              weekday=cmd.weekday, minute=cmd.minute, created_by=me.id,
+                              timezone=tenant.timezone)
+    await schedules.save(schedule, deps.clock.now())
+    shown = cmd.channel if cmd.channel.startswith("#") else "that channel"
+    return Notice(text=f"The weekly report goes to {shown} on {schedule.when} "
+                       f"({tenant.timezone}), with its burn-up chart.", tone=Tone.SUCCESS,
+                  hint="report weekly off stops it · report week shows it now")
+
+
 HANDLERS: dict[type[Any], Any] = {
+    ScheduleReport: schedule_report,
     ShowReport: show_report,
     DrawChart: draw_chart,
     ExportReport: export,

@@ -1,10 +1,31 @@
-"""The reports' tortoise app. Reports read the other apps' tables and keep none of their own
-yet; the app holds the index they read check-in answers by (its migrations)."""
+"""The reports' tortoise app: each workspace's weekly report schedule (and, in its
+migrations, the index check-in answers are read by)."""
 
-import warnings
+from __future__ import annotations
 
-# An app of migrations only is what this is meant to be: tortoise need not say so at each start.
-warnings.filterwarnings("ignore", message='Module "storage.reports.models" has no models')
+from tortoise import fields
+from tortoise.models import Model
+
+from storage.models import TenantRow
+
+
+class ReportScheduleRow(Model):
+    # One weekly report per tenant, posted to `channel` on `weekday` at `minute` (local time of
+    # the tenant). `period` is the week it was last claimed for: a week is posted once.
+    id = fields.IntField(primary_key=True)
+    tenant: fields.OneToOneRelation[TenantRow] = fields.OneToOneField(
+        "cairn.TenantRow", related_name=False, on_delete=fields.CASCADE)
+    tenant_id: int
+    channel = fields.CharField(max_length=200)
+    weekday = fields.SmallIntField()
+    minute = fields.SmallIntField()
+    created_by = fields.IntField()
+    updated_at = fields.DatetimeField()
+    period = fields.CharField(max_length=20, default="")
+
+    class Meta:
+        table = "report_schedules"
+
 
 #: Tables of this app, children first.
-TABLES: tuple[str, ...] = ()
+TABLES: tuple[str, ...] = ("report_schedules",)

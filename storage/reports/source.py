@@ -27,7 +27,7 @@ from storage.nudges.sql import from_json, maybe_day, maybe_moment, moment, value
 from storage.scoped import Repository
 from storage.unit_of_work import TortoiseUnitOfWorkFactory
 
-PAGE = 500
+PAGE = 1000
 
 _SUBTREE = """m.id IN (
   WITH RECURSIVE below(id) AS (
@@ -53,8 +53,7 @@ FROM progress_updates pu
 JOIN milestones m ON m.id = pu.milestone_id
 JOIN users u ON u.id = m.owner_id
 LEFT JOIN users a ON a.id = pu.author_id
-WHERE pu.tenant_id = ? AND m.deleted_at IS NULL AND (pu.created_at > ? OR
-      (pu.created_at = ? AND pu.id > ?)) {scope}
+WHERE pu.tenant_id = ? AND m.deleted_at IS NULL AND (pu.created_at, pu.id) > (?, ?) {scope}
 ORDER BY pu.created_at, pu.id LIMIT ?"""
 
 #: A check-in request is answered by the person's first check-in after it was sent.
@@ -138,7 +137,7 @@ class TortoiseReportSource:
         at: object = _EPOCH
         after = 0
         while True:
-            rows = await self._sql(query, [self._tenant_id, at, at, after, *params, PAGE])
+            rows = await self._sql(query, [self._tenant_id, at, after, *params, PAGE])
             for row in rows:
                 yield ReportUpdate(
                     milestone_id=MilestoneId(int(row["milestone_id"])), author=row["author"],

@@ -89,7 +89,7 @@ async def test_refusals_are_polite(shell: ShellSession, clock: FrozenClock) -> N
     assert "csv, xlsx, pdf" in await refused(shell, "export docx")
     assert "burnup" in await refused(shell, "chart pie")
     assert "One period" in await refused(shell, "report week month")
-    assert "not available yet" in await refused(shell, "report weekly #general friday 16:00")
+    assert "not offered here" in await refused(shell, "report weekly #general friday 16:00")
 
 
 async def test_a_chart_is_written_as_a_png(shell: ShellSession, clock: FrozenClock) -> None:

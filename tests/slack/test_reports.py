@@ -9,24 +9,34 @@ import csv
 import io
 import json
 from collections.abc import AsyncIterator, Iterator
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from openpyxl import load_workbook
 
 from bots.slack.uploads import share
+from core.model import TenantId
 from core.reports.ports import ReportTools, StoredFile
 from core.reports.views import FileKind, ReportFile
+from core.services.report_posts import post_weekly_reports
 from integrations.charts.renderer import ProcessChartRenderer
+from integrations.exports.links import FileLinks
 from integrations.exports.store import FolderFileStore
 from storage import Database
 from storage.reports import TortoiseReportSources
+from storage.reports.schedules import TortoiseReportSchedules
+from tests.fakes import FrozenClock
 from tests.reports.pictures import looks_drawn, png_size
 from tests.slack.conftest import BOT_TOKEN, SECRET, Cairn, _cairn
 from tests.slack.fake_slack import FakeSlack
 from tests.slack.test_commands import setup_team, text_of
 from wiring.runtime import SystemClock
 from wiring.settings import Settings
+
+PUBLIC = "https://cairn.example.com"
 
 
 @pytest.fixture(scope="module")
@@ -42,8 +52,10 @@ async def slack(database: Database, fake_slack: FakeSlack, tmp_path: Path,
     settings = Settings(database_url=database.url, slack_signing_secret=SECRET,
                         slack_bot_token=BOT_TOKEN, slack_api_url=fake_slack.api_url,
                         _env_file=None)  # type: ignore[call-arg]
+    links = FileLinks(PUBLIC, b"s" * 32)
     tools = ReportTools(sources=TortoiseReportSources(database.unit_of_work()),
-                        renderer=renderer, files=FolderFileStore(tmp_path / "files"))
+                        renderer=renderer, files=FolderFileStore(tmp_path / "files", links),
+                        schedules=TortoiseReportSchedules(database.unit_of_work()))
     async for cairn in _cairn(database, fake_slack, settings, SystemClock(), reports=tools):
         yield cairn
 
@@ -111,3 +123,34 @@ async def test_a_file_asked_for_in_a_thread_is_shared_in_that_thread(
     assert shared.thread_ts == "1700000000.5" and shared.data == png.read_bytes()
     completed = slack.fake.called("files.completeUploadExternal")[0]
     assert json.loads(completed.args["files"])[0]["title"] == "Status · Company"
+
+
+async def test_a_weekly_report_is_posted_once_at_the_workspace_time(slack: Cairn) -> None:
+    await setup_team(slack)
+    refused = await slack.answer("report weekly <#C05GENERAL|general> friday 16:00", user="U2")
+    assert "admin" in text_of(refused).lower()
+    done = await slack.answer("report weekly <#C05GENERAL|general> friday 16:00")
+    assert "Fridays at 16:00" in text_of(done)
+    tools = slack.deps.reports
+    assert tools is not None and tools.schedules is not None
+    schedule = await tools.schedules.get(TenantId(1))
+    assert schedule is not None and schedule.channel == "C05GENERAL"
+    zone = ZoneInfo(schedule.timezone)
+    friday = datetime(2026, 12, 4, 16, 5, tzinfo=zone).astimezone(UTC)
+    early = replace(slack.deps, clock=FrozenClock((friday - timedelta(hours=1)).isoformat()))
+    assert await post_weekly_reports(early, slack.runtime.notifiers) == 0
+    deps = replace(slack.deps, clock=FrozenClock(friday.isoformat()))
+    assert await post_weekly_reports(deps, slack.runtime.notifiers) == 1
+    assert await post_weekly_reports(deps, slack.runtime.notifiers) == 0  # once a week
+    [posted] = slack.fake.posted_to("C05GENERAL")
+    blocks = json.loads(posted["blocks"]) if isinstance(posted["blocks"], str) else (
+        posted["blocks"])
+    assert "Weekly report · Company" in json.dumps(blocks, ensure_ascii=False)
+    [image] = [b for b in blocks if b["type"] == "image"]
+    assert image["image_url"].startswith(PUBLIC + "/files/")
+    # The address Slack fetches the picture from, served by Cairn itself.
+    async with slack.http.get(image["image_url"].removeprefix(PUBLIC)) as served:
+        assert served.status == 200
+        assert looks_drawn(await served.read())
+    assert "off" in text_of(await slack.answer("report weekly off"))
+    assert await tools.schedules.get(TenantId(1)) is None

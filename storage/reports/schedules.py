@@ -1,0 +1,69 @@
+"""`core.reports.schedule.ReportSchedules` on the `report_schedules` table. The claim is one
+conditional UPDATE: of two instances sweeping the same minute, one sets the week and the other
+finds it set."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from core.model import TenantId, UserId
+from core.reports.schedule import WeeklySchedule
+from storage.reports.models import ReportScheduleRow
+from storage.scoped import Repository
+from storage.unit_of_work import TortoiseUnitOfWorkFactory
+
+
+class TortoiseReportSchedules:
+    def __init__(self, uow: TortoiseUnitOfWorkFactory) -> None:
+        self._uow = uow
+
+    async def get(self, tenant_id: TenantId) -> WeeklySchedule | None:
+        found = await self._read("WHERE s.tenant_id = ?", [tenant_id])
+        return found[0] if found else None
+
+    async def all(self) -> list[WeeklySchedule]:
+        return await self._read("", [])
+
+    async def _read(self, where: str, params: list[object]) -> list[WeeklySchedule]:
+        async with self._uow() as tx:
+            rows = await Repository(tx).sql(
+                "SELECT s.tenant_id, s.channel, s.weekday, s.minute, s.created_by, t.timezone "
+                f"FROM report_schedules s JOIN tenants t ON t.id = s.tenant_id {where} "
+                "ORDER BY s.tenant_id", params)
+        return [WeeklySchedule(tenant_id=TenantId(int(r["tenant_id"])), channel=r["channel"],
+                               weekday=int(r["weekday"]), minute=int(r["minute"]),
+                               created_by=UserId(int(r["created_by"])),
+                               timezone=r["timezone"] or "UTC") for r in rows]
+
+    async def save(self, schedule: WeeklySchedule, at: datetime) -> None:
+        async with self._uow(schedule.tenant_id) as tx:
+            db = await tx.connection()
+            values = {"channel": schedule.channel, "weekday": schedule.weekday,
+                      "minute": schedule.minute, "created_by": schedule.created_by,
+                      "updated_at": at}
+            updated = await ReportScheduleRow.filter(tenant_id=schedule.tenant_id).using_db(
+                db).update(**values)
+            if not updated:
+                await ReportScheduleRow.create(using_db=db, tenant_id=schedule.tenant_id,
+                                               **values)
+            await tx.commit()
+
+    async def remove(self, tenant_id: TenantId) -> bool:
+        async with self._uow(tenant_id) as tx:
+            gone = await ReportScheduleRow.filter(tenant_id=tenant_id).using_db(
+                await tx.connection()).delete()
+            await tx.commit()
+        return bool(gone)
+
+    async def claim(self, tenant_id: TenantId, week: str) -> bool:
+        async with self._uow() as tx:
+            done = await ReportScheduleRow.filter(tenant_id=tenant_id).exclude(
+                period=week).using_db(await tx.connection()).update(period=week)
+            await tx.commit()
+        return bool(done)
+
+    async def release(self, tenant_id: TenantId, week: str) -> None:
+        async with self._uow() as tx:
+            await ReportScheduleRow.filter(tenant_id=tenant_id, period=week).using_db(
+                await tx.connection()).update(period="")
+            await tx.commit()
