@@ -98,3 +98,10 @@ def _number(text: str) -> float | int | None:
     if not math.isfinite(value):
         return None
     return int(value) if value == int(value) else value
+
+
+def opener(text: str, title: str, verb: str, arg: str) -> dict[str, Any]:
+    """A message with the button that opens a form (a typed line cannot open a task module)."""
+    button = cards.submit(title, verb, arg, stamp=cards.nonce(), style="positive")
+    content = cards.card([cards.text(escape(text))], [button])
+    return {"type": "message", "summary": text[:250], "attachments": [cards.attachment(content)]}

@@ -25,6 +25,8 @@ from bots.teams import render_forms
 from bots.teams.people import identity_prefix
 from core import commands as c
 from core.errors import DomainError, InvalidInput
+from core.grammar import parse
+from core.humanize import local_today
 from core.interactions import form_specs as specs
 from core.interactions.forms import (
     CheckInValues,
@@ -87,6 +89,22 @@ class TaskModules:
             return await open_comment_form(self.deps, actor, number)
         if kind == "vacation":
             return specs.vacation_form()
+        return None
+
+    def opener(self, line: str, actor: c.Actor) -> dict[str, Any] | None:
+        """`new [title]` and `update #N` typed: a button that opens the form (Teams opens
+        task modules only from a button); None for any other line."""
+        try:
+            today = local_today(self.deps.clock.now(), actor.timezone)
+            command = parse(line, actor=actor, today=today)
+        except DomainError:
+            return None
+        if isinstance(command, c.OpenNewForm):
+            what = f"New milestone: {command.title}" if command.title else "New milestone"
+            return render_forms.opener(what, "New milestone…", "new", command.title)
+        if isinstance(command, c.OpenCheckIn) and command.milestone.number is not None:
+            ref = f"#{command.milestone.number}"
+            return render_forms.opener(f"Check in on {ref}", "Update progress…", "checkin", ref)
         return None
 
     async def fetch(self, actor: c.Actor, data: dict[str, str]) -> Answer:

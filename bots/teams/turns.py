@@ -5,8 +5,7 @@
   Adaptive Card in the same conversation (in a channel: in the thread).
 - A message carrying card data (`Action.Submit`) or an `adaptiveCard/action` invoke
   (`Action.Execute`) is a button click (`clicks`).
-- `task/fetch` and `task/submit` (the buttons that open forms) open the core's forms as task
-  modules and hand what was submitted to the core (`task_modules`).
+- `task/fetch` / `task/submit`: the core's forms as task modules (`task_modules`).
 - `conversationUpdate` / `installationUpdate` store the conversation's reference when the app
   is added, and forget it when the app is removed.
 
@@ -172,6 +171,9 @@ class CairnAgent:
                 await self.clicks.on_submit(context, actor, data)
                 return
             line = await self.line(context, tenant_id, tenant)
+            if (opener := self.forms.opener(line, actor)) is not None:
+                await context.send_activity(Activity.model_validate(opener))
+                return
             view = await run_text(line, actor, self.deps, identity_prefix=identity_prefix(tenant))
         except DomainError as error:
             view = failure(error)
@@ -244,12 +246,9 @@ class CairnAgent:
             found = await self.speaker(context)
             if found is None or data is None:
                 return render_forms.closed("That button does not work here.")
-            _, actor, tenant = found
-            if name == "task/fetch":
-                answer = await self.forms.fetch(actor, data)
-            else:
-                answer = await self.forms.submit(actor, data, raw, tenant=tenant,
-                                                 key=f"teams:{context.activity.id}")
+            answer = await (self.forms.fetch(found[1], data) if name == "task/fetch" else
+                            self.forms.submit(found[1], data, raw, tenant=found[2],
+                                              key=f"teams:{context.activity.id}"))
         except DomainError as error:
             return render_forms.closed(failure(error).text)
         if answer.view is not None:

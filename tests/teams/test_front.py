@@ -11,6 +11,7 @@ import pytest
 from bots.teams.people import identity
 from core.services.people import actor_of
 from storage import Database
+from tests.teams.adaptive_cards import card_problems
 from tests.teams.conftest import TENANT
 from tests.teams.fake_connector import Conversation, FakeConnector, Member
 from tests.teams.harness import Posted, TeamsCairn, buttons, card_text, running
@@ -217,6 +218,47 @@ async def test_new_and_edit_milestone_task_modules(teams: TeamsCairn,
         form, text="Looking good")))
     assert posted.json["task"]["type"] == "message", posted.text
     assert "Commented on #1" in card_text(connector.cards_in(chat.id)[-1])
+
+
+async def test_typed_form_lines_vacation_settings_and_hostile_submissions(
+        teams: TeamsCairn, connector: FakeConnector) -> None:
+    alice = connector.add_member("Alice Adams", tenant_id=TENANT)
+    chat = connector.personal_chat(alice)
+    # `new Title` typed: a button that opens the form with that title (nothing created yet).
+    [card] = await teams.say(alice, chat, "new Launch beta")
+    [opener] = buttons(card)
+    assert opener["msteams"] == {"type": "task/fetch"} and opener["cairn"]["arg"] == "Launch beta"
+    form = form_of(await teams.post(task(teams, alice, chat, "task/fetch", opener)))
+    assert inputs(form)["title"]["value"] == "Launch beta" and not card_problems(form)
+    async with teams.deps.uow(1) as tx:
+        assert await tx.milestones.by_number(1) is None
+    # I'm away: two dates, checked, then saved.
+    away = {"cairn": {"verb": "vacation", "arg": "", "stamp": "v1"}}
+    form = form_of(await teams.post(task(teams, alice, chat, "task/fetch", away)))
+    assert {i["type"] for i in inputs(form).values()} == {"Input.Date"}
+    wrong = form_of(await teams.post(task(teams, alice, chat, "task/submit", submitted(
+        form, starts="2027-01-02", ends="someday"))))
+    assert "A date, like 2027-01-15." in card_text(wrong) and not card_problems(wrong)
+    posted = await teams.post(task(teams, alice, chat, "task/submit", submitted(
+        form, starts="2026-12-20", ends="2027-01-02")))
+    assert posted.json["task"]["type"] == "message", posted.text
+    assert "2027" in card_text(connector.cards_in(chat.id)[-1])
+    # Reminder settings: the settings card, posted; the module closes.
+    settings = {"cairn": {"verb": "settings", "arg": "", "stamp": "s1"}}
+    posted = await teams.post(task(teams, alice, chat, "task/fetch", settings))
+    assert posted.json["task"]["type"] == "message", posted.text
+    # Hostile: someone else's milestone number, junk values, a long title: a form or a
+    # message, never a 5xx, nothing saved.
+    junk = {"cairn": {"verb": "milestone", "arg": "", "stamp": "j"}, "title": "x" * 50_000,
+            "due": {"a": 1}, "parent": "-3", "members": "@a @b; drop table"}
+    wrong = form_of(await teams.post(task(teams, alice, chat, "task/submit", junk)))
+    assert "Keep the title under" in card_text(wrong) and not card_problems(wrong)
+    for data in ({"cairn": {"verb": "checkin", "arg": "#999", "stamp": "x"}}, {"cairn": 5},
+                 "text", {"cairn": {"verb": "comment", "arg": "#1", "stamp": "x"}}):
+        posted = await teams.post(task(teams, alice, chat, "task/submit", data))  # type: ignore[arg-type]
+        assert posted.status == 200 and posted.json["task"]["type"] == "message", posted.text
+    async with teams.deps.uow(1) as tx:
+        assert await tx.milestones.by_number(1) is None
 
 
 async def test_local_mode_answers_unsigned_and_says_so(
