@@ -352,3 +352,25 @@ def test_slack_listeners_never_release_a_claim_by_hand() -> None:
     for name in ("front.py", "actions.py", "nudge_actions.py", "form_data.py"):
         text = (ROOT / "bots" / "slack" / name).read_text(encoding="utf-8")
         assert "release_key" not in text, name
+
+
+def test_the_core_forms_name_their_fields_as_validation_keys_its_errors() -> None:
+    """Every field `core.interactions.validation` can put an error on is a field of the core's
+    forms (`form_specs`), so a platform rendering those forms shows each error beside its
+    field."""
+    from core.interactions import form_specs as specs
+    from core.model import Status
+
+    tree = ast.parse((ROOT / "core/interactions/validation.py").read_text(encoding="utf-8"))
+    keyed = {node.slice.value for node in ast.walk(tree)
+             if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name)
+             and node.value.id == "errors" and isinstance(node.slice, ast.Constant)}
+    keyed |= {node.args[0].value for node in ast.walk(tree)
+              if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+              and node.func.id in ("_day", "_number") and node.args
+              and isinstance(node.args[0], ast.Constant)}
+    forms = [specs.milestone_form(None, 1),
+             specs.check_in_form(1, "t", percent=0, status=Status.ON_TRACK),
+             specs.check_in_form(1, "t", percent=0, status=Status.ON_TRACK, metric="m")]
+    fields = {f.name for form in forms for f in form.fields}
+    assert len(keyed) >= 10 and keyed <= fields, sorted(keyed - fields)

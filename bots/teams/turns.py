@@ -5,8 +5,7 @@
   Adaptive Card in the same conversation (in a channel: in the thread).
 - A message carrying card data (`Action.Submit`) or an `adaptiveCard/action` invoke
   (`Action.Execute`) is a button click (`clicks`).
-- `task/fetch` and `task/submit` (the buttons that open forms) are answered with how to do the
-  same by typing, until forms come to Teams.
+- `task/fetch` / `task/submit`: the core's forms as task modules (`task_modules`).
 - `conversationUpdate` / `installationUpdate` store the conversation's reference when the app
   is added, and forget it when the app is removed.
 
@@ -27,12 +26,13 @@ from typing import Any
 from microsoft_agents.activity import Activity, ActivityTypes, InvokeResponse
 from microsoft_agents.hosting.core import TurnContext
 
-from bots.teams import render
+from bots.teams import render, render_forms
 from bots.teams.activity import teams_tenant
 from bots.teams.cache import TimedCache
 from bots.teams.clicks import Clicks, click_data
 from bots.teams.people import Person, TeamsPeople, identity_prefix
 from bots.teams.ports import ConversationReferences
+from bots.teams.task_modules import TaskModules
 from core.commands import Actor
 from core.errors import DomainError
 from core.model import TenantId
@@ -45,14 +45,6 @@ SAVED_TTL_S = 600.0
 AT_TAG = re.compile(r"<at[^>]*>(.*?)</at>", re.IGNORECASE | re.DOTALL)
 HTML_TAG = re.compile(r"<[^>]{0,200}>")
 PLACEHOLDER = re.compile(r"\x00(\d{1,3})\x00")
-FORM_HINTS = {
-    "checkin": "Type `update {arg} 60% what moved` to record progress.",
-    "comment": "Type `comment {arg} your words` to comment.",
-    "edit": "Type `edit {arg} title:\"New title\"`, `due {arg} friday` or `assign {arg} @name`.",
-    "new": "Type `milestone \"Title\" due:friday` to create one.",
-    "vacation": "Type `remind vacation 2026-12-20 2027-01-02` to pause your reminders.",
-    "settings": "Type `remind settings` to see and change your reminders.",
-}
 
 
 def kind_of(activity: Activity) -> str:
@@ -93,6 +85,7 @@ class CairnAgent:
         self.people = people
         self.references = references
         self.clicks = clicks
+        self.forms = TaskModules(deps)
         self._saved: TimedCache[tuple[int, int, str], bool] = TimedCache(50_000, SAVED_TTL_S)
 
     async def on_turn(self, context: TurnContext) -> None:
@@ -178,6 +171,9 @@ class CairnAgent:
                 await self.clicks.on_submit(context, actor, data)
                 return
             line = await self.line(context, tenant_id, tenant)
+            if (opener := self.forms.opener(line, actor)) is not None:
+                await context.send_activity(Activity.model_validate(opener))
+                return
             view = await run_text(line, actor, self.deps, identity_prefix=identity_prefix(tenant))
         except DomainError as error:
             view = failure(error)
@@ -226,7 +222,7 @@ class CairnAgent:
             action = _object(value.get("action"))
             body = await self._execute(context, click_data(action.get("data")))
         elif name in ("task/fetch", "task/submit"):
-            body = self._form_hint(click_data(value.get("data")))
+            body = await self._task(context, name, _object(value.get("data")))
         else:
             body = None
         await context.send_activity(Activity(
@@ -243,11 +239,21 @@ class CairnAgent:
         except DomainError as error:
             return self.clicks.toast(failure(error).text)
 
-    @staticmethod
-    def _form_hint(data: dict[str, str] | None) -> dict[str, Any]:
-        verb, arg = (data or {}).get("verb", ""), (data or {}).get("arg", "") or "#N"
-        hint = FORM_HINTS.get(verb, "Type `help` to see what Cairn understands.")
-        return {"task": {"type": "message", "value": hint.format(arg=arg)}}
+    async def _task(self, context: TurnContext, name: str, raw: dict[str, Any]
+                    ) -> dict[str, Any]:
+        data = click_data(raw)
+        try:
+            found = await self.speaker(context)
+            if found is None or data is None:
+                return render_forms.closed("That button does not work here.")
+            answer = await (self.forms.fetch(found[1], data) if name == "task/fetch" else
+                            self.forms.submit(found[1], data, raw, tenant=found[2],
+                                              key=f"teams:{context.activity.id}"))
+        except DomainError as error:
+            return render_forms.closed(failure(error).text)
+        if answer.view is not None:
+            await context.send_activity(reply_of(answer.view))
+        return answer.body
 
     # --- installation -----------------------------------------------------------------------
 

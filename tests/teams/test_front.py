@@ -4,15 +4,17 @@
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 import pytest
 
 from bots.teams.people import identity
 from core.services.people import actor_of
 from storage import Database
+from tests.teams.adaptive_cards import card_problems
 from tests.teams.conftest import TENANT
-from tests.teams.fake_connector import FakeConnector
-from tests.teams.harness import TeamsCairn, buttons, card_text, running
+from tests.teams.fake_connector import Conversation, FakeConnector, Member
+from tests.teams.harness import Posted, TeamsCairn, buttons, card_text, running
 from tests.teams.tokens import TokenKit
 from wiring.registry import statuses
 from wiring.settings import Settings
@@ -111,16 +113,152 @@ async def test_installing_stores_the_reference_and_uninstalling_forgets_it(
     assert await teams.store.conversations_of(tenant_id) == []
 
 
-async def test_a_form_button_answers_with_what_to_type(teams: TeamsCairn,
-                                                       connector: FakeConnector) -> None:
+def task(teams: TeamsCairn, member: Member, conversation: Conversation, name: str,
+         data: dict[str, Any]) -> dict[str, Any]:
+    return teams.activity(member, conversation, type="invoke", name=name,
+                          value={"data": data, "context": {"theme": "default"}})
+
+
+def form_of(posted: Posted) -> dict[str, Any]:
+    """The Adaptive Card of a task module answer."""
+    assert posted.status == 200, posted.text
+    answer = posted.json["task"]
+    assert answer["type"] == "continue", answer
+    return dict(answer["value"]["card"]["content"])
+
+
+def inputs(card: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {e["id"]: e for e in card["body"] if str(e.get("type", "")).startswith("Input.")}
+
+
+def submitted(card: dict[str, Any], **typed: str) -> dict[str, Any]:
+    """What Teams sends on submit: the button's data merged with the inputs' values."""
+    [button] = card["actions"]
+    values = {k: str(v["value"]) for k, v in inputs(card).items() if "value" in v}
+    return {**button["data"], **values, **typed}
+
+
+@BOTH
+async def test_a_check_in_task_module_shows_errors_in_the_form_and_saves_once(
+        teams: TeamsCairn, connector: FakeConnector) -> None:
     alice = connector.add_member("Alice Adams", tenant_id=TENANT)
     chat = connector.personal_chat(alice)
-    fetch = teams.activity(alice, chat, type="invoke", name="task/fetch", value={
-        "data": {"cairn": {"verb": "checkin", "arg": "#3", "stamp": "x"},
-                 "msteams": {"type": "task/fetch"}}})
-    posted = await teams.post(fetch)
-    assert posted.status == 200
-    assert "update #3" in posted.json["task"]["value"]
+    [card] = await teams.say(alice, chat, 'milestone "Beta" due:2027-01-15')
+    update = next(b for b in buttons(card) if b.get("title") == "Update progress")
+    assert update["msteams"] == {"type": "task/fetch"}
+    form = form_of(await teams.post(task(teams, alice, chat, "task/fetch", update)))
+    fields = inputs(form)
+    assert fields["percent"]["type"] == "Input.Number" and fields["percent"]["max"] == 100
+    assert fields["status"]["type"] == "Input.ChoiceSet" and fields["status"]["value"]
+    # A wrong field: the same form again, the error beside the field, nothing saved.
+    wrong = form_of(await teams.post(task(teams, alice, chat, "task/submit", submitted(
+        form, percent="150", notes="half way"))))
+    assert "A whole number from 0 to 100." in card_text(wrong)
+    assert inputs(wrong)["notes"]["value"] == "half way"
+    async with teams.deps.uow(1) as tx:
+        m = await tx.milestones.by_number(1)
+    assert m is not None and m.progress == 0
+    # Valid: saved once, the module closes, the card is posted; the same delivery again
+    # (same activity id) changes nothing.
+    before = len(connector.cards_in(chat.id))
+    good = task(teams, alice, chat, "task/submit", submitted(wrong, percent="60"))
+    posted = await teams.post(good)
+    assert posted.status == 200 and posted.json["task"]["type"] == "message", posted.text
+    again = await teams.post(good)
+    assert again.json["task"] == {"type": "message", "value": "Already saved."}
+    answers = connector.cards_in(chat.id)[before:]
+    assert len(answers) == 1 and "60%" in card_text(answers[0])
+    async with teams.deps.uow(1) as tx:
+        m = await tx.milestones.by_number(1)
+        assert m is not None and m.progress == 60
+        assert m.id is not None and len(await tx.updates.recent(m.id, 10)) == 1
+
+
+async def test_new_and_edit_milestone_task_modules(teams: TeamsCairn,
+                                                   connector: FakeConnector) -> None:
+    alice = connector.add_member("Alice Adams", tenant_id=TENANT)
+    chat = connector.personal_chat(alice)
+    new = {"cairn": {"verb": "new", "arg": "Launch", "stamp": "n1"},
+           "msteams": {"type": "task/fetch"}}
+    form = form_of(await teams.post(task(teams, alice, chat, "task/fetch", new)))
+    assert inputs(form)["title"]["value"] == "Launch"
+    assert inputs(form)["due"]["type"] == "Input.Date"
+    wrong = form_of(await teams.post(task(teams, alice, chat, "task/submit", submitted(
+        form, start="2027-03-01", due="2027-02-01", owner="@nobody here!"))))
+    text = card_text(wrong)
+    assert "It cannot start after it is due." in text and "One person, as @handle." in text
+    posted = await teams.post(task(teams, alice, chat, "task/submit", submitted(
+        wrong, start="", due="2027-02-01", owner="", crit_metric="ARR", crit_start="0",
+        crit_target="1000")))
+    assert posted.json["task"]["type"] == "message", posted.text
+    assert "Launch" in card_text(connector.cards_in(chat.id)[-1])
+    # Edit opens with what the milestone holds, and a refusal of the core lands on its field.
+    edit = {"cairn": {"verb": "edit", "arg": "#1", "stamp": "e1"}}
+    form = form_of(await teams.post(task(teams, alice, chat, "task/fetch", edit)))
+    shown = inputs(form)
+    assert shown["due"]["value"] == "2027-02-01" and shown["crit_target"]["value"] == 1000
+    assert shown["owner"]["value"].startswith("@alice")
+    wrong = form_of(await teams.post(task(teams, alice, chat, "task/submit", submitted(
+        form, parent="#1"))))
+    assert "parent" in inputs(wrong) and "❌" not in card_text(wrong)
+    async with teams.deps.uow(1) as tx:
+        m = await tx.milestones.by_number(1)
+    assert m is not None and m.parent_id is None and m.title == "Launch"
+    posted = await teams.post(task(teams, alice, chat, "task/submit", submitted(
+        form, title="Launch v2", crit_current="500")))
+    assert posted.json["task"]["type"] == "message", posted.text
+    async with teams.deps.uow(1) as tx:
+        m = await tx.milestones.by_number(1)
+    assert m is not None and m.title == "Launch v2" and m.criterion is not None
+    assert m.criterion.current == 500 and m.criterion.target == 1000
+    # A comment through its form.
+    comment = {"cairn": {"verb": "comment", "arg": "#1", "stamp": "c1"}}
+    form = form_of(await teams.post(task(teams, alice, chat, "task/fetch", comment)))
+    posted = await teams.post(task(teams, alice, chat, "task/submit", submitted(
+        form, text="Looking good")))
+    assert posted.json["task"]["type"] == "message", posted.text
+    assert "Commented on #1" in card_text(connector.cards_in(chat.id)[-1])
+
+
+async def test_typed_form_lines_vacation_settings_and_hostile_submissions(
+        teams: TeamsCairn, connector: FakeConnector) -> None:
+    alice = connector.add_member("Alice Adams", tenant_id=TENANT)
+    chat = connector.personal_chat(alice)
+    # `new Title` typed: a button that opens the form with that title (nothing created yet).
+    [card] = await teams.say(alice, chat, "new Launch beta")
+    [opener] = buttons(card)
+    assert opener["msteams"] == {"type": "task/fetch"} and opener["cairn"]["arg"] == "Launch beta"
+    form = form_of(await teams.post(task(teams, alice, chat, "task/fetch", opener)))
+    assert inputs(form)["title"]["value"] == "Launch beta" and not card_problems(form)
+    async with teams.deps.uow(1) as tx:
+        assert await tx.milestones.by_number(1) is None
+    # I'm away: two dates, checked, then saved.
+    away = {"cairn": {"verb": "vacation", "arg": "", "stamp": "v1"}}
+    form = form_of(await teams.post(task(teams, alice, chat, "task/fetch", away)))
+    assert {i["type"] for i in inputs(form).values()} == {"Input.Date"}
+    wrong = form_of(await teams.post(task(teams, alice, chat, "task/submit", submitted(
+        form, starts="2027-01-02", ends="someday"))))
+    assert "A date, like 2027-01-15." in card_text(wrong) and not card_problems(wrong)
+    posted = await teams.post(task(teams, alice, chat, "task/submit", submitted(
+        form, starts="2026-12-20", ends="2027-01-02")))
+    assert posted.json["task"]["type"] == "message", posted.text
+    assert "2027" in card_text(connector.cards_in(chat.id)[-1])
+    # Reminder settings: the settings card, posted; the module closes.
+    settings = {"cairn": {"verb": "settings", "arg": "", "stamp": "s1"}}
+    posted = await teams.post(task(teams, alice, chat, "task/fetch", settings))
+    assert posted.json["task"]["type"] == "message", posted.text
+    # Hostile: someone else's milestone number, junk values, a long title: a form or a
+    # message, never a 5xx, nothing saved.
+    junk = {"cairn": {"verb": "milestone", "arg": "", "stamp": "j"}, "title": "x" * 50_000,
+            "due": {"a": 1}, "parent": "-3", "members": "@a @b; drop table"}
+    wrong = form_of(await teams.post(task(teams, alice, chat, "task/submit", junk)))
+    assert "Keep the title under" in card_text(wrong) and not card_problems(wrong)
+    for data in ({"cairn": {"verb": "checkin", "arg": "#999", "stamp": "x"}}, {"cairn": 5},
+                 "text", {"cairn": {"verb": "comment", "arg": "#1", "stamp": "x"}}):
+        posted = await teams.post(task(teams, alice, chat, "task/submit", data))  # type: ignore[arg-type]
+        assert posted.status == 200 and posted.json["task"]["type"] == "message", posted.text
+    async with teams.deps.uow(1) as tx:
+        assert await tx.milestones.by_number(1) is None
 
 
 async def test_local_mode_answers_unsigned_and_says_so(

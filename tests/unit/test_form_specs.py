@@ -1,0 +1,95 @@
+"""The forms as core values: fields named as validation keys its errors, initial values as
+text, a submission read back into what validation checks."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from core.interactions import form_specs as specs
+from core.interactions.validation import (
+    FormErrors,
+    Unreadable,
+    check_check_in,
+    check_milestone_form,
+)
+from core.model import Kind, Priority, Status
+
+
+def names(form: specs.Form) -> list[str]:
+    return [f.name for f in form.fields]
+
+
+def test_the_milestone_form_new_and_edit() -> None:
+    new = specs.milestone_form(specs.MilestoneShown(title="Launch"))
+    assert new.title == "New milestone" and new.subject is None
+    assert "crit_current" not in names(new)
+    assert {"title", "kind", "parent", "owner", "members", "start", "due", "priority",
+            "crit_metric", "crit_start", "crit_target", "crit_unit"} <= set(names(new))
+    title = next(f for f in new.fields if f.name == "title")
+    assert title.required and title.initial == "Launch" and title.max_length == 200
+    edit = specs.milestone_form(specs.MilestoneShown(
+        title="Beta", kind=Kind.GOAL, due=date(2027, 1, 15), priority=Priority.HIGH,
+        members=("@ann", "@bob"), metric="ARR", crit_start=0, crit_target=1.5e6,
+        crit_current=250_000.5), 7)
+    shown = {f.name: f.initial for f in edit.fields}
+    assert edit.subject == 7 and edit.title == "Edit #7"
+    assert shown["kind"] == "goal" and shown["due"] == "2027-01-15"
+    assert shown["members"] == "@ann @bob" and shown["priority"] == "high"
+    assert shown["crit_target"] == "1500000" and shown["crit_current"] == "250000.5"
+    kind = next(f for f in edit.fields if f.name == "kind")
+    assert [c.value for c in kind.choices] == ["goal", "milestone", "task"]
+
+
+def test_a_milestone_submission_reads_back_into_validation() -> None:
+    form, parent = specs.read_milestone({
+        "title": "  Ship  it ", "kind": "task", "due": "2027-02-01", "start": "2027-03-01",
+        "crit_metric": "", "crit_start": "abc", "parent": "#4"})
+    assert parent == 4.0 and isinstance(form.crit_start, Unreadable)
+    with pytest.raises(FormErrors) as wrong:
+        check_milestone_form(form)
+    assert set(wrong.value.errors) == {"start", "crit_start"}
+    ok, _ = specs.read_milestone({"title": "Ship", "due": "2027-02-01", "crit_metric": "ARR",
+                                  "crit_start": "0", "crit_target": "1,000"})
+    checked = check_milestone_form(ok)
+    assert checked.due == date(2027, 2, 1) and checked.criterion is not None
+    assert checked.criterion.target == 1000
+
+
+def test_the_check_in_form_asks_what_drives_the_progress() -> None:
+    plain = specs.check_in_form(3, "Beta", percent=40, status=Status.AT_RISK)
+    assert names(plain) == ["percent", "status", "notes", "blockers"]
+    percent = plain.fields[0]
+    assert (percent.low, percent.high, percent.whole, percent.initial) == (0, 100, True, "40")
+    assert plain.fields[1].initial == "at_risk"
+    measured = specs.check_in_form(3, "Beta", percent=40, status=Status.DONE, metric="ARR",
+                                   current=12.5)
+    assert names(measured)[0] == "current" and measured.fields[0].initial == "12.5"
+    assert measured.fields[1].initial == "on_track"  # done is not a status to report
+    rolled = specs.check_in_form(3, "Beta", percent=40, status=Status.ON_TRACK, rolled_up=True)
+    assert names(rolled) == ["status", "notes", "blockers"] and "rolls up" in rolled.intro
+    with pytest.raises(FormErrors) as wrong:
+        check_check_in(specs.read_check_in({"percent": "150", "status": "blocked"}, plain))
+    assert set(wrong.value.errors) == {"percent"}
+    values = check_check_in(specs.read_check_in({"percent": "60", "notes": " moved "}, plain))
+    assert values.percent == 60 and values.notes == "moved"
+
+
+def test_errors_come_back_on_the_same_form_with_what_was_typed() -> None:
+    form = specs.check_in_form(3, "Beta", percent=40, status=Status.ON_TRACK)
+    again = form.with_errors({"percent": "A whole number from 0 to 100.", "nowhere": "Odd."},
+                             {"percent": "150", "notes": "so far"})
+    assert again.errors == {"percent": "A whole number from 0 to 100. Odd."}
+    assert {f.name: f.initial for f in again.fields}["notes"] == "so far"
+    assert names(again) == names(form)
+
+
+def test_handles_and_numbers_as_typed() -> None:
+    assert specs.handles_in("@Ann, @bob") == ("ann", "bob")
+    assert specs.handles_in("") == ()
+    assert specs.handles_in("@ann <script>") is None
+    assert specs.read_number("nan") is not None and isinstance(specs.read_number("nan"),
+                                                                Unreadable)
+    assert isinstance(specs.read_day("31/12"), Unreadable) and specs.read_day(" ") is None
+    assert specs.vacation_form().fields[0].required
