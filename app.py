@@ -110,6 +110,10 @@ def shell(tenant: str, user: str | None, timezone: str | None) -> None:
             except DomainError as error:
                 raise click.ClickException(error.message) from None
             interactive = sys.stdin.isatty()
+            if sys.stderr.isatty():
+                from bots.shell.progress import ProgressBar
+
+                session.progress = ProgressBar(sys.stderr)
             if interactive:
                 click.echo(f"Cairn · {session.tenant_slug} as @{session.actor.handle}. "
                            "Type `help`, `as @name` to switch person, Ctrl-D to leave.")

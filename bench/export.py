@@ -249,16 +249,41 @@ def main() -> None:
     parser.add_argument("--milestones", type=int, default=10_000)
     parser.add_argument("--formats", default="csv,xlsx,pdf")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--database", default="",
+                        help="read the rows from this database (sqlite://… or postgres://…), "
+                             "through the storage's ReportSource; loaded once")
     args = parser.parse_args()
     formats = [f.strip() for f in args.formats.split(",") if f.strip()]
     unknown = [f for f in formats if f not in FORMATS]
     if unknown or args.milestones < 1:
         parser.error(f"formats are {', '.join(FORMATS)}; milestones at least 1")
     source = SyntheticTenant(args.milestones, args.seed)
+    if args.database:
+        asyncio.run(on_database(args.database, source, formats, args.seed))
+        return
     size = asyncio.run(source.size(CompanyScope()))
     print(f"Export benchmark: {size.milestones:,} milestones, {size.updates:,} check-ins "
           f"(synthetic tenant, seed {args.seed}), the quarter of {NOW:%d %b %Y}")
     asyncio.run(measure(source, formats, size.milestones))
+
+
+async def on_database(url: str, synthetic: SyntheticTenant, formats: list[str], seed: int
+                      ) -> None:
+    from bench.databases import open_bench_database
+    from bench.export_data import loaded_tenant
+    from storage.reports import TortoiseReportSources
+
+    database = await open_bench_database(url)
+    try:
+        tenant = await loaded_tenant(database, synthetic)
+        source = TortoiseReportSources(database.unit_of_work())(tenant)
+        size = await source.size(CompanyScope())
+        print(f"Export benchmark: {size.milestones:,} milestones, {size.updates:,} check-ins "
+              f"(synthetic tenant, seed {seed}) read from {database.dialect} through the "
+              f"storage's ReportSource, the quarter of {NOW:%d %b %Y}")
+        await measure(source, formats, size.milestones)
+    finally:
+        await database.close()
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from core import text as lex
+from core.access import grammar as access_grammar
 from core.calendar_grammar import parse_calendar
 from core.commands import (
     Actor,
@@ -51,7 +52,10 @@ from core.dates import parse_deadline
 from core.errors import InvalidInput
 from core.grammar_options import parse_create, parse_edit, parse_profile
 from core.grammar_remind import parse_remind
+from core.grammar_scoring import SCORING_VERBS, parse_list_team
 from core.model import Kind, Plan, Role
+from core.reports.grammar import parse_chart, parse_export, parse_report
+from core.webhooks import grammar as webhook_grammar
 
 MAX_TEXT = 12_000
 
@@ -115,6 +119,8 @@ def _new(rest: str, ctx: Context) -> Command:
 
 
 def _list(rest: str, ctx: Context) -> Command:
+    if (team := parse_list_team(rest, ctx)) is not None:
+        return team
     page = 1
     words = rest.lower().replace("page:", "page ").split()
     if len(words) >= 2 and words[-2] == "page":
@@ -471,6 +477,25 @@ VERBS: tuple[Verb, ...] = (
                                "calendar feed revoke all", "calendar kinds goal,milestone,task",
                                "calendar owners on",
                                "calendar shared deadlines@group.calendar.google.com")),
+    *(Verb(names, usage, summary, TEAM, parser, examples)
+      for names, usage, summary, parser, examples in SCORING_VERBS),
+    Verb(("report",), 'report [week|month|quarter|all] [#N|@who|"Team"|company]',
+         "a report card: progress, completed, on time, overdue, at risk, check-in latency",
+         PROGRESS, parse_report, ("report", "report month @bob", "report quarter #1")),
+    Verb(("chart",), "chart burnup #N | progress | status | ontime [@who|\"Team\"]",
+         "a chart as an image", PROGRESS, parse_chart,
+         ("chart burnup #1", "chart status", "chart ontime @bob")),
+    Verb(("export",), "export csv|xlsx|pdf [#N|@who|\"Team\"|company] [week|month|quarter|all]",
+         "a file to forward", PROGRESS, parse_export,
+         ("export xlsx company quarter", "export csv #1 all", "export pdf @bob month")),
+    Verb(("token",), access_grammar.USAGE, "API tokens: make (shown once), list, revoke", YOU,
+         access_grammar.parse_token, access_grammar.EXAMPLES),
+    Verb(("tokens",), "tokens", "your API tokens (and the app tokens, for admins)", YOU,
+         access_grammar.parse_tokens),
+    Verb(("webhook",), webhook_grammar.USAGE, "signed outgoing webhooks (admins)", TEAM,
+         webhook_grammar.parse_webhook, webhook_grammar.EXAMPLES),
+    Verb(("webhooks",), "webhooks", "the webhook endpoints (admins)", TEAM,
+         webhook_grammar.parse_webhooks),
     Verb(("help", "?"), "help [verb]", "this help", YOU, _help, ("help update",)),
 )
 

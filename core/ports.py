@@ -13,6 +13,7 @@ from datetime import date, datetime, timedelta
 from types import TracebackType
 from typing import Protocol, Self
 
+from core.access.ports import AccessRepository
 from core.audience import Audience
 from core.calendar import (
     CalendarChanges,
@@ -33,6 +34,7 @@ from core.events import Event
 from core.model import (
     Activity,
     Comment,
+    Kind,
     Milestone,
     MilestoneId,
     Notification,
@@ -45,6 +47,8 @@ from core.model import (
 )
 from core.nudge_ports import Notifier as Notifier  # re-exported: the ports live here
 from core.nudge_ports import NudgeRepository as NudgeRepository
+from core.scoring.recording import ScoringPorts
+from core.webhooks.ports import WebhookEndpointRepository
 
 
 class Clock(Protocol):
@@ -65,6 +69,10 @@ class MilestoneFilter:
     due_before: date | None = None
     statuses: Collection[Status] | None = None
     stale_before: datetime | None = None
+    due_after: date | None = None
+    kinds: Collection[Kind] | None = None
+    #: Only numbers above this one (cursor pagination; results are in number order).
+    after_number: int | None = None
     limit: int | None = None
 
 
@@ -164,9 +172,11 @@ class CommentRepository(Protocol):
 
 class ActivityRepository(Protocol):
     async def recent(
-        self, *, milestone_id: MilestoneId | None = None, limit: int = 20
+        self, *, milestone_id: MilestoneId | None = None, limit: int = 20,
+        before_id: int | None = None,
     ) -> list[Activity]:
-        """Newest first; the whole tenant's feed when no milestone is given."""
+        """Newest first; the whole tenant's feed when no milestone is given; only entries
+        older than `before_id` when given (cursor pagination)."""
         ...
 
 
@@ -281,6 +291,24 @@ class CalendarGateway(Protocol):
     async def stop(self, calendar: CalendarRef, *, channel_id: str, resource_id: str) -> None: ...
 
 
+class IdempotencyKeys(Protocol):
+    """Requests already carried out, per tenant: a key is claimed inside the unit of work of
+    the change it guards, so the claim and the change commit together or not at all."""
+
+    async def claim(self, key: str, *, command: str, at: datetime) -> bool:
+        """True for the first claim of `key` in this tenant; False when a committed unit of work
+        claimed it before (on PostgreSQL a concurrent claim waits for the other's outcome)."""
+        ...
+
+    async def claimed(self, key: str) -> str | None:
+        """The command that claimed `key`, if one committed; None otherwise."""
+        ...
+
+    async def forget(self, *, before: datetime) -> int:
+        """Drops claims older than `before` (any tenant); how many."""
+        ...
+
+
 class UnitOfWork(Protocol):
     tenants: TenantRepository
     users: UserRepository
@@ -292,6 +320,10 @@ class UnitOfWork(Protocol):
     outbox: Outbox
     calendar: CalendarRepository
     nudges: NudgeRepository
+    scoring: ScoringPorts
+    access: AccessRepository
+    webhooks: WebhookEndpointRepository
+    idempotency: IdempotencyKeys
 
     async def publish(self, event: Event) -> None:
         """Records an event in the activity feed and the outbox of every consumer of it."""

@@ -50,9 +50,18 @@ async def rollup_from(tx: UnitOfWork, parent_id: MilestoneId | None, at: datetim
     A parent whose progress moves counts as updated at `at`: its children's check-ins are news
     about it, so it is not flagged as stale while they report.
     """
-    if parent_id is None:
-        return 0
+    return len(await rollup_changes(tx, parent_id, at))
+
+
+async def rollup_changes(tx: UnitOfWork, parent_id: MilestoneId | None, at: datetime
+                         ) -> dict[MilestoneId, tuple[int, Status]]:
+    """`rollup_from`, returning the (progress, status) of every ancestor it changed.
+
+    The chain stays locked until the unit of work ends: a use case that can, rolls up as the
+    last thing before it commits, so check-ins under one goal queue for that moment only."""
     changes: dict[MilestoneId, tuple[int, Status]] = {}
+    if parent_id is None:
+        return changes
     carry = 0  # how much the level below moved its parent's weighted sum
     for node in await tx.milestones.ancestry(parent_id):
         found = rolled_up_sums(node.status, node.progress, node.children_weighted + carry,
@@ -63,7 +72,7 @@ async def rollup_from(tx: UnitOfWork, parent_id: MilestoneId | None, at: datetim
         carry = (found[0] - node.progress) * node.weight if node.status != Status.CANCELLED else 0
     if changes:
         await tx.milestones.write_rollups(changes, at)
-    return len(changes)
+    return changes
 
 
 async def has_children(tx: UnitOfWork, milestone_id: MilestoneId) -> bool:

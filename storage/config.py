@@ -31,6 +31,10 @@ APPS: dict[str, tuple[str, str]] = {
     "slack": ("storage.slack.models", "storage.slack.migrations"),
     "nudges": ("storage.nudges.models", "storage.nudges.migrations"),
     "teams": ("storage.teams.models", "storage.teams.migrations"),
+    "scoring": ("storage.scoring.models", "storage.scoring.migrations"),
+    "reports": ("storage.reports.models", "storage.reports.migrations"),
+    "api": ("storage.api.models", "storage.api.migrations"),
+    "webhooks": ("storage.webhooks.models", "storage.webhooks.migrations"),
 }
 
 Dialect = Literal["sqlite", "postgres"]

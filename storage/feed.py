@@ -67,11 +67,14 @@ class TortoiseActivity(Repository):
     """Reads the feed; entries are written by `TortoiseUnitOfWork.publish`."""
 
     async def recent(
-        self, *, milestone_id: MilestoneId | None = None, limit: int = 20
+        self, *, milestone_id: MilestoneId | None = None, limit: int = 20,
+        before_id: int | None = None,
     ) -> list[Activity]:
         rows = await self.scoped(ActivityRow)
         if milestone_id is not None:
             rows = rows.filter(milestone_id=milestone_id)
+        if before_id is not None:
+            rows = rows.filter(id__lt=before_id)
         return [activity_from(row) for row in await rows.order_by(*NEWEST_FIRST).limit(limit)]
 
 

@@ -123,7 +123,8 @@ def _criterion(row: MilestoneRow) -> SuccessCriterion | None:
     )
 
 
-def milestone_from(row: MilestoneRow, members: Iterable[MilestoneMemberRow]) -> Milestone:
+def milestone_from(row: MilestoneRow, members: Iterable[MilestoneMemberRow | Member]
+                   ) -> Milestone:
     return Milestone(
         id=MilestoneId(row.id), tenant_id=TenantId(row.tenant_id), number=row.number,
         kind=row.kind, title=row.title, description=row.description,

@@ -244,8 +244,26 @@ class OutboxRow(Model):
         indexes = (("consumer", "done_at", "next_attempt_at"),)
 
 
+class IdempotencyKeyRow(Model):
+    """A request carried out once, unique per tenant and key (`core.interactions.idempotency`).
+
+    Inserted in the transaction of the change it guards."""
+
+    id = fields.BigIntField(primary_key=True)
+    tenant: fields.ForeignKeyRelation[TenantRow] = fields.ForeignKeyField(
+        "cairn.TenantRow", related_name=False, on_delete=fields.CASCADE)
+    tenant_id: int
+    key = fields.CharField(max_length=200)
+    command = fields.CharField(max_length=80)
+    created_at = fields.DatetimeField(db_index=True)
+
+    class Meta:
+        table = "idempotency_keys"
+        unique_together = (("tenant_id", "key"),)
+
+
 #: Every table, children first: the order to empty them in.
 TABLES = tuple(model._meta.db_table for model in (
-    OutboxRow, NotificationRow, ActivityRow, CommentRow, ProgressUpdateRow, MilestoneMemberRow,
-    MilestoneRow, UserIdentityRow, UserRow, TenantVersionRow, TenantRow,
+    IdempotencyKeyRow, OutboxRow, NotificationRow, ActivityRow, CommentRow, ProgressUpdateRow,
+    MilestoneMemberRow, MilestoneRow, UserIdentityRow, UserRow, TenantVersionRow, TenantRow,
 ))

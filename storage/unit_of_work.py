@@ -19,6 +19,7 @@ from typing import Self
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 
+from core.access.ports import AccessRepository
 from core.concerned import audience_of
 from core.errors import StorageUnavailable
 from core.events import Event, payload
@@ -27,6 +28,7 @@ from core.ports import (
     ActivityRepository,
     CalendarRepository,
     CommentRepository,
+    IdempotencyKeys,
     MilestoneRepository,
     NotificationRepository,
     NudgeRepository,
@@ -35,9 +37,13 @@ from core.ports import (
     TenantRepository,
     UserRepository,
 )
+from core.scoring.recording import ScoringPorts
+from core.webhooks.ports import WebhookEndpointRepository
+from storage.api import TortoiseAccess
 from storage.availability import Outages
 from storage.calendar import TortoiseCalendar
 from storage.config import Dialect
+from storage.crash_points import crash_point
 from storage.errors import NotInTenant, StorageError
 from storage.feed import (
     TortoiseActivity,
@@ -45,14 +51,17 @@ from storage.feed import (
     TortoiseNotifications,
     TortoiseProgressUpdates,
 )
+from storage.idempotency import TortoiseIdempotencyKeys
 from storage.mapping import utc
 from storage.milestones import TortoiseMilestones
 from storage.models import ActivityRow, OutboxRow
 from storage.nudges.repository import TortoiseNudges
 from storage.outbox import AUDIENCE_KEY, TortoiseOutbox
 from storage.people import TortoiseTenants, TortoiseUsers
+from storage.scoring.ports import scoring_ports
 from storage.transaction import Transaction, transaction
 from storage.versions import BUMP_VERSION
+from storage.webhooks import TortoiseWebhookEndpoints
 
 Subscriptions = Mapping[str, Collection[str]]
 
@@ -101,6 +110,11 @@ class TortoiseUnitOfWork:
         self.outbox: Outbox = TortoiseOutbox(self)
         self.calendar: CalendarRepository = TortoiseCalendar(self)
         self.nudges: NudgeRepository = TortoiseNudges(self)
+        self.scoring: ScoringPorts = scoring_ports(self)
+        self.access: AccessRepository = TortoiseAccess(self)
+        self.webhooks: WebhookEndpointRepository = TortoiseWebhookEndpoints(self)
+        self._keys = TortoiseIdempotencyKeys(self)
+        self.idempotency: IdempotencyKeys = self._keys
 
     @property
     def tenant_id(self) -> TenantId | None:
@@ -128,6 +142,7 @@ class TortoiseUnitOfWork:
     async def _end(self, commit: bool) -> None:
         ending, connection = self._transaction, self._connection
         self._transaction = self._connection = None
+        claimed, self._keys.claimed_now = self._keys.claimed_now, False
         if ending is None:
             return
         if not commit:
@@ -144,6 +159,8 @@ class TortoiseUnitOfWork:
                     raise unavailable from error
                 raise
         await ending.commit(xid)
+        if claimed:
+            crash_point("idempotency-committed")
 
     async def _bump_version(self, connection: BaseDBAsyncClient, tenant_id: TenantId
                             ) -> int | None:

@@ -25,8 +25,11 @@ from core.model import (
     UserId,
 )
 from core.ports import MilestoneFilter, OutboxMessage, RollupNode
+from core.scoring.recording import ScoringPorts
+from tests.fakes_access import FakeAccess, FakeWebhookEndpoints
 from tests.fakes_calendar import FakeCalendar
 from tests.fakes_nudges import FakeNudges, NudgeState
+from tests.fakes_scoring import FakeScoring, ScoringState
 
 
 class FrozenClock:
@@ -62,6 +65,11 @@ class _State:
     versions: dict[int, int] = field(default_factory=dict)
     calendar: dict[str, Any] = field(default_factory=dict)  # tables of FakeCalendar
     nudges: NudgeState = field(default_factory=NudgeState)
+    scoring: dict[int | None, ScoringState] = field(default_factory=dict)
+    access: dict[str, Any] = field(default_factory=dict)  # tables of FakeAccess
+    webhooks: Any = None  # an InMemoryWebhooks, made on first use
+    #: (tenant, key) -> (command, claimed at)
+    keys: dict[tuple[int, str], tuple[str, datetime]] = field(default_factory=dict)
     ids: int = 0
 
     def next_id(self) -> int:
@@ -324,10 +332,11 @@ class FakeComments(_Rows[Comment]):
 
 
 class FakeActivity(_Scoped):
-    async def recent(self, *, milestone_id: MilestoneId | None = None, limit: int = 20
-                     ) -> list[Activity]:
+    async def recent(self, *, milestone_id: MilestoneId | None = None, limit: int = 20,
+                     before_id: int | None = None) -> list[Activity]:
         rows = [a for a in self.s.activity.values() if a.tenant_id == self.tenant_id
-                and (milestone_id is None or a.milestone_id == milestone_id)]
+                and (milestone_id is None or a.milestone_id == milestone_id)
+                and (before_id is None or (a.id or 0) < before_id)]
         return _copy(sorted(rows, key=lambda a: (a.created_at, a.id), reverse=True)[:limit])
 
 
@@ -380,6 +389,28 @@ class FakeOutbox(_Scoped):
             self.s.outbox[message_id].update(next=at, error=error[:500])
 
 
+class FakeIdempotencyKeys(_Scoped):
+    def _tenant(self) -> int:
+        assert self._uow.tenant_id is not None, "idempotency keys are per tenant"
+        return self._uow.tenant_id
+
+    async def claim(self, key: str, *, command: str, at: datetime) -> bool:
+        if (self._tenant(), key) in self.s.keys:
+            return False
+        self.s.keys[(self._tenant(), key)] = (command, at)
+        return True
+
+    async def claimed(self, key: str) -> str | None:
+        found = self.s.keys.get((self._tenant(), key))
+        return found[0] if found else None
+
+    async def forget(self, *, before: datetime) -> int:
+        old = [k for k, (_, at) in self.s.keys.items() if at < before]
+        for k in old:
+            del self.s.keys[k]
+        return len(old)
+
+
 class InMemoryUnitOfWork:
     def __init__(self, store: InMemoryStore, tenant_id: TenantId | None) -> None:
         self.store = store
@@ -394,8 +425,17 @@ class InMemoryUnitOfWork:
         self.outbox = FakeOutbox(self)
         self.calendar = FakeCalendar(self)
         self.nudges = FakeNudges(self)
+        self.access = FakeAccess(self)
+        self.webhooks = FakeWebhookEndpoints(self)
+        self.idempotency = FakeIdempotencyKeys(self)
         self._snapshot: _State | None = None
         self.committed = False
+
+    @property
+    def scoring(self) -> ScoringPorts:
+        # Built from the state of the moment: a rollback swaps the whole state.
+        state = self.store.state.scoring.setdefault(self.tenant_id, ScoringState())
+        return FakeScoring(state).ports()
 
     async def publish(self, event: Event) -> None:
         assert self.tenant_id is None or event.tenant_id == self.tenant_id

@@ -242,8 +242,8 @@ class FakeAchievements:
 class FakeScoring:
     """One tenant's scoring storage; `ports()` hands out the repositories over it."""
 
-    def __init__(self) -> None:
-        self.state = ScoringState()
+    def __init__(self, state: ScoringState | None = None) -> None:
+        self.state = state if state is not None else ScoringState()
 
     def ports(self) -> ScoringPorts:
         return ScoringPorts(challenges=FakeChallenges(self.state), teams=FakeTeams(self.state),

@@ -20,7 +20,7 @@ OWNERS = {"matplotlib": "integrations/charts",
           "xlsxwriter": "integrations/exports/xlsx_writer.py",
           "fpdf": "integrations/exports/pdf_writer.py",
           "fontTools": "integrations/exports/pdf_writer.py"}
-LAYERS = {"core", "storage", "bots", "integrations", "wiring", "app"}
+LAYERS = {"core", "storage", "bots", "integrations", "wiring", "app", "api"}
 
 
 def imports_of(path: Path) -> set[str]:
@@ -71,7 +71,8 @@ def test_outer_layers_never_import_each_other(package: str) -> None:
 def test_importing_the_app_does_no_work() -> None:
     """No work at import time: importing every module opens nothing and starts nothing."""
     names = [".".join(p.relative_to(ROOT).with_suffix("").parts) for p in
-             [*modules("core"), *modules("storage"), *modules("bots"), *modules("wiring")]
+             [*modules("core"), *modules("storage"), *modules("bots"), *modules("wiring"),
+              *modules("api")]
              if p.name != "__init__.py" and "migrations" not in p.parts]
     code = "import importlib, threading\n" + "".join(
         f"importlib.import_module({name!r})\n" for name in [*names, "app"]) + (
@@ -85,6 +86,14 @@ def test_importing_the_app_does_no_work() -> None:
 #: What the scoring domain may use from the rest of the core: the shared kernel, nothing that
 #: a feature package owns (it is stored and wired from outside).
 SCORING_KERNEL = {"core.model", "core.errors", "core.views", "core.humanize"}
+
+
+def test_access_is_pure_standard_library_over_the_core() -> None:
+    """Tokens, scopes and their grammar: no SDK, no HTTP, no storage."""
+    for path in modules("core/access"):
+        bad = {name for name in imports_of(path)
+               if top(name) not in sys.stdlib_module_names and top(name) != "core"}
+        assert not bad, f"{path.relative_to(ROOT)} imports {sorted(bad)}"
 
 
 def test_scoring_is_pure_standard_library_over_the_shared_kernel() -> None:
@@ -146,7 +155,11 @@ def test_importing_the_integrations_for_reports_starts_nothing() -> None:
 
 #: Each platform's own SDK: a platform package imports its own and no other's.
 PLATFORM_SDKS = {"slack": {"slack_bolt", "slack_sdk"},
-                 "teams": {"microsoft_agents", "botbuilder", "msal", "jwt", "jsonschema"}}
+                 # The Agents SDK's activities are pydantic models.
+                 "teams": {"microsoft_agents", "botbuilder", "msal", "jwt", "jsonschema",
+                           "pydantic"},
+                 # A terminal's progress bar for long jobs (exports, imports).
+                 "shell": {"tqdm"}}
 #: Libraries any platform package may use beside its SDK (its HTTP edge, secrets at rest).
 PLATFORM_LIBRARIES = {"aiohttp", "cryptography"}
 #: Files that still open a unit of work, with the change that takes it out of them.

@@ -30,7 +30,7 @@ async def runtime(database_url: str, tmp_path: Path) -> AsyncIterator[Runtime]:
         slack_bot_token="xoxb-edge", slack_api_url="http://127.0.0.1:9/api/",
         google_application_credentials=str(google.credentials_file(tmp_path)),
         google_calendar_id="edge@group.calendar.google.com", google_api_url=google.url,
-        public_url="https://cairn.example.com")
+        public_url="https://cairn.example.com", teams_enabled=True)
     runtime = await start_runtime(settings, migrate=False)
     try:
         yield runtime
@@ -45,7 +45,7 @@ async def test_every_route_that_takes_a_body_is_guarded(runtime: Runtime) -> Non
     try:
         posts = {route.resource.canonical: route.handler for route in app.router.routes()
                  if route.method == "POST" and route.resource is not None}
-        assert {"/slack/events", "/google/notifications"} <= set(posts)
+        assert {"/slack/events", "/google/notifications", "/api/messages"} <= set(posts)
         for path, handler in posts.items():
             limit = getattr(handler, "cairn_edge_limit", None)
             assert limit is not None, f"POST {path} is not behind wiring.edge.guarded"

@@ -13,13 +13,23 @@ from bots.slack import render as slack
 from bots.slack import render_nudges as _slack_nudges  # noqa: F401  (registers on `slack`)
 from bots.teams import render as teams
 from core import nudge_views, views
+from core.reports.card import ReportCard
+from core.reports.views import ReportFile
+from core.scoring import views as scoring_views
 
 # Views that only ever reach a surface of their own (the App Home), never a message.
 SURFACE_ONLY = {views.DashboardView}
 ANSWERS = sorted(
-    (cls for _, cls in inspect.getmembers(views, inspect.isclass)
+    [cls for _, cls in inspect.getmembers(views, inspect.isclass)
      if issubclass(cls, views.View) and cls is not views.View and cls.__module__ == views.__name__
-     and cls not in SURFACE_ONLY and cls is not views.MilestoneLine),
+     and cls not in SURFACE_ONLY and cls is not views.MilestoneLine] + [ReportCard, ReportFile],
+    key=lambda cls: cls.__name__)
+
+
+# Scoring's views (teams, challenges, leaderboards, scores, badges, forecasts) too.
+ANSWERS += sorted(
+    (cls for _, cls in inspect.getmembers(scoring_views, inspect.isclass)
+     if issubclass(cls, views.View) and cls.__module__ == scoring_views.__name__),
     key=lambda cls: cls.__name__)
 
 

@@ -1,7 +1,8 @@
 """A realistic demo company, played through the real grammar and use cases over two weeks.
 
-Acme Robotics: five people in five time zones, three goals, thirteen milestones and tasks, two
-weeks of check-ins and comments, some things done, some late, some at risk.
+Acme Robotics: five people in five time zones, three goals, fourteen milestones and tasks, two
+weeks of check-ins and comments, some things done, some late, some at risk; two teams and a
+running challenge whose leaderboard shows last week's moves and a few badges.
 """
 
 from __future__ import annotations
@@ -28,6 +29,11 @@ PEOPLE = [
 # (day of the two weeks, who, what they typed). Dates in {braces} are days from today.
 SCRIPT: list[tuple[int, str, str]] = [
     (0, "alice", "role @erin viewer"),
+    (0, "alice", 'team new "Product" @bob @dave'),
+    (0, "alice", 'team new "Revenue" @alice @carol'),
+    (0, "alice", 'challenge new "Q4 delivery" from:{-14} to:{+30} #delivery'),
+    (0, "alice", 'challenge add "Q4 delivery" @alice @bob @carol @dave'),
+    (0, "alice", 'challenge start "Q4 delivery"'),
     (0, "alice", 'goal "Grow revenue 20%" due:{+38} priority:high'),  # 1
     (0, "alice", 'criteria #1 "ARR" 1.2M -> 1.5M USD'),
     (0, "alice", 'milestone "Launch beta" due:{+24} owner:@bob parent:#1'),  # 2
@@ -47,6 +53,7 @@ SCRIPT: list[tuple[int, str, str]] = [
                 'link:https://acme.example/new'),  # 14
     (1, "dave", 'milestone "Two customer case studies" due:{+30} owner:@carol parent:#13'),
     (1, "alice", 'task "Talk at SaaStock" due:{+50} parent:#13'),  # 16
+    (1, "carol", 'task "Draft the job ads" due:{-8}'),  # 17
     (1, "bob", "update #3 20% on track wireframes approved"),
     (2, "carol", "update #6 10% on track job ads are live"),
     (2, "bob", "update #4 10% at risk blockers: waiting for the pen-test vendor"),
@@ -55,10 +62,12 @@ SCRIPT: list[tuple[int, str, str]] = [
     (3, "bob", "comment #2 @alice yes, if onboarding holds up. I'll confirm Thursday."),
     (4, "bob", "update #3 45% on track sign-up and team invite done"),
     (4, "bob", "update #10 15% on track project set up, CI green"),
+    (4, "carol", "done #17 ads drafted and reviewed"),
     (5, "carol", "criteria #7 1"),
     (5, "dave", "update #14 30% on track new homepage copy drafted"),
     (6, "carol", "update #6 35% on track 14 applicants, 4 first interviews"),
     (6, "dave", "update #5 25% on track outline ready"),
+    (7, "alice", 'leaderboard "Q4 delivery"'),  # this week's ranks: next week shows moves
     (7, "bob", "update #4 20% at risk vendor slot moved to next week"),
     (7, "alice", "comment #4 @bob @carol this blocks two enterprise deals, let's talk today"),
     (7, "dave", "update #9 80% on track last screens reviewed"),
@@ -72,6 +81,7 @@ SCRIPT: list[tuple[int, str, str]] = [
     (11, "dave", "update #9 90% at risk two screens still need sign-off"),
     (11, "alice", "comment #9 @dave let's close this in tomorrow's review"),
     (12, "carol", "criteria #7 2"),
+    (12, "dave", "done #9 signed off in the review"),
     (12, "dave", "update #14 70% on track staging site up"),
     (13, "bob", "update #10 50% on track offline mode working"),
     (13, "carol", "comment #7 Northwind wants a security questionnaire, @bob can you help?"),

@@ -22,8 +22,11 @@ def available_adapters() -> list[Adapter]:
     from wiring.calendar import CalendarFeedsAdapter, GoogleCalendarAdapter
     from wiring.nudges import NudgesAdapter
     from wiring.slack import SlackAdapter
+    from wiring.teams import TeamsAdapter
 
-    return [SlackAdapter(), CalendarFeedsAdapter(), GoogleCalendarAdapter(), NudgesAdapter()]
+    return [SlackAdapter(), TeamsAdapter(), CalendarFeedsAdapter(), GoogleCalendarAdapter(),
+            NudgesAdapter()]
+
 
 def enabled(settings: Settings, adapters: Sequence[Adapter] | None = None) -> list[Adapter]:
     return [a for a in (adapters if adapters is not None else available_adapters())

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -14,6 +14,7 @@ from storage import Database, open_database
 from wiring.calendar import calendar_setup
 from wiring.metrics import Metrics
 from wiring.registry import audiences_for, subscriptions_for
+from wiring.reports import report_tools
 from wiring.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -34,10 +35,13 @@ class Runtime:
     subscriptions: Mapping[str, frozenset[str]] = field(default_factory=dict)
     #: Every platform's notifier, filled in by `serve` once the adapters are attached.
     notifiers: list[Notifier] = field(default_factory=list)
+    closing: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
     #: The process's metrics, handed to whatever counts something (never reached globally).
     metrics: Metrics = field(default_factory=Metrics)
 
     async def close(self) -> None:
+        for close in self.closing:
+            await close()
         await self.database.close()
 
 
@@ -55,8 +59,11 @@ async def start_runtime(
     database = await open_database(settings.database_url, migrate=migrate, progress=progress)
     subscriptions = subscriptions_for(settings)
     clock = SystemClock()
+    reports, renderer = report_tools(settings, database)
     audiences = audiences_for(settings)
     deps = Deps(uow=database.unit_of_work(subscriptions, audiences), clock=clock,
-                calendar=calendar_setup(settings), views=ViewCache(database.versions(), clock))
+                calendar=calendar_setup(settings), views=ViewCache(database.versions(), clock),
+                reports=reports)
     logger.info("database ready: %s", settings.safe_database_url())
-    return Runtime(settings=settings, database=database, deps=deps, subscriptions=subscriptions)
+    return Runtime(settings=settings, database=database, deps=deps, subscriptions=subscriptions,
+                   closing=[renderer.close])

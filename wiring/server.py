@@ -14,9 +14,12 @@ from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from core.relay import OutboxConsumer, drain
+from integrations.exports.store import FolderFileStore
 from wiring.adapters import Attached
+from wiring.api import api_jobs, attach_api
 from wiring.metrics import Metrics
 from wiring.registry import enabled, statuses
+from wiring.reports import add_file_route
 from wiring.runtime import Runtime
 from wiring.scheduler import PeriodicJob, start_scheduler
 
@@ -71,6 +74,10 @@ def build_app(runtime: Runtime) -> web.Application:
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
     app.router.add_get("/metrics", metrics)
+    reports = runtime.deps.reports
+    if reports is not None and isinstance(reports.files, FolderFileStore):
+        add_file_route(app, reports.files, runtime.deps.clock)
+    attach_api(runtime, app)
     return app
 
 
@@ -97,6 +104,7 @@ async def serve(runtime: Runtime, *, ready: Callable[[int], None] | None = None)
     runtime.notifiers[:] = [n for a in attached for n in a.notifiers]
     jobs = [job for a in attached for job in a.jobs]
     jobs += [relay_job(runtime, consumer) for a in attached for consumer in a.consumers]
+    jobs += api_jobs(runtime)
     # Signals are caught before the port opens: a SIGTERM that arrives while starting up
     # still ends in a clean shutdown instead of killing the process half-started.
     stop = asyncio.Event()

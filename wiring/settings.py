@@ -18,6 +18,8 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     #: A nudge whose moment was missed (a restart, a slow minute) is still sent this late.
     nudges_grace_minutes: int = Field(default=120, ge=1, le=24 * 60)
+    #: Where charts and exports are written (the shell prints their paths; chats upload them).
+    cairn_files_dir: str = "cairn-files"
 
     slack_signing_secret: SecretStr | None = None
     slack_bot_token: SecretStr | None = None
@@ -32,6 +34,13 @@ class Settings(BaseSettings):
     microsoft_app_type: str | None = None
     microsoft_app_tenant_id: str | None = None
     teams_enabled: bool = False
+    #: Where the Bot Framework's signing keys are published (tests: a local fake).
+    teams_openid_metadata_url: str = (
+        "https://login.botframework.com/v1/.well-known/openidconfiguration")
+    #: Entra ID's authority for the bot's own token (tests: a local fake).
+    teams_login_url: str = "https://login.microsoftonline.com"
+    #: Proactive Teams messages per second per tenant.
+    teams_tenant_rate: float = Field(default=30.0, gt=0, le=1000)
 
     google_application_credentials: str | None = None
     google_calendar_id: str | None = None
@@ -39,6 +48,9 @@ class Settings(BaseSettings):
     #: ever holds one workspace's); unset: the only workspace, the first time there is one.
     google_calendar_tenant: str | None = None
     google_api_url: str | None = None
+
+    #: REST API requests per minute per token.
+    api_rate_limit: int = Field(default=600, ge=1, le=1_000_000)
 
     def safe_database_url(self) -> str:
         """The database URL without its password, for logs."""

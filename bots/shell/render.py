@@ -296,4 +296,8 @@ def _calendar_feed(view: CalendarFeedView, style: Style) -> str:
     out.append(INDENT + style.dim(f"Anyone with the address can read it; stop it: {view.revoke}"))
     return "\n".join(out)
 # The nudges' views register their renderings on `_render` (kept in a module of their own).
+# API tokens register their renderings here too (a module of their own).
+from bots.shell import render_access as _render_access  # noqa: E402, F401
 from bots.shell import render_nudges as _render_nudges  # noqa: E402, F401
+from bots.shell import render_reports as _render_reports  # noqa: E402, F401
+from bots.shell import render_scoring as _render_scoring  # noqa: E402, F401

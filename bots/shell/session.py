@@ -15,12 +15,14 @@ from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from typing import TextIO
 
+from bots.shell.progress import ProgressBar
 from bots.shell.render import PLAIN, Style, render
 from core.commands import Actor
 from core.errors import DomainError
 from core.model import Plan
 from core.nudge_views import NudgeFeed
 from core.reminder_commands import ShowNudgeFeed
+from core.reports.exporting import export_progress
 from core.services import Deps, execute, failure, run_text
 from core.services.people import ensure_tenant, join
 from core.views import Notice, ProfileView, Tone, View
@@ -50,6 +52,8 @@ class ShellSession:
         # like a chat shows new messages; a person arriving sees their unread ones once.
         self.cursor = 0
         self._arriving = True
+        #: Where an export's progress bar is drawn (the terminal's stderr); None: nowhere.
+        self.progress: ProgressBar | None = None
 
     @classmethod
     async def open(cls, deps: Deps, *, tenant: str, user: str, timezone: str = "UTC",
@@ -82,7 +86,13 @@ class ShellSession:
         word, _, rest = line.partition(" ")
         if word.lower() == "as":
             return await self._switch(rest.strip())
-        view = await run_text(line, self.actor, self.deps)
+        told = export_progress.set(self.progress)
+        try:
+            view = await run_text(line, self.actor, self.deps)
+        finally:
+            export_progress.reset(told)
+            if self.progress is not None:
+                self.progress.close()
         if isinstance(view, ProfileView) and view.headline and view.person.is_you:
             self.actor = await self._rejoin(self.actor.handle)
         return view

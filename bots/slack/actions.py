@@ -61,19 +61,18 @@ async def run_line(front: SlackFrontEnd, click: Click) -> None:
     """Runs the value as a line of the grammar; the answer replaces the message it came from
     (an ephemeral one), goes to the clicker alone (a channel card, which the thread updates),
     or refreshes the App Home."""
-    if not await front.claim(click.key, click.inc):
-        return  # the same button of the same rendering, clicked again
     actor = await front.actor(click.inc)
     if isinstance(actor, Reply):
-        await front.keys.release_key(click.key)
         await front.reply(click.inc, actor.payload)
         return
-    answer = await front.answer(click.inc, actor, click.value)
+    # The click's stamp is the command's idempotency key: the same button of the same
+    # rendering, clicked again, changes nothing and says nothing; a refusal claims nothing.
+    answer = await front.answer(click.inc, actor, click.value, key=click.key)
     if isinstance(answer, Modal):
         await front.open_modal(click.inc, answer.view)
         return
-    if not answer.ok:
-        await front.keys.release_key(click.key)
+    if answer.repeat:
+        return
     if click.on_home:
         if not answer.ok:
             await front.reply(click.inc, answer.payload)

@@ -52,10 +52,11 @@ _MILESTONE_FIELDS = {
     "title": "title", "description": "description", "kind": "kind", "parent": "parent",
     "owner": "owner", "people": "members", "start": "start", "due": "due", "date": "due",
     "priority": "priority", "criteria": "crit_metric", "metric": "crit_metric",
-    "channel": "channel",
+    "channel": "channel", "members": "members", "crit_metric": "crit_metric",
+    "crit_start": "crit_start", "crit_target": "crit_target", "crit_current": "crit_current",
 }
 _CHECKIN_FIELDS = {"percent": "percent", "status": "status", "notes": "notes",
-                   "blockers": "blockers", "criteria": "current"}
+                   "blockers": "blockers", "criteria": "current", "current": "current"}
 _COMMENT_FIELDS = {"comment": "text", "text": "text", "milestone": "milestone"}
 _VACATION_FIELDS = {"vacation": "ends", "starts": "starts", "ends": "ends"}
 _SETTINGS_FIELDS = {"weekday": "weekday", "time": "time", "every": "every", "days": "days",

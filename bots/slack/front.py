@@ -15,7 +15,7 @@ import hashlib
 import logging
 import secrets
 from collections.abc import Awaitable, Callable, Coroutine
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
 import aiohttp
@@ -23,7 +23,7 @@ from slack_bolt.response import BoltResponse
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bots.slack import forms, reminder_forms, render
+from bots.slack import forms, reminder_forms, render, uploads
 from bots.slack.background import BackgroundWork
 from bots.slack.failures import Failures
 from bots.slack.form_data import FormData, Team
@@ -38,9 +38,11 @@ from core import commands as c
 from core.errors import DomainError
 from core.grammar import parse
 from core.humanize import local_today
+from core.interactions.idempotency import AlreadyDone
 from core.model import TenantId
 from core.nudge_views import ReminderSettingsView
 from core.reminder_commands import ShowReminderSettings
+from core.reports.views import ReportFile
 from core.services import Deps, execute, failure
 from core.views import MilestoneList, Notice, ProfileView, Tone, View
 
@@ -85,6 +87,8 @@ class Line:
 class Reply:
     content: Payload | render.Rendered
     ok: bool = True
+    #: A request carried out before (its idempotency key was claimed): nothing was done.
+    repeat: bool = False
 
     @property
     def payload(self) -> Payload:
@@ -304,12 +308,16 @@ class SlackFrontEnd:
         else:
             await self.reply(inc, answer.payload, replace=replace)
 
-    async def answer(self, inc: Incoming, actor: c.Actor, text: str) -> Answer:
-        """A line of the shared grammar, answered: a message, or a form to open."""
+    async def answer(self, inc: Incoming, actor: c.Actor, text: str, *, key: str | None = None
+                     ) -> Answer:
+        """A line of the shared grammar, answered: a message, or a form to open. `key` makes
+        the command idempotent (a click's stamp): a repeat answers a `Reply` with `repeat`."""
         try:
             today = local_today(self.deps.clock.now(), actor.timezone)
             command = parse(text, actor=actor, today=today,
                             identity_prefix=identity_prefix(inc.speaker.team_id))
+            if key is not None:
+                command = replace(command, idempotency_key=key)
             if isinstance(command, c.OpenNewForm):
                 return Modal(self.new_form(inc, title=command.title, kind=command.kind))
             if isinstance(command, c.OpenCheckIn) and command.milestone.number is not None:
@@ -317,10 +325,15 @@ class SlackFrontEnd:
             if isinstance(command, ShowReminderSettings):
                 return Modal(await self.settings_form(inc, actor))
             view = await execute(command, self.deps)
+        except AlreadyDone as repeat:
+            return Reply(render.message(failure(repeat)), repeat=True)
         except DomainError as error:
             return Reply(render.message(failure(error)), ok=False)
         except Exception as error:
             return await self.unexpected(error, f"command {text[:80]!r}")
+        if isinstance(view, ReportFile):
+            view = await uploads.share(inc.client, view, channel=inc.channel_id,
+                                       user_id=inc.speaker.user_id)
         if isinstance(view, ProfileView) and view.headline and view.person.is_you:
             self.people.forget(inc.speaker.tenant_id, inc.speaker.team_id, inc.speaker.user_id)
         ok = not (isinstance(view, Notice) and view.tone == Tone.ERROR)
@@ -398,16 +411,22 @@ class SlackFrontEnd:
 
     async def _submit(self, callback: str, parsed: Any, meta: Metadata, inc: Incoming,
                       present: set[str], key: str) -> Reply | FieldErrors | None:
-        """Applies a form once (None for a repeat); a refused form can be sent again."""
-        if not await self.claim(key, inc):
+        """Applies a form once for its view id (None for a repeat); the key is claimed with
+        the change, so a refused form claims nothing and can be sent again."""
+        try:
+            actor = await self.people.actor(inc.speaker, inc.client)
+            view = await self._run_form(callback, parsed, meta, inc, actor, key)
+        except FieldErrors as errors:
+            return errors
+        except AlreadyDone:
             return None
-        outcome = await self._apply(callback, parsed, meta, inc, present)
-        if isinstance(outcome, FieldErrors):
-            try:
-                await self.keys.release_key(key)
-            except Exception as error:  # the database went away meanwhile: say so, once
-                logger.warning("could not release %s: %s", key, type(error).__name__)
-        return outcome
+        except DomainError as error:
+            block = forms.block_for(callback, getattr(error, "field", ""), present)
+            return forms.refused(block, error)
+        except Exception as error:
+            diagnosis = await self.failures.diagnose(error, f"form {callback}")
+            return FieldErrors({forms.block_for(callback, "", present): diagnosis.text})
+        return Reply(render.message(view))
 
     async def _finish_later(self, pending: asyncio.Future[Reply | FieldErrors | None],
                             inc: Incoming, meta: Metadata) -> None:
@@ -420,38 +439,22 @@ class SlackFrontEnd:
             outcome = Reply(render.message(Notice(text=text, tone=Tone.ERROR)), ok=False)
         await self.deliver(inc, meta.origin, outcome.payload)
 
-    async def _apply(self, callback: str, parsed: Any, meta: Metadata, inc: Incoming,
-                     present: set[str]) -> Reply | FieldErrors:
-        try:
-            actor = await self.people.actor(inc.speaker, inc.client)
-            view = await self._run_form(callback, parsed, meta, inc, actor)
-        except FieldErrors as errors:
-            return errors
-        except DomainError as error:
-            block = forms.block_for(callback, getattr(error, "field", ""), present)
-            return forms.refused(block, error)
-        except Exception as error:
-            diagnosis = await self.failures.diagnose(error, f"form {callback}")
-            return FieldErrors({forms.block_for(callback, "", present): diagnosis.text})
-        return Reply(render.message(view))
-
     async def _run_form(self, callback: str, parsed: Any, meta: Metadata, inc: Incoming,
-                        actor: c.Actor) -> View:
+                        actor: c.Actor, key: str) -> View:
         if callback == forms.MILESTONE_FORM:
-            if meta.ref is None:
-                return await self.forms.create(actor, parsed, inc.team, meta.links)
-            return await self.forms.edit(actor, meta.ref, parsed, inc.team)
+            return await self.forms.milestone(actor, meta.ref, parsed, inc.team, meta.links,
+                                              key)
         if callback == forms.CHECKIN_FORM:
             if meta.ref is None:
                 raise FieldErrors({"status": "This form lost track of its milestone; open it "
                                              "again."})
-            return await self.forms.check_in(actor, meta.ref, parsed)
+            return await self.forms.check_in(actor, meta.ref, parsed, key)
         if callback == forms.VACATION_FORM:
-            return await self.forms.vacation(actor, parsed)
+            return await self.forms.vacation(actor, parsed, key)
         if callback == forms.SETTINGS_FORM:
             before = reminder_forms.SettingsInput.from_metadata(meta.extra)
-            return await self.forms.settings(actor, parsed, before)
-        return await self.forms.comment(actor, parsed, inc.team)
+            return await self.forms.settings(actor, parsed, before, key)
+        return await self.forms.comment(actor, parsed, inc.team, key)
 
     # --- type-ahead ---------------------------------------------------------------------------
 

@@ -9,6 +9,7 @@ again.
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from bots.slack import render, render_nudges
@@ -17,6 +18,7 @@ from bots.slack.mrkdwn import escape
 from bots.slack.shapes import whole_number
 from core import commands as c
 from core.errors import DomainError
+from core.interactions.idempotency import AlreadyDone
 from core.nudges import SnoozeFor, SnoozePreset
 from core.reminder_commands import SnoozeNudge
 from core.services import execute, failure
@@ -31,15 +33,13 @@ logger = logging.getLogger(__name__)
 async def _run_once(front: SlackFrontEnd, click: Click, command: c.Command) -> View | None:
     """The command's answer, or None when there is nothing more to do (a repeat of the same
     click, or a refusal already answered)."""
-    if not await front.claim(click.key, click.inc):
-        return None
     try:
-        return await execute(command, front.deps)
+        return await execute(replace(command, idempotency_key=click.key), front.deps)
+    except AlreadyDone:
+        pass  # the same click again
     except DomainError as error:
-        await front.keys.release_key(click.key)
         await front.reply(click.inc, render.message(failure(error)))
     except Exception as error:
-        await front.keys.release_key(click.key)
         reply = await front.unexpected(error, f"nudge action {click.action_id}")
         await front.reply(click.inc, reply.payload)
     return None

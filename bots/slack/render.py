@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import secrets
 from collections import OrderedDict
+from collections.abc import Callable
 from functools import singledispatch
 from typing import Any
 
@@ -66,6 +67,8 @@ CHILDREN_SHOWN = 15
 HISTORY_SHOWN = 5
 
 Payload = dict[str, Any]
+#: The notification text of views rendered in other modules of this renderer, by view type.
+FALLBACKS: dict[type[View], Callable[[View], str]] = {}
 
 
 def nonce() -> str:
@@ -174,7 +177,9 @@ def fallback(view: View) -> str:
         return view.headline
     if isinstance(view, ReminderSettingsView):
         return view.headline or f"Your reminders: check-ins {view.checkin}"
-    return "Cairn"
+    if type(view) in FALLBACKS:
+        return FALLBACKS[type(view)](view)
+    return str(getattr(view, "title", "")) or "Cairn"
 
 
 @singledispatch
@@ -503,3 +508,11 @@ def options(view: MilestoneList) -> list[dict[str, Any]]:
 
 def option_for(line: MilestoneLine) -> dict[str, Any]:
     return option(f"{line.ref} {line.title}", line.ref)
+
+
+# Scoring's views register their renderings on `_blocks` (kept in a module of their own).
+# Report cards and files register their renderings on `_blocks` (a module of their own).
+# API tokens register their renderings here too (a module of their own).
+from bots.slack import render_access as _render_access  # noqa: E402, F401
+from bots.slack import render_reports as _render_reports  # noqa: E402, F401
+from bots.slack import render_scoring as _render_scoring  # noqa: E402, F401

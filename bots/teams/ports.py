@@ -15,7 +15,7 @@ anything is written (on every backend alike).
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any, Literal, Protocol
 
@@ -99,7 +99,7 @@ class ConversationReferences(Protocol):
         """A channel or group chat of this tenant (of any of its Teams tenants)."""
         ...
 
-    async def conversations_of(self, tenant_id: int) -> list[StoredConversation]:
+    async def conversations_of(self, tenant_id: int) -> Sequence[StoredConversation]:
         """Every channel and group chat of this tenant, most recently seen first."""
         ...
 
@@ -109,5 +109,19 @@ class ConversationReferences(Protocol):
         ...
 
 
-class TeamsStore(TeamsTenantDirectory, ConversationReferences, Protocol):
+class ProcessedKeys(Protocol):
+    """Clicks already acted on: the first claim of a key wins, every later one is a repeat.
+
+    Until the core claims idempotency keys inside the command's own unit of work, the Teams
+    front end claims the click's key here just before running the command and releases it
+    when the command is refused, so a refused click can be tried again."""
+
+    async def claim_key(self, key: str, *, tenant_id: int | None, at: datetime) -> bool: ...
+
+    async def release_key(self, key: str) -> None: ...
+
+    async def forget_keys(self, *, before: datetime) -> int: ...
+
+
+class TeamsStore(TeamsTenantDirectory, ConversationReferences, ProcessedKeys, Protocol):
     """Everything above, as one object."""

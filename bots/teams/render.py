@@ -10,6 +10,7 @@ secondary actions, which Teams shows under "…"). User text is escaped with `ma
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import singledispatch
 from typing import Any
 
@@ -54,6 +55,8 @@ ROWS = 40
 
 Payload = dict[str, Any]
 Parts = tuple[list[Element], list[Element]]  # the card's body and its actions
+#: The summaries of views rendered in other modules of this renderer, by view type.
+SUMMARIES: dict[type[View], Callable[[View], str]] = {}
 
 
 def message(view: View, *, stamp: str | None = None) -> Payload:
@@ -95,7 +98,9 @@ def summary(view: View) -> str:
         return view.headline
     if isinstance(view, ReminderSettingsView):
         return view.headline or f"Your reminders: check-ins {view.checkin}"
-    return "Cairn"
+    if type(view) in SUMMARIES:
+        return SUMMARIES[type(view)](view)
+    return str(getattr(view, "title", "")) or "Cairn"
 
 
 @singledispatch
@@ -419,4 +424,8 @@ def _calendar_feed(view: CalendarFeedView, stamp: str) -> Parts:
 
 
 # The nudges' views register their renderings on `_parts` (kept in a module of their own).
+# API tokens register their renderings here too (a module of their own).
+from bots.teams import render_access as _render_access  # noqa: E402, F401
 from bots.teams import render_nudges as _render_nudges  # noqa: E402, F401
+from bots.teams import render_reports as _render_reports  # noqa: E402, F401
+from bots.teams import render_scoring as _render_scoring  # noqa: E402, F401

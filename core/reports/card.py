@@ -11,6 +11,7 @@ from core.model import Kind, Status
 from core.reports.figures import ReportFigures, Standing
 from core.reports.report import Report
 from core.reports.wording import day, days, duration, share, signed
+from core.views import View
 
 CARD_LIMIT = 8  # lines per list on a card; the rest is counted
 TITLE_LIMIT = 80
@@ -58,7 +59,7 @@ class StreakLine:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class ReportCard:
+class ReportCard(View):
     name: str  # "Weekly report"
     scope: str  # "Company", "#12", "@alice", "Team Sales"
     period: str  # "Week of Mon 23 Nov 2026"

@@ -9,6 +9,7 @@ write, so a long export never holds the loop that answers chats.
 from __future__ import annotations
 
 import asyncio
+import contextvars
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -23,6 +24,11 @@ from core.reports.report import ReportBuilder
 
 #: Rows handed to the writer's thread at once, and between two progress reports.
 BATCH = 100
+
+#: Where a front end that can show one (the shell) wants an export's progress told: set around
+#: the command, read by the export use case.
+export_progress: contextvars.ContextVar[ProgressCallback | None] = contextvars.ContextVar(
+    "cairn_export_progress", default=None)
 
 Row = TypeVar("Row")
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
+from core.model import TenantId
 from core.reports.charts import WIDE, Chart, ChartSize
 from core.reports.exports import ExportRow, ExportSummary, SummaryImages, UpdateRow
 from core.reports.inputs import CheckinRequest, ReportMilestone, ReportUpdate, Scope
@@ -84,3 +85,43 @@ class ExportWriter(Protocol):
     def abort(self) -> None:
         """Closes and drops what was written: a failed export leaves no file."""
         ...
+
+
+class ReportSources(Protocol):
+    def __call__(self, tenant_id: TenantId) -> ReportSource:
+        """The report rows of one tenant (and of no other)."""
+        ...
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StoredFile:
+    """A file Cairn made (a chart, an export), whole, where front ends can read it."""
+
+    name: str  # `cairn-company-q4-2026.xlsx`
+    location: str  # a path on the machine that serves it
+    media_type: str
+    token: str  # unguessable: the file's part of a signed address
+
+
+class FileStore(Protocol):
+    def open_export(self, format_name: str, *name_parts: str) -> tuple[ExportWriter, StoredFile]:
+        """A writer for a new export file; the file exists, whole, once the writer finished."""
+        ...
+
+    async def save(self, data: bytes, media_type: str, *name_parts: str) -> StoredFile:
+        """Writes a whole file (a chart) off the event loop."""
+        ...
+
+    def address(self, file: StoredFile, now: datetime) -> str:
+        """A signed address that serves the file for a while; "" where Cairn serves none."""
+        ...
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ReportTools:
+    """What the report, chart and export commands need, built by the composition root."""
+
+    sources: ReportSources
+    renderer: ChartRenderer
+    files: FileStore
+

@@ -6,27 +6,37 @@ Front ends call these two and nothing else of the core's write side.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from typing import Any
 
 from core import calendar_commands as cal
 from core import commands as c
+from core.access import commands as access
 from core.errors import DomainError
 from core.grammar import parse
 from core.help import help_view
 from core.humanize import local_today
+from core.interactions import forms
+from core.interactions.idempotency import keyed
 from core.services import (
     calendar,
     comments,
     dashboard,
+    form_submissions,
     milestones,
     people,
     progress,
     queries,
     reminders,
+    reports,
+    scoring,
     several,
+    tokens,
+    webhooks,
 )
 from core.services.common import Deps
 from core.services.retry import once_more_if_disconnected
+from core.services.scoring_feed import ScoredUnitOfWorkFactory
 from core.views import Notice, Tone, View
 
 __all__ = ["Deps", "execute", "failure", "run_text"]
@@ -54,6 +64,8 @@ HANDLERS: dict[type[c.Command], Handler] = {
     c.MarkDone: progress.mark_done,
     c.Reopen: progress.reopen,
     c.ChangeSeveral: several.change_several,
+    forms.SubmitMilestoneForm: form_submissions.submit_milestone_form,
+    forms.SubmitCheckIn: form_submissions.submit_check_in,
     c.SetCriterion: progress.set_criterion,
     c.RecordMeasurement: progress.record_measurement,
     c.ClearCriterion: progress.clear_criterion,
@@ -74,6 +86,12 @@ HANDLERS: dict[type[c.Command], Handler] = {
     c.ShowDashboard: dashboard.show_dashboard,
     c.SearchMilestones: dashboard.search_milestones,
     **reminders.HANDLERS,
+    **scoring.HANDLERS,
+    **reports.HANDLERS,
+    access.CreateToken: tokens.create_token,
+    access.ListTokens: tokens.list_tokens,
+    access.RevokeToken: tokens.revoke_token,
+    **webhooks.HANDLERS,
 }
 
 
@@ -85,17 +103,22 @@ async def execute(command: c.Command, deps: Deps) -> View:
     """Runs one command; expected failures raise DomainError subclasses.
 
     A command whose database connection died before it committed anything runs once more
-    (`core.services.retry`); if that fails too, `StorageUnavailable` says so plainly.
+    (`core.services.retry`); if that fails too, `StorageUnavailable` says so plainly. A command
+    with an idempotency key is carried out once for that key (`core.interactions.idempotency`);
+    a repeat raises `AlreadyDone`.
     """
     handler = HANDLERS.get(type(command))
     if handler is None:
         raise TypeError(f"no use case handles {type(command).__name__}")
 
     async def run(deps: Deps) -> View:
+        deps = replace(deps, uow=ScoredUnitOfWorkFactory(deps.uow))
         if deps.views is not None and type(command) in CACHEABLE:
             return await deps.views.answer(command, lambda: handler(command, deps))
         return await handler(command, deps)
 
+    if command.idempotency_key:
+        return await once_more_if_disconnected(lambda d: keyed(command, d, run), deps)
     return await once_more_if_disconnected(run, deps)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
 
 from core.activity_text import describe
@@ -10,6 +11,7 @@ from core.forecast import HISTORY, Forecast, forecast
 from core.humanize import when
 from core.model import Activity, Milestone, MilestoneId, Role, User, UserId
 from core.ports import Clock, MilestoneFilter, UnitOfWork
+from core.rollup import rollup_changes
 from core.services.common import Outcome, Step, ancestor_owners, reader
 from core.views import ActivityLine, MilestoneCard, Tone
 
@@ -33,6 +35,26 @@ async def one_card(step: Step, m: Milestone, outcome: Outcome) -> MilestoneCard:
     return view
 
 
+async def card_then_rollup(step: Step, m: Milestone, outcome: Outcome,
+                           parent_id: MilestoneId) -> MilestoneCard:
+    """A check-in's card and its owed roll-up, then the commit. The card is read first and the
+    roll-up locks the chain of ancestors last, so concurrent check-ins under one goal queue for
+    the roll-up and the commit only; the card's parent shows what the roll-up wrote."""
+    rdr = reader(step.me, step.clock)
+    data = await card_data(step.tx, m, rdr)
+    changes = await rollup_changes(step.tx, parent_id, step.now)
+    parent = data.parent
+    if parent is not None and parent.id in changes:
+        progress, status = changes[parent.id]
+        data = dataclasses.replace(data, parent=dataclasses.replace(
+            parent, progress=progress, status=status, last_update_at=step.now,
+            updated_at=step.now))
+    view = card(data, rdr, headline=outcome.headline,
+                tone=Tone.SUCCESS if outcome.changed else Tone.INFO)
+    await step.tx.commit()
+    return view
+
+
 async def milestone_card(
     tx: UnitOfWork,
     m: Milestone,
@@ -42,6 +64,13 @@ async def milestone_card(
     tone: Tone = Tone.SUCCESS,
     detailed: bool = False,
 ) -> MilestoneCard:
+    data = await card_data(tx, m, reader, detailed=detailed)
+    return card(data, reader, headline=headline, tone=tone, detailed=detailed)
+
+
+async def card_data(tx: UnitOfWork, m: Milestone, reader: Reader, *,
+                    detailed: bool = False) -> CardData:
+    """What `m`'s card shows, read with a fixed number of queries; `card` builds it."""
     assert m.id is not None
     parent = await tx.milestones.get(m.parent_id) if m.parent_id else None
     children = await tx.milestones.find(MilestoneFilter(parent_id=m.id, open_only=False))
@@ -59,7 +88,7 @@ async def milestone_card(
         user_ids.add(parent.owner_id)
     users = await tx.users.get_many(user_ids)
     refs = {x.id: x.ref for x in (m, parent, *children) if x is not None and x.id is not None}
-    data = CardData(
+    return CardData(
         milestone=m,
         users=users,
         parent=parent,
@@ -70,7 +99,6 @@ async def milestone_card(
         forecast=predicted.get(m.id),
         ancestor_owners=owners,
     )
-    return card(data, reader, headline=headline, tone=tone, detailed=detailed)
 
 
 async def forecasts(

@@ -13,6 +13,7 @@ from core.errors import Forbidden, LimitReached, NotFound
 from core.model import Milestone, MilestoneId, Notification, Tenant, User, UserId
 from core.permissions import AncestorOwners, Right, require
 from core.ports import Clock, UnitOfWork, UnitOfWorkFactory
+from core.reports.ports import ReportTools
 from core.view_cache import ViewCache
 
 MAX_DEPTH = 64
@@ -28,6 +29,10 @@ class Deps:
     calendar: CalendarSetup = field(default_factory=CalendarSetup)
     #: Reuses answers to hot reads while nothing they show changed; None computes every time.
     views: ViewCache | None = None
+    #: Charts, exports and the rows reports read; None where reports are not set up.
+    reports: ReportTools | None = None
+    #: WEBHOOKS_ALLOW_PRIVATE: webhook endpoints may be on loopback/private addresses and http.
+    allow_private_webhooks: bool = False
 
 
 @dataclass(frozen=True, slots=True)

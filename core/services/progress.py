@@ -25,6 +25,7 @@ from core.humanize import local_today, plural
 from core.model import (
     NOTE_MAX,
     Milestone,
+    MilestoneId,
     ProgressUpdate,
     Status,
     SuccessCriterion,
@@ -34,7 +35,12 @@ from core.model import (
 from core.permissions import Right
 from core.ports import MilestoneFilter, UnitOfWork
 from core.rollup import has_children, mean_percent, rollup_from
-from core.services.card_loader import committed_card, milestone_card, one_card
+from core.services.card_loader import (
+    card_then_rollup,
+    committed_card,
+    milestone_card,
+    one_card,
+)
 from core.services.common import (
     Deps,
     Outcome,
@@ -66,8 +72,10 @@ async def _record(
     status: Status | None,
     notes: str = "",
     blockers: str = "",
+    owed: list[MilestoneId] | None = None,
 ) -> None:
-    """Stores a check-in and its consequences: event, roll-up, notifications."""
+    """Stores a check-in and its consequences: event, roll-up, notifications. With `owed`, the
+    roll-up is left to the caller (the parent to roll up from is appended)."""
     assert m.id is not None and me.id is not None
     previous = m.progress
     m.record_progress(percent, status, at)
@@ -79,7 +87,10 @@ async def _record(
         tenant_id=m.tenant_id, milestone_id=m.id, actor_id=me.id, at=at, percent=percent,
         previous_percent=previous, status=m.status.value, notes=notes[:280],
         blockers=blockers[:280]))
-    await rollup_from(tx, m.parent_id, at)
+    if owed is None:
+        await rollup_from(tx, m.parent_id, at)
+    elif m.parent_id is not None:
+        owed.append(m.parent_id)
     status_text = m.status.label.lower()
     await notify(tx, [m.owner_id, *m.member_ids()], kind="progress",
                  text=f"@{me.handle} updated {label(m)}: {percent}% ({status_text})",
@@ -90,7 +101,11 @@ async def update_progress(cmd: UpdateProgress, deps: Deps) -> MilestoneCard:
     async with deps.uow(cmd.actor.tenant_id) as tx:
         me, m = await acting_on(tx, cmd.actor, cmd.milestone, Right.UPDATE)
         step = Step(tx, me, deps.clock.now(), deps.clock)
-        return await one_card(step, m, await update_in(step, m, cmd))
+        owed: list[MilestoneId] = []
+        outcome = await update_in(step, m, cmd, owed=owed)
+        if owed:
+            return await card_then_rollup(step, m, outcome, owed[0])
+        return await one_card(step, m, outcome)
 
 
 async def mark_done(cmd: MarkDone, deps: Deps) -> MilestoneCard:
@@ -107,8 +122,10 @@ async def reopen(cmd: Reopen, deps: Deps) -> MilestoneCard:
         return await one_card(step, m, await reopen_in(step, m))
 
 
-async def update_in(step: Step, m: Milestone, cmd: UpdateProgress) -> Outcome:
-    """A check-in on `m`; 100% without a status closes it, as `done` does."""
+async def update_in(step: Step, m: Milestone, cmd: UpdateProgress, *,
+                    owed: list[MilestoneId] | None = None) -> Outcome:
+    """A check-in on `m`; 100% without a status closes it, as `done` does. `owed`: see
+    `_record` (a check-in that closes `m` rolls up at once)."""
     if cmd.percent == 100 and cmd.status is None:
         return await done_in(step, m, cmd.notes)
     notes = check_text("notes", cmd.notes, NOTE_MAX, hint="keep notes short; comment for more")
@@ -127,7 +144,7 @@ async def update_in(step: Step, m: Milestone, cmd: UpdateProgress) -> Outcome:
             hint=f"record the new value: criteria {m.ref} <value>")
     percent = cmd.percent if cmd.percent is not None else m.progress
     await _record(tx, m, step.me, step.now, percent=percent, status=cmd.status, notes=notes,
-                  blockers=blockers)
+                  blockers=blockers, owed=owed)
     return Outcome(f"Updated {m.ref}: {m.progress}%, {m.status.label.lower()}")
 
 

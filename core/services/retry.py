@@ -12,11 +12,9 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
-from types import TracebackType
-from typing import Self
 
+from core.delegating_unit import DelegatingUnitOfWork
 from core.errors import StorageUnavailable
-from core.events import Event
 from core.model import TenantId
 from core.ports import UnitOfWork, UnitOfWorkFactory
 from core.services.common import Deps
@@ -32,25 +30,12 @@ class _Commits:
         self.any = False
 
 
-class _WatchedUnitOfWork:
+class _WatchedUnitOfWork(DelegatingUnitOfWork):
     """The unit of work itself, except that its commits are noted."""
 
     def __init__(self, inner: UnitOfWork, commits: _Commits) -> None:
-        self._inner = inner
+        super().__init__(inner)
         self._commits = commits
-        self.tenants = inner.tenants
-        self.users = inner.users
-        self.milestones = inner.milestones
-        self.updates = inner.updates
-        self.comments = inner.comments
-        self.activity = inner.activity
-        self.notifications = inner.notifications
-        self.outbox = inner.outbox
-        self.calendar = inner.calendar
-        self.nudges = inner.nudges
-
-    async def publish(self, event: Event) -> None:
-        await self._inner.publish(event)
 
     async def commit(self) -> None:
         try:
@@ -63,18 +48,6 @@ class _WatchedUnitOfWork:
             self._commits.any = True
             raise
         self._commits.any = True
-
-    async def __aenter__(self) -> Self:
-        await self._inner.__aenter__()
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self._inner.__aexit__(exc_type, exc, tb)
 
 
 class _WatchedFactory:

@@ -69,7 +69,21 @@ class TeamsConversationReferenceRow(Model):
         indexes = (("tenant_id", "conversation_id"),)
 
 
+class TeamsProcessedKeyRow(Model):
+    # A click already acted on (the activity id of an Action.Submit or Action.Execute): the
+    # unique key is what makes a double click or Teams' retry change nothing twice.
+    id = fields.BigIntField(primary_key=True)
+    key = fields.CharField(max_length=200, unique=True)
+    tenant_id = fields.IntField(null=True)
+    created_at = fields.DatetimeField()
+
+    class Meta:
+        table = "teams_processed_keys"
+        indexes = (("created_at",),)
+
+
 #: Every table, children first: the order to empty them in.
 TABLES = tuple(model._meta.db_table for model in (
-    TeamsConversationReferenceRow, TeamsPersonalReferenceRow, TeamsTenantRow,
+    TeamsProcessedKeyRow, TeamsConversationReferenceRow, TeamsPersonalReferenceRow,
+    TeamsTenantRow,
 ))

@@ -23,6 +23,7 @@ from storage.mapping import utc
 from storage.teams.models import (
     TeamsConversationReferenceRow,
     TeamsPersonalReferenceRow,
+    TeamsProcessedKeyRow,
     TeamsTenantRow,
 )
 from storage.unit_of_work import TortoiseUnitOfWorkFactory
@@ -199,3 +200,25 @@ class TortoiseTeamsStore:
                 teams_tenant_id=teams_tenant_id, conversation_id=conversation_id
             ).using_db(db).delete()
             return channels + people
+
+    # --- processed clicks ---------------------------------------------------------------------
+
+    async def claim_key(self, key: str, *, tenant_id: int | None, at: datetime) -> bool:
+        """True for the first claim of a key; False when it was claimed before."""
+        async with self._transaction() as db:
+            try:
+                async with db._in_transaction() as savepoint:
+                    await TeamsProcessedKeyRow.create(using_db=savepoint, key=key[:200],
+                                                      tenant_id=tenant_id, created_at=utc(at))
+            except IntegrityError:
+                return False
+            return True
+
+    async def release_key(self, key: str) -> None:
+        async with self._transaction() as db:
+            await TeamsProcessedKeyRow.filter(key=key[:200]).using_db(db).delete()
+
+    async def forget_keys(self, *, before: datetime) -> int:
+        async with self._transaction() as db:
+            return await TeamsProcessedKeyRow.filter(created_at__lt=utc(before)).using_db(
+                db).delete()

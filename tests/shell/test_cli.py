@@ -76,13 +76,16 @@ def test_demo_loads_a_company_to_explore(tmp_path: Path) -> None:
         "python3 dev.py shell --tenant acme --user alice"), result.stdout
     # The closing hint, run exactly as printed, from a shell without any environment active.
     look = subprocess.run(hint.group(1), shell=True, cwd=ROOT, text=True, capture_output=True,
-                          input="list team\nlist at-risk\nshow #2\npeople\n", timeout=120,
+                          input="list team\nlist at-risk\nshow #2\npeople\nleaderboard\n",
+                          timeout=120,
                           env=without_venv(env_for(tmp_path)))
     assert look.returncode == 0, look.stdout[-3000:]
-    assert "Everyone's milestones  (15)" in look.stdout
+    assert "Everyone's milestones  (14)" in look.stdout
     assert "Overdue" in look.stdout and "Security review" in look.stdout
     assert "Comments" in look.stdout and "@bob" in look.stdout
     assert "Acme Robotics · professional plan · 5 of 25 people" in look.stdout
+    # A running challenge: a leaderboard with last week's moves.
+    assert "🏆 Q4 delivery" in look.stdout and "▲1" in look.stdout
     again = app(tmp_path, "demo")
     assert again.returncode != 0 and "already has people" in again.stderr
 

@@ -27,6 +27,7 @@ from bots.slack.app import SlackApp
 from bots.slack.web import RetryPolicy
 from core.ports import Clock
 from core.relay import drain
+from core.reports.ports import ReportTools
 from core.services import Deps
 from core.view_cache import ViewCache
 from storage import Database
@@ -192,14 +193,15 @@ def clock() -> Clock:
 
 
 async def _cairn(database: Database, fake: FakeSlack, settings: Settings, clock: Clock,
-                 **overrides: Any) -> AsyncIterator[Cairn]:
-    """`overrides` tune the Slack front end (`SlackConfig` fields)."""
+                 reports: ReportTools | None = None, **overrides: Any) -> AsyncIterator[Cairn]:
+    """`overrides` tune the Slack front end (`SlackConfig` fields); `reports` turns on the
+    report, chart and export commands."""
     adapter = SlackAdapter(**{"post_interval": 0.0, "retries": RetryPolicy(backoff=0.01),
                               **overrides})
     subscriptions = subscriptions_for(settings, [adapter])
     # Wired as `start_runtime` wires it, read cache included.
     deps = Deps(uow=database.unit_of_work(subscriptions, audiences_for(settings, [adapter])),
-                clock=clock, views=ViewCache(database.versions(), clock))
+                clock=clock, views=ViewCache(database.versions(), clock), reports=reports)
     runtime = Runtime(settings=settings, database=database, subscriptions=subscriptions,
                       deps=deps)
     web_app = build_app(runtime)

@@ -46,6 +46,24 @@ class Workspace:
 
 
 @dataclass
+class UploadedFile:
+    id: str
+    team: str
+    filename: str
+    length: int
+    alt_txt: str = ""
+    data: bytes | None = None
+    title: str = ""
+    channel: str | None = None
+    thread_ts: str | None = None
+    initial_comment: str = ""
+
+    @property
+    def shared(self) -> bool:
+        return self.channel is not None
+
+
+@dataclass
 class Failure:
     status: int = 200
     error: str = ""
@@ -63,6 +81,11 @@ class FakeSlack:
         self.codes: dict[str, dict[str, Any]] = {}  # OAuth code -> installation to answer
         self.messages: dict[tuple[str, str], dict[str, Any]] = {}
         self.failures: dict[str, deque[Failure]] = {}
+        #: Files of the upload v2 flow: asked for (getUploadURLExternal), their bytes (the
+        #: upload), then shared (completeUploadExternal) into `channel` and `thread_ts`.
+        self.files: dict[str, UploadedFile] = {}
+        #: Channels Cairn is not in: sharing a file there is `not_in_channel`.
+        self.outside: set[str] = set()
         self.rotation_seconds: int | None = None  # when set, installs issue expiring tokens
         self._ts = itertools.count(1)
         self._responded = asyncio.Event()
@@ -140,6 +163,7 @@ class FakeSlack:
         app.router.add_post("/api/{method}", self._api)
         app.router.add_get("/api/{method}", self._api)
         app.router.add_post("/respond/{key}", self._respond)
+        app.router.add_post("/upload/{file_id}", self._upload)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -164,6 +188,21 @@ class FakeSlack:
         self.responses.append((request.match_info["key"], payload))
         self._responded.set()
         return web.Response(text="ok")
+
+    async def _upload(self, request: web.Request) -> web.Response:
+        """The upload URL Slack hands out: the file's bytes, posted once, of the length told."""
+        found = self.files.get(request.match_info["file_id"])
+        if found is None or found.data is not None:
+            return web.Response(status=404, text="no such upload")
+        data = await request.read()
+        if len(data) != found.length:
+            return web.Response(status=400, text="length mismatch")
+        found.data = data
+        return web.Response(text=f"OK - {len(data)}")
+
+    def shared_files(self, channel: str | None = None) -> list[UploadedFile]:
+        return [f for f in self.files.values()
+                if f.shared and (channel is None or f.channel == channel)]
 
     async def wait_for_responses(self, count: int = 1) -> None:
         """Waits until `count` response_url posts arrived (for servers in other processes);
@@ -271,6 +310,39 @@ class FakeSlack:
         if user["deleted"]:
             return {"ok": False, "error": "user_disabled"}
         return {"ok": True, "channel": {"id": self.dm_of(users[0])}}
+
+    def _files_getUploadURLExternal(self, args: dict[str, Any], team: str) -> dict[str, Any]:
+        filename, length = str(args.get("filename") or ""), str(args.get("length") or "")
+        if not filename or not length.isdigit():
+            return {"ok": False, "error": "invalid_arguments"}
+        file_id = "F" + secrets.token_hex(5).upper()
+        self.files[file_id] = UploadedFile(id=file_id, team=team, filename=filename,
+                                           length=int(length),
+                                           alt_txt=str(args.get("alt_txt") or ""))
+        return {"ok": True, "file_id": file_id,
+                "upload_url": f"http://127.0.0.1:{self.port}/upload/{file_id}"}
+
+    def _files_completeUploadExternal(self, args: dict[str, Any], team: str) -> dict[str, Any]:
+        listed = args.get("files")
+        items = json.loads(listed) if isinstance(listed, str) else listed
+        if not isinstance(items, list) or not items:
+            return {"ok": False, "error": "invalid_arguments"}
+        channel = args.get("channel_id")
+        if channel is not None and (str(channel).startswith("CGONE")):
+            return {"ok": False, "error": "channel_not_found"}
+        if channel in self.outside:
+            return {"ok": False, "error": "not_in_channel"}
+        done = []
+        for item in items:
+            found = self.files.get(str(item.get("id")))
+            if found is None or found.team != team or found.data is None or found.shared:
+                return {"ok": False, "error": "file_not_found"}
+            found.title = str(item.get("title") or found.filename)
+            if channel is not None:
+                found.channel, found.thread_ts = str(channel), args.get("thread_ts")
+                found.initial_comment = str(args.get("initial_comment") or "")
+            done.append({"id": found.id, "name": found.filename, "title": found.title})
+        return {"ok": True, "files": done}
 
     def _chat_postEphemeral(self, args: dict[str, Any], team: str) -> dict[str, Any]:
         return {"ok": True, "message_ts": self._next_ts()}

@@ -40,6 +40,7 @@ from core.views import (
     Tone,
     UpdateLine,
 )
+from tests.scoring_samples import scoring_views
 from tests.slack.blockkit import message_problems, view_problems
 
 NASTY = "R&D <b>bold</b> & <!channel> <https://evil.example|click> *stars* `code` " * 60
@@ -100,6 +101,7 @@ VIEWS = {
         kinds=("goal", "task"), how_to=(NASTY[:300],) * 3, revoke="calendar feed revoke"),
 }
 
+VIEWS |= scoring_views()
 
 @pytest.mark.parametrize("name", sorted(VIEWS))
 def test_every_view_renders_as_valid_block_kit(name: str) -> None:

@@ -4,15 +4,21 @@ from __future__ import annotations
 
 import pytest
 
-from core.model import Member, MemberRole
+from core.commands import MilestoneRef, UpdateProgress
+from core.model import Kind, Member, MemberRole, Status
 from core.ports import MilestoneFilter
 from core.rollup import rollup_from
+from core.services import Deps, execute
+from core.services.people import actor_of
+from core.views import MilestoneCard
 from storage import Database
+from tests.fakes import FrozenClock
 from tests.storage.builders import NOW, add_milestone, user, workspace
 from tests.storage.statements import recorded_statements
 
 
-async def test_finding_milestones_loads_all_their_members_at_once(database: Database) -> None:
+async def test_finding_milestones_loads_their_members_in_the_same_statement(
+        database: Database) -> None:
     uow = database.unit_of_work()
     ws = await workspace(uow, "acme")
     async with uow(ws.id) as tx:
@@ -27,13 +33,13 @@ async def test_finding_milestones_loads_all_their_members_at_once(database: Data
         with recorded_statements() as statements:
             found = await tx.milestones.find(MilestoneFilter(parent_id=root.id))
         assert len(found) == 12 and sum(1 for m in found if m.members) == 6
-        assert len(statements) == 2  # the milestones, then every one's members
+        assert len(statements) == 1  # the milestones, every one with its members
         with recorded_statements() as statements:
             assert root.id is not None
             assert await tx.milestones.children_rollup(root.id) == (0, 12)
             assert len(await tx.milestones.descendant_ids(root.id)) == 12
             assert (await tx.milestones.get(root.id, lock=True)) is not None
-        assert len(statements) == 1 + 1 + 2
+        assert len(statements) == 1 + 1 + 1
 
 
 async def test_a_roll_up_costs_three_statements_whatever_the_depth(
@@ -88,3 +94,30 @@ async def test_many_ids_are_found_in_chunks(
             MilestoneFilter(ids=wanted, limit=4))  # type: ignore[arg-type]
     assert found == made[1:]
     assert limited == made[1:5]
+
+
+async def test_a_check_in_locks_its_ancestors_last_and_its_card_shows_the_roll_up(
+        database: Database) -> None:
+    """Concurrent check-ins under one goal queue on the goal's row: the check-in reads its card
+    first and locks the chain of ancestors only for the roll-up's own statements and the
+    commit."""
+    uow = database.unit_of_work()
+    ws = await workspace(uow, "acme")
+    goal = await add_milestone(uow, ws, "goal", kind=Kind.GOAL)
+    middle = await add_milestone(uow, ws, "middle", parent_id=goal.id)
+    leaf = await add_milestone(uow, ws, "leaf", parent_id=middle.id)
+    await add_milestone(uow, ws, "sibling", parent_id=middle.id, progress=20)
+    deps = Deps(uow=uow, clock=FrozenClock(NOW))
+    with recorded_statements() as statements:
+        view = await execute(UpdateProgress(actor=actor_of(ws.owner), milestone=MilestoneRef(
+            number=leaf.number), percent=60), deps)
+    assert isinstance(view, MilestoneCard) and view.parent is not None
+    assert view.parent.percent == 40  # (60 + 20) / 2, as the roll-up wrote it
+    chain = next(n for n, s in enumerate(statements) if "WITH RECURSIVE up" in s)
+    after = statements[chain + 1:]
+    # The children's sums, the one write of the changed ancestors, the tenant's version.
+    assert len([s for s in after if "COMMIT" not in s.upper()]) == 3, after
+    async with uow(ws.id) as tx:
+        assert goal.id is not None and middle.id is not None
+        assert [(m.progress, m.status) for m in await tx.milestones.find(MilestoneFilter(
+            ids=[goal.id, middle.id]))] == [(40, Status.ON_TRACK), (40, Status.ON_TRACK)]

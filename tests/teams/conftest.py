@@ -4,11 +4,16 @@ server on a free port of 127.0.0.1, closed after the test."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from typing import TYPE_CHECKING
 
 import pytest
 
+from storage import Database
 from tests.teams.fake_connector import FakeConnector
 from tests.teams.tokens import TokenKit
+
+if TYPE_CHECKING:
+    from tests.teams.harness import TeamsCairn
 
 APP_ID = "6a1f3c2e-9d4b-4e8a-b7c5-0f2e1d3c4b5a"
 APP_PASSWORD = "not-a-real-secret"
@@ -31,3 +36,12 @@ async def token_kit() -> AsyncIterator[TokenKit]:
         yield kit
     finally:
         await kit.close()
+
+
+@pytest.fixture
+async def teams(database: Database, connector: FakeConnector, token_kit: TokenKit
+                ) -> AsyncIterator[TeamsCairn]:
+    from tests.teams.harness import running
+
+    async for cairn in running(database, connector, token_kit):
+        yield cairn

@@ -1,0 +1,121 @@
+"""Scoring fed by the domain's own events, in the unit of work that publishes them.
+
+Every command's unit of work is wrapped (`ScoredUnitOfWorkFactory`): when a use case publishes
+a milestone's creation, close, reopen, cancel, deletion, new due date, priority or owner, the
+matching scoring event is logged and every active challenge's ledger moves, in the same
+transaction. A rolled-back change leaves no points behind; a retried one (idempotency key)
+publishes nothing twice, and a repeated close is a no-op for the ledger anyway.
+"""
+
+from __future__ import annotations
+
+from datetime import time
+
+from core import events as domain
+from core.delegating_unit import DelegatingUnitOfWork
+from core.model import MemberRole, Milestone, Notification, Priority, TenantId, User, UserId
+from core.ports import UnitOfWork, UnitOfWorkFactory
+from core.scoring import recording
+from core.scoring.achievements import CATALOGUE, Award
+from core.scoring.events import (
+    ContributorsChanged,
+    DeadlineMoved,
+    ItemCancelled,
+    ItemCreated,
+    ItemDone,
+    ItemReopened,
+    OwnerChanged,
+    PriorityChanged,
+    ScoringEvent,
+)
+from core.scoring.workdays import Deadline, WorkingCalendar
+
+
+def calendar_of(user: User | None) -> WorkingCalendar:
+    if user is None:
+        return WorkingCalendar()
+    return WorkingCalendar(user.timezone, tuple(user.working_days))
+
+
+def deadline_of(m: Milestone) -> Deadline | None:
+    return Deadline(m.due_date, m.due_time) if m.due_date is not None else None
+
+
+def item_created(m: Milestone, owner: User | None) -> ItemCreated:
+    assert m.id is not None
+    return ItemCreated(at=m.created_at, item=m.id, number=m.number, title=m.title, kind=m.kind,
+                       owner=m.owner_id, calendar=calendar_of(owner), priority=m.priority,
+                       deadline=deadline_of(m),
+                       contributors=tuple(sorted(m.member_ids(MemberRole.CONTRIBUTOR))))
+
+
+async def scoring_events(tx: UnitOfWork, event: domain.Event) -> list[ScoringEvent]:
+    """What a domain event means for scores (nothing, for most)."""
+    item, at, by = event.milestone_id, event.at, event.actor_id
+    if item is None:
+        return []
+    if isinstance(event, domain.MilestoneCreated):
+        m = await tx.milestones.get(item)
+        return [item_created(m, await tx.users.get(m.owner_id))] if m is not None else []
+    if isinstance(event, domain.DueDateChanged):
+        at_time = time.fromisoformat(event.due_time) if event.due_time else None
+        return [DeadlineMoved(at=at, item=item, deadline=Deadline(event.due, at_time)
+                              if event.due is not None else None)]
+    if isinstance(event, domain.MilestoneEdited) and "priority" in event.changes:
+        return [PriorityChanged(at=at, item=item,
+                                priority=Priority(event.changes["priority"][1]))]
+    if isinstance(event, domain.MilestoneAssigned):
+        found: list[ScoringEvent] = []
+        if event.owner_id != event.previous_owner_id:
+            owner = await tx.users.get(event.owner_id)
+            found.append(OwnerChanged(at=at, item=item, owner=event.owner_id,
+                                      calendar=calendar_of(owner)))
+        found.append(ContributorsChanged(at=at, item=item,
+                                         contributors=tuple(sorted(event.contributors))))
+        return found
+    actor = by if by is not None else UserId(0)
+    if isinstance(event, domain.MilestoneCompleted):
+        return [ItemDone(at=at, item=item, by=actor)]
+    if isinstance(event, domain.MilestoneReopened):
+        return [ItemReopened(at=at, item=item, by=actor)]
+    if isinstance(event, domain.MilestoneCancelled | domain.MilestoneDeleted):
+        return [ItemCancelled(at=at, item=item, by=actor)]
+    return []
+
+
+async def score(tx: UnitOfWork, event: domain.Event) -> list[Award]:
+    """Scores a domain event inside `tx`, and tells each person of a badge they earned."""
+    awards: list[Award] = []
+    for scoring_event in await scoring_events(tx, event):
+        awards += await recording.record(tx.scoring, scoring_event)
+    await announce(tx, event.tenant_id, awards)
+    return awards
+
+
+async def announce(tx: UnitOfWork, tenant_id: TenantId, awards: list[Award]) -> None:
+    for award in awards:
+        info = CATALOGUE[award.badge]
+        context = f" ({award.context})" if award.context else ""
+        await tx.notifications.add(Notification(
+            tenant_id=tenant_id, user_id=award.person, kind="badge",
+            text=f"{info.emoji} New badge: {info.title}, {info.description}{context}",
+            created_at=award.at))
+
+
+class ScoredUnitOfWork(DelegatingUnitOfWork):
+    """The unit of work itself, except that what it publishes is scored too."""
+
+    def __init__(self, inner: UnitOfWork) -> None:
+        super().__init__(inner)
+
+    async def publish(self, event: domain.Event) -> None:
+        await self._inner.publish(event)
+        await score(self._inner, event)
+
+
+class ScoredUnitOfWorkFactory:
+    def __init__(self, inner: UnitOfWorkFactory) -> None:
+        self._inner = inner
+
+    def __call__(self, tenant_id: TenantId | None = None) -> UnitOfWork:
+        return ScoredUnitOfWork(self._inner(tenant_id))

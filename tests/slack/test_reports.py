@@ -1,0 +1,113 @@
+"""Reports in Slack over signed HTTP: the report card in Block Kit, and charts and exports
+uploaded with files upload v2 (the three calls against the fake Slack) into the channel they
+were asked in, or the person's DM where Cairn is not a member; the files parsed back."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+import json
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from bots.slack.uploads import share
+from core.reports.ports import ReportTools, StoredFile
+from core.reports.views import FileKind, ReportFile
+from integrations.charts.renderer import ProcessChartRenderer
+from integrations.exports.store import FolderFileStore
+from storage import Database
+from storage.reports import TortoiseReportSources
+from tests.reports.pictures import looks_drawn, png_size
+from tests.slack.conftest import BOT_TOKEN, SECRET, Cairn, _cairn
+from tests.slack.fake_slack import FakeSlack
+from tests.slack.test_commands import setup_team, text_of
+from wiring.runtime import SystemClock
+from wiring.settings import Settings
+
+
+@pytest.fixture(scope="module")
+def renderer() -> Iterator[ProcessChartRenderer]:
+    drawing = ProcessChartRenderer()
+    yield drawing
+    asyncio.run(drawing.close())
+
+
+@pytest.fixture
+async def slack(database: Database, fake_slack: FakeSlack, tmp_path: Path,
+                renderer: ProcessChartRenderer) -> AsyncIterator[Cairn]:
+    settings = Settings(database_url=database.url, slack_signing_secret=SECRET,
+                        slack_bot_token=BOT_TOKEN, slack_api_url=fake_slack.api_url,
+                        _env_file=None)  # type: ignore[call-arg]
+    tools = ReportTools(sources=TortoiseReportSources(database.unit_of_work()),
+                        renderer=renderer, files=FolderFileStore(tmp_path / "files"))
+    async for cairn in _cairn(database, fake_slack, settings, SystemClock(), reports=tools):
+        yield cairn
+
+
+async def test_the_report_card_is_block_kit(slack: Cairn) -> None:
+    await setup_team(slack)
+    await slack.answer("update #2 40% on track")
+    answer = await slack.answer("report month")
+    shown = text_of(answer)
+    assert "Monthly report · Company" in shown and "Grow revenue 20%" in shown
+    assert any(b["type"] == "header" for b in answer["blocks"])
+    assert "Progress" in shown and "Check-in latency" in shown
+
+
+async def test_a_chart_is_uploaded_into_the_channel_it_was_asked_in(slack: Cairn) -> None:
+    await setup_team(slack)
+    await slack.answer("update #2 50% on track")
+    answer = await slack.answer("chart burnup #1", channel="C7")
+    assert "shared in this conversation" in text_of(answer)
+    fake = slack.fake
+    assert len(fake.called("files.getUploadURLExternal")) == 1
+    assert len(fake.called("files.completeUploadExternal")) == 1
+    [shared] = fake.shared_files("C7")
+    assert shared.filename.endswith(".png") and shared.title == "Burn-up · #1"
+    assert shared.data is not None and png_size(shared.data) == (1200, 600)
+    assert looks_drawn(shared.data) and shared.alt_txt
+
+
+async def test_an_export_goes_by_dm_where_cairn_is_not_in_the_channel(slack: Cairn) -> None:
+    await setup_team(slack)
+    slack.fake.outside.add("C9")
+    answer = await slack.answer("export csv company all", channel="C9")
+    assert "sent to you in a DM" in text_of(answer) and "/invite @Cairn" in text_of(answer)
+    [shared] = slack.fake.shared_files()
+    assert shared.channel == slack.fake.dm_of("U1")
+    assert shared.data is not None
+    rows = list(csv.reader(io.StringIO(shared.data.decode("utf-8-sig"))))
+    assert [row[0] for row in rows[1:]] == ["1", "2", "3"]
+    assert "Launch beta" in rows[2]
+
+
+async def test_an_xlsx_export_parses_back(slack: Cairn) -> None:
+    await setup_team(slack)
+    await slack.answer("export xlsx")
+    [shared] = slack.fake.shared_files("C1")
+    assert shared.data is not None
+    book = load_workbook(io.BytesIO(shared.data))
+    assert set(book.sheetnames) == {"Summary", "Milestones", "Updates"}
+    assert book["Milestones"].max_row == 4
+
+
+async def test_a_file_asked_for_in_a_thread_is_shared_in_that_thread(
+        slack: Cairn, tmp_path: Path) -> None:
+    png = tmp_path / "c.png"
+    png.write_bytes(b"\x89PNG not really")
+    view = ReportFile(kind=FileKind.CHART, title="Status · Company", summary="Status",
+                      file=StoredFile(name="c.png", location=str(png), media_type="image/png",
+                                      token="t" * 20))
+    from slack_sdk.web.async_client import AsyncWebClient
+
+    client = AsyncWebClient(token=BOT_TOKEN, base_url=slack.fake.api_url)
+    notice = await share(client, view, channel="C3", user_id="U1", thread_ts="1700000000.5")
+    assert "in this thread" in notice.text
+    [shared] = slack.fake.shared_files("C3")
+    assert shared.thread_ts == "1700000000.5" and shared.data == png.read_bytes()
+    completed = slack.fake.called("files.completeUploadExternal")[0]
+    assert json.loads(completed.args["files"])[0]["title"] == "Status · Company"

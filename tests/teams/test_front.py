@@ -1,0 +1,163 @@
+"""Cairn in Teams, through its real entry point: signed activities POSTed over HTTP to
+`/api/messages`, answers observed at the fake Bot Connector."""
+
+from __future__ import annotations
+
+import pytest
+
+from bots.teams.people import identity
+from core.services.people import actor_of
+from storage import Database
+from tests.teams.conftest import TENANT
+from tests.teams.fake_connector import FakeConnector
+from tests.teams.harness import TeamsCairn, buttons, card_text, running
+from tests.teams.tokens import TokenKit
+from wiring.registry import statuses
+from wiring.settings import Settings
+
+
+@pytest.fixture(params=("sqlite",))
+def backend(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+BOTH = pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
+
+
+@BOTH
+async def test_a_personal_chat_and_a_channel_speak_the_grammar(
+        teams: TeamsCairn, connector: FakeConnector) -> None:
+    alice = connector.add_member("Alice Adams", tenant_id=TENANT, email="alice@acme.example")
+    bob = connector.add_member("Bob Brown", tenant_id=TENANT, email="bob@acme.example")
+    chat = connector.personal_chat(alice)
+    [card] = await teams.say(alice, chat, "help")
+    assert "list" in card_text(card)
+    [card] = await teams.say(alice, chat, 'milestone "Launch <beta>" due:2027-01-15')
+    assert "Launch \\<beta\\>" in card_text(card) or "Launch" in card_text(card)
+    channel = connector.channel(TENANT, [alice, bob])
+    [card] = await teams.say(alice, channel, "list mine")
+    assert "Launch" in card_text(card) and "#1" in card_text(card)
+    # The answer in a channel is a reply in the message's thread, with Cairn's own token.
+    reply = connector.succeeded("reply")[-1]
+    assert reply.conversation_id == channel.id and reply.authorization is not None
+    # Bob is mentioned for the first time: he joins on the spot, from the roster.
+    [card] = await teams.say(alice, channel, f"assign #1 <at>{bob.name}</at>", mentions=[bob])
+    assert "❌" not in card_text(card) and "@bob" in card_text(card), card_text(card)
+    # What someone types is never a mention: only Teams' mention entities are.
+    [card] = await teams.say(alice, channel, f"assign #1 &lt;@{bob.aad_object_id}|bob&gt;")
+    assert "❌" in card_text(card)
+    async with teams.deps.uow(1) as tx:  # the first Teams tenant is Cairn's tenant 1
+        found = await tx.users.by_identity(identity(TENANT, bob.aad_object_id))
+        first = await tx.users.by_identity(identity(TENANT, alice.aad_object_id))
+    assert found is not None and found.email == "bob@acme.example"
+    assert first is not None and first.timezone == "Europe/Berlin"
+    assert first.role.value == "admin" and found.role.value == "member"
+    # Where to reach them later: Alice's personal chat and the channel.
+    tenant_id = actor_of(first).tenant_id
+    assert await teams.store.personal_references_of(tenant_id, [actor_of(first).user_id])
+    assert [c.conversation_id for c in await teams.store.conversations_of(tenant_id)] == [
+        channel.id]
+
+
+async def test_a_double_click_counts_once_and_a_refusal_goes_to_the_clicker_alone(
+        teams: TeamsCairn, connector: FakeConnector) -> None:
+    alice = connector.add_member("Alice Adams", tenant_id=TENANT)
+    bob = connector.add_member("Bob Brown", tenant_id=TENANT)
+    chat = connector.personal_chat(alice)
+    [card] = await teams.say(alice, chat, 'task "Write docs"')
+    done = next(b for b in buttons(card) if b.get("title") == "Mark done")
+    before = len(connector.cards_in(chat.id))
+    for _ in range(2):
+        assert (await teams.post(teams.click(alice, chat, done))).status == 202
+    answers = connector.cards_in(chat.id)[before:]
+    assert len(answers) == 1 and "Done" in card_text(answers[0]), answers
+    # Bob (a member, not the owner) opens his chat once; his click in a channel is refused
+    # to him alone: nothing in the channel, a card in his personal chat.
+    bob_chat = connector.personal_chat(bob)
+    await teams.say(bob, bob_chat, "help")
+    channel = connector.channel(TENANT, [alice, bob])
+    reopen = {"cairn": {"verb": "run", "arg": "delete #1", "stamp": "abc123"}}
+    before_bob = len(connector.cards_in(bob_chat.id))
+    assert (await teams.post(teams.click(bob, channel, reopen))).status == 202
+    assert connector.cards_in(channel.id) == []
+    told = connector.cards_in(bob_chat.id)[before_bob:]
+    assert len(told) == 1, told
+    # Action.Execute: the answer is the invoke's, a card for the clicker.
+    posted = await teams.post(teams.execute(alice, chat, {"cairn": {
+        "verb": "run", "arg": "reopen #1", "stamp": "s1"}}))
+    assert posted.status == 200, posted.text
+    assert posted.json["type"] == "application/vnd.microsoft.card.adaptive"
+    again = await teams.post(teams.execute(alice, chat, {"cairn": {
+        "verb": "run", "arg": "reopen #1", "stamp": "s1"}}))
+    assert again.json == {"statusCode": 200, "type": "application/vnd.microsoft.activity.message",
+                          "value": "Already done."}
+
+
+async def test_installing_stores_the_reference_and_uninstalling_forgets_it(
+        teams: TeamsCairn, connector: FakeConnector) -> None:
+    alice = connector.add_member("Alice Adams", tenant_id=TENANT)
+    channel = connector.channel(TENANT, [alice])
+    added = teams.activity(alice, channel, type="conversationUpdate",
+                           membersAdded=[{"id": "28:cairn-bot"}])
+    assert (await teams.post(added)).status == 202
+    assert "Cairn" in card_text(connector.cards_in(channel.id)[0])
+    tenant_id = await teams.store.tenant_of(TENANT)
+    assert tenant_id is not None
+    assert len(await teams.store.conversations_of(tenant_id)) == 1
+    removed = teams.activity(alice, channel, type="installationUpdate", action="remove")
+    assert (await teams.post(removed)).status == 202
+    assert await teams.store.conversations_of(tenant_id) == []
+
+
+async def test_a_form_button_answers_with_what_to_type(teams: TeamsCairn,
+                                                       connector: FakeConnector) -> None:
+    alice = connector.add_member("Alice Adams", tenant_id=TENANT)
+    chat = connector.personal_chat(alice)
+    fetch = teams.activity(alice, chat, type="invoke", name="task/fetch", value={
+        "data": {"cairn": {"verb": "checkin", "arg": "#3", "stamp": "x"},
+                 "msteams": {"type": "task/fetch"}}})
+    posted = await teams.post(fetch)
+    assert posted.status == 200
+    assert "update #3" in posted.json["task"]["value"]
+
+
+async def test_local_mode_answers_unsigned_and_says_so(
+        database: Database, connector: FakeConnector, token_kit: TokenKit) -> None:
+    settings = Settings(_env_file=None, teams_enabled=True)  # type: ignore[call-arg]
+    [status] = [s for s in statuses(settings) if s.name == "teams"]
+    assert status.on and "LOCAL MODE" in status.reason
+    off = Settings(_env_file=None)  # type: ignore[call-arg]
+    assert not next(s for s in statuses(off) if s.name == "teams").on
+    async for teams in running(database, connector, token_kit, local=True):
+        alice = connector.add_member("Alice Adams", tenant_id=TENANT)
+        chat = connector.personal_chat(alice)
+        posted = await teams.post(teams.message(alice, chat, "list mine"), token=None)
+        assert posted.status == 202
+        [reply] = connector.succeeded("reply")
+        assert reply.authorization is None  # no credentials, no token
+
+
+EVERY_VERB = [
+    "help", "help update", 'goal "Grow revenue 20%" due:2027-03-31',
+    'milestone "Launch <beta> & more" parent:#1 due:2027-01-15 priority:high',
+    'task "Write docs" parent:#2', "new Plan the offsite", 'edit #3 title:"Write the docs"',
+    "due #3 2027-01-10", "move #3 under #1", "assign #3 @alice.adams",
+    'criteria #1 "ARR" 1.2 -> 1.5 M', "list", "list team", "list overdue", "list at-risk",
+    "list #1", "show #2", "#2", "update #3 60% on track drafted", "done #3", "reopen #3",
+    "cancel #3 not needed", "reopen #3", "comment #2 looks good @alice.adams", "watch #2",
+    "unwatch #2", "inbox", "activity", "activity #2", "people", "me", "me tz Europe/Paris",
+    "remind", "remind settings", "remind snooze #2 3h", "role @alice.adams admin",
+    "plan starter", "calendar", "calendar feed", "delete #3", "frobnicate",
+    'task "' + "x" * 300 + '"', "list page 99",
+]
+
+
+async def test_every_verb_answers_with_a_card_teams_accepts(
+        teams: TeamsCairn, connector: FakeConnector) -> None:
+    alice = connector.add_member("Alice Adams", tenant_id=TENANT, email="alice.adams@acme.ex")
+    chat = connector.personal_chat(alice)
+    for line in EVERY_VERB:
+        cards = await teams.say(alice, chat, line)
+        assert len(cards) == 1, line
+        assert "Something went wrong" not in card_text(cards[0]), line
+    assert {c.status for c in connector.attempts("reply")} == {201}
