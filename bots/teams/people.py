@@ -20,7 +20,7 @@ from bots.teams.ports import TeamsTenantDirectory
 from core.commands import Actor
 from core.model import TenantId
 from core.services import Deps
-from core.services.people import actor_of, ensure_tenant, join
+from core.services.people import ensure_tenant, join, known_actor
 
 logger = logging.getLogger(__name__)
 
@@ -84,11 +84,9 @@ class TeamsPeople:
         actor = self._actors.get(key)
         if actor is not None and actor.tenant_id == tenant_id:
             return actor
-        async with self._deps.uow(tenant_id) as tx:
-            user = await tx.users.by_identity(key)
-        if user is None:
+        actor = await known_actor(self._deps, tenant_id, key)
+        if actor is None:
             return None
-        actor = actor_of(user)
         self._actors.put(key, actor)
         return actor
 
