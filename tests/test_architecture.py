@@ -281,8 +281,10 @@ def _import_graph(package: str) -> dict[str, set[str]]:
             if isinstance(node, ast.Import):
                 found |= {a.name for a in node.names}
             elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-                found.add(node.module)
-                found |= {f"{node.module}.{a.name}" for a in node.names}
+                named = {f"{node.module}.{a.name}" for a in node.names}
+                found |= named
+                if not all(_core_file(m) is not None for m in named):
+                    found.add(node.module)  # names of the module, not its submodules
         graph[name] = {m for m in found if top(m) == package.split("/")[0]}
     known = set(graph)
     return {m: {d for d in deps if d in known and d != m} for m, deps in graph.items()}
