@@ -11,10 +11,10 @@ from typing import Any
 from aiohttp import web
 
 from api import shapes
+from core.milestones.records import MilestoneRecords
 from core.ports import OutboxMessage
-from core.services.records import MilestoneRecords
-from core.services.webhook_events import EVENT_TYPES, plan_message
 from core.webhooks.dispatch import Dispatched, deliver_due
+from core.webhooks.outbox import EVENT_TYPES, plan_message
 from integrations.webhooks.sender import AiohttpWebhookSender
 from storage.webhooks import TortoiseWebhookDeliveries
 from wiring.adapters import AdapterStatus, Attached

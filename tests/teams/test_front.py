@@ -8,7 +8,7 @@ import asyncio
 import pytest
 
 from bots.teams.people import identity
-from core.services.people import actor_of
+from core.people.use_cases import actor_of
 from storage import Database
 from tests.teams.conftest import TENANT
 from tests.teams.fake_connector import FakeConnector
