@@ -192,9 +192,9 @@ def nudge(dry_run: bool, at: str | None) -> None:
         from datetime import timedelta
 
         from bots.shell.render import render
-        from core.services.nudge_delivery import deliver_due
-        from core.services.nudge_preview import preview
-        from core.services.nudge_sweep import sweep
+        from core.nudges.delivery import deliver_due
+        from core.nudges.preview import preview
+        from core.nudges.sweep import sweep
         from wiring.nudges import pacer
         from wiring.registry import platform_notifiers
         from wiring.runtime import start_runtime

@@ -16,9 +16,10 @@ from pydantic import BaseModel, ValidationError
 
 from api import problems
 from core.access.tokens import Scope
+from core.access.use_cases import Principal, authenticate
+from core.bus import Deps
 from core.errors import DomainError
-from core.services import Deps, replays
-from core.services.tokens import Principal, authenticate
+from core.interactions import replays
 
 logger = logging.getLogger(__name__)
 

@@ -25,8 +25,9 @@ from api.schemas import (
 )
 from core import commands as c
 from core.access.tokens import Scope
+from core.bus import execute
 from core.errors import InvalidInput
-from core.services import execute, records
+from core.milestones import records
 from core.text import mentions_in
 
 READ, WRITE = Scope.MILESTONES_READ, Scope.MILESTONES_WRITE

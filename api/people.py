@@ -17,7 +17,8 @@ from api.schemas import (
 )
 from core import commands as c
 from core.access.tokens import Scope
-from core.services import execute, records
+from core.bus import execute
+from core.milestones import records
 
 
 async def list_people(call: Call) -> Answer:

@@ -13,8 +13,8 @@ from api.schemas import (
     NotificationOut,
     PersonOut,
 )
+from core.milestones.records import ActivityRecords, MilestoneRecords
 from core.model import Activity, Milestone, MilestoneId, Notification, User, UserId
-from core.services.records import ActivityRecords, MilestoneRecords
 
 
 def milestone(m: Milestone, people: dict[UserId, User], numbers: dict[MilestoneId, int]

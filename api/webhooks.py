@@ -13,7 +13,8 @@ from api.schemas import (
     WebhookPage,
 )
 from core.access.tokens import Scope
-from core.services import execute, records
+from core.bus import execute
+from core.milestones import records
 from core.webhooks.commands import AddWebhook, RemoveWebhook
 from core.webhooks.endpoints import WebhookEndpoint
 from core.webhooks.views import WebhookCreatedView

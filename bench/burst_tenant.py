@@ -15,8 +15,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
+from core.milestones.rollup import mean_percent, rolled_up
 from core.model import Kind, Role, Status
-from core.rollup import mean_percent, rolled_up
 from storage import Database
 from storage.models import MilestoneRow, ProgressUpdateRow, TenantRow, UserIdentityRow, UserRow
 from storage.versions import BUMP_VERSION
@@ -164,9 +164,9 @@ async def time_use_cases(database: Database, team: str, owned: dict[str, list[in
     """Mean elapsed and CPU milliseconds of the burst's use cases called one at a time in this
     process (the core and storage, no HTTP, no Slack, no cache): `list mine`, `show #N` and a
     check-in (`update #N 40% on track`). PostgreSQL's own work is on top of the CPU figure."""
+    from core.bus import Deps, execute
     from core.commands import ListMilestones, MilestoneRef, ShowMilestone, UpdateProgress
-    from core.services import Deps, execute
-    from core.services.people import actor_of
+    from core.people.use_cases import actor_of
     from tests.storage.statements import recorded_statements
     from wiring.runtime import SystemClock
 

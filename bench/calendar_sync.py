@@ -38,15 +38,15 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.databases import open_bench_database
-from core.calendar import SYNC_CONSUMER, CalendarRef, CalendarSetup, CalendarWrite, entry_for
-from core.calendar_event_ids import event_id
-from core.calendar_sync import VERBS, CalendarSync
+from core.bus import Deps, execute
+from core.calendar.event_ids import event_id
+from core.calendar.model import SYNC_CONSUMER, CalendarRef, CalendarSetup, CalendarWrite, entry_for
+from core.calendar.outbound import VERBS, CalendarSync
 from core.commands import ChangeDueDate, CreateMilestone, MilestoneRef
 from core.model import Kind, MilestoneId, Plan, TenantId
+from core.people.use_cases import ensure_tenant, join
 from core.ports import OutboxMessage, UnitOfWorkFactory
 from core.relay import drain
-from core.services import Deps, execute
-from core.services.people import ensure_tenant, join
 from integrations.calendar.google import CALLS_PER_MINUTE, GoogleCalendarGateway, RateLimit
 from storage import Database
 from storage.config import all_tables

@@ -17,7 +17,7 @@ due now), a watcher on every fifth, last week's deliveries and yesterday's daily
 indexes have their real size. Loaded with COPY, with progress; kept between runs (`--reload`
 starts over).
 
-(a) The sweep: `core.services.nudge_sweep.sweep`, the use case `serve` runs every minute:
+(a) The sweep: `core.nudges.sweep.sweep`, the use case `serve` runs every minute:
     candidates, deadlines, watched milestones, vacations, digests, the claim and the mark of the
     day, in one transaction. Its statements are counted as tortoise sends them.
 (b) The baseline: one hand-written query that selects the same due set straight from the tables
@@ -49,8 +49,8 @@ import asyncpg  # type: ignore[import-untyped]
 from tqdm import tqdm
 
 from bench.databases import open_bench_database
-from core.services.nudge_delivery import deliver_due
-from core.services.nudge_sweep import sweep
+from core.nudges.delivery import deliver_due
+from core.nudges.sweep import sweep
 from storage.config import all_tables
 
 MOMENT = datetime(2026, 12, 7, 8, 0, tzinfo=UTC)  # Monday 09:00 in Central Europe
@@ -326,7 +326,7 @@ async def bench(url: str, runs: int, reload: bool, seed: int, deliver: bool) -> 
 
 async def delivery(database: object, conn: asyncpg.Connection) -> None:
     """For the record: delivering the claimed check-ins to the inbox (no platform)."""
-    from core.pacing import Pacer
+    from core.nudges.pacing import Pacer
     from storage import Database
 
     assert isinstance(database, Database)

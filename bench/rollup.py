@@ -6,14 +6,15 @@
 Builds a tenant with a tree of 10,000 milestones, 6 levels below the root (bulk inserted), then
 measures, in the same run on the same database:
 
-(a) `core.services.execute(UpdateProgress(...))` on a leaf at the bottom: the whole use case
+(a) `core.bus.execute(UpdateProgress(...))` on a leaf at the bottom: the whole use case
     (check-in, activity, incremental roll-up of every ancestor, the card it answers with). The
     leaf's ancestors weigh more than their siblings, so every update changes all six of them:
     the most expensive roll-up there is. Its SQL statements are counted (tortoise logs each one
     once on `tortoise.db_client`; on SQLite the count is checked against SQLite's own statement
     trace) and must stay within a bound that does not grow with the depth: the roll-up reads
     the chain of ancestors (locked) and their children's sums, then writes them all at once.
-(a') the roll-up step of that check-in alone: the leaf's new value and `core.rollup.rollup_from`.
+(a') the roll-up step of that check-in alone: the leaf's new value and
+`core.milestones.rollup.rollup_from`.
 (b) the baseline: the same leaf change, then every milestone loaded through the same repository,
     every parent recomputed bottom up, and the changed ones written back.
 (b') the same baseline with the least work the ORM allows (four columns in one query): the
@@ -44,12 +45,12 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.databases import open_bench_database
+from core.bus import Deps, execute
 from core.commands import Actor, MilestoneRef, UpdateProgress
+from core.milestones.rollup import mean_percent, rollup_from
 from core.model import MilestoneId, Plan, Status, TenantId
+from core.people.use_cases import ensure_tenant, join
 from core.ports import MilestoneFilter, UnitOfWorkFactory
-from core.rollup import mean_percent, rollup_from
-from core.services import Deps, execute
-from core.services.people import ensure_tenant, join
 from core.views import MilestoneCard
 from storage import Database
 from storage.models import TABLES, MilestoneRow, TenantRow

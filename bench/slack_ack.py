@@ -333,9 +333,9 @@ async def time_use_case(database_url: str, team: str, users: list[str]
                         ) -> tuple[float, float]:
     """Mean milliseconds of `execute(ListMilestones(mine))` for the bench's people: elapsed, and
     this process's CPU (PostgreSQL's own work is on top)."""
+    from core.bus import Deps, execute
     from core.commands import ListMilestones
-    from core.services import Deps, execute
-    from core.services.people import actor_of
+    from core.people.use_cases import actor_of
     from storage import open_database
     from wiring.runtime import SystemClock
 

@@ -1,7 +1,8 @@
 """Commands: what a person asked Cairn to do, already parsed and typed.
 
-Every front end produces these, from text (`core.grammar.parse`) or from a form, and hands them
-to `core.services`. They carry the resolved actor and never an SDK type.
+Every front end produces these, from text (`core.grammar.parser.parse`) or from a form, and hands
+them
+to `core.bus`. They carry the resolved actor and never an SDK type.
 """
 
 from __future__ import annotations

@@ -16,7 +16,7 @@ from core.ports import UnitOfWork
 
 if TYPE_CHECKING:
     from core.access.ports import AccessRepository
-    from core.nudge_ports import NudgeRepository
+    from core.nudges.ports import NudgeRepository
     from core.ports import (
         ActivityRepository,
         CalendarRepository,

@@ -14,8 +14,7 @@ from types import TracebackType
 from typing import Protocol, Self
 
 from core.access.ports import AccessRepository
-from core.audience import Audience
-from core.calendar import (
+from core.calendar.model import (
     CalendarChanges,
     CalendarFeed,
     CalendarHealth,
@@ -29,8 +28,9 @@ from core.calendar import (
     WatchChannel,
     WriteResult,
 )
-from core.calendar_tenancy import DefaultCalendar, WorkspaceCalendars
+from core.calendar.tenancy import DefaultCalendar, WorkspaceCalendars
 from core.events import Event
+from core.interactions.audience import Audience
 from core.model import (
     Activity,
     Comment,
@@ -45,8 +45,7 @@ from core.model import (
     User,
     UserId,
 )
-from core.nudge_ports import Notifier as Notifier  # re-exported: the ports live here
-from core.nudge_ports import NudgeRepository as NudgeRepository
+from core.nudges.ports import NudgeRepository
 from core.scoring.recording import ScoringPorts
 from core.webhooks.ports import WebhookEndpointRepository
 
@@ -96,7 +95,8 @@ class OutboxMessage:
     consumer: str
     event: Event
     attempts: int
-    #: Who the change concerns, worked out when it was recorded (`core.concerned`); None for
+    #: Who the change concerns, worked out when it was recorded (`core.interactions.concerned`);
+    #: None for
     #: a consumer that did not ask for it (see `UnitOfWorkFactory`).
     audience: Audience | None = None
 
@@ -282,7 +282,7 @@ class CalendarGateway(Protocol):
         ...
     async def changes(self, calendar: CalendarRef, sync_token: str | None) -> CalendarChanges:
         """Events changed since the token (all events without one); raises
-        `core.calendar.SyncTokenExpired` when the service no longer knows the token."""
+        `core.calendar.model.SyncTokenExpired` when the service no longer knows the token."""
         ...
     async def watch(self, calendar: CalendarRef, *, channel_id: str, token: str, address: str,
                     ttl: timedelta) -> tuple[str, datetime]:

@@ -53,7 +53,7 @@ class Database:
     ) -> TortoiseUnitOfWorkFactory:
         """A factory of units of work; each published event goes to the outbox of every
         consumer whose verbs include the event's verb, with who the change concerns
-        (`core.concerned`) for the consumers named in `audiences`."""
+        (`core.interactions.concerned`) for the consumers named in `audiences`."""
         return TortoiseUnitOfWorkFactory(self._client, self.dialect, subscriptions,
                                          lambda: not self._closed, self.outages, audiences)
 

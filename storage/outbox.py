@@ -12,8 +12,8 @@ from datetime import UTC, datetime, timedelta
 from tortoise.expressions import F
 from tortoise.queryset import QuerySet
 
-from core.audience import Audience
 from core.events import restore
+from core.interactions.audience import Audience
 from core.model import MilestoneId, TenantId, UserId
 from core.ports import OutboxMessage
 from storage.mapping import utc
@@ -24,7 +24,8 @@ from storage.scoped import Repository
 # leaves its rows to come back after this lease; one that finishes marks them done or retries.
 LEASE = timedelta(minutes=5)
 ERROR_MAX = 500
-#: Who the change concerns (`core.audience`), kept beside the event's own fields in the row's
+#: Who the change concerns (`core.interactions.audience`), kept beside the event's own fields in the
+#: row's
 #: payload for the consumers that asked for it; never part of the event.
 AUDIENCE_KEY = "~audience"
 

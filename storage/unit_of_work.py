@@ -20,10 +20,11 @@ from typing import Self
 from tortoise.backends.base.client import BaseDBAsyncClient
 
 from core.access.ports import AccessRepository
-from core.concerned import audience_of
 from core.errors import StorageUnavailable
 from core.events import Event, payload
+from core.interactions.concerned import audience_of
 from core.model import TenantId
+from core.nudges.ports import NudgeRepository
 from core.ports import (
     ActivityRepository,
     CalendarRepository,
@@ -31,7 +32,6 @@ from core.ports import (
     IdempotencyKeys,
     MilestoneRepository,
     NotificationRepository,
-    NudgeRepository,
     Outbox,
     ProgressUpdateRepository,
     TenantRepository,

@@ -9,8 +9,8 @@ from datetime import UTC, datetime, timedelta
 from types import TracebackType
 from typing import Any, Generic, Self, TypeVar
 
-from core.concerned import audience_of
 from core.events import Event, payload, restore
+from core.interactions.concerned import audience_of
 from core.model import (
     Activity,
     Comment,

@@ -12,7 +12,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from core.calendar import (
+from core.calendar.model import (
     CalendarFeed,
     CalendarHealth,
     CalendarInstallation,
@@ -23,7 +23,7 @@ from core.calendar import (
     CalendarSyncState,
     WatchChannel,
 )
-from core.calendar_tenancy import DefaultCalendar, WorkspaceCalendars
+from core.calendar.tenancy import DefaultCalendar, WorkspaceCalendars
 from core.errors import Conflict
 from core.model import MilestoneId, Status, TenantId, UserId
 

@@ -22,7 +22,7 @@ from core.model import (
     User,
     UserId,
 )
-from core.nudge_ports import (
+from core.nudges.ports import (
     DigestData,
     InboxEntry,
     MilestoneDay,
@@ -37,7 +37,7 @@ from core.nudge_ports import (
     Receipt,
     TeamDay,
 )
-from core.nudges import (
+from core.nudges.schedule import (
     AskState,
     Cadence,
     NudgeKind,

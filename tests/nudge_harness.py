@@ -7,8 +7,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
+from core.bus import Deps, run_text
 from core.commands import Actor
-from core.nudge_ports import (
+from core.nudges.delivery import Delivered, deliver_due
+from core.nudges.pacing import Pacer
+from core.nudges.ports import (
     SENT,
     ChannelAddress,
     Outgoing,
@@ -16,11 +19,8 @@ from core.nudge_ports import (
     RouteResult,
     RouteStatus,
 )
-from core.nudge_views import CheckInRequest, NudgeView
-from core.pacing import Pacer
-from core.services import Deps, run_text
-from core.services.nudge_delivery import Delivered, deliver_due
-from core.services.nudge_sweep import Swept, sweep
+from core.nudges.sweep import Swept, sweep
+from core.nudges.views import CheckInRequest, NudgeView
 from core.views import Notice, Tone, View
 from tests.fakes import FrozenClock
 

@@ -96,12 +96,51 @@ def test_access_is_pure_standard_library_over_the_core() -> None:
         assert not bad, f"{path.relative_to(ROOT)} imports {sorted(bad)}"
 
 
+#: The scoring use cases (commands, the bus's handlers, the feed in the change's unit of work):
+#: beside the engine, they may use the kernel and the milestones' reads; the engine never
+#: imports them.
+SCORING_USE_CASES = {"commands", "use_cases", "board_cases", "challenge_cases", "team_cases",
+                     "feed"}
+
+
 def test_scoring_is_pure_standard_library_over_the_shared_kernel() -> None:
+    cases = {f"core.scoring.{leaf}" for leaf in SCORING_USE_CASES}
     for path in modules("core/scoring"):
+        if path.stem in SCORING_USE_CASES:
+            continue
         for name in imports_of(path):
             allowed = (top(name) in sys.stdlib_module_names or name in SCORING_KERNEL
                        or name == "core.scoring" or name.startswith("core.scoring."))
+            assert allowed and name not in cases, f"{path.relative_to(ROOT)} imports {name}"
+
+
+def test_the_scoring_use_cases_stay_in_the_core() -> None:
+    """They use the kernel, the milestones' reads and the engine; never a feature that would
+    make scoring depend on nudges, calendars or reports."""
+    for leaf in SCORING_USE_CASES:
+        path = ROOT / "core" / "scoring" / f"{leaf}.py"
+        assert path.exists(), leaf
+        for name in imports_of(path):
+            allowed = (top(name) in sys.stdlib_module_names or name in KERNEL
+                       or name == "core" or name.startswith(("core.scoring", "core.milestones")))
             assert allowed, f"{path.relative_to(ROOT)} imports {name}"
+
+
+#: The shared kernel: the only modules at the top of `core/`; everything else lives in the
+#: package of its feature (core/milestones, core/nudges, core/calendar, ...).
+KERNEL = {f"core.{leaf}" for leaf in (
+    "errors", "events", "dates", "text", "permissions", "model", "commands", "views",
+    "humanize", "ports", "relay", "view_cache", "bus", "use_case", "retry",
+    "delegating_unit")}
+
+
+def test_core_has_no_flat_modules_besides_the_kernel() -> None:
+    flat = {f"core.{p.stem}" for p in (ROOT / "core").glob("*.py") if p.name != "__init__.py"}
+    assert flat <= KERNEL, f"place these in their feature's package: {sorted(flat - KERNEL)}"
+    assert not (ROOT / "core" / "services").exists()
+    for package in (p for p in (ROOT / "core").iterdir() if p.is_dir()
+                    and p.name != "__pycache__"):
+        assert (package / "__init__.py").exists(), package.name
 
 
 def test_the_core_never_reads_the_wall_clock() -> None:
@@ -281,8 +320,10 @@ def _import_graph(package: str) -> dict[str, set[str]]:
             if isinstance(node, ast.Import):
                 found |= {a.name for a in node.names}
             elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-                found.add(node.module)
-                found |= {f"{node.module}.{a.name}" for a in node.names}
+                named = {f"{node.module}.{a.name}" for a in node.names}
+                found |= named
+                if not all(_core_file(m) is not None for m in named):
+                    found.add(node.module)  # names of the module, not its submodules
         graph[name] = {m for m in found if top(m) == package.split("/")[0]}
     known = set(graph)
     return {m: {d for d in deps if d in known and d != m} for m, deps in graph.items()}
@@ -338,11 +379,20 @@ def runtime_imports_of(path: Path) -> set[str]:
 
 
 def test_the_interaction_layer_is_values_over_the_kernel() -> None:
-    """`core/interactions` (forms as values, idempotency) is what every platform imports: it
-    never pulls the use cases in (they import it: the bus runs every command through it)."""
+    """`core/interactions` is what every platform imports: it never pulls the bus in (the bus
+    runs every command through it); its values (forms, validation, idempotency, audience,
+    concerned) never pull a use case in either."""
+    values = {"forms", "validation", "idempotency", "audience", "concerned"}
+    cases = {"use_case", "milestones", "nudges", "calendar", "people", "scoring", "reports",
+             "webhooks", "grammar", "access"}
     for path in modules("core/interactions"):
         for name in runtime_imports_of(path):
-            assert not name.startswith("core.services"), (
+            assert not name.startswith("core.bus"), (
+                f"{path.relative_to(ROOT)} imports {name}")
+            leaf = name.removeprefix("core.interactions.")
+            assert path.stem not in values or not (
+                name.split(".")[:2] in (["core", case] for case in cases)
+                or (leaf != name and leaf not in values)), (
                 f"{path.relative_to(ROOT)} imports {name}")
 
 

@@ -12,7 +12,8 @@ from bots.shell import render as shell
 from bots.slack import render as slack
 from bots.slack import render_nudges as _slack_nudges  # noqa: F401  (registers on `slack`)
 from bots.teams import render as teams
-from core import nudge_views, views
+from core import views
+from core.nudges import views as nudge_views
 from core.reports.card import ReportCard
 from core.reports.views import ReportFile, WeeklyReportPost
 from core.scoring import views as scoring_views

@@ -15,7 +15,7 @@ from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
-from core.nudge_ports import Notifier
+from core.nudges.ports import Notifier
 from core.relay import OutboxConsumer
 from wiring.scheduler import PeriodicJob
 from wiring.settings import Settings
@@ -57,7 +57,8 @@ class Adapter(Protocol):
 
     def audiences(self, settings: Settings) -> Collection[str]:
         """The outbox consumers, among this adapter's, whose messages carry who each change
-        concerns (`core.audience`): a platform that refreshes people's views or posts in
+        concerns (`core.interactions.audience`): a platform that refreshes people's views or posts
+        in
         threads names them here, so the core works the audience out when it records it."""
         ...
 

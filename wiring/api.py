@@ -11,7 +11,7 @@ from api import problems
 from api.app import Handler, mount
 from api.http import READ_BODY, ApiConfig
 from core.access.tokens import TOKEN_TEXT
-from core.services.replays import forget_old
+from core.interactions.replays import forget_old
 from wiring.edge import Refusal, guarded
 from wiring.runtime import Runtime
 from wiring.scheduler import PeriodicJob

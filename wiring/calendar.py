@@ -21,16 +21,16 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from core.calendar import SYNC_CONSUMER, CalendarRef, CalendarSetup
-from core.calendar_inbound import CalendarReader, CalendarRepair
-from core.calendar_placing import CalendarTenancy
-from core.calendar_push import PushChannels
-from core.calendar_sync import VERBS, CalendarSync
+from core.calendar.feeds import read_feed
+from core.calendar.inbound import CalendarReader, CalendarRepair
+from core.calendar.model import SYNC_CONSUMER, CalendarRef, CalendarSetup
+from core.calendar.outbound import VERBS, CalendarSync
+from core.calendar.placing import CalendarTenancy
+from core.calendar.push import PushChannels
+from core.calendar.use_cases import record_installation
+from core.people.use_cases import handle_from
 from core.ports import CalendarGateway, Clock
 from core.relay import drain
-from core.services.calendar import record_installation
-from core.services.calendar_feeds import read_feed
-from core.services.people import handle_from
 from integrations.calendar.push import BODY_LIMIT, CHANGED_STATES, notification_problem
 from storage import Database
 from storage.exclusive import exclusive

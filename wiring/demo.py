@@ -11,10 +11,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from core.bus import Deps, run_text
 from core.commands import Actor
 from core.model import Plan
-from core.services import Deps, run_text
-from core.services.people import ensure_tenant, headcount, join
+from core.people.use_cases import ensure_tenant, headcount, join
 from core.views import Notice, Tone
 
 PEOPLE = [

@@ -15,9 +15,9 @@ from collections.abc import Callable, Collection, Mapping
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from core.pacing import Pacer
-from core.services.nudge_delivery import Delivered, deliver_due
-from core.services.nudge_sweep import Swept, sweep
+from core.nudges.delivery import Delivered, deliver_due
+from core.nudges.pacing import Pacer
+from core.nudges.sweep import Swept, sweep
 from wiring.adapters import AdapterStatus, Attached
 from wiring.scheduler import PeriodicJob
 from wiring.settings import Settings

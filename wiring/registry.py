@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Sequence
 from typing import TYPE_CHECKING
 
-from core.nudge_ports import Notifier
+from core.nudges.ports import Notifier
 from wiring.adapters import Adapter, AdapterStatus
 from wiring.settings import Settings
 
@@ -45,9 +45,13 @@ def subscriptions_for(settings: Settings, adapters: Sequence[Adapter] | None = N
 
 def audiences_for(settings: Settings, adapters: Sequence[Adapter] | None = None
                   ) -> frozenset[str]:
-    """The outbox consumers of the enabled adapters that need each change's audience."""
-    return frozenset(name for adapter in enabled(settings, adapters)
-                     for name in adapter.audiences(settings))
+    """The outbox consumers of the enabled adapters that need each change's audience (an
+    adapter written before `Adapter.audiences` existed needs none)."""
+    found: set[str] = set()
+    for adapter in enabled(settings, adapters):
+        audiences = getattr(adapter, "audiences", None)
+        found.update(audiences(settings) if audiences is not None else ())
+    return frozenset(found)
 
 
 def statuses(settings: Settings, adapters: Sequence[Adapter] | None = None

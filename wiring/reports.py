@@ -71,7 +71,7 @@ def weekly_reports_job(runtime: Runtime) -> PeriodicJob:
     """Every minute: the weekly reports due, posted through the adapters' notifiers."""
     from datetime import timedelta
 
-    from core.services.report_posts import post_weekly_reports
+    from core.reports.posts import post_weekly_reports
 
     async def post() -> object:
         return await post_weekly_reports(runtime.deps, runtime.notifiers)

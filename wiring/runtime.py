@@ -7,8 +7,8 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from core.nudge_ports import Notifier
-from core.services import Deps
+from core.bus import Deps
+from core.nudges.ports import Notifier
 from core.view_cache import ViewCache
 from storage import Database, open_database
 from wiring.calendar import calendar_setup

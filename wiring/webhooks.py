@@ -6,21 +6,23 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping, Sequence
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
 from api import shapes
+from core.milestones.records import MilestoneRecords
 from core.ports import OutboxMessage
-from core.services.records import MilestoneRecords
-from core.services.webhook_events import EVENT_TYPES, plan_message
 from core.webhooks.dispatch import Dispatched, deliver_due
+from core.webhooks.outbox import EVENT_TYPES, plan_message
 from integrations.webhooks.sender import AiohttpWebhookSender
 from storage.webhooks import TortoiseWebhookDeliveries
 from wiring.adapters import AdapterStatus, Attached
-from wiring.runtime import Runtime
 from wiring.scheduler import PeriodicJob
 from wiring.settings import Settings
+
+if TYPE_CHECKING:
+    from wiring.runtime import Runtime
 
 logger = logging.getLogger(__name__)
 

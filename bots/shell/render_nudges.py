@@ -4,7 +4,7 @@ that do what its buttons do."""
 from __future__ import annotations
 
 from bots.shell.render import INDENT, Style, _render, list_row
-from core.nudge_views import (
+from core.nudges.views import (
     ChannelDigest,
     CheckInRequest,
     DeadlineAlert,

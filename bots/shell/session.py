@@ -17,14 +17,14 @@ from typing import TextIO
 
 from bots.shell.progress import ProgressBar
 from bots.shell.render import PLAIN, Style, render
+from core.bus import Deps, execute, failure, run_text
 from core.commands import Actor
 from core.errors import DomainError
 from core.model import Plan
-from core.nudge_views import NudgeFeed
-from core.reminder_commands import ShowNudgeFeed
+from core.nudges.commands import ShowNudgeFeed
+from core.nudges.views import NudgeFeed
+from core.people.use_cases import ensure_tenant, join
 from core.reports.exporting import export_progress
-from core.services import Deps, execute, failure, run_text
-from core.services.people import ensure_tenant, join
 from core.views import Notice, ProfileView, Tone, View
 
 logger = logging.getLogger(__name__)

@@ -20,8 +20,8 @@ from bots.slack.ack import Modal, Reply
 from bots.slack.front import Incoming, SlackFrontEnd, click_key, incoming
 from bots.slack.shapes import whole_number
 from core import commands as c
+from core.bus import execute, failure
 from core.errors import DomainError
-from core.services import execute, failure
 from core.views import MilestoneCard
 
 logger = logging.getLogger(__name__)

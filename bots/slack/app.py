@@ -52,7 +52,7 @@ from bots.slack.signature import signature_checker
 from bots.slack.threads import ChannelPacer, SlackThreads
 from bots.slack.tokens import TenantClients
 from bots.slack.web import RetryPolicy, SlackWeb
-from core.services import Deps
+from core.bus import Deps
 
 logger = logging.getLogger(__name__)
 

@@ -23,16 +23,16 @@ from bots.slack.people import People, identity, identity_prefix
 from bots.slack.ports import SlackMembers
 from bots.slack.reminder_forms import SettingsInput, VacationInput
 from core import commands as c
+from core.bus import Deps, execute
 from core.errors import Conflict
 from core.interactions import forms as core_forms
 from core.interactions.forms import MilestoneFormValues, SubmitMilestoneForm
+from core.milestones.rollup import has_children
 from core.model import MemberRole, TenantId
+from core.nudges.commands import ChangeReminderSettings, SetVacation, ShowReminderSettings
 from core.permissions import Right
-from core.reminder_commands import ChangeReminderSettings, SetVacation, ShowReminderSettings
-from core.rollup import has_children
-from core.services import Deps, execute
-from core.services.common import authorize, current_user, find_milestone
 from core.text import mentions_in
+from core.use_case import authorize, current_user, find_milestone
 from core.views import View
 
 

@@ -43,14 +43,14 @@ from bots.slack.people import People, Speaker, identity_prefix
 from bots.slack.ports import ProcessedKeys
 from bots.slack.web import SlackWeb
 from core import commands as c
+from core.bus import Deps, execute, failure
 from core.errors import DomainError
-from core.grammar import parse
+from core.grammar.parser import parse
 from core.humanize import local_today
 from core.interactions.idempotency import AlreadyDone
 from core.model import TenantId
-from core.reminder_commands import ShowReminderSettings
+from core.nudges.commands import ShowReminderSettings
 from core.reports.views import ReportFile
-from core.services import Deps, execute, failure
 from core.views import Notice, ProfileView, Tone, View
 
 logger = logging.getLogger(__name__)

@@ -16,11 +16,11 @@ from bots.slack import render_home
 from bots.slack.people import People, Speaker
 from bots.slack.ports import SlackMembers
 from bots.slack.tokens import TenantClients
+from core.bus import Deps, execute
 from core.commands import ShowDashboard
 from core.errors import DomainError, StorageUnavailable
 from core.model import TenantId, UserId
 from core.ports import OutboxMessage
-from core.services import Deps, execute
 from core.views import DashboardView
 
 logger = logging.getLogger(__name__)

@@ -18,11 +18,11 @@ from bots.slack.front import SlackFrontEnd
 from bots.slack.mrkdwn import escape
 from bots.slack.shapes import whole_number
 from core import commands as c
+from core.bus import execute, failure
 from core.errors import DomainError
 from core.interactions.idempotency import AlreadyDone
-from core.nudges import SnoozeFor, SnoozePreset
-from core.reminder_commands import SnoozeNudge
-from core.services import execute, failure
+from core.nudges.commands import SnoozeNudge
+from core.nudges.schedule import SnoozeFor, SnoozePreset
 from core.views import Notice, Tone, View
 
 if TYPE_CHECKING:

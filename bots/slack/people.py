@@ -19,12 +19,12 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bots.slack.ports import SlackMembers, WorkspaceDirectory
+from core.bus import Deps
 from core.commands import Actor
 from core.errors import DomainError, NotFound
 from core.model import TenantId
+from core.people.use_cases import ensure_tenant, join, known_actor
 from core.ports import Clock
-from core.services import Deps
-from core.services.people import ensure_tenant, join, known_actor
 
 logger = logging.getLogger(__name__)
 

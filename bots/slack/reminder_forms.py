@@ -28,8 +28,8 @@ from bots.slack.forms import (
 from bots.slack.mrkdwn import escape
 from bots.slack.render import COMMAND
 from bots.slack.shapes import whole_number
-from core.nudge_views import ReminderSettingsView
-from core.nudges import MAX_EVERY_WEEKS, MINUTES_A_DAY, WEEKDAY_NAMES, hhmm
+from core.nudges.schedule import MAX_EVERY_WEEKS, MINUTES_A_DAY, WEEKDAY_NAMES, hhmm
+from core.nudges.views import ReminderSettingsView
 
 MAX_VACATION_DAYS = 366
 SHORT_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")

@@ -37,7 +37,7 @@ from bots.slack.blocks import (
 from bots.slack.mrkdwn import escape, escape_keeping_mentions, escape_readable
 from core.humanize import progress_bar
 from core.model import Kind, Priority, Status
-from core.nudge_views import NudgeView, ReminderSettingsView
+from core.nudges.views import NudgeView, ReminderSettingsView
 from core.views import (
     Action,
     ActivityView,

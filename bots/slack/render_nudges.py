@@ -2,7 +2,7 @@
 deadline alert, an escalation), the weekly digest it posts in a home channel, and the answer
 to `/cairn remind …`. Part of the one Slack renderer (`render.message` renders these too).
 
-Every control maps to a command of the shared grammar (see `core.nudge_views`): on each
+Every control maps to a command of the shared grammar (see `core.nudges.views`): on each
 milestone line *Update progress* (the check-in form, like a card's button) and *Mark done*;
 for the whole message a *Snooze* menu with the presets, *I'm away…* (the vacation form) and
 *Reminder settings* (the settings form). Block ids carry the rendering's stamp, so a double
@@ -28,7 +28,8 @@ from bots.slack.blocks import (
 )
 from bots.slack.mrkdwn import escape
 from bots.slack.render import COMMAND, _blocks, _channel, line_text
-from core.nudge_views import (
+from core.nudges.schedule import AlertStage
+from core.nudges.views import (
     ChannelDigest,
     CheckInRequest,
     DeadlineAlert,
@@ -39,7 +40,6 @@ from core.nudge_views import (
     NudgeView,
     ReminderSettingsView,
 )
-from core.nudges import AlertStage
 
 #: Milestone lines a check-in request shows (two blocks each: the line and its buttons).
 LINES_SHOWN = 20

@@ -25,11 +25,11 @@ from bots.slack.blocks import clip_mrkdwn
 from bots.slack.mrkdwn import escape, escape_keeping_mentions, escape_readable
 from bots.slack.ports import CardMessages, ProcessedKeys
 from bots.slack.tokens import TenantClients
+from core.bus import Deps
 from core.events import CommentAdded, Event, MilestoneDeleted
+from core.interactions.threads import change_account, thread_state
 from core.model import MilestoneId, TenantId
 from core.ports import OutboxMessage
-from core.services import Deps
-from core.services.threads import change_account, thread_state
 from core.views import MilestoneCard
 
 logger = logging.getLogger(__name__)

@@ -39,7 +39,7 @@ from bots.teams.ports import TeamsStore
 from bots.teams.proactive import ProactiveSender, SendFailed
 from bots.teams.turns import CairnAgent, on_turn_error
 from core import commands as c
-from core.services import Deps
+from core.bus import Deps
 from core.views import View
 
 logger = logging.getLogger(__name__)

@@ -24,12 +24,12 @@ from microsoft_agents.hosting.core import TurnContext
 from bots.teams import render
 from bots.teams.ports import ProcessedKeys
 from core import commands as c
+from core.bus import Deps, execute, failure
 from core.errors import DomainError
-from core.grammar import parse
+from core.grammar.parser import parse
 from core.humanize import local_today
-from core.nudges import SnoozeFor, SnoozePreset
-from core.reminder_commands import SnoozeNudge
-from core.services import Deps, execute, failure
+from core.nudges.commands import SnoozeNudge
+from core.nudges.schedule import SnoozeFor, SnoozePreset
 from core.views import Notice, Tone, View
 
 logger = logging.getLogger(__name__)

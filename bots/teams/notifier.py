@@ -25,7 +25,7 @@ import time
 from bots.teams import render
 from bots.teams.ports import ConversationReferences
 from bots.teams.proactive import ProactiveSender, SendFailed
-from core.nudge_ports import (
+from core.nudges.ports import (
     SENT,
     Outgoing,
     PersonAddress,

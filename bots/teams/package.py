@@ -18,7 +18,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from bots.teams import icons
-from core.help import help_view
+from core.grammar.help import help_view
 from core.views import HelpEntry
 
 MANIFEST_VERSION = "1.30"

@@ -17,10 +17,10 @@ from typing import Any
 
 from bots.teams.cache import TimedCache
 from bots.teams.ports import TeamsTenantDirectory
+from core.bus import Deps
 from core.commands import Actor
 from core.model import TenantId
-from core.services import Deps
-from core.services.people import ensure_tenant, join, known_actor
+from core.people.use_cases import ensure_tenant, join, known_actor
 
 logger = logging.getLogger(__name__)
 

@@ -19,7 +19,7 @@ from bots.teams.cards import Element, submit, text
 from bots.teams.markdown import code_spans, escape, oneline, paragraphs
 from core.humanize import ellipsis, plural, progress_bar
 from core.model import Kind, Priority, Status
-from core.nudge_views import NudgeView, ReminderSettingsView
+from core.nudges.views import NudgeView, ReminderSettingsView
 from core.views import (
     Action,
     ActivityView,

@@ -3,7 +3,7 @@ check-in request, a deadline alert, an escalation), the weekly digest it posts i
 channel, and the answer to `remind …`. Part of the one Teams renderer (`render.message`
 renders these too).
 
-Every control maps to a command of the shared grammar (see `core.nudge_views`), with the same
+Every control maps to a command of the shared grammar (see `core.nudges.views`), with the same
 verbs as Slack's: on each milestone line *Update progress* (the check-in form) and *Mark done*
 (`nudge.done`); for the whole message *Snooze* (a fold-out of the presets, `snooze` with
 `<nudge id> <preset>`), *I'm away…* (the vacation form) and *Reminder settings* (the settings
@@ -16,7 +16,8 @@ from bots.teams import cards
 from bots.teams.cards import Element, submit, text
 from bots.teams.markdown import code_spans, escape, oneline
 from bots.teams.render import Parts, _parts, headline, line_text, rows
-from core.nudge_views import (
+from core.nudges.schedule import AlertStage
+from core.nudges.views import (
     ChannelDigest,
     CheckInRequest,
     DeadlineAlert,
@@ -27,7 +28,6 @@ from core.nudge_views import (
     NudgeView,
     ReminderSettingsView,
 )
-from core.nudges import AlertStage
 
 #: Milestone lines a check-in request shows, each with its own buttons.
 LINES_SHOWN = 20

@@ -33,10 +33,10 @@ from bots.teams.clicks import Clicks, click_data
 from bots.teams.people import Person, TeamsPeople, identity_prefix
 from bots.teams.ports import ConversationReferences
 from bots.teams.task_modules import TaskModules
+from core.bus import Deps, failure, run_text
 from core.commands import Actor
 from core.errors import DomainError
 from core.model import TenantId
-from core.services import Deps, failure, run_text
 from core.views import Notice, Tone, View
 
 logger = logging.getLogger(__name__)

@@ -2,9 +2,9 @@
 
 A platform shows a form in its own widgets (Slack a modal, Teams a task module), reads the
 submission into these values (people as `UserRef`s it has resolved to identities, milestones
-as numbers, numbers and dates already parsed) and hands the command to `core.services.execute`
+as numbers, numbers and dates already parsed) and hands the command to `core.bus.execute`
 with the submission's idempotency key (Slack: the view id). The use cases in
-`core.services.form_submissions` carry the whole form out in ONE unit of work: an edit that
+`core.interactions.form_submissions` carry the whole form out in ONE unit of work: an edit that
 changes the title, the owner, the due date and the criterion lands whole, or, if any part is
 refused, nothing of it does.
 

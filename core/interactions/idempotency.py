@@ -2,7 +2,7 @@
 
 A front end puts what identifies the request on its platform in `AnyCommand.idempotency_key`:
 Slack the event id, a click's stamp (`bots.slack.front.click_key`) or a submitted view's id;
-Teams the activity id; the shell and the API's replays need none. `core.services.execute` then
+Teams the activity id; the shell and the API's replays need none. `core.bus.execute` then
 runs the command through `keyed`: every unit of work the command opens, until one has
 committed, first inserts the key (`UnitOfWork.idempotency.claim`) in its own transaction.
 
@@ -31,8 +31,8 @@ from core.errors import DomainError
 from core.model import TenantId
 from core.ports import Clock, UnitOfWork, UnitOfWorkFactory
 
-if TYPE_CHECKING:  # core.services runs every command through this module
-    from core.services.common import Deps
+if TYPE_CHECKING:  # core.bus runs every command through this module
+    from core.use_case import Deps
 
 R = TypeVar("R")
 

@@ -14,7 +14,7 @@ from typing import Protocol
 from core import text as lex
 from core.commands import Actor, AnyCommand, UserRef
 from core.errors import InvalidInput
-from core.grammar_remind import parse_time_of_day, parse_weekday
+from core.grammar.remind import parse_time_of_day, parse_weekday
 from core.reports.commands import (
     COMPANY,
     ChartKind,

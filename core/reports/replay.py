@@ -3,7 +3,8 @@
 Storage keeps each milestone's current progress, not its past: a goal's progress last Monday is
 the roll-up of what its leaves said by then. The replay applies, in time order, every creation,
 check-in, completion and cancellation to the tree, rolling each change up its ancestors exactly
-as `core.rollup` does (a parent is the weighted mean of its non-cancelled children; a done one
+as `core.milestones.rollup` does (a parent is the weighted mean of its non-cancelled children; a
+done one
 is 100%), and keeps:
 
 - snapshots of every milestone's progress and status at a few moments (a period's start); a
@@ -20,9 +21,9 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from core.milestones.rollup import mean_percent
 from core.model import MilestoneId, Status
 from core.reports.inputs import ReportMilestone, ReportUpdate
-from core.rollup import mean_percent
 
 #: The scope as a whole: a parent of every milestone whose parent is outside the scope.
 SCOPE = MilestoneId(0)

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from core.milestones.rollup import mean_percent
 from core.model import Kind, MilestoneId, Status
 from core.reports.figures import (
     ReportFigures,
@@ -27,7 +28,6 @@ from core.reports.figures import (
 from core.reports.inputs import CheckinRequest, ReportMilestone, ReportUpdate
 from core.reports.periods import Period, local_date, week_start
 from core.reports.replay import SCOPE, Point, ProgressReplay, Snapshot
-from core.rollup import mean_percent
 
 LIST_LIMIT = 50  # lines kept per list; the figures count them all
 HEADLINE_LIMIT = 12

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from core.nudge_views import NudgeView
+from core.nudges.views import NudgeView
 from core.reports.card import ReportCard
 from core.reports.ports import StoredFile
 from core.views import View

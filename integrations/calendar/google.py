@@ -32,7 +32,7 @@ from googleapiclient.discovery import build
 from googleapiclient.errors import HttpError
 from googleapiclient.http import BatchHttpRequest, HttpRequest
 
-from core.calendar import (
+from core.calendar.model import (
     TIMED_EVENT_MINUTES,
     CalendarChanges,
     CalendarEntry,

@@ -14,8 +14,8 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Alarm, Calendar, Event
 
-from core.calendar import TIMED_EVENT_MINUTES, CalendarEntry, FeedContent
-from core.calendar_event_ids import event_id
+from core.calendar.event_ids import event_id
+from core.calendar.model import TIMED_EVENT_MINUTES, CalendarEntry, FeedContent
 
 PRODID = "-//Cairn//Deadlines//EN"
 REFRESH = timedelta(hours=1)

@@ -1,6 +1,6 @@
 """Google's push notifications at the HTTP edge: what a calendar notification's headers may
 look like, checked before the database is asked about the channel (the channel itself is
-checked by `core.calendar_push.PushChannels.verify`).
+checked by `core.calendar.push.PushChannels.verify`).
 
 Everything a notification says is in its headers; its body (Google sends none for calendars)
 is never read beyond `BODY_LIMIT` bytes, and headers that are not what Google sends are

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from tortoise.exceptions import IntegrityError
 from tortoise.queryset import QuerySet
 
-from core.calendar import (
+from core.calendar.model import (
     DEFAULT_KINDS,
     CalendarFeed,
     CalendarHealth,
@@ -21,7 +21,7 @@ from core.calendar import (
     FeedScope,
     WatchChannel,
 )
-from core.calendar_tenancy import DefaultCalendar, WorkspaceCalendars
+from core.calendar.tenancy import DefaultCalendar, WorkspaceCalendars
 from core.errors import Conflict
 from core.model import Kind, MilestoneId, TenantId, UserId
 from storage.calendar.models import (

@@ -1,2 +1,2 @@
 """Storage of nudges: their own tortoise app (`storage.nudges.models`) and the repository that
-implements `core.nudge_ports.NudgeRepository`, reached as `tx.nudges`."""
+implements `core.nudges.ports.NudgeRepository`, reached as `tx.nudges`."""

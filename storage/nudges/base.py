@@ -9,8 +9,8 @@ from collections.abc import Collection, Sequence
 from typing import Any
 
 from core.model import TenantId
-from core.nudge_ports import Person
-from core.nudges import ZoneWindow
+from core.nudges.ports import Person
+from core.nudges.schedule import ZoneWindow
 from storage.nudges.sql import ids_in, ids_param, record_params
 from storage.scoped import Repository, Session
 

@@ -13,4 +13,4 @@ from storage.nudges.sweep import NudgeSweep
 
 
 class TortoiseNudges(NudgeSettings, NudgeSweep, NudgeDelivery):
-    """`core.nudge_ports.NudgeRepository` on tortoise, reached as `tx.nudges`."""
+    """`core.nudges.ports.NudgeRepository` on tortoise, reached as `tx.nudges`."""

@@ -8,8 +8,8 @@ from typing import Any
 from tortoise.models import Model
 
 from core.model import Kind, MilestoneId, Priority, Status, TenantId, UserId
-from core.nudge_ports import Nudge, NudgeKey, NudgeMilestone, NudgeStatus
-from core.nudges import Cadence, NudgeKind, PersonPolicy, TeamPolicy, WeeklySlot, Workweek
+from core.nudges.ports import Nudge, NudgeKey, NudgeMilestone, NudgeStatus
+from core.nudges.schedule import Cadence, NudgeKind, PersonPolicy, TeamPolicy, WeeklySlot, Workweek
 from storage.nudges.sql import from_json, maybe_day, maybe_moment, moment
 
 

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from core.model import MilestoneId, TenantId, UserId
-from core.nudge_ports import (
+from core.nudges.ports import (
     MilestoneDay,
     NewNudge,
     NudgeKey,
@@ -16,7 +16,7 @@ from core.nudge_ports import (
     PersonDay,
     TeamDay,
 )
-from core.nudges import (
+from core.nudges.schedule import (
     DEFAULT_CHECKIN,
     DEFAULT_DIGEST,
     Cadence,

@@ -8,8 +8,8 @@ import asyncio
 from datetime import timedelta
 
 from bots.shell.session import ShellSession
+from core.bus import Deps
 from core.model import Plan, TenantId
-from core.services import Deps
 from core.webhooks.deliveries import plan_deliveries
 from core.webhooks.events import EventType, WebhookEvent
 from storage import Database

@@ -10,14 +10,14 @@ from typing import Any
 
 import pytest
 
-from core.calendar import SYNC_CONSUMER, CalendarRef, CalendarSetup
-from core.calendar_event_ids import event_id
-from core.calendar_sync import VERBS
+from core.bus import Deps, run_text
+from core.calendar.event_ids import event_id
+from core.calendar.model import SYNC_CONSUMER, CalendarRef, CalendarSetup
+from core.calendar.outbound import VERBS
 from core.commands import Actor
 from core.model import Milestone, Plan
+from core.people.use_cases import ensure_tenant, join
 from core.relay import Drained, drain
-from core.services import Deps, run_text
-from core.services.people import ensure_tenant, join
 from core.views import Notice, Tone, View
 from integrations.calendar.google import GoogleCalendarGateway, RateLimit
 from storage import Database

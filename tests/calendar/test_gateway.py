@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from core.calendar import CalendarEntry, CalendarRef, CalendarWrite, EventTime
-from core.calendar_event_ids import event_id, identity_of, valid
+from core.calendar.event_ids import event_id, identity_of, valid
+from core.calendar.model import CalendarEntry, CalendarRef, CalendarWrite, EventTime
 from core.model import MilestoneId, TenantId
 from integrations.calendar.google import (
     GoogleCalendarGateway,

@@ -13,7 +13,7 @@ import icalendar
 import pytest
 from aiohttp import web
 
-from core.calendar_push import PushChannels
+from core.calendar.push import PushChannels
 from core.views import CalendarFeedView
 from tests.calendar.conftest import SHARED, SHARED_ID, World
 from wiring.calendar import NOTIFICATIONS_PATH, CalendarFeedsAdapter, notifications_handler

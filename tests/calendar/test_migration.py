@@ -14,7 +14,7 @@ import pytest
 from aiohttp import web
 from tortoise.migrations.executor import MigrationExecutor, MigrationTarget
 
-from core.services import Deps
+from core.bus import Deps
 from storage import Database, open_database
 from storage.config import tortoise_config
 from tests.databases import create_postgres_database, drop_postgres_database

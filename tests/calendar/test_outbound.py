@@ -8,8 +8,8 @@ from pathlib import Path
 
 import asyncpg  # type: ignore[import-untyped]
 
-from core.calendar import SYNC_CONSUMER
-from core.services import run_text
+from core.bus import run_text
+from core.calendar.model import SYNC_CONSUMER
 from core.views import CalendarStatusView
 from storage import Database
 from tests.calendar.conftest import SHARED_ID, World, make_world

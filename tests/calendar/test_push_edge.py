@@ -11,7 +11,7 @@ import aiohttp
 import pytest
 from aiohttp import web
 
-from core.calendar_push import PushChannels
+from core.calendar.push import PushChannels
 from storage import Database
 from tests.calendar.conftest import World
 from tests.calendar.test_http import Served

@@ -6,12 +6,12 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-from core.calendar import CalendarLink, CalendarRef, CalendarWrite, entry_for
-from core.calendar_event_ids import event_id
+from core.bus import run_text
+from core.calendar.event_ids import event_id
+from core.calendar.model import CalendarLink, CalendarRef, CalendarWrite, entry_for
 from core.commands import Actor
 from core.model import Plan
-from core.services import run_text
-from core.services.people import ensure_tenant, join
+from core.people.use_cases import ensure_tenant, join
 from core.views import CalendarStatusView, Notice, Tone
 from storage import Database
 from tests.calendar.conftest import SHARED_ID, World, make_world

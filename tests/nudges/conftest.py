@@ -8,11 +8,11 @@ from dataclasses import dataclass
 
 import pytest
 
+from core.bus import Deps, run_text
 from core.commands import Actor
 from core.model import Plan
+from core.people.use_cases import ensure_tenant, join
 from core.ports import UnitOfWorkFactory
-from core.services import Deps, run_text
-from core.services.people import ensure_tenant, join
 from storage import Database, open_database
 from tests.databases import empty_postgres
 from tests.fakes import FrozenClock, InMemoryStore

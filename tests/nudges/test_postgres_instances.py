@@ -14,12 +14,12 @@ from typing import Any
 
 import pytest
 
-from core.nudge_ports import PersonAddress
-from core.pacing import Pacer
-from core.services import Deps, run_text
-from core.services.nudge_delivery import LEASE, deliver_due
-from core.services.nudge_sweep import sweep
-from core.services.people import join
+from core.bus import Deps, run_text
+from core.nudges.delivery import LEASE, deliver_due
+from core.nudges.pacing import Pacer
+from core.nudges.ports import PersonAddress
+from core.nudges.sweep import sweep
+from core.people.use_cases import join
 from storage import Database
 from storage.nudges.repository import TortoiseNudges
 from tests.fakes import FrozenClock
@@ -135,8 +135,8 @@ async def test_two_cairn_processes_sweeping_at_once_nudge_once(
 
 HANGING_DELIVERY = """
 import asyncio, sys
-from core.pacing import Pacer
-from core.services.nudge_delivery import deliver_due
+from core.nudges.pacing import Pacer
+from core.nudges.delivery import deliver_due
 from storage import open_database
 from tests.fakes import FrozenClock
 

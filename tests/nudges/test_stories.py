@@ -11,10 +11,14 @@ from datetime import timedelta
 
 import pytest
 
+from core.bus import execute
 from core.commands import Actor
 from core.errors import NotFound
-from core.nudge_ports import ChannelAddress
-from core.nudge_views import (
+from core.nudges.commands import SnoozeNudge
+from core.nudges.ports import ChannelAddress
+from core.nudges.preview import preview
+from core.nudges.schedule import AlertStage, NudgeKind, SnoozeFor, SnoozePreset
+from core.nudges.views import (
     ChannelDigest,
     CheckInRequest,
     DeadlineAlert,
@@ -22,11 +26,7 @@ from core.nudge_views import (
     NudgePreview,
     ReminderSettingsView,
 )
-from core.nudges import AlertStage, NudgeKind, SnoozeFor, SnoozePreset
-from core.reminder_commands import SnoozeNudge
-from core.services import execute
-from core.services.nudge_preview import preview
-from core.services.people import ensure_tenant, join
+from core.people.use_cases import ensure_tenant, join
 from core.views import InboxView, Notice
 from tests.fakes import FrozenClock
 from tests.nudge_harness import World, refs, to

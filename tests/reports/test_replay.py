@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from core.milestones.rollup import rolled_up
 from core.model import Kind, MilestoneId, Status
 from core.reports.replay import SCOPE, ProgressReplay
-from core.rollup import rolled_up
 from tests.reports.builders import at, milestone, update
 
 GOAL, SMALL, HEAVY, DROPPED = 1, 2, 3, 4

@@ -9,8 +9,8 @@ from collections.abc import AsyncIterator
 import pytest
 
 from bots.shell.session import ShellSession
+from core.bus import Deps
 from core.model import Plan
-from core.services import Deps
 from storage import Database
 from tests.fakes import FrozenClock
 from tests.shell.talk import meet, refused, say

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bots.shell.session import ShellSession
-from core.services import Deps
+from core.bus import Deps
 from storage import Database
 from tests.fakes import FrozenClock
 from tests.shell.talk import meet, refused, say

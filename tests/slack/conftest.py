@@ -25,10 +25,10 @@ from cryptography.fernet import Fernet
 
 from bots.slack.app import SlackApp
 from bots.slack.web import RetryPolicy
+from core.bus import Deps
 from core.ports import Clock
 from core.relay import drain
 from core.reports.ports import ReportTools
-from core.services import Deps
 from core.view_cache import ViewCache
 from storage import Database
 from tests.slack import payloads

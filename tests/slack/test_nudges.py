@@ -18,7 +18,9 @@ import pytest
 from bots.slack import forms, reminder_forms, render
 from bots.slack.actions import ACTIONS
 from core.model import Kind, Status, TenantId
-from core.nudge_views import (
+from core.nudges.pacing import Pacer
+from core.nudges.schedule import AlertStage, NudgeKind
+from core.nudges.views import (
     ChannelDigest,
     CheckInRequest,
     DeadlineAlert,
@@ -27,9 +29,7 @@ from core.nudge_views import (
     NudgeLine,
     ReminderSettingsView,
 )
-from core.nudges import AlertStage, NudgeKind
-from core.pacing import Pacer
-from core.services.people import join
+from core.people.use_cases import join
 from core.views import DueLabel, MilestoneLine
 from storage import Database
 from tests.fakes import FrozenClock

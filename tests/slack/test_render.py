@@ -15,7 +15,7 @@ from bots.slack.app import BOT_SCOPES, COMMAND, EVENTS
 from bots.slack.blocks import clip_mrkdwn
 from bots.slack.front import SHORTCUT_COMMENT, SHORTCUT_FROM_MESSAGE, SHORTCUT_NEW
 from bots.slack.mrkdwn import escape, escape_keeping_mentions, unescape_incoming
-from core.help import help_view
+from core.grammar.help import help_view
 from core.model import Kind, Priority, Status
 from core.views import (
     Action,

@@ -20,8 +20,8 @@ from openpyxl import load_workbook
 from bots.slack.uploads import share
 from core.model import TenantId
 from core.reports.ports import ReportTools, StoredFile
+from core.reports.posts import post_weekly_reports
 from core.reports.views import FileKind, ReportFile
-from core.services.report_posts import post_weekly_reports
 from integrations.charts.renderer import ProcessChartRenderer
 from integrations.exports.links import FileLinks
 from integrations.exports.store import FolderFileStore

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from core.calendar import (
+from core.calendar.model import (
     DEFAULT_KINDS,
     CalendarFeed,
     CalendarLink,
@@ -19,7 +19,7 @@ from core.calendar import (
     WatchChannel,
     feed_token_hash,
 )
-from core.calendar_tenancy import DefaultCalendar
+from core.calendar.tenancy import DefaultCalendar
 from core.errors import Conflict
 from core.events import DueDateChanged
 from core.model import Kind, MilestoneId, Status, UserId

@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 from datetime import date, time
 
+from core.milestones.rollup import rolled_up, rollup_from
 from core.model import (
     Kind,
     Member,
@@ -16,7 +17,6 @@ from core.model import (
     UserId,
 )
 from core.ports import MilestoneFilter, RollupNode, UnitOfWorkFactory
-from core.rollup import rolled_up, rollup_from
 from tests.storage.builders import (
     NOW,
     Workspace,

@@ -13,9 +13,9 @@ import asyncpg
 import pytest
 
 from bots.shell.session import Answer, ShellSession
+from core.bus import Deps
 from core.errors import StorageUnavailable
 from core.model import Plan
-from core.services import Deps
 from core.view_cache import ViewCache
 from storage import Database, open_database
 from storage.availability import SETTLE_S
@@ -50,7 +50,7 @@ def problems(records: list[logging.LogRecord]) -> list[logging.LogRecord]:
 async def test_connections_killed_mid_load_lose_nothing_and_log_one_line(
         pg_database: Database, postgres_url: str, caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.INFO)
-    caplog.set_level(logging.DEBUG, logger="core.services.retry")
+    caplog.set_level(logging.DEBUG, logger="core.retry")
     deps = deps_of(pg_database)
     first = await open_session(deps)
     assert (await first.answer('goal "Launch"')).ok
@@ -89,7 +89,7 @@ async def test_connections_killed_mid_load_lose_nothing_and_log_one_line(
     refused = [text for text, a in said if not a.ok]
     assert all(a.ok or a.text.startswith(f"❌ {UNREACHABLE}.") for _, a in said), said
     assert len(refused) <= KILLS, refused
-    retried = [r for r in caplog.records if r.name == "core.services.retry"]
+    retried = [r for r in caplog.records if r.name == "core.retry"]
     assert len(retried) >= KILLS, "no command was in flight when its connection was killed"
     async with deps.uow() as tx:
         rows = await (await tx.connection()).execute_query_dict("SELECT body FROM comments")
@@ -204,12 +204,12 @@ async def test_a_commit_killed_by_the_server_is_settled_then_run_again(
         """)
     finally:
         await admin.close()
-    caplog.set_level(logging.DEBUG, logger="core.services.retry")
+    caplog.set_level(logging.DEBUG, logger="core.retry")
 
     answer = await session.answer("comment #1 once, please")
 
     assert answer is not None and answer.ok, answer
-    assert any(r.name == "core.services.retry" for r in caplog.records)
+    assert any(r.name == "core.retry" for r in caplog.records)
     async with deps.uow() as tx:
         db = await tx.connection()
         rows = await db.execute_query_dict("SELECT body FROM comments")

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
+from core.bus import Deps, execute
 from core.commands import MilestoneRef, UpdateProgress
+from core.milestones.rollup import rollup_from
 from core.model import Kind, Member, MemberRole, Status
+from core.people.use_cases import actor_of
 from core.ports import MilestoneFilter
-from core.rollup import rollup_from
-from core.services import Deps, execute
-from core.services.people import actor_of
 from core.views import MilestoneCard
 from storage import Database
 from tests.fakes import FrozenClock

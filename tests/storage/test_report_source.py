@@ -8,11 +8,11 @@ from datetime import timedelta
 
 import pytest
 
+from core.bus import Deps, run_text
 from core.commands import Actor
 from core.model import Plan
+from core.people.use_cases import ensure_tenant, join
 from core.reports.inputs import CompanyScope, PersonScope, SubtreeScope
-from core.services import Deps, run_text
-from core.services.people import ensure_tenant, join
 from core.views import Notice, Tone
 from storage import open_database
 from storage.nudges.models import DeliveryRow

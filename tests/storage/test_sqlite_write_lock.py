@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 from bots.shell.session import ShellSession
+from core.bus import Deps
 from core.errors import StorageUnavailable
 from core.model import Plan
-from core.services import Deps
 from storage import open_database
 from storage.availability import SETTLE_S
 from tests.databases import migrated_sqlite_url

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from typing import cast
 
+from core.bus import Deps, run_text
 from core.commands import Actor
 from core.model import Plan
+from core.people.use_cases import ensure_tenant, join
 from core.ports import UnitOfWorkFactory
-from core.services import Deps, run_text
-from core.services.people import ensure_tenant, join
 from core.views import MilestoneCard, Notice, Tone, View
 from tests.fakes import FrozenClock, InMemoryStore
 from tests.storage.builders import SUBSCRIPTIONS

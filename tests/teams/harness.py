@@ -13,8 +13,8 @@ from typing import Any
 import aiohttp
 from aiohttp.test_utils import TestServer
 
+from core.bus import Deps
 from core.ports import Clock
-from core.services import Deps
 from core.view_cache import ViewCache
 from storage import Database
 from storage.teams import TortoiseTeamsStore

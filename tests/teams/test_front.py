@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from bots.teams.people import identity
-from core.services.people import actor_of
+from core.people.use_cases import actor_of
 from storage import Database
 from tests.teams.adaptive_cards import card_problems
 from tests.teams.conftest import TENANT

@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 
 from core.model import TenantId
-from core.nudge_ports import ChannelAddress, Outgoing, RouteStatus
-from core.nudge_views import ChannelDigest
-from core.nudges import NudgeKind
-from core.pacing import Pacer
+from core.nudges.pacing import Pacer
+from core.nudges.ports import ChannelAddress, Outgoing, RouteStatus
+from core.nudges.schedule import NudgeKind
+from core.nudges.views import ChannelDigest
 from storage import Database
 from tests.fakes import FrozenClock
 from tests.nudge_harness import InstantSleep

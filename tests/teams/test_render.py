@@ -16,7 +16,8 @@ from microsoft_agents.hosting.core.connector.client import ConnectorClient
 from bots.teams import cards, render
 from bots.teams.markdown import code_spans, escape, oneline, paragraphs
 from core.model import Kind, Status
-from core.nudge_views import (
+from core.nudges.schedule import AlertStage, NudgeKind
+from core.nudges.views import (
     ChannelDigest,
     CheckInRequest,
     DeadlineAlert,
@@ -26,7 +27,6 @@ from core.nudge_views import (
     NudgeLine,
     ReminderSettingsView,
 )
-from core.nudges import AlertStage, NudgeKind
 from core.views import DueLabel, InboxItem, InboxView, MilestoneLine, Notice, Tone
 from tests.slack.test_render import NASTY, VIEWS, card
 from tests.teams.adaptive_cards import MESSAGE_BYTES, activity_problems, card_problems

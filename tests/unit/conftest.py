@@ -6,10 +6,10 @@ from dataclasses import dataclass
 
 import pytest
 
+from core.bus import Deps, run_text
 from core.commands import Actor
 from core.model import Plan
-from core.services import Deps, run_text
-from core.services.people import ensure_tenant, join
+from core.people.use_cases import ensure_tenant, join
 from core.views import MilestoneCard, Notice, Tone, View
 from tests.fakes import FrozenClock, InMemoryStore
 

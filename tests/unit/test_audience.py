@@ -3,7 +3,7 @@ it through the outbox: whose views to refresh, which thread tells it, whom it na
 
 from __future__ import annotations
 
-from core.audience import Audience, ThreadTarget
+from core.interactions.audience import Audience, ThreadTarget
 from core.model import MilestoneId
 from core.ports import OutboxMessage
 from tests.fakes import FrozenClock, InMemoryStore

@@ -8,14 +8,14 @@ from datetime import date, time
 import pytest
 
 from bots.shell.render import render
-from core.calendar import SYNC_CONSUMER, CalendarSetup, EventTime, feed_token_hash
-from core.calendar_commands import ChangeCalendarSettings, RevokeCalendarFeed, ShowCalendarFeed
+from core.calendar.commands import ChangeCalendarSettings, RevokeCalendarFeed, ShowCalendarFeed
+from core.calendar.feeds import FEEDS_PER_PERSON
+from core.calendar.model import SYNC_CONSUMER, CalendarSetup, EventTime, feed_token_hash
+from core.calendar.use_cases import MoveOutcome, apply_calendar_move
 from core.commands import Actor, MilestoneRef, UserRef
 from core.errors import InvalidInput
-from core.grammar import parse
+from core.grammar.parser import parse
 from core.model import Kind, MilestoneId, TenantId, UserId
-from core.services.calendar import MoveOutcome, apply_calendar_move
-from core.services.calendar_feeds import FEEDS_PER_PERSON
 from core.views import ActivityView, CalendarFeedView, CalendarStatusView, InboxView
 from tests.unit.conftest import Company, make_company
 

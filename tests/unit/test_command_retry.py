@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 
+from core.bus import Deps, run_text
 from core.errors import StorageUnavailable
 from core.model import TenantId
-from core.services import Deps, run_text
-from core.services.retry import once_more_if_disconnected
+from core.retry import once_more_if_disconnected
 from core.views import Notice, Tone, View
 from tests.fakes import InMemoryStore, InMemoryUnitOfWork
 from tests.unit.conftest import Company

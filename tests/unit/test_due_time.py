@@ -8,7 +8,7 @@ import pytest
 
 from core.commands import Actor, ChangeDueDate, CreateMilestone
 from core.errors import InvalidInput
-from core.grammar import parse
+from core.grammar.parser import parse
 from core.model import TenantId, UserId
 from core.views import ActivityView, MilestoneCard
 from tests.unit.conftest import Company

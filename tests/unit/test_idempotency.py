@@ -7,9 +7,9 @@ from datetime import timedelta
 import pytest
 
 from core import commands as c
+from core.bus import execute
 from core.errors import DomainError
 from core.interactions.idempotency import AlreadyDone
-from core.services import execute
 from tests.unit.conftest import Company, make_company
 
 

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from core.nudges import (
+from core.nudges.schedule import (
     AlertStage,
     AskState,
     Cadence,

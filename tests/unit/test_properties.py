@@ -8,8 +8,8 @@ import copy
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from core.milestones.rollup import mean_percent
 from core.model import Status
-from core.rollup import mean_percent
 from core.views import Notice, Tone
 from tests.fakes import FrozenClock, InMemoryStore
 from tests.unit.conftest import make_company

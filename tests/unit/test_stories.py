@@ -6,7 +6,7 @@ import pytest
 
 from core.errors import LimitReached
 from core.model import Plan, Status
-from core.services.people import ensure_tenant, join
+from core.people.use_cases import ensure_tenant, join
 from core.views import Action, InboxView, MilestoneCard, MilestoneList, PeopleView
 from tests.fakes import FrozenClock, InMemoryStore
 from tests.unit.conftest import Company, make_company
@@ -112,8 +112,8 @@ async def test_nobody_sees_another_tenants_milestones(store: InMemoryStore,
 
 async def test_free_plan_allows_three_people_and_ten_open_milestones(
         store: InMemoryStore, clock: FrozenClock) -> None:
-    from core.services import Deps
-    from core.services import run_text as say
+    from core.bus import Deps
+    from core.bus import run_text as say
 
     deps = Deps(uow=store.uow, clock=clock)
     tenant = await ensure_tenant(deps, slug="tiny")

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import typing
 
+from core.bus import HANDLERS
 from core.commands import Command
-from core.services import HANDLERS
 
 
 def declared(command: type[Command]) -> type:  # type: ignore[type-arg]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from core.services import Deps, run_text
+from core.bus import Deps, run_text
 from core.view_cache import ViewCache
 from core.views import MilestoneList
 from tests.fakes import FrozenClock, InMemoryStore

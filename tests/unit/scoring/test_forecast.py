@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from core.forecast import forecast as card_forecast
+from core.milestones.forecast import forecast as card_forecast
 from core.scoring.forecast import ForecastInput, Method, expected_by, forecast, trend_forecast
 from core.scoring.present_plans import forecast_view
 from core.scoring.throughput import quantile, simulate, weekly_throughput

@@ -1,0 +1,2 @@
+"""The one text grammar: lines -> Command objects (parse, options, help).
+"""

@@ -1,0 +1,2 @@
+"""Milestones: the tree, progress and roll-up, comments, criteria, queries and cards.
+"""

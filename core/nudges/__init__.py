@@ -1,0 +1,2 @@
+"""Nudges: check-ins, deadline alerts, escalation, digests, sweep and delivery.
+"""

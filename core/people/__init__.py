@@ -1,0 +1,2 @@
+"""People and workspaces: joining, profiles, roles, plans.
+"""
