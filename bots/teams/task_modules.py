@@ -2,7 +2,7 @@
 
 - `task/fetch` carries the button's data (`cards.submit`: verb `new`, `edit`, `checkin`,
   `comment`, `vacation`, `settings`; arg `#N` or a title for `new`); the answer is the core's
-  form (`core.services.form_opening`) rendered by `render_forms`.
+  form (`core.bus.form_opening`) rendered by `render_forms`.
 - `task/submit` carries the form's data with the inputs' values under the core's field names.
   They are read and checked by the core (`form_specs`, `validation`); a wrong field sends the
   SAME form back with what was typed and the error under that field, and nothing is saved.
@@ -24,8 +24,14 @@ from typing import Any
 from bots.teams import render_forms
 from bots.teams.people import identity_prefix
 from core import commands as c
+from core.bus import Deps, execute
+from core.bus.form_opening import (
+    open_check_in_form,
+    open_comment_form,
+    open_milestone_form,
+)
 from core.errors import DomainError, InvalidInput
-from core.grammar import parse
+from core.grammar.parser import parse
 from core.humanize import local_today
 from core.interactions import form_specs as specs
 from core.interactions.forms import (
@@ -42,13 +48,7 @@ from core.interactions.validation import (
     check_milestone_form,
 )
 from core.model import TITLE_MAX
-from core.reminder_commands import SetVacation, ShowReminderSettings
-from core.services import Deps, execute
-from core.services.form_opening import (
-    open_check_in_form,
-    open_comment_form,
-    open_milestone_form,
-)
+from core.nudges.commands import SetVacation, ShowReminderSettings
 from core.text import mentions_in
 from core.views import View
 

@@ -17,10 +17,10 @@ from core.interactions.form_specs import (
     comment_form,
     milestone_form,
 )
+from core.milestones.rollup import has_children
 from core.model import MemberRole
 from core.permissions import Right
-from core.rollup import has_children
-from core.services.common import Deps, authorize, current_user, find_milestone
+from core.use_case import Deps, authorize, current_user, find_milestone
 
 
 async def open_milestone_form(deps: Deps, actor: c.Actor, number: int | None,
