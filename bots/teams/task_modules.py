@@ -2,7 +2,7 @@
 
 - `task/fetch` carries the button's data (`cards.submit`: verb `new`, `edit`, `checkin`,
   `comment`, `vacation`, `settings`; arg `#N` or a title for `new`); the answer is the core's
-  form (`core.bus.form_opening`) rendered by `render_forms`.
+  form (`core.interactions.form_opening`) rendered by `render_forms`.
 - `task/submit` carries the form's data with the inputs' values under the core's field names.
   They are read and checked by the core (`form_specs`, `validation`); a wrong field sends the
   SAME form back with what was typed and the error under that field, and nothing is saved.
@@ -25,7 +25,7 @@ from bots.teams import render_forms
 from bots.teams.people import identity_prefix
 from core import commands as c
 from core.bus import Deps, execute
-from core.bus.form_opening import (
+from core.interactions.form_opening import (
     open_check_in_form,
     open_comment_form,
     open_milestone_form,
