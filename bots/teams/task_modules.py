@@ -25,15 +25,15 @@ from bots.teams import render_forms
 from bots.teams.people import identity_prefix
 from core import commands as c
 from core.bus import Deps, execute
+from core.errors import DomainError, InvalidInput
+from core.grammar.parser import parse
+from core.humanize import local_today
+from core.interactions import form_specs as specs
 from core.interactions.form_opening import (
     open_check_in_form,
     open_comment_form,
     open_milestone_form,
 )
-from core.errors import DomainError, InvalidInput
-from core.grammar.parser import parse
-from core.humanize import local_today
-from core.interactions import form_specs as specs
 from core.interactions.forms import (
     CheckInValues,
     MilestoneFormValues,
