@@ -12,6 +12,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+from tests.databases import seed_migrated_sqlite
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -20,6 +22,8 @@ def env_for(tmp_path: Path, **extra: str) -> dict[str, str]:
                                                                      "MICROSOFT_"))}
     env.update(DATABASE_URL=f"sqlite://{tmp_path / 'cairn.sqlite3'}", PYTHONUNBUFFERED="1",
                TZ="UTC")
+    if "DATABASE_URL" not in extra:
+        seed_migrated_sqlite(tmp_path / "cairn.sqlite3")
     env.update(extra)
     return env
 
@@ -54,10 +58,11 @@ def test_piped_shell_answers_every_line_and_reports_refusals(tmp_path: Path) -> 
 
 
 def test_migrate_reports_progress_then_nothing_to_do(tmp_path: Path) -> None:
-    first = app(tmp_path, "migrate")
+    fresh = f"sqlite://{tmp_path / 'fresh.sqlite3'}"
+    first = app(tmp_path, "migrate", DATABASE_URL=fresh)
     assert first.returncode == 0, first.stderr
     assert "Applying migration" in first.stderr and "applied" in first.stdout
-    again = app(tmp_path, "migrate")
+    again = app(tmp_path, "migrate", DATABASE_URL=fresh)
     assert again.returncode == 0 and "Already up to date" in again.stdout
 
 
