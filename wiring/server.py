@@ -16,7 +16,8 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from core.relay import OutboxConsumer, drain
 from integrations.exports.store import FolderFileStore
 from wiring.adapters import Attached
-from wiring.api import api_jobs, attach_api
+from wiring.api import attach_api
+from wiring.key_pruning import idempotency_keys_job
 from wiring.metrics import Metrics
 from wiring.registry import enabled, statuses
 from wiring.reports import add_file_route, weekly_reports_job
@@ -124,8 +125,7 @@ async def serve(runtime: Runtime, *, ready: Callable[[int], None] | None = None)
             runtime.notifiers[:] = [n for a in attached for n in a.notifiers]
             jobs = [job for a in attached for job in a.jobs]
             jobs += [relay_job(runtime, consumer) for a in attached for consumer in a.consumers]
-            jobs += api_jobs(runtime)
-            jobs.append(weekly_reports_job(runtime))
+            jobs += [weekly_reports_job(runtime), idempotency_keys_job(runtime)]
             stage = "the HTTP server"
             runner = web.AppRunner(app, handle_signals=False, access_log=None)
             await runner.setup()
