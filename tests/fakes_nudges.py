@@ -22,6 +22,7 @@ from core.model import (
     User,
     UserId,
 )
+from core.nudges.follow_ups import AskState
 from core.nudges.ports import (
     DigestData,
     InboxEntry,
@@ -37,17 +38,9 @@ from core.nudges.ports import (
     Receipt,
     TeamDay,
 )
-from core.nudges.schedule import (
-    AskState,
-    Cadence,
-    NudgeKind,
-    PersonPolicy,
-    Snooze,
-    TeamPolicy,
-    Vacation,
-    Workweek,
-    ZoneWindow,
-)
+from core.nudges.schedule import Cadence, NudgeKind, PersonPolicy, TeamPolicy, ZoneWindow
+from core.nudges.snooze import Snooze
+from core.nudges.workweek import Vacation, Workweek
 
 if TYPE_CHECKING:
     from tests.fakes import InMemoryUnitOfWork, _State

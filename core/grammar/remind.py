@@ -28,7 +28,8 @@ from core.nudges.commands import (
     SnoozeMilestone,
     SnoozeNudge,
 )
-from core.nudges.schedule import MAX_EVERY_WEEKS, MAX_SNOOZE, SnoozeFor, SnoozePreset
+from core.nudges.schedule import MAX_EVERY_WEEKS
+from core.nudges.snooze import MAX_SNOOZE, SnoozeFor, SnoozePreset
 
 HINT = "remind settings · remind monday 9:30 · remind snooze #4 3h · remind vacation dec 21 jan 3"
 SNOOZE_HINT = "remind snooze 1h · remind snooze #4 3h · remind snooze #4 tomorrow · next week"

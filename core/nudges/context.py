@@ -8,6 +8,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from core.model import MilestoneId, TenantId, User, UserId
+from core.nudges.deadline_alerts import Alert, AlertStage
+from core.nudges.deadline_alerts import deadline_alert as alert_on
+from core.nudges.follow_ups import AskState, FollowUp, follow_up
 from core.nudges.ports import (
     ChannelAddress,
     DigestData,
@@ -19,27 +22,14 @@ from core.nudges.ports import (
 )
 from core.nudges.schedule import (
     DEFAULT_DEADLINE_DAYS,
-    Alert,
-    AlertStage,
-    AskState,
     Cadence,
-    FollowUp,
     NudgeKind,
     PersonPolicy,
-    Snooze,
     TeamPolicy,
-    Vacation,
-    Workweek,
     answered_cutoff,
-    follow_up,
     is_checkin_day,
-    local_day,
-    on_vacation,
-    snoozed,
 )
-from core.nudges.schedule import (
-    deadline_alert as alert_on,
-)
+from core.nudges.snooze import Snooze, snoozed
 from core.nudges.text import (
     NudgeReader,
     channel_digest,
@@ -49,6 +39,7 @@ from core.nudges.text import (
     inbox_text,
 )
 from core.nudges.views import NudgeView
+from core.nudges.workweek import Vacation, Workweek, local_day, on_vacation
 
 DIGEST_WEEK = timedelta(days=7)
 #: Vacations this far back still forgive a request asked before them.

@@ -22,6 +22,7 @@ from datetime import datetime, timedelta
 
 from core.model import MilestoneId, TenantId
 from core.nudges.context import Plan, decide, load
+from core.nudges.follow_ups import AskState
 from core.nudges.pacing import Pacer
 from core.nudges.ports import (
     InboxEntry,
@@ -34,7 +35,6 @@ from core.nudges.ports import (
     RouteResult,
     RouteStatus,
 )
-from core.nudges.schedule import AskState
 from core.ports import Clock, UnitOfWorkFactory
 from core.relay import backoff
 

@@ -19,18 +19,11 @@ from enum import StrEnum
 from typing import NamedTuple, Protocol
 
 from core.model import Kind, MilestoneId, Priority, Status, TenantId, User, UserId
-from core.nudges.schedule import (
-    AskState,
-    Cadence,
-    NudgeKind,
-    PersonPolicy,
-    Snooze,
-    TeamPolicy,
-    Vacation,
-    Workweek,
-    ZoneWindow,
-)
+from core.nudges.follow_ups import AskState
+from core.nudges.schedule import Cadence, NudgeKind, PersonPolicy, TeamPolicy, ZoneWindow
+from core.nudges.snooze import Snooze
 from core.nudges.views import NudgeView
+from core.nudges.workweek import Vacation, Workweek
 
 Person = tuple[TenantId, UserId]
 #: A delivery's unique key: tenant, user (0 for a channel), channel ("" for a person), kind,

@@ -23,22 +23,17 @@ from core.nudges.commands import (
 from core.nudges.context import decide, load
 from core.nudges.ports import NewNudge, Nudge, NudgeStatus
 from core.nudges.schedule import (
-    MINUTES_A_DAY,
     WEEKDAY_NAMES,
     Cadence,
     NudgeKind,
     PersonPolicy,
-    Snooze,
     TeamPolicy,
-    Vacation,
     WeeklySlot,
-    Workweek,
-    hhmm,
     next_checkin,
-    week_index,
-    zone,
 )
+from core.nudges.snooze import Snooze
 from core.nudges.views import NudgeFeed, NudgeView, ReminderSettingsView
+from core.nudges.workweek import MINUTES_A_DAY, Vacation, Workweek, hhmm, week_index, zone
 from core.people.use_cases import actor_of
 from core.permissions import Right
 from core.ports import MilestoneFilter, UnitOfWork

@@ -9,7 +9,8 @@ from tortoise.models import Model
 
 from core.model import Kind, MilestoneId, Priority, Status, TenantId, UserId
 from core.nudges.ports import Nudge, NudgeKey, NudgeMilestone, NudgeStatus
-from core.nudges.schedule import Cadence, NudgeKind, PersonPolicy, TeamPolicy, WeeklySlot, Workweek
+from core.nudges.schedule import Cadence, NudgeKind, PersonPolicy, TeamPolicy, WeeklySlot
+from core.nudges.workweek import Workweek
 from storage.nudges.sql import from_json, maybe_day, maybe_moment, moment
 
 

@@ -23,10 +23,9 @@ from core.nudges.schedule import (
     NudgeKind,
     PersonPolicy,
     TeamPolicy,
-    Vacation,
-    Workweek,
     ZoneWindow,
 )
+from core.nudges.workweek import Vacation, Workweek
 from storage.mapping import utc
 from storage.nudges import queries as q
 from storage.nudges.base import PEOPLE_COLUMNS, WINDOW_COLUMNS, NudgeStore
