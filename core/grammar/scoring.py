@@ -319,7 +319,7 @@ def parse_forecast(rest: str, ctx: Context) -> AnyCommand:
     return ShowForecast(actor=ctx.actor, milestone=ref)
 
 
-#: (names, usage, summary, parser, examples): the verbs `core.grammar.parser` registers.
+#: (names, usage, summary, parser, examples): the verbs `core.grammar.verbs` registers.
 SCORING_VERBS = (
     (("team",), 'team new "Sales" @a @b | team add|remove "Sales" @c | team "Sales"',
      "teams of people", parse_team,

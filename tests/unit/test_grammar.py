@@ -9,7 +9,8 @@ from hypothesis import strategies as st
 
 from core import commands as c
 from core.errors import DomainError, InvalidInput
-from core.grammar.parser import VERBS, parse
+from core.grammar.parser import parse
+from core.grammar.verbs import VERBS
 from core.model import Kind, Plan, Priority, Role, Status, TenantId, UserId
 
 ME = c.Actor(tenant_id=TenantId(1), user_id=UserId(1), handle="alice", timezone="UTC")
