@@ -22,22 +22,24 @@ from core.model import (
     User,
     UserId,
 )
-from core.nudges.follow_ups import AskState
-from core.nudges.ports import (
+from core.nudges.candidates import (
     DigestData,
-    InboxEntry,
     MilestoneDay,
+    NudgeMilestone,
+    Person,
+    PersonDay,
+    TeamDay,
+)
+from core.nudges.deliveries import (
+    InboxEntry,
     NewNudge,
     Nudge,
     NudgeKey,
-    NudgeMilestone,
     NudgeStatus,
     Outcome,
-    Person,
-    PersonDay,
     Receipt,
-    TeamDay,
 )
+from core.nudges.follow_ups import AskState
 from core.nudges.schedule import Cadence, NudgeKind, PersonPolicy, TeamPolicy, ZoneWindow
 from core.nudges.snooze import Snooze
 from core.nudges.workweek import Vacation, Workweek

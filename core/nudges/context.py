@@ -8,18 +8,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from core.model import MilestoneId, TenantId, User, UserId
+from core.nudges.candidates import DigestData, NudgeMilestone
 from core.nudges.deadline_alerts import Alert, AlertStage
 from core.nudges.deadline_alerts import deadline_alert as alert_on
+from core.nudges.deliveries import NewNudge, Nudge
 from core.nudges.follow_ups import AskState, FollowUp, follow_up
-from core.nudges.ports import (
-    ChannelAddress,
-    DigestData,
-    NewNudge,
-    Nudge,
-    NudgeMilestone,
-    NudgeRepository,
-    PersonAddress,
-)
+from core.nudges.notifier import ChannelAddress, PersonAddress
+from core.nudges.ports import NudgeRepository
 from core.nudges.schedule import (
     DEFAULT_DEADLINE_DAYS,
     Cadence,

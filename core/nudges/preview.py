@@ -7,7 +7,8 @@ from datetime import datetime, timedelta
 
 from core.model import TenantId
 from core.nudges.context import Context, Plan, decide, load
-from core.nudges.ports import ChannelAddress, Nudge
+from core.nudges.deliveries import Nudge
+from core.nudges.notifier import ChannelAddress
 from core.nudges.reminders import nudge_of
 from core.nudges.schedule import GRACE
 from core.nudges.sweep import find_due

@@ -19,12 +19,10 @@ from core.nudges.commands import (
     SnoozeNudge,
 )
 from core.nudges.context import decide, load
-from core.nudges.ports import NewNudge, Nudge, NudgeStatus
+from core.nudges.deliveries import NewNudge, Nudge, NudgeStatus
 from core.nudges.reminder_settings import _settings_view, change_settings, show_settings
 from core.nudges.reminder_text import _span, moment_text
-from core.nudges.schedule import (
-    NudgeKind,
-)
+from core.nudges.schedule import NudgeKind
 from core.nudges.snooze import Snooze
 from core.nudges.views import NudgeFeed, NudgeView, ReminderSettingsView
 from core.nudges.workweek import Vacation, Workweek

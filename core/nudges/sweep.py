@@ -17,8 +17,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from core.model import TenantId, UserId
+from core.nudges.candidates import PersonDay
 from core.nudges.deadline_alerts import alert_horizon, deadline_alert
-from core.nudges.ports import NewNudge, NudgeRepository, PersonDay
+from core.nudges.deliveries import NewNudge
+from core.nudges.ports import NudgeRepository
 from core.nudges.schedule import (
     GRACE,
     NudgeKind,

@@ -9,8 +9,8 @@ from datetime import date, datetime
 from core.humanize import day_text, due_label, local_today, plural
 from core.milestones.forecast import STALE_AFTER
 from core.model import User, UserId
+from core.nudges.candidates import DigestData, NudgeMilestone
 from core.nudges.deadline_alerts import Alert, AlertStage
-from core.nudges.ports import DigestData, NudgeMilestone
 from core.nudges.schedule import NudgeKind
 from core.nudges.views import (
     SNOOZE_PRESETS,

@@ -6,8 +6,9 @@ from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime, timedelta
 
 from core.model import MilestoneId, TenantId, User, UserId
+from core.nudges.candidates import DigestData, NudgeMilestone, Person
+from core.nudges.deliveries import InboxEntry, Nudge, Outcome
 from core.nudges.follow_ups import AskState
-from core.nudges.ports import DigestData, InboxEntry, Nudge, NudgeMilestone, Outcome, Person
 from core.nudges.schedule import PersonPolicy, TeamPolicy
 from core.nudges.snooze import Snooze
 from storage.mapping import user_from, utc

@@ -7,7 +7,7 @@ from collections.abc import Collection
 from datetime import UTC, date, datetime, timedelta
 
 from core.model import MilestoneId, UserId
-from core.nudges.ports import Nudge, Receipt
+from core.nudges.deliveries import Nudge, Receipt
 from core.nudges.schedule import DEFAULT_DIGEST, Cadence, PersonPolicy, TeamPolicy
 from core.nudges.snooze import Snooze
 from core.nudges.workweek import Vacation

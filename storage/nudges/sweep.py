@@ -7,15 +7,8 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from core.model import MilestoneId, TenantId, UserId
-from core.nudges.ports import (
-    MilestoneDay,
-    NewNudge,
-    NudgeKey,
-    NudgeMilestone,
-    Person,
-    PersonDay,
-    TeamDay,
-)
+from core.nudges.candidates import MilestoneDay, NudgeMilestone, Person, PersonDay, TeamDay
+from core.nudges.deliveries import NewNudge, NudgeKey
 from core.nudges.schedule import (
     DEFAULT_CHECKIN,
     DEFAULT_DIGEST,

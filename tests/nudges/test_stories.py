@@ -16,7 +16,7 @@ from core.commands import Actor
 from core.errors import NotFound
 from core.nudges.commands import SnoozeNudge
 from core.nudges.deadline_alerts import AlertStage
-from core.nudges.ports import ChannelAddress
+from core.nudges.notifier import ChannelAddress
 from core.nudges.preview import preview
 from core.nudges.schedule import NudgeKind
 from core.nudges.snooze import SnoozeFor, SnoozePreset
