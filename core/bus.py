@@ -20,8 +20,8 @@ from core.grammar.parser import parse
 from core.humanize import local_today
 from core.interactions import form_submissions, forms
 from core.interactions.idempotency import keyed
+from core.milestones import assignment, comments, dashboard, due_dates, progress, queries, several
 from core.milestones import changes as milestones
-from core.milestones import comments, dashboard, progress, queries, several
 from core.nudges import reminders
 from core.people import use_cases as people
 from core.reports import use_cases as reports
@@ -47,10 +47,10 @@ HANDLERS: dict[type[c.AnyCommand], Handler] = {
     c.OpenNewForm: milestones.open_new_form,
     c.CreateMilestone: milestones.create_milestone,
     c.EditMilestone: milestones.edit_milestone,
-    c.ChangeDueDate: milestones.change_due_date,
+    c.ChangeDueDate: due_dates.change_due_date,
     c.MoveMilestone: milestones.move_milestone,
-    c.Assign: milestones.assign,
-    c.Watch: milestones.watch,
+    c.Assign: assignment.assign,
+    c.Watch: assignment.watch,
     c.CancelMilestone: milestones.cancel,
     c.DeleteMilestone: milestones.delete,
     c.UpdateProgress: progress.update_progress,

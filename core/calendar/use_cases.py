@@ -34,7 +34,7 @@ from core.dates import check_range
 from core.errors import Conflict, DomainError
 from core.events import CalendarSettingsChanged
 from core.humanize import deadline_at, ellipsis, local_today, when, zone
-from core.milestones.changes import check_dates, due_text, redate
+from core.milestones.due_dates import check_dates, due_text, redate
 from core.model import MilestoneId, Notification, Status, TenantId, User
 from core.permissions import Right
 from core.ports import UnitOfWork

@@ -12,7 +12,9 @@ from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from typing import Any
 
+import core.milestones.assignment as assignment
 import core.milestones.changes as milestones
+import core.milestones.due_dates as due_dates
 import core.milestones.progress as progress
 import core.milestones.queries as queries
 from core import commands as c
@@ -27,9 +29,9 @@ from core.views import MilestoneCard, Notice, Tone, View
 _STEPS: dict[type[c.AnyCommand], Callable[[Any, Deps], Awaitable[View]]] = {
     c.MoveMilestone: milestones.move_milestone,
     c.EditMilestone: milestones.edit_milestone,
-    c.ChangeDueDate: milestones.change_due_date,
-    c.Assign: milestones.assign,
-    c.Watch: milestones.watch,
+    c.ChangeDueDate: due_dates.change_due_date,
+    c.Assign: assignment.assign,
+    c.Watch: assignment.watch,
     c.SetCriterion: progress.set_criterion,
     c.RecordMeasurement: progress.record_measurement,
     c.ClearCriterion: progress.clear_criterion,

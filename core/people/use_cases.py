@@ -10,7 +10,7 @@ from core.commands import Actor, ListPeople, SetPlan, SetRole, ShowProfile, Upda
 from core.errors import Conflict, InvalidInput, LimitReached
 from core.events import PlanChanged, RoleChanged, UserJoined
 from core.grammar.options import check_timezone
-from core.milestones.changes import keep_moment
+from core.milestones.due_dates import keep_moment
 from core.model import (
     PLAN_LIMITS,
     WEEKDAYS,
