@@ -12,7 +12,8 @@ from datetime import date, time
 from enum import StrEnum
 from typing import Generic, TypeVar
 
-from core.model import Kind, MilestoneId, Plan, Priority, Role, Status, TenantId, UserId
+from core.model import Kind, MilestoneId, Priority, Status, TenantId, UserId
+from core.tenancy import Plan, Role
 from core.views import (
     ActivityView,
     DashboardView,

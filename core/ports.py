@@ -30,23 +30,12 @@ from core.calendar.model import (
 )
 from core.calendar.tenancy import DefaultCalendar, WorkspaceCalendars
 from core.events import Event
+from core.history import Activity, Comment, Notification, ProgressUpdate
 from core.interactions.audience import Audience
-from core.model import (
-    Activity,
-    Comment,
-    Kind,
-    Milestone,
-    MilestoneId,
-    Notification,
-    ProgressUpdate,
-    Status,
-    Tenant,
-    TenantId,
-    User,
-    UserId,
-)
+from core.model import Kind, Milestone, MilestoneId, Status, TenantId, UserId
 from core.nudges.ports import NudgeRepository
 from core.scoring.recording import ScoringPorts
+from core.tenancy import Tenant, User
 from core.webhooks.ports import WebhookEndpointRepository
 
 

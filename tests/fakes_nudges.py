@@ -11,17 +11,8 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from core.model import (
-    MemberRole,
-    Milestone,
-    MilestoneId,
-    Notification,
-    Role,
-    Status,
-    TenantId,
-    User,
-    UserId,
-)
+from core.history import Notification
+from core.model import MemberRole, Milestone, MilestoneId, Status, TenantId, UserId
 from core.nudges.candidates import (
     DigestData,
     MilestoneDay,
@@ -43,6 +34,7 @@ from core.nudges.follow_ups import AskState
 from core.nudges.schedule import Cadence, NudgeKind, PersonPolicy, TeamPolicy, ZoneWindow
 from core.nudges.snooze import Snooze
 from core.nudges.workweek import Vacation, Workweek
+from core.tenancy import Role, User
 
 if TYPE_CHECKING:
     from tests.fakes import InMemoryUnitOfWork, _State

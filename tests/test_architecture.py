@@ -131,7 +131,7 @@ def test_the_scoring_use_cases_stay_in_the_core() -> None:
 KERNEL = {f"core.{leaf}" for leaf in (
     "errors", "events", "dates", "text", "permissions", "model", "commands", "views",
     "humanize", "ports", "relay", "view_cache", "bus", "use_case", "retry",
-    "delegating_unit")}
+    "delegating_unit", "tenancy", "history", "field_checks")}
 
 
 def test_core_has_no_flat_modules_besides_the_kernel() -> None:

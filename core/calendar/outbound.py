@@ -38,8 +38,9 @@ from core.calendar.model import (
 )
 from core.calendar.tenancy import DefaultCalendar, Placement, place
 from core.events import MilestoneCreated, MilestoneMoved
-from core.model import Milestone, MilestoneId, TenantId, User
+from core.model import Milestone, MilestoneId, TenantId
 from core.ports import CalendarGateway, Clock, MilestoneFilter, OutboxMessage, UnitOfWorkFactory
+from core.tenancy import User
 
 logger = logging.getLogger(__name__)
 

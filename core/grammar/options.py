@@ -25,7 +25,8 @@ from core.dates import (
     parse_time,
 )
 from core.errors import InvalidInput
-from core.model import WEEKDAYS, Kind, Priority
+from core.model import Kind, Priority
+from core.tenancy import WEEKDAYS
 
 KEYS = {
     "due": "due", "deadline": "due", "by": "due",

@@ -22,7 +22,7 @@ from core.grammar.milestone_verbs import _no_extra, _several
 from core.grammar.options import parse_profile
 from core.grammar.remind import parse_remind
 from core.grammar.verb import Context
-from core.model import Plan, Role
+from core.tenancy import Plan, Role
 
 
 def _help(rest: str, ctx: Context) -> AnyCommand:

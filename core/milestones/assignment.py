@@ -9,9 +9,10 @@ from core.commands import Assign, Watch
 from core.events import MilestoneAssigned, WatchersChanged
 from core.milestones.card_loader import milestone_card, one_card
 from core.milestones.due_dates import keep_moment
-from core.model import MemberRole, Milestone, User, UserId
+from core.model import MemberRole, Milestone, UserId
 from core.permissions import Right
 from core.ports import UnitOfWork
+from core.tenancy import User
 from core.use_case import (
     Deps,
     Outcome,

@@ -19,22 +19,13 @@ from core.events import (
     MilestoneEdited,
     MilestoneMoved,
 )
+from core.field_checks import DESCRIPTION_MAX, check_links, check_tags, check_text, check_title
 from core.milestones.activity_text import changed_fields
 from core.milestones.assignment import tell_owner_and_helpers
 from core.milestones.card_loader import committed_card, one_card
 from core.milestones.due_dates import check_dates
 from core.milestones.rollup import mean_percent, rollup_from
-from core.model import (
-    DESCRIPTION_MAX,
-    Member,
-    MemberRole,
-    Milestone,
-    Status,
-    check_links,
-    check_tags,
-    check_text,
-    check_title,
-)
+from core.model import Member, MemberRole, Milestone, Status
 from core.permissions import Right
 from core.ports import MilestoneFilter
 from core.use_case import (

@@ -11,9 +11,10 @@ from core.events import DueDateChanged
 from core.humanize import same_moment
 from core.milestones.card_loader import one_card
 from core.milestones.cards import Reader, deadline
-from core.model import Milestone, User
+from core.model import Milestone
 from core.permissions import Right
 from core.ports import UnitOfWork
+from core.tenancy import User
 from core.use_case import Deps, Outcome, Step, acting_on, label, notify, reader
 from core.views import MilestoneCard
 

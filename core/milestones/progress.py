@@ -21,6 +21,8 @@ from core.events import (
     MilestoneReopened,
     ProgressUpdated,
 )
+from core.field_checks import NOTE_MAX, check_text
+from core.history import ProgressUpdate
 from core.humanize import local_today, plural
 from core.milestones.card_loader import (
     card_then_rollup,
@@ -29,18 +31,10 @@ from core.milestones.card_loader import (
     one_card,
 )
 from core.milestones.rollup import has_children, mean_percent, rollup_from
-from core.model import (
-    NOTE_MAX,
-    Milestone,
-    MilestoneId,
-    ProgressUpdate,
-    Status,
-    SuccessCriterion,
-    User,
-    check_text,
-)
+from core.model import Milestone, MilestoneId, Status, SuccessCriterion
 from core.permissions import Right
 from core.ports import MilestoneFilter, UnitOfWork
+from core.tenancy import User
 from core.text import format_number
 from core.use_case import (
     Deps,

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from core.model import MilestoneId, TenantId, User, UserId
+from core.model import MilestoneId, TenantId, UserId
 from core.nudges.candidates import DigestData, NudgeMilestone
 from core.nudges.deadline_alerts import Alert, AlertStage
 from core.nudges.deadline_alerts import deadline_alert as alert_on
@@ -35,6 +35,7 @@ from core.nudges.text import (
 )
 from core.nudges.views import NudgeView
 from core.nudges.workweek import Vacation, Workweek, local_day, on_vacation
+from core.tenancy import User
 
 DIGEST_WEEK = timedelta(days=7)
 #: Vacations this far back still forgive a request asked before them.

@@ -17,7 +17,7 @@ from collections.abc import Collection, Mapping, Sequence
 from datetime import date, datetime, timedelta
 from typing import Protocol
 
-from core.model import MilestoneId, TenantId, User, UserId
+from core.model import MilestoneId, TenantId, UserId
 from core.nudges.candidates import (
     DigestData,
     MilestoneDay,
@@ -31,6 +31,7 @@ from core.nudges.follow_ups import AskState
 from core.nudges.schedule import Cadence, PersonPolicy, TeamPolicy, ZoneWindow
 from core.nudges.snooze import Snooze
 from core.nudges.workweek import Vacation
+from core.tenancy import User
 
 
 class NudgeRepository(Protocol):

@@ -8,7 +8,7 @@ from datetime import datetime, time
 
 from core.errors import InvalidInput
 from core.humanize import local_today, plural
-from core.model import MilestoneId, User
+from core.model import MilestoneId
 from core.nudges.commands import ChangeReminderSettings, SettingsScope, ShowReminderSettings
 from core.nudges.reminder_text import _days_text, _quiet_text, _span, moment_text
 from core.nudges.schedule import (
@@ -24,6 +24,7 @@ from core.nudges.workweek import MINUTES_A_DAY, Workweek, hhmm, week_index
 from core.people.use_cases import actor_of
 from core.permissions import Right
 from core.ports import MilestoneFilter, UnitOfWork
+from core.tenancy import User
 from core.use_case import Deps, authorize, current_tenant, current_user, find_milestone
 
 

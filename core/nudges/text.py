@@ -8,7 +8,7 @@ from datetime import date, datetime
 
 from core.humanize import day_text, due_label, local_today, plural
 from core.milestones.forecast import STALE_AFTER
-from core.model import User, UserId
+from core.model import UserId
 from core.nudges.candidates import DigestData, NudgeMilestone
 from core.nudges.deadline_alerts import Alert, AlertStage
 from core.nudges.schedule import NudgeKind
@@ -24,6 +24,7 @@ from core.nudges.views import (
     NudgeView,
 )
 from core.nudges.workweek import zone
+from core.tenancy import User
 from core.views import Flag, MilestoneLine
 
 SETTINGS_HINT = "`remind settings` changes when I ask"

@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from core.model import User
+from core.tenancy import User
 
 MINUTES_A_DAY = 24 * 60
 EPOCH_MONDAY = date(1970, 1, 5)

@@ -11,18 +11,10 @@ from core.errors import Conflict, InvalidInput, LimitReached
 from core.events import PlanChanged, RoleChanged, UserJoined
 from core.grammar.options import check_timezone
 from core.milestones.due_dates import keep_moment
-from core.model import (
-    PLAN_LIMITS,
-    WEEKDAYS,
-    Plan,
-    Role,
-    Tenant,
-    TenantId,
-    User,
-    UserId,
-)
+from core.model import TenantId, UserId
 from core.permissions import Right
 from core.ports import MilestoneFilter, UnitOfWork
+from core.tenancy import PLAN_LIMITS, WEEKDAYS, Plan, Role, Tenant, User
 from core.use_case import (
     Deps,
     authorize,

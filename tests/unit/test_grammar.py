@@ -11,7 +11,8 @@ from core import commands as c
 from core.errors import DomainError, InvalidInput
 from core.grammar.parser import parse
 from core.grammar.verbs import VERBS
-from core.model import Kind, Plan, Priority, Role, Status, TenantId, UserId
+from core.model import Kind, Priority, Status, TenantId, UserId
+from core.tenancy import Plan, Role
 
 ME = c.Actor(tenant_id=TenantId(1), user_id=UserId(1), handle="alice", timezone="UTC")
 TODAY = date(2026, 11, 23)  # a Monday
