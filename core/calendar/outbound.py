@@ -36,10 +36,11 @@ from core.calendar.model import (
     CalendarWrite,
     entry_for,
 )
+from core.calendar.ports import CalendarGateway
 from core.calendar.tenancy import DefaultCalendar, Placement, place
 from core.events import MilestoneCreated, MilestoneMoved
 from core.model import Milestone, MilestoneId, TenantId
-from core.ports import CalendarGateway, Clock, MilestoneFilter, OutboxMessage, UnitOfWorkFactory
+from core.ports import Clock, MilestoneFilter, OutboxMessage, UnitOfWorkFactory
 from core.tenancy import User
 
 logger = logging.getLogger(__name__)
