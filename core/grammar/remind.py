@@ -19,7 +19,7 @@ from core import text as lex
 from core.commands import Actor, AnyCommand, MilestoneRef
 from core.dates import DateOutOfRange, parse_date
 from core.errors import InvalidInput
-from core.grammar.options import parse_weekdays
+from core.grammar.profile import parse_weekdays
 from core.nudges.commands import (
     ChangeReminderSettings,
     SettingsScope,

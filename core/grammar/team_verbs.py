@@ -19,7 +19,7 @@ from core.commands import (
 )
 from core.errors import InvalidInput
 from core.grammar.milestone_verbs import _no_extra, _several
-from core.grammar.options import parse_profile
+from core.grammar.profile import parse_profile
 from core.grammar.remind import parse_remind
 from core.grammar.verb import Context
 from core.tenancy import Plan, Role

@@ -9,7 +9,7 @@ from datetime import time
 from core.commands import Actor, ListPeople, SetPlan, SetRole, ShowProfile, UpdateProfile
 from core.errors import Conflict, InvalidInput, LimitReached
 from core.events import PlanChanged, RoleChanged, UserJoined
-from core.grammar.options import check_timezone
+from core.grammar.profile import check_timezone
 from core.milestones.due_dates import keep_moment
 from core.model import TenantId, UserId
 from core.permissions import Right
