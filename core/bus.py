@@ -24,6 +24,7 @@ from core.milestones import assignment, comments, dashboard, due_dates, progress
 from core.milestones import changes as milestones
 from core.nudges import reminders
 from core.people import use_cases as people
+from core.people.commands import ListPeople, SetPlan, SetRole, ShowProfile, UpdateProfile
 from core.reports import use_cases as reports
 from core.retry import once_more_if_disconnected
 from core.scoring import use_cases as scoring
@@ -68,11 +69,11 @@ HANDLERS: dict[type[c.AnyCommand], Handler] = {
     c.ShowMilestone: queries.show_milestone,
     c.ShowActivity: queries.show_activity,
     c.ShowInbox: queries.show_inbox,
-    c.ListPeople: people.list_people,
-    c.ShowProfile: people.show_profile,
-    c.UpdateProfile: people.update_profile,
-    c.SetRole: people.set_role,
-    c.SetPlan: people.set_plan,
+    ListPeople: people.list_people,
+    ShowProfile: people.show_profile,
+    UpdateProfile: people.update_profile,
+    SetRole: people.set_role,
+    SetPlan: people.set_plan,
     cal.ShowCalendarStatus: calendar.show_status,
     cal.ShowCalendarFeed: calendar.show_feed,
     cal.RevokeCalendarFeed: calendar.revoke_feed,

@@ -7,8 +7,9 @@ import zoneinfo
 from functools import cache
 
 from core import text as lex
-from core.commands import Actor, UpdateProfile
+from core.commands import Actor
 from core.errors import InvalidInput
+from core.people.commands import UpdateProfile
 from core.tenancy import WEEKDAYS
 
 

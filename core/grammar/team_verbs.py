@@ -4,24 +4,13 @@ me, role, plan, remind and help."""
 from __future__ import annotations
 
 from core import text as lex
-from core.commands import (
-    AnyCommand,
-    Assign,
-    ListPeople,
-    SetPlan,
-    SetRole,
-    ShowActivity,
-    ShowHelp,
-    ShowInbox,
-    ShowProfile,
-    UserRef,
-    Watch,
-)
+from core.commands import AnyCommand, Assign, ShowActivity, ShowHelp, ShowInbox, UserRef, Watch
 from core.errors import InvalidInput
 from core.grammar.milestone_verbs import _no_extra, _several
 from core.grammar.profile import parse_profile
 from core.grammar.remind import parse_remind
 from core.grammar.verb import Context
+from core.people.commands import ListPeople, SetPlan, SetRole, ShowProfile
 from core.tenancy import Plan, Role
 
 
