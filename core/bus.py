@@ -20,7 +20,16 @@ from core.grammar.parser import parse
 from core.humanize import local_today
 from core.interactions import form_submissions, forms
 from core.interactions.idempotency import keyed
-from core.milestones import assignment, comments, dashboard, due_dates, progress, queries, several
+from core.milestones import (
+    assignment,
+    comments,
+    criteria,
+    dashboard,
+    due_dates,
+    progress,
+    queries,
+    several,
+)
 from core.milestones import changes as milestones
 from core.nudges import reminders
 from core.people import use_cases as people
@@ -61,9 +70,9 @@ HANDLERS: dict[type[c.AnyCommand], Handler] = {
     c.ChangeSeveral: several.change_several,
     forms.SubmitMilestoneForm: form_submissions.submit_milestone_form,
     forms.SubmitCheckIn: form_submissions.submit_check_in,
-    c.SetCriterion: progress.set_criterion,
-    c.RecordMeasurement: progress.record_measurement,
-    c.ClearCriterion: progress.clear_criterion,
+    c.SetCriterion: criteria.set_criterion,
+    c.RecordMeasurement: criteria.record_measurement,
+    c.ClearCriterion: criteria.clear_criterion,
     c.AddComment: comments.add_comment,
     c.ListMilestones: queries.list_milestones,
     c.ShowMilestone: queries.show_milestone,

@@ -14,6 +14,7 @@ from typing import Any
 
 import core.milestones.assignment as assignment
 import core.milestones.changes as milestones
+import core.milestones.criteria as criteria
 import core.milestones.due_dates as due_dates
 import core.milestones.progress as progress
 import core.milestones.queries as queries
@@ -32,9 +33,9 @@ _STEPS: dict[type[c.AnyCommand], Callable[[Any, Deps], Awaitable[View]]] = {
     c.ChangeDueDate: due_dates.change_due_date,
     c.Assign: assignment.assign,
     c.Watch: assignment.watch,
-    c.SetCriterion: progress.set_criterion,
-    c.RecordMeasurement: progress.record_measurement,
-    c.ClearCriterion: progress.clear_criterion,
+    c.SetCriterion: criteria.set_criterion,
+    c.RecordMeasurement: criteria.record_measurement,
+    c.ClearCriterion: criteria.clear_criterion,
     c.UpdateProgress: progress.update_progress,
 }
 _FIELD_OF: dict[type[c.AnyCommand], str] = {
@@ -204,7 +205,7 @@ async def submit_check_in(cmd: SubmitCheckIn, deps: Deps) -> View:
         return view
     async with one_unit_of_work(deps, cmd.actor.tenant_id) as (tx, inner):
         if form.current is not None:
-            view = await progress.record_measurement(c.RecordMeasurement(
+            view = await criteria.record_measurement(c.RecordMeasurement(
                 actor=cmd.actor, milestone=ref, current=form.current), inner)
         if reports:
             view = await progress.update_progress(c.UpdateProgress(
