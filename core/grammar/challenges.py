@@ -7,7 +7,7 @@ from core import text as lex
 from core.commands import AnyCommand
 from core.dates import parse_date
 from core.errors import InvalidInput
-from core.grammar.scoring_names import Context, _people, _quoted_name
+from core.grammar.scoring_names import Context, people_named, quoted_name
 from core.scoring.challenge import NEW_HINT, ParticipantKind
 from core.scoring.commands import (
     AddToChallenge,
@@ -38,27 +38,27 @@ def parse_challenge(rest: str, ctx: Context) -> AnyCommand:
     if word in ("new", "create"):
         return _new(after, ctx)
     if word in ("join", "leave"):
-        name, extra = _quoted_name(after, f'challenge {word} "Q1 delivery"')
+        name, extra = quoted_name(after, f'challenge {word} "Q1 delivery"')
         _nothing(extra, f'challenge {word} "{name}"')
         return JoinChallenge(actor=ctx.actor, name=name, leave=word == "leave")
     if word in ("add",):
         return _add(after, ctx)
     if word in (step.value for step in Lifecycle):
-        name, extra = _quoted_name(after, f'challenge {word} "Q1 delivery"')
+        name, extra = quoted_name(after, f'challenge {word} "Q1 delivery"')
         _nothing(extra, f'challenge {word} "{name}"')
         return MoveChallenge(actor=ctx.actor, name=name, step=Lifecycle(word))
     if word == "finish":
-        name, extra = _quoted_name(after, 'challenge end "Q1 delivery"')
+        name, extra = quoted_name(after, 'challenge end "Q1 delivery"')
         _nothing(extra, f'challenge end "{name}"')
         return MoveChallenge(actor=ctx.actor, name=name, step=Lifecycle.END)
     if word == "rules":
-        name, extra = _quoted_name(after, RULES_HINT)
+        name, extra = quoted_name(after, RULES_HINT)
         numbers, families = _rules(extra)
         if not numbers and families is None:
             raise InvalidInput("rules", "which numbers?", hint=RULES_HINT)
         return ChangeChallengeRules(actor=ctx.actor, name=name, numbers=numbers,
                                     families=families)
-    name, extra = _quoted_name(tokens, CHALLENGE_USAGE)
+    name, extra = quoted_name(tokens, CHALLENGE_USAGE)
     _nothing(extra, f'challenge "{name}"')
     return ShowChallenge(actor=ctx.actor, name=name)
 
@@ -98,7 +98,7 @@ def _key(token: lex.Token) -> tuple[str, str] | None:
 
 
 def _new(tokens: list[lex.Token], ctx: Context) -> AnyCommand:
-    name, rest = _quoted_name(tokens, NEW_HINT)
+    name, rest = quoted_name(tokens, NEW_HINT)
     starts = ends = None
     kind = ParticipantKind.PEOPLE
     channel: str | None = None
@@ -150,9 +150,9 @@ def _plain_word(token: lex.Token) -> bool:
 
 def _add(tokens: list[lex.Token], ctx: Context) -> AnyCommand:
     example = 'challenge add "Q1 delivery" @bob · challenge add "Q1 delivery" "Sales"'
-    name, rest = _quoted_name(tokens, example)
+    name, rest = quoted_name(tokens, example)
     teams = tuple(dict.fromkeys(" ".join(t.text.split()) for t in rest if t.quoted))
-    people = _people([t for t in rest if not t.quoted], ctx, example)
+    people = people_named([t for t in rest if not t.quoted], ctx, example)
     if not teams and not people:
         raise InvalidInput("participant", "who joins?", hint=example)
     return AddToChallenge(actor=ctx.actor, name=name, people=people, teams=teams)

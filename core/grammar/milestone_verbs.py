@@ -34,11 +34,11 @@ from core.grammar.verb import Context, Parser
 from core.model import Kind
 
 
-def _new(rest: str, ctx: Context) -> AnyCommand:
+def verb_new(rest: str, ctx: Context) -> AnyCommand:
     return OpenNewForm(actor=ctx.actor, title=lex.unquote(rest))
 
 
-def _list(rest: str, ctx: Context) -> AnyCommand:
+def verb_list(rest: str, ctx: Context) -> AnyCommand:
     if (team := parse_list_team(rest, ctx)) is not None:
         return team
     page = 1
@@ -68,20 +68,20 @@ def _list(rest: str, ctx: Context) -> AnyCommand:
     )
 
 
-def _show(rest: str, ctx: Context) -> AnyCommand:
+def verb_show(rest: str, ctx: Context) -> AnyCommand:
     ref, extra = lex.take_one_ref(rest, "show", more="")
-    _no_extra(extra, f"show {ref}")
+    no_extra(extra, f"show {ref}")
     return ShowMilestone(actor=ctx.actor, milestone=ref)
 
 
-def _several(ctx: Context, refs: tuple[MilestoneRef, ...], change: SeveralChange) -> AnyCommand:
+def several(ctx: Context, refs: tuple[MilestoneRef, ...], change: SeveralChange) -> AnyCommand:
     """One number: the change itself; several: the same change to each, all or none."""
     if len(refs) == 1:
         return change
     return ChangeSeveral(actor=ctx.actor, milestones=refs, change=change)
 
 
-def _update(rest: str, ctx: Context) -> AnyCommand:
+def verb_update(rest: str, ctx: Context) -> AnyCommand:
     refs, rest = lex.take_refs(rest, "update")
     ref, typed = refs[0], lex.refs_text(refs)
     example = f"update {typed} 60% on track"
@@ -107,7 +107,7 @@ def _update(rest: str, ctx: Context) -> AnyCommand:
         if len(refs) > 1:
             raise InvalidInput("update", "what should change in each of them?", hint=example)
         return OpenCheckIn(actor=ctx.actor, milestone=ref)
-    return _several(ctx, refs, UpdateProgress(
+    return several(ctx, refs, UpdateProgress(
         actor=ctx.actor, milestone=ref, percent=percent, status=status,
         notes=lex.unquote(notes), blockers=lex.unquote(blockers)))
 
@@ -121,31 +121,31 @@ def _split_blockers(text: str) -> tuple[str, str]:
     return text.strip(), ""
 
 
-def _done(rest: str, ctx: Context) -> AnyCommand:
+def verb_done(rest: str, ctx: Context) -> AnyCommand:
     refs, notes = lex.take_refs(rest, "done")
-    return _several(ctx, refs, MarkDone(actor=ctx.actor, milestone=refs[0],
+    return several(ctx, refs, MarkDone(actor=ctx.actor, milestone=refs[0],
                                         notes=lex.unquote(notes)))
 
 
-def _reopen(rest: str, ctx: Context) -> AnyCommand:
+def verb_reopen(rest: str, ctx: Context) -> AnyCommand:
     refs, extra = lex.take_refs(rest, "reopen")
-    _no_extra(extra, f"reopen {lex.refs_text(refs)}")
-    return _several(ctx, refs, Reopen(actor=ctx.actor, milestone=refs[0]))
+    no_extra(extra, f"reopen {lex.refs_text(refs)}")
+    return several(ctx, refs, Reopen(actor=ctx.actor, milestone=refs[0]))
 
 
-def _cancel(rest: str, ctx: Context) -> AnyCommand:
+def verb_cancel(rest: str, ctx: Context) -> AnyCommand:
     refs, reason = lex.take_refs(rest, "cancel")
-    return _several(ctx, refs, CancelMilestone(actor=ctx.actor, milestone=refs[0],
+    return several(ctx, refs, CancelMilestone(actor=ctx.actor, milestone=refs[0],
                                                reason=lex.unquote(reason)))
 
 
-def _delete(rest: str, ctx: Context) -> AnyCommand:
+def verb_delete(rest: str, ctx: Context) -> AnyCommand:
     ref, extra = lex.take_one_ref(rest, "delete", more="")
-    _no_extra(extra, f"delete {ref}")
+    no_extra(extra, f"delete {ref}")
     return DeleteMilestone(actor=ctx.actor, milestone=ref)
 
 
-def _comment(rest: str, ctx: Context) -> AnyCommand:
+def verb_comment(rest: str, ctx: Context) -> AnyCommand:
     ref, body = lex.take_ref(rest, "comment")
     body = lex.unquote(body)
     example = f"comment {ref} Demo moved to Thursday, @bob can you join?"
@@ -158,39 +158,39 @@ def _comment(rest: str, ctx: Context) -> AnyCommand:
                       mentions=lex.mentions_in(body, ctx.identity_prefix))
 
 
-def _due(rest: str, ctx: Context) -> AnyCommand:
+def verb_due(rest: str, ctx: Context) -> AnyCommand:
     refs, phrase = lex.take_refs(rest, "due")
     ref, typed = refs[0], lex.refs_text(refs)
     example = f"due {typed} friday · due {typed} 2026-12-31 17:00 · due {typed} none"
     phrase = lex.unquote(phrase)
     if phrase.lower() in ("none", "clear", "-", "no date", "remove"):
-        return _several(ctx, refs, ChangeDueDate(actor=ctx.actor, milestone=ref, due=None))
+        return several(ctx, refs, ChangeDueDate(actor=ctx.actor, milestone=ref, due=None))
     if not phrase:
         raise InvalidInput("date", "which date?", hint=example)
     try:
         due, at = parse_deadline(phrase, ctx.today)
     except InvalidInput as error:
         raise InvalidInput(error.field, error.message, hint=example) from None
-    return _several(ctx, refs, ChangeDueDate(actor=ctx.actor, milestone=ref, due=due,
+    return several(ctx, refs, ChangeDueDate(actor=ctx.actor, milestone=ref, due=due,
                                              due_time=at))
 
 
-def _move(rest: str, ctx: Context) -> AnyCommand:
+def verb_move(rest: str, ctx: Context) -> AnyCommand:
     refs, target = lex.take_refs(rest, "move")
     ref, typed = refs[0], lex.refs_text(refs)
     words = target.lower().split()
     if words and words[0] in ("under", "to", "into", "below", "in"):
         words = words[1:]
     if words in (["top"], ["none"], ["nothing"], ["root"], ["the", "top"], ["out"]):
-        return _several(ctx, refs, MoveMilestone(actor=ctx.actor, milestone=ref, parent=None))
+        return several(ctx, refs, MoveMilestone(actor=ctx.actor, milestone=ref, parent=None))
     parent = lex.milestone_ref(words[0]) if len(words) == 1 else None
     if parent is None:
         raise InvalidInput("parent", "where to?",
                            hint=f"move {typed} under #<number> · move {typed} to top")
-    return _several(ctx, refs, MoveMilestone(actor=ctx.actor, milestone=ref, parent=parent))
+    return several(ctx, refs, MoveMilestone(actor=ctx.actor, milestone=ref, parent=parent))
 
 
-def _criteria(rest: str, ctx: Context) -> AnyCommand:
+def verb_criteria(rest: str, ctx: Context) -> AnyCommand:
     ref, rest = lex.take_one_ref(rest, "criteria")
     hint = f'criteria {ref} "ARR" 1.2M -> 1.5M USD · then criteria {ref} 1.32M'
     if rest.lower() in ("none", "clear", "remove"):
@@ -215,18 +215,18 @@ def _criteria(rest: str, ctx: Context) -> AnyCommand:
                         target=target, unit=unit)
 
 
-def _no_extra(extra: str, example: str) -> None:
+def no_extra(extra: str, example: str) -> None:
     if extra.strip():
         raise InvalidInput("text", f"I didn't expect “{extra.strip()[:40]}” here", hint=example)
 
 
-def _create(kind: Kind) -> Parser:
+def verb_create(kind: Kind) -> Parser:
     def parse_kind(rest: str, ctx: Context) -> AnyCommand:
         return parse_create(kind, rest, ctx.actor, ctx.today, ctx.identity_prefix)
 
     return parse_kind
 
 
-def _edit(rest: str, ctx: Context) -> AnyCommand:
+def verb_edit(rest: str, ctx: Context) -> AnyCommand:
     ref, rest = lex.take_one_ref(rest, "edit")
     return parse_edit(ref, rest, ctx.actor, ctx.today)

@@ -18,7 +18,7 @@ from core import text as lex
 from core.commands import AnyCommand
 from core.errors import InvalidInput
 from core.grammar.challenges import parse_challenge
-from core.grammar.scoring_names import Context, _people, _quoted_name
+from core.grammar.scoring_names import Context, people_named, quoted_name
 from core.scoring.commands import (
     ApproveDeadline,
     ChangeTeam,
@@ -51,9 +51,9 @@ def parse_team(rest: str, ctx: Context) -> AnyCommand:
     first = tokens[0]
     word = first.text.lower() if not first.quoted else ""
     if word in ("new", "create", "add", "remove", "rm", "kick"):
-        name, others = _quoted_name(tokens[1:], TEAM_HINT if word in ("new", "create")
+        name, others = quoted_name(tokens[1:], TEAM_HINT if word in ("new", "create")
                                     else TEAM_USAGE)
-        people = _people(others, ctx, TEAM_USAGE)
+        people = people_named(others, ctx, TEAM_USAGE)
         if word in ("new", "create"):
             return CreateTeam(actor=ctx.actor, name=name, people=people)
         if not people:
@@ -63,7 +63,7 @@ def parse_team(rest: str, ctx: Context) -> AnyCommand:
         return ChangeTeam(actor=ctx.actor, name=name, remove=people)
     if word in ("list", "all"):
         return ListTeams(actor=ctx.actor)
-    name, others = _quoted_name(tokens, TEAM_USAGE)
+    name, others = quoted_name(tokens, TEAM_USAGE)
     if others:
         raise InvalidInput("team", f"I didn't expect “{others[0].text[:30]}” here",
                            hint=TEAM_USAGE)
@@ -77,7 +77,7 @@ def parse_list_team(rest: str, ctx: Context) -> AnyCommand | None:
         return None
     if tokens[1].text.lower() == "page" and not tokens[1].quoted:
         return None
-    name, others = _quoted_name(tokens[1:], 'list team "Sales"')
+    name, others = quoted_name(tokens[1:], 'list team "Sales"')
     if others:
         return None
     return ListTeamMilestones(actor=ctx.actor, name=name)

@@ -28,7 +28,7 @@ def _name(token: lex.Token | None, example: str, what: str = "name") -> str:
     return " ".join(token.text.split())
 
 
-def _people(tokens: list[lex.Token], ctx: Context, example: str) -> tuple[UserRef, ...]:
+def people_named(tokens: list[lex.Token], ctx: Context, example: str) -> tuple[UserRef, ...]:
     found: list[UserRef] = []
     for token in tokens:
         for word in token.text.replace(",", " ").split():
@@ -39,7 +39,7 @@ def _people(tokens: list[lex.Token], ctx: Context, example: str) -> tuple[UserRe
     return tuple(dict.fromkeys(found))
 
 
-def _quoted_name(tokens: list[lex.Token], example: str) -> tuple[str, list[lex.Token]]:
+def quoted_name(tokens: list[lex.Token], example: str) -> tuple[str, list[lex.Token]]:
     """A name is the quoted token, or the unquoted words before the first @ or option."""
     if not tokens:
         raise InvalidInput("name", "which one? put its name in quotes", hint=example)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from core import text as lex
 from core.commands import AnyCommand, Assign, ShowActivity, ShowHelp, ShowInbox, UserRef, Watch
 from core.errors import InvalidInput
-from core.grammar.milestone_verbs import _no_extra, _several
+from core.grammar.milestone_verbs import no_extra, several
 from core.grammar.profile import parse_profile
 from core.grammar.remind import parse_remind
 from core.grammar.verb import Context
@@ -14,7 +14,7 @@ from core.people.commands import ListPeople, SetPlan, SetRole, ShowProfile
 from core.tenancy import Plan, Role
 
 
-def _help(rest: str, ctx: Context) -> AnyCommand:
+def verb_help(rest: str, ctx: Context) -> AnyCommand:
     return ShowHelp(actor=ctx.actor, topic=rest.strip().lower()[:40])
 
 
@@ -28,28 +28,28 @@ def _people_in(text: str, ctx: Context, example: str) -> tuple[UserRef, ...]:
     return tuple(dict.fromkeys(people))
 
 
-def _assign(rest: str, ctx: Context) -> AnyCommand:
+def verb_assign(rest: str, ctx: Context) -> AnyCommand:
     refs, rest = lex.take_refs(rest, "assign")
     example = f"assign {lex.refs_text(refs)} @bob @carol  (@bob owns, @carol helps)"
     people = _people_in(rest, ctx, example)
     if not people:
         raise InvalidInput("people", "who should own it?", hint=example)
-    return _several(ctx, refs, Assign(actor=ctx.actor, milestone=refs[0], people=people))
+    return several(ctx, refs, Assign(actor=ctx.actor, milestone=refs[0], people=people))
 
 
-def _watch(rest: str, ctx: Context) -> AnyCommand:
+def verb_watch(rest: str, ctx: Context) -> AnyCommand:
     ref, rest = lex.take_one_ref(rest, "watch")
     return Watch(actor=ctx.actor, milestone=ref,
                  people=_people_in(rest, ctx, f"watch {ref} @bob @carol"))
 
 
-def _unwatch(rest: str, ctx: Context) -> AnyCommand:
+def verb_unwatch(rest: str, ctx: Context) -> AnyCommand:
     ref, rest = lex.take_one_ref(rest, "unwatch")
     return Watch(actor=ctx.actor, milestone=ref, stop=True,
                  people=_people_in(rest, ctx, f"unwatch {ref} @bob"))
 
 
-def _inbox(rest: str, ctx: Context) -> AnyCommand:
+def verb_inbox(rest: str, ctx: Context) -> AnyCommand:
     word = rest.strip().lower()
     if word not in ("", "all", "read", "clear"):
         raise InvalidInput("inbox", f"“{word[:20]}”?", hint="inbox · inbox all · inbox read")
@@ -57,20 +57,20 @@ def _inbox(rest: str, ctx: Context) -> AnyCommand:
                      mark_read=word in ("read", "clear"))
 
 
-def _activity(rest: str, ctx: Context) -> AnyCommand:
+def verb_activity(rest: str, ctx: Context) -> AnyCommand:
     if not rest.strip():
         return ShowActivity(actor=ctx.actor)
     ref, extra = lex.take_one_ref(rest, "activity", more="")
-    _no_extra(extra, f"activity {ref}")
+    no_extra(extra, f"activity {ref}")
     return ShowActivity(actor=ctx.actor, milestone=ref)
 
 
-def _people(rest: str, ctx: Context) -> AnyCommand:
-    _no_extra(rest, "people")
+def verb_people(rest: str, ctx: Context) -> AnyCommand:
+    no_extra(rest, "people")
     return ListPeople(actor=ctx.actor)
 
 
-def _me(rest: str, ctx: Context) -> AnyCommand:
+def verb_me(rest: str, ctx: Context) -> AnyCommand:
     if not rest.strip():
         return ShowProfile(actor=ctx.actor)
     if (person := lex.user_ref(rest.strip(), ctx.identity_prefix)) is not None:
@@ -78,7 +78,7 @@ def _me(rest: str, ctx: Context) -> AnyCommand:
     return parse_profile(rest, ctx.actor)
 
 
-def _role(rest: str, ctx: Context) -> AnyCommand:
+def verb_role(rest: str, ctx: Context) -> AnyCommand:
     words = rest.split()
     hint = "role @bob viewer · role @carol admin"
     person = lex.user_ref(words[0], ctx.identity_prefix) if words else None
@@ -92,7 +92,7 @@ def _role(rest: str, ctx: Context) -> AnyCommand:
     return SetRole(actor=ctx.actor, person=person, role=role)
 
 
-def _plan(rest: str, ctx: Context) -> AnyCommand:
+def verb_plan(rest: str, ctx: Context) -> AnyCommand:
     try:
         return SetPlan(actor=ctx.actor, plan=Plan(rest.strip().lower()))
     except ValueError:
@@ -101,5 +101,5 @@ def _plan(rest: str, ctx: Context) -> AnyCommand:
                            ) from None
 
 
-def _remind(rest: str, ctx: Context) -> AnyCommand:
+def verb_remind(rest: str, ctx: Context) -> AnyCommand:
     return parse_remind(rest, ctx.actor, ctx.today)

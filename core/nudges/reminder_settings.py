@@ -10,7 +10,7 @@ from core.errors import InvalidInput
 from core.humanize import local_today, plural
 from core.model import MilestoneId
 from core.nudges.commands import ChangeReminderSettings, SettingsScope, ShowReminderSettings
-from core.nudges.reminder_text import _days_text, _quiet_text, _span, moment_text
+from core.nudges.reminder_text import day_span, days_text, moment_text, quiet_text
 from core.nudges.schedule import (
     WEEKDAY_NAMES,
     Cadence,
@@ -28,7 +28,7 @@ from core.tenancy import User
 from core.use_case import Deps, authorize, current_tenant, current_user, find_milestone
 
 
-async def _settings_view(tx: UnitOfWork, me: User, now: datetime, headline: str = ""
+async def settings_view(tx: UnitOfWork, me: User, now: datetime, headline: str = ""
                          ) -> ReminderSettingsView:
     assert me.id is not None
     tenant = await current_tenant(tx, actor_of(me))
@@ -60,9 +60,9 @@ async def _settings_view(tx: UnitOfWork, me: User, now: datetime, headline: str 
     return ReminderSettingsView(
         headline=headline, checkin=checkin,
         next_checkin=moment_text(upcoming, me.timezone, now) if upcoming else "none planned",
-        working_days=_days_text(week.days), quiet_hours=_quiet_text(week), deadlines=deadlines,
+        working_days=days_text(week.days), quiet_hours=quiet_text(week), deadlines=deadlines,
         digest=digest, timezone=me.timezone,
-        vacations=tuple(_span(v.starts, v.ends, today) for v in vacations),
+        vacations=tuple(day_span(v.starts, v.ends, today) for v in vacations),
         snoozes=tuple(f"{numbers.get(s.milestone_id, 'a milestone')} until "
                       f"{moment_text(s.until, me.timezone, now)}"
                       for s in snoozes if s.milestone_id is not None),
@@ -76,7 +76,7 @@ async def _settings_view(tx: UnitOfWork, me: User, now: datetime, headline: str 
 async def show_settings(cmd: ShowReminderSettings, deps: Deps) -> ReminderSettingsView:
     async with deps.uow(cmd.actor.tenant_id) as tx:
         me = await current_user(tx, cmd.actor)
-        return await _settings_view(tx, me, deps.clock.now())
+        return await settings_view(tx, me, deps.clock.now())
 
 
 def _cadence_with(base: Cadence, cmd: ChangeReminderSettings, anchor: int) -> Cadence:
@@ -98,7 +98,7 @@ def _changed_words(cmd: ChangeReminderSettings) -> str:
     if cmd.every_weeks is not None:
         words.append("every week" if cmd.every_weeks == 1 else f"every {cmd.every_weeks} weeks")
     if cmd.working_days is not None:
-        words.append(f"working {_days_text(cmd.working_days)}")
+        words.append(f"working {days_text(cmd.working_days)}")
     if cmd.quiet is not None:
         words.append(f"quiet {hhmm(cmd.quiet[0])}–{hhmm(cmd.quiet[1])}")
     if cmd.digest_off:
@@ -149,7 +149,7 @@ async def change_settings(cmd: ChangeReminderSettings, deps: Deps) -> ReminderSe
             headline = await _change_milestone(tx, me, cmd, now)
         else:
             headline = await _change_mine(tx, me, cmd, now)
-        view = await _settings_view(tx, me, now, headline=f"{headline}: {changed}")
+        view = await settings_view(tx, me, now, headline=f"{headline}: {changed}")
         await tx.commit()
     return view
 
@@ -227,7 +227,7 @@ async def _change_mine(tx: UnitOfWork, me: User, cmd: ChangeReminderSettings,
     week = Workweek.of(me)
     if own.minute is not None and week.clamp(own.minute) != own.minute:
         raise InvalidInput(
-            "time", f"{hhmm(own.minute)} is in your quiet hours ({_quiet_text(week)})",
+            "time", f"{hhmm(own.minute)} is in your quiet hours ({quiet_text(week)})",
             hint=f"pick a time from {hhmm(week.starts)} to {hhmm(week.ends)}, or move them: "
                  "remind quiet 19-8")
     if cmd.working_days is not None or cmd.quiet is not None:

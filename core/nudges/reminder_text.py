@@ -19,21 +19,21 @@ def moment_text(moment: datetime, timezone: str, now: datetime) -> str:
     return f"{day} at {local:%H:%M}"
 
 
-def _span(first: date, last: date, today: date) -> str:
+def day_span(first: date, last: date, today: date) -> str:
     if first == last:
         return f"on {day_text(first, today)}"
     return f"{day_text(first, today)} – {day_text(last, today)}"
 
 
-def _days_text(days: tuple[int, ...] | frozenset[int]) -> str:
+def days_text(days: tuple[int, ...] | frozenset[int]) -> str:
     ordered = sorted(days)
     if ordered and ordered == list(range(ordered[0], ordered[-1] + 1)) and len(ordered) > 2:
         return f"{SHORT_DAYS[ordered[0]]}–{SHORT_DAYS[ordered[-1]]}"
     return ", ".join(SHORT_DAYS[d] for d in ordered) or "none"
 
 
-def _quiet_text(week: Workweek) -> str:
+def quiet_text(week: Workweek) -> str:
     off = [d for d in range(7) if d not in week.days]
     ends = "24:00" if week.ends >= MINUTES_A_DAY else hhmm(week.ends)
     text = f"{ends}–{hhmm(week.starts)}"
-    return text + (f" and all of {_days_text(tuple(off))}" if off else "")
+    return text + (f" and all of {days_text(tuple(off))}" if off else "")

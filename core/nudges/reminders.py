@@ -20,8 +20,8 @@ from core.nudges.commands import (
 )
 from core.nudges.context import decide, load
 from core.nudges.deliveries import NewNudge, Nudge, NudgeStatus
-from core.nudges.reminder_settings import _settings_view, change_settings, show_settings
-from core.nudges.reminder_text import _span, moment_text
+from core.nudges.reminder_settings import change_settings, settings_view, show_settings
+from core.nudges.reminder_text import day_span, moment_text
 from core.nudges.schedule import NudgeKind
 from core.nudges.snooze import Snooze
 from core.nudges.views import NudgeFeed, NudgeView, ReminderSettingsView
@@ -103,9 +103,9 @@ async def set_vacation(cmd: SetVacation, deps: Deps) -> ReminderSettingsView:
                 raise InvalidInput("vacation", "that vacation is over already",
                                    hint="remind vacation today next friday")
             await tx.nudges.add_vacation(me.id, Vacation(cmd.starts, cmd.ends))
-            headline = (f"Enjoy! Nothing from me {_span(cmd.starts, cmd.ends, today)}, and "
+            headline = (f"Enjoy! Nothing from me {day_span(cmd.starts, cmd.ends, today)}, and "
                         "nothing counts against you")
-        view = await _settings_view(tx, me, now, headline=headline)
+        view = await settings_view(tx, me, now, headline=headline)
         await tx.commit()
     return view
 
