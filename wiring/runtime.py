@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from core.bus import Deps
-from core.nudges.ports import Notifier
+from core.nudges.notifier import Notifier
 from core.view_cache import ViewCache
 from storage import Database, open_database
 from wiring.calendar import calendar_setup

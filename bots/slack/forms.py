@@ -26,6 +26,7 @@ from bots.slack.blocks import (
 from bots.slack.mrkdwn import escape
 from bots.slack.shapes import whole_number
 from core.errors import DomainError
+from core.field_checks import DESCRIPTION_MAX, NOTE_MAX, TITLE_MAX
 from core.interactions.forms import CheckInValues as CheckedCheckIn
 from core.interactions.forms import Criterion
 from core.interactions.validation import (
@@ -38,15 +39,7 @@ from core.interactions.validation import (
     check_check_in,
     check_milestone_form,
 )
-from core.model import (
-    DESCRIPTION_MAX,
-    NOTE_MAX,
-    REPORTABLE_STATUSES,
-    TITLE_MAX,
-    Kind,
-    Priority,
-    Status,
-)
+from core.model import REPORTABLE_STATUSES, Kind, Priority, Status
 from core.text import number
 
 MILESTONE_FORM = "cairn.milestone"

@@ -28,8 +28,9 @@ from bots.slack.forms import (
 from bots.slack.mrkdwn import escape
 from bots.slack.render import COMMAND
 from bots.slack.shapes import whole_number
-from core.nudges.schedule import MAX_EVERY_WEEKS, MINUTES_A_DAY, WEEKDAY_NAMES, hhmm
+from core.nudges.schedule import MAX_EVERY_WEEKS, WEEKDAY_NAMES
 from core.nudges.views import ReminderSettingsView
+from core.nudges.workweek import MINUTES_A_DAY, hhmm
 
 MAX_VACATION_DAYS = 366
 SHORT_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")

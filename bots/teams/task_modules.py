@@ -26,6 +26,7 @@ from bots.teams.people import identity_prefix
 from core import commands as c
 from core.bus import Deps, execute
 from core.errors import DomainError, InvalidInput
+from core.field_checks import TITLE_MAX
 from core.grammar.parser import parse
 from core.humanize import local_today
 from core.interactions import form_specs as specs
@@ -47,7 +48,6 @@ from core.interactions.validation import (
     check_check_in,
     check_milestone_form,
 )
-from core.model import TITLE_MAX
 from core.nudges.commands import SetVacation, ShowReminderSettings
 from core.text import mentions_in
 from core.views import View

@@ -199,7 +199,7 @@ def test_every_command_the_readme_shows_is_one_cairn_has() -> None:
 def test_a_nudge_dry_run_names_the_workspace_of_each_person(tmp_path: Path) -> None:
     from datetime import date, timedelta
 
-    from core.nudges.schedule import local_moment
+    from core.nudges.workweek import local_moment
 
     for slug in ("acme", "globex"):
         loaded = app(tmp_path, "demo", "--tenant", slug)

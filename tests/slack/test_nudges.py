@@ -18,8 +18,9 @@ import pytest
 from bots.slack import forms, reminder_forms, render
 from bots.slack.actions import ACTIONS
 from core.model import Kind, Status, TenantId
+from core.nudges.deadline_alerts import AlertStage
 from core.nudges.pacing import Pacer
-from core.nudges.schedule import AlertStage, NudgeKind
+from core.nudges.schedule import NudgeKind
 from core.nudges.views import (
     ChannelDigest,
     CheckInRequest,
