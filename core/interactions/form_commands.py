@@ -8,8 +8,9 @@ one unit of work under the submission's idempotency key.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from core import commands as c
@@ -27,7 +28,12 @@ from core.interactions.reminder_forms import (
     read_vacation,
     settings_before,
 )
-from core.interactions.validation import FormErrors, Unreadable, check_check_in, check_milestone_form
+from core.interactions.validation import (
+    FormErrors,
+    Unreadable,
+    check_check_in,
+    check_milestone_form,
+)
 from core.nudges.commands import SetVacation
 from core.text import mentions_in
 
@@ -55,33 +61,45 @@ class Submission:
     mention_prefix: str = ""
 
 
+#: A checked submission: give it who submitted it and the idempotency key, get the command.
+Prepared = Callable[[c.Actor, str], c.Command[Any]]
+
+
 def command_of(sub: Submission, actor: c.Actor, key: str) -> c.Command[Any]:
     """The submission as one command with idempotency key `key`; FormErrors when wrong."""
+    return prepare(sub)(actor, key)
+
+
+def prepare(sub: Submission) -> Prepared:
+    """The submission read and checked before anyone is looked up (a platform answers field
+    errors at once); FormErrors when wrong."""
+    made = _command(sub)
+    return lambda actor, key: made(actor=actor, idempotency_key=key)
+
+
+def _command(sub: Submission) -> Callable[..., c.Command[Any]]:
     subject = c.MilestoneRef(number=sub.subject) if sub.subject is not None else None
     if sub.form == "milestone":
-        return SubmitMilestoneForm(
-            actor=actor, milestone=subject, values=milestone_values(sub),
-            links=sub.links if subject is None else (), shown_channels=sub.channels,
-            idempotency_key=key)
+        return partial(SubmitMilestoneForm, milestone=subject, values=milestone_values(sub),
+                       links=sub.links if subject is None else (), shown_channels=sub.channels)
     if sub.form == "checkin":
         if subject is None:
             raise FormErrors({"status": "This form lost track of its milestone; open it again."})
         values = check_check_in(read_check_in(sub.values, asks_percent="percent" in sub.shown))
-        return SubmitCheckIn(actor=actor, milestone=subject, values=values,
-                             idempotency_key=key)
+        return partial(SubmitCheckIn, milestone=subject, values=values)
     if sub.form == "comment":
-        return _comment(sub, actor, subject, key)
+        return _comment(sub, subject)
     if sub.form == "vacation":
         starts, ends = read_vacation(sub.values)
-        return SetVacation(actor=actor, starts=starts, ends=ends, idempotency_key=key)
+        return partial(SetVacation, starts=starts, ends=ends)
     if sub.form == "settings":
-        return SubmitReminderSettings(actor=actor, values=read_settings(sub.values),
-                                      before=settings_before(sub.before), idempotency_key=key)
+        return partial(SubmitReminderSettings, values=read_settings(sub.values),
+                       before=settings_before(sub.before))
     raise FormErrors({"": "This form does not work any more; open it again."})
 
 
-def _comment(sub: Submission, actor: c.Actor, subject: c.MilestoneRef | None, key: str
-             ) -> c.AddComment:
+def _comment(sub: Submission, subject: c.MilestoneRef | None
+             ) -> Callable[..., c.Command[Any]]:
     errors: dict[str, str] = {}
     if subject is None:
         picked = read_number(text_of(sub.values, "milestone").strip().lstrip("#"))
@@ -95,8 +113,8 @@ def _comment(sub: Submission, actor: c.Actor, subject: c.MilestoneRef | None, ke
     if errors:
         raise FormErrors(errors)
     assert subject is not None
-    return c.AddComment(actor=actor, milestone=subject, text=text,
-                        mentions=mentions_in(text, sub.mention_prefix), idempotency_key=key)
+    return partial(c.AddComment, milestone=subject, text=text,
+                   mentions=mentions_in(text, sub.mention_prefix))
 
 
 def milestone_values(sub: Submission) -> MilestoneFormValues:

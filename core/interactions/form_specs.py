@@ -11,7 +11,7 @@ The reminder forms (vacation, settings) are in `reminder_form_specs`.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from enum import StrEnum
@@ -78,6 +78,16 @@ _ALIASES = {
 _FALLBACK = {"checkin": "status", "comment": "text", "vacation": "ends"}
 
 
+def field_for(form: str, name: str, present: Sequence[str]) -> str:
+    """The field of form `form` that shows an error on `name` (a field, or what a use case
+    refused, like `quiet` or `criteria`), among the fields `present` (in the form's order)."""
+    wanted = _ALIASES.get(form, {}).get(name, name)
+    if wanted in present:
+        return wanted
+    fallback = _FALLBACK.get(form, "")
+    return fallback if fallback in present else (present[0] if present else wanted)
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Form:
     """`name`: which form (`milestone`, `checkin`, `comment`, `vacation`, `settings`);
@@ -96,16 +106,9 @@ class Form:
     changes_only: bool = False
     errors: Mapping[str, str] = field(default_factory=dict)
 
-    def field_for(self, name: str, shown: Collection[str] | None = None) -> str:
-        """The field that shows an error on `name` (a field, or what a use case refused, like
-        `quiet` or `criteria`), among the fields `shown` (default: all of them)."""
-        present = [f.name for f in self.fields if shown is None or f.name in shown] or [
-            f.name for f in self.fields]
-        wanted = _ALIASES.get(self.name, {}).get(name, name)
-        if wanted in present:
-            return wanted
-        fallback = _FALLBACK.get(self.name)
-        return fallback if fallback in present else present[0]
+    def field_for(self, name: str) -> str:
+        """The field of this form that shows an error on `name` (see `field_for`)."""
+        return field_for(self.name, name, [f.name for f in self.fields])
 
     @property
     def initial(self) -> dict[str, str]:
@@ -192,8 +195,10 @@ def milestone_form(shown: MilestoneShown | None = None, number: int | None = Non
         Field(name="crit_metric", label="Success criterion: metric", initial=v.metric,
               max_length=METRIC_MAX, placeholder="ARR",
               hint="Optional: a number that drives the progress."),
-        Field(name="crit_start", label="From", kind=FieldKind.NUMBER, initial=number_text(v.crit_start)),
-        Field(name="crit_target", label="To", kind=FieldKind.NUMBER, initial=number_text(v.crit_target)),
+        Field(name="crit_start", label="From", kind=FieldKind.NUMBER,
+              initial=number_text(v.crit_start)),
+        Field(name="crit_target", label="To", kind=FieldKind.NUMBER,
+              initial=number_text(v.crit_target)),
     ]
     if number is not None:
         fields.append(Field(name="crit_current", label="Now", kind=FieldKind.NUMBER,
@@ -222,7 +227,8 @@ def check_in_form(number: int, title: str, *, percent: int, status: MilestoneSta
                   "how it feels and what is in the way.")
     elif metric:
         fields.append(Field(name="current", label=f"{metric} now", kind=FieldKind.NUMBER,
-                            initial=number_text(current), hint="Progress follows the success criterion."))
+                            initial=number_text(current),
+                            hint="Progress follows the success criterion."))
     else:
         fields.append(Field(name="percent", label="Progress (%)", kind=FieldKind.NUMBER,
                             required=True, whole=True, low=0, high=100, initial=str(percent)))
