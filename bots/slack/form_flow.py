@@ -72,7 +72,11 @@ class SlackForms:
                   links: tuple[str, ...] = (), home: bool = False) -> Payload:
         """The new-milestone form, owned by who opens it unless changed."""
         s = inc.speaker
-        actor = actor or await self.front.people.known(s.tenant_id, s.team_id, s.user_id)
+        if actor is None:  # a shortcut: someone never seen is added first, to own it
+            try:
+                actor = await self.front.people.actor(s, inc.client)
+            except DomainError:
+                actor = None  # no room on the plan: the form opens; the submit says so
         form = opening.new_milestone_form(actor, title=title[:200], kind=kind,
                                           description=description, channels=True)
         return self._modal(inc, form, home=home, links=links,
