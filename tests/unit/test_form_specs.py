@@ -7,16 +7,20 @@ from datetime import date
 
 import pytest
 
+from core.commands import Actor, AddComment
 from core.interactions import form_reading as reading
 from core.interactions import form_specs as specs
 from core.interactions import reminder_form_specs as reminder_specs
+from core.interactions.form_commands import Submission, command_of
+from core.interactions.reminder_forms import SubmitReminderSettings
 from core.interactions.validation import (
     FormErrors,
     Unreadable,
     check_check_in,
     check_milestone_form,
 )
-from core.model import Kind, Priority, Status
+from core.model import Kind, Priority, Status, TenantId, UserId
+from core.nudges.views import ReminderSettingsView
 
 
 def names(form: specs.Form) -> list[str]:
@@ -97,3 +101,34 @@ def test_handles_and_numbers_as_typed() -> None:
     assert isinstance(reading.read_day("31/12"), Unreadable) and reading.read_day(" ") is None
     assert isinstance(reading.read_day("2301-01-01"), Unreadable)
     assert reminder_specs.vacation_form().fields[0].required
+
+
+ACTOR = Actor(tenant_id=TenantId(1), user_id=UserId(1), handle="ann")
+
+
+def test_the_reminder_forms_and_a_picked_comment_read_back_into_one_command() -> None:
+    view = ReminderSettingsView(checkin="", next_checkin="", working_days="", quiet_hours="",
+                                deadlines="", digest="", timezone="UTC", work_ends=24 * 60)
+    form = reminder_specs.settings_form(view)
+    assert form.changes_only and form.initial["work_ends"] == "23:59"
+    typed = {**form.initial, "weekday": "2"}
+    cmd = command_of(Submission(form="settings", values=typed, before=form.initial), ACTOR, "k")
+    assert isinstance(cmd, SubmitReminderSettings) and cmd.changes() == {"weekday": 2}
+    assert cmd.idempotency_key == "k" and cmd.actor == ACTOR
+    lost = command_of(Submission(form="settings", values=typed, before={"x": "1"}), ACTOR, "k")
+    assert isinstance(lost, SubmitReminderSettings) and len(lost.changes()) == 5
+    with pytest.raises(FormErrors) as wrong:
+        command_of(Submission(form="settings", values={**typed, "days": "",
+                                                       "work_ends": "08:00"}), ACTOR, "k")
+    assert set(wrong.value.errors) == {"days", "work_ends"}
+    with pytest.raises(FormErrors) as wrong:
+        command_of(Submission(form="vacation", values={"starts": "2027-01-05",
+                                                       "ends": "2027-01-01"}), ACTOR, "k")
+    assert set(wrong.value.errors) == {"ends"}
+    picked = command_of(Submission(form="comment", values={"milestone": "#2", "text": " hi "}),
+                        ACTOR, "k")
+    assert isinstance(picked, AddComment) and picked.milestone.number == 2
+    with pytest.raises(FormErrors) as wrong:
+        command_of(Submission(form="comment", values={"milestone": "#x", "text": ""}),
+                   ACTOR, "k")
+    assert set(wrong.value.errors) == {"milestone", "text"}
