@@ -72,15 +72,21 @@ def serve() -> None:
     _setup_logging(settings.log_level)
 
     async def main() -> None:
+        from storage import StorageError
         from wiring.runtime import start_runtime
         from wiring.server import serve as serve_http
+        from wiring.startup import StartupFailed, startup_failed
 
-        runtime = await start_runtime(settings, progress=_print_migration)
         try:
-            await serve_http(runtime)
-        except OSError as error:  # the port is taken, or the host is not this machine's
-            raise click.ClickException(f"cannot listen on {settings.host}:{settings.port}: "
-                                       f"{error.strerror or error}") from None
+            try:
+                runtime = await start_runtime(settings, progress=_print_migration)
+            except StorageError:
+                raise
+            except Exception as error:
+                raise startup_failed("opening the database", error) from error
+            await serve_http(runtime)  # closes the runtime, even when it cannot start
+        except StartupFailed as error:  # nothing is left running: the process ends
+            raise click.ClickException(str(error)) from None
 
     _run(main)
 

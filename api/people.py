@@ -15,10 +15,10 @@ from api.schemas import (
     PersonOut,
     ProfilePatch,
 )
-from core import commands as c
 from core.access.tokens import Scope
 from core.bus import execute
 from core.milestones import records
+from core.people.commands import UpdateProfile
 
 
 async def list_people(call: Call) -> Answer:
@@ -35,7 +35,7 @@ async def get_person(call: Call) -> Answer:
 async def update_me(call: Call) -> Answer:
     b: ProfilePatch = call.body
     if b.name is not None or b.timezone is not None:
-        await execute(c.UpdateProfile(actor=call.principal.actor, display_name=b.name,
+        await execute(UpdateProfile(actor=call.principal.actor, display_name=b.name,
                                       timezone=b.timezone), call.deps)
     return Answer(shapes.person(await records.person_record(call.principal.actor, "me",
                                                             call.deps)))

@@ -10,7 +10,8 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from core.model import Kind, MemberRole, Priority, Role, Status
+from core.model import Kind, MemberRole, Priority, Status
+from core.tenancy import Role
 
 Title = Annotated[str, Field(min_length=1, max_length=200)]
 Handle = Annotated[str, Field(min_length=1, max_length=80, pattern=r"^@?[A-Za-z0-9._-]+$")]

@@ -13,8 +13,10 @@ from api.schemas import (
     NotificationOut,
     PersonOut,
 )
+from core.history import Activity, Notification
 from core.milestones.records import ActivityRecords, MilestoneRecords
-from core.model import Activity, Milestone, MilestoneId, Notification, User, UserId
+from core.model import Milestone, MilestoneId, UserId
+from core.tenancy import User
 
 
 def milestone(m: Milestone, people: dict[UserId, User], numbers: dict[MilestoneId, int]

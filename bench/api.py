@@ -33,8 +33,9 @@ from aiohttp.test_utils import TestServer  # noqa: E402
 
 from core.bus import Deps, run_text  # noqa: E402
 from core.commands import Actor  # noqa: E402
-from core.model import Kind, Milestone, Plan, UserId  # noqa: E402
+from core.model import Kind, Milestone, UserId  # noqa: E402
 from core.people.use_cases import ensure_tenant, join  # noqa: E402
+from core.tenancy import Plan  # noqa: E402
 from storage import Database, open_database  # noqa: E402
 from wiring.runtime import Runtime, SystemClock  # noqa: E402
 from wiring.server import build_app  # noqa: E402

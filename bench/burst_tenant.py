@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 from core.milestones.rollup import mean_percent, rolled_up
-from core.model import Kind, Role, Status
+from core.model import Kind, Status
+from core.tenancy import Role
 from storage import Database
 from storage.models import MilestoneRow, ProgressUpdateRow, TenantRow, UserIdentityRow, UserRow
 from storage.versions import BUMP_VERSION

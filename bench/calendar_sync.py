@@ -43,10 +43,11 @@ from core.calendar.event_ids import event_id
 from core.calendar.model import SYNC_CONSUMER, CalendarRef, CalendarSetup, CalendarWrite, entry_for
 from core.calendar.outbound import VERBS, CalendarSync
 from core.commands import ChangeDueDate, CreateMilestone, MilestoneRef
-from core.model import Kind, MilestoneId, Plan, TenantId
+from core.model import Kind, MilestoneId, TenantId
 from core.people.use_cases import ensure_tenant, join
 from core.ports import OutboxMessage, UnitOfWorkFactory
 from core.relay import drain
+from core.tenancy import Plan
 from integrations.calendar.google import CALLS_PER_MINUTE, GoogleCalendarGateway, RateLimit
 from storage import Database
 from storage.config import all_tables

@@ -47,6 +47,7 @@ from urllib.parse import parse_qs, urlencode
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # this checkout's packages win over any installed copy
 
+from bench.servers import start, stop  # noqa: E402
 from bench.slack_ack import (  # noqa: E402
     BASELINE,
     SECRET,
@@ -56,8 +57,6 @@ from bench.slack_ack import (  # noqa: E402
     forget_tenant,
     load,
     signed,
-    start,
-    stop,
 )
 from tests.slack.fake_slack import FakeSlack  # noqa: E402
 

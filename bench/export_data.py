@@ -10,9 +10,10 @@ from datetime import UTC, datetime
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 
-from core.model import Plan, TenantId
+from core.model import TenantId
 from core.reports.inputs import CompanyScope
 from core.reports.ports import ReportSource
+from core.tenancy import Plan
 from storage import Database
 from storage.models import MilestoneRow, ProgressUpdateRow, TenantRow, UserRow
 from storage.nudges.models import DeliveryRow

@@ -38,12 +38,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.databases import open_bench_database
 from core.bus import Deps
-from core.model import MilestoneId, Plan, TenantId, UserId
+from core.model import MilestoneId, TenantId, UserId
 from core.people.use_cases import ensure_tenant, join
 from core.scoring import recording
 from core.scoring.challenge import Challenge, ChallengeState, Period
 from core.scoring.events import ItemCreated, ItemDone
 from core.scoring.workdays import Deadline, WorkingCalendar
+from core.tenancy import Plan
 from storage import Database
 from storage.models import TenantRow
 

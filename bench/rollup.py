@@ -48,9 +48,10 @@ from bench.databases import open_bench_database
 from core.bus import Deps, execute
 from core.commands import Actor, MilestoneRef, UpdateProgress
 from core.milestones.rollup import mean_percent, rollup_from
-from core.model import MilestoneId, Plan, Status, TenantId
+from core.model import MilestoneId, Status, TenantId
 from core.people.use_cases import ensure_tenant, join
 from core.ports import MilestoneFilter, UnitOfWorkFactory
+from core.tenancy import Plan
 from core.views import MilestoneCard
 from storage import Database
 from storage.models import TABLES, MilestoneRow, TenantRow

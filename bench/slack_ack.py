@@ -1,6 +1,7 @@
 """Slash command benchmark: Cairn answering `/cairn list mine` against a bare signature check.
 
     python bench/slack_ack.py [--database postgres://user@host:5432/db] [--requests 3000]
+                              [--quick] [--against <git-ref>]
 
 Runs, in one process tree on this machine, three HTTP servers one after the other, each loaded
 with the same signed slash command requests by 32 concurrent clients (keep-alive, like a busy
@@ -21,6 +22,13 @@ set up, never during the measurement) run in this process. Prints throughput and
 latency for each server, and Cairn's throughput as a ratio to the baseline. Exits 1 when Cairn
 misses the target (at least 0.30 of the baseline, p99 under 100 ms) or a request failed. The
 bench's tenant is deleted again at the end.
+
+`--against <git-ref>` measures Cairn at another commit in the same rounds: that commit checked
+out into a temporary git worktree (removed at the end), its own `serve` on a database of its own
+(`<database>_at_<commit>`, migrated by that commit), the same tenant set up through Slack. Both
+ratios to the one baseline are printed side by side. Issue 10 (no lower ratio than before the
+interaction layer) compares with the commit before its first: `--against 4a32b25`.
+`--quick` checks that it all runs (300 requests in one round); it measures nothing fairly.
 """
 
 from __future__ import annotations
@@ -45,6 +53,9 @@ THIS = Path(__file__).resolve()
 ROOT = THIS.parents[1]
 # Run as `python bench/slack_ack.py`: this checkout's packages win over any installed copy.
 sys.path.insert(0, str(ROOT))
+
+from bench.checkout import Checkout, checked_out  # noqa: E402
+from bench.servers import start, stop  # noqa: E402
 
 SECRET = "bench-signing-secret-" + "0" * 11
 TOKEN = "xoxb-bench-token"
@@ -229,39 +240,6 @@ def cairn_answer(status: int, text: str) -> str:
 # --- orchestration ---------------------------------------------------------------------------
 
 
-async def start(args: list[str], ready: re.Pattern[str], *, env: dict[str, str] | None = None,
-                stream: str = "stdout") -> tuple[asyncio.subprocess.Process, int]:
-    process = await asyncio.create_subprocess_exec(
-        *args, cwd=ROOT, env=env, stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE)
-    pipe = process.stdout if stream == "stdout" else process.stderr
-    assert pipe is not None
-    seen = []
-    async with asyncio.timeout(60):
-        while True:
-            line = (await pipe.readline()).decode()
-            if not line:
-                raise SystemExit("a server did not start:\n" + "".join(seen))
-            seen.append(line)
-            if match := ready.search(line):
-                _READERS.append(asyncio.ensure_future(_drain(pipe)))  # keeps the pipe flowing
-                return process, int(match.group(1))
-
-
-_READERS: list[asyncio.Future[None]] = []
-
-
-async def _drain(pipe: asyncio.StreamReader) -> None:
-    while await pipe.readline():
-        pass
-
-
-async def stop(process: asyncio.subprocess.Process) -> None:
-    if process.returncode is None:
-        process.terminate()
-        await process.wait()
-
-
 async def set_up_tenant(url: str, team: str, users: list[str], fake: object) -> None:
     """Ten people join and each creates twenty milestones of their own, through Slack."""
     import aiohttp
@@ -277,8 +255,8 @@ async def set_up_tenant(url: str, team: str, users: list[str], fake: object) -> 
                 if response.status != 200:
                     raise SystemExit(f"set-up refused: {response.status} {answer[:200]}")
 
+        expected = len(fake.responses) + 1
         await say("plan enterprise", users[0])  # the first person is the admin
-        expected = 1
         async with asyncio.timeout(60):
             await fake.wait_for_responses(expected)
         for n in range(EACH):
@@ -290,13 +268,16 @@ async def set_up_tenant(url: str, team: str, users: list[str], fake: object) -> 
 
 
 async def outbox_drained(database_url: str) -> None:
+    """Slack's threads and App Homes have done their work. Only Slack's rows: the calendar's
+    are written by every process and wait for a serve with Google Calendar configured."""
     import asyncpg  # type: ignore[import-untyped]
 
     connection = await asyncpg.connect(database_url)
     try:
         async with asyncio.timeout(120):
             while await connection.fetchval(  # noqa: ASYNC110 - another process's rows
-                    "SELECT COUNT(*) FROM outbox WHERE done_at IS NULL") > 0:
+                    "SELECT COUNT(*) FROM outbox WHERE done_at IS NULL "
+                    "AND consumer LIKE 'slack.%'") > 0:
                 await asyncio.sleep(0.5)
     finally:
         await connection.close()
@@ -378,14 +359,17 @@ def merged(parts: list[Result]) -> Result:
                   sum(p.deferred for p in parts))
 
 
-async def bench(database_url: str, requests: int, warmup: int, rounds: int) -> int:
+async def bench(database_url: str, requests: int, warmup: int, rounds: int,
+                against: Checkout | None = None) -> int:
+    from bench.databases import create_if_missing
     from tests.slack.fake_slack import FakeSlack
 
     team = "TB" + secrets.token_hex(4).upper()
     users = [f"UB{n:02d}{secrets.token_hex(2).upper()}" for n in range(PEOPLE)]
-    from bench.databases import create_if_missing
-
-    await create_if_missing(database_url)
+    then_url = against.database_url(database_url) if against is not None else ""
+    databases = [database_url, *([then_url] if then_url else [])]
+    for url in databases:
+        await create_if_missing(url)
     fake = await FakeSlack().start()
     fake.add_workspace(team, "Bench", token=TOKEN)
     for n, user in enumerate(users):
@@ -399,8 +383,10 @@ async def bench(database_url: str, requests: int, warmup: int, rounds: int) -> i
         env.pop(key, None)
     processes: list[asyncio.subprocess.Process] = []
     ready = re.compile(r"READY (\d+)")
+    listening = re.compile(r"listening on http://[^:]+:(\d+)")
     cairn_name = "Cairn: /cairn list mine"
     charts_name = "Cairn: /cairn list mine, charts drawn meanwhile"
+    then_name = f"Cairn at {against.short}: /cairn list mine" if against is not None else ""
     chart_bodies = [command_body("chart status", user, team, fake.response_url("chart"))
                     for user in users]
     chart_acks: list[float] = []
@@ -411,15 +397,25 @@ async def bench(database_url: str, requests: int, warmup: int, rounds: int) -> i
             process, port = await start([sys.executable, str(THIS), "--serve", role], ready)
             processes.append(process)
             servers[name] = (f"http://127.0.0.1:{port}/slack/events", None)
-        process, port = await start([sys.executable, "app.py", "serve"],
-                                    re.compile(r"listening on http://[^:]+:(\d+)"), env=env,
+        process, port = await start([sys.executable, "app.py", "serve"], listening, env=env,
                                     stream="stderr")
         processes.append(process)
         servers[cairn_name] = (f"http://127.0.0.1:{port}/slack/events", cairn_answer)
         servers[charts_name] = servers[cairn_name]
+        if against is not None:  # the same serve command, run from the other commit's files
+            print(f"starting Cairn at {against.label} on its own database", flush=True)
+            process, port = await start(
+                [sys.executable, "app.py", "serve"], listening, stream="stderr",
+                cwd=against.folder, env={**env, "DATABASE_URL": then_url,
+                                         "PYTHONPATH": str(against.folder)})
+            processes.append(process)
+            servers[then_name] = (f"http://127.0.0.1:{port}/slack/events", cairn_answer)
         print("setting up Cairn's tenant through Slack ...", flush=True)
         await set_up_tenant(servers[cairn_name][0], team, users, fake)
         await outbox_drained(database_url)  # the threads' and App Homes' work, done first
+        if then_name:
+            await set_up_tenant(servers[then_name][0], team, users, fake)
+            await outbox_drained(then_url)
         print(f"{requests:,} signed `/cairn list mine` requests per server, {CONCURRENCY} at a "
               f"time, in {rounds} rounds that take turns (a noisy machine is noisy for all), "
               f"each after {warmup:,} to warm up", flush=True)
@@ -427,13 +423,13 @@ async def bench(database_url: str, requests: int, warmup: int, rounds: int) -> i
         parts: dict[str, list[Result]] = {name: [] for name in servers}
         for _ in range(rounds):
             for name, (url, check) in servers.items():
-                stop = asyncio.Event()
-                drawing = (asyncio.create_task(chart_traffic(url, chart_bodies, stop,
+                enough = asyncio.Event()
+                drawing = (asyncio.create_task(chart_traffic(url, chart_bodies, enough,
                                                              chart_acks))
                            if name == charts_name else None)
                 parts[name].append(await load(name, url, bodies, requests // rounds, warmup,
                                               check=check))
-                stop.set()
+                enough.set()
                 if drawing is not None:
                     await drawing
         slack_calls = len(fake.calls) - calls
@@ -442,7 +438,8 @@ async def bench(database_url: str, requests: int, warmup: int, rounds: int) -> i
         for process in processes:
             await stop(process)
         await fake.close()
-        await forget_tenant(database_url, team)
+        for url in databases:
+            await forget_tenant(url, team)
     results = {name: merged(found) for name, found in parts.items()}
     baseline = results[BASELINE]
     for result in results.values():
@@ -463,11 +460,23 @@ async def bench(database_url: str, requests: int, warmup: int, rounds: int) -> i
           f"at a time in this process, no HTTP, no Slack) takes {use_case_ms:.2f} ms, "
           f"{use_case_cpu:.2f} ms of it Python's CPU: one core runs at most "
           f"{1000 / use_case_cpu:,.0f} a second, before bolt, rendering and PostgreSQL")
+    if against is not None:
+        print(side_by_side(cairn, results[then_name], baseline, against))
     ok = ratio >= TARGET_RATIO and p99 < TARGET_P99_MS
     verdict = "meets" if ok else "MISSES"
     print(f"ratio Cairn / baseline: {ratio:.2f} (target {TARGET_RATIO:.2f}), p99 {p99:.1f} ms "
           f"(target < {TARGET_P99_MS:.0f} ms): {verdict} the target")
     return 0 if ok and not any(r.failures for r in results.values()) else 1
+
+
+def side_by_side(now: Result, then: Result, baseline: Result, against: Checkout) -> str:
+    """Both commits' ratios to the same baseline, measured in the same rounds."""
+    ratio_now, ratio_then = (r.throughput / baseline.throughput for r in (now, then))
+    change = "no lower" if ratio_now >= ratio_then else "LOWER"
+    return (f"side by side, ratio to the baseline: this checkout {ratio_now:.2f} (p99 "
+            f"{now.percentile(0.99):.1f} ms) | at {against.label} {ratio_then:.2f} "
+            f"(p99 {then.percentile(0.99):.1f} ms): {change} than before "
+            f"({ratio_now / ratio_then:.2f}x)")
 
 
 def main() -> int:
@@ -478,6 +487,12 @@ def main() -> int:
     parser.add_argument("--requests", type=int, default=3000)
     parser.add_argument("--warmup", type=int, default=200)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--quick", action="store_true",
+                        help="300 requests per server in one round after 50 to warm up: a "
+                             "check that it runs, not a measurement")
+    parser.add_argument("--against", metavar="GIT-REF",
+                        help="also measure Cairn at this commit (checked out into a temporary "
+                             "git worktree, on a database of its own) and print both ratios")
     parser.add_argument("--serve", choices=["bare", "bolt", "bolt-default"], help=argparse.SUPPRESS)
     parser.add_argument("--port", type=int, default=0, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -489,7 +504,14 @@ def main() -> int:
         return 0
     if not args.database.startswith(("postgres://", "postgresql://")):
         raise SystemExit("this benchmark measures Cairn on PostgreSQL: --database postgres://…")
-    return asyncio.run(bench(args.database, args.requests, args.warmup, max(1, args.rounds)))
+    if args.quick:
+        args.requests, args.warmup, args.rounds = 300, 50, 1
+    if args.against is None:
+        return asyncio.run(bench(args.database, args.requests, args.warmup,
+                                 max(1, args.rounds)))
+    with checked_out(args.against) as against:
+        return asyncio.run(bench(args.database, args.requests, args.warmup,
+                                 max(1, args.rounds), against))
 
 
 if __name__ == "__main__":

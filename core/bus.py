@@ -20,10 +20,20 @@ from core.grammar.parser import parse
 from core.humanize import local_today
 from core.interactions import form_submissions, forms, reminder_forms, reminder_submissions
 from core.interactions.idempotency import keyed
+from core.milestones import (
+    assignment,
+    comments,
+    criteria,
+    dashboard,
+    due_dates,
+    progress,
+    queries,
+    several,
+)
 from core.milestones import changes as milestones
-from core.milestones import comments, dashboard, progress, queries, several
 from core.nudges import reminders
 from core.people import use_cases as people
+from core.people.commands import ListPeople, SetPlan, SetRole, ShowProfile, UpdateProfile
 from core.reports import use_cases as reports
 from core.retry import once_more_if_disconnected
 from core.scoring import use_cases as scoring
@@ -47,10 +57,10 @@ HANDLERS: dict[type[c.AnyCommand], Handler] = {
     c.OpenNewForm: milestones.open_new_form,
     c.CreateMilestone: milestones.create_milestone,
     c.EditMilestone: milestones.edit_milestone,
-    c.ChangeDueDate: milestones.change_due_date,
+    c.ChangeDueDate: due_dates.change_due_date,
     c.MoveMilestone: milestones.move_milestone,
-    c.Assign: milestones.assign,
-    c.Watch: milestones.watch,
+    c.Assign: assignment.assign,
+    c.Watch: assignment.watch,
     c.CancelMilestone: milestones.cancel,
     c.DeleteMilestone: milestones.delete,
     c.UpdateProgress: progress.update_progress,
@@ -61,19 +71,19 @@ HANDLERS: dict[type[c.AnyCommand], Handler] = {
     forms.SubmitMilestoneForm: form_submissions.submit_milestone_form,
     forms.SubmitCheckIn: form_submissions.submit_check_in,
     reminder_forms.SubmitReminderSettings: reminder_submissions.submit_reminder_settings,
-    c.SetCriterion: progress.set_criterion,
-    c.RecordMeasurement: progress.record_measurement,
-    c.ClearCriterion: progress.clear_criterion,
+    c.SetCriterion: criteria.set_criterion,
+    c.RecordMeasurement: criteria.record_measurement,
+    c.ClearCriterion: criteria.clear_criterion,
     c.AddComment: comments.add_comment,
     c.ListMilestones: queries.list_milestones,
     c.ShowMilestone: queries.show_milestone,
     c.ShowActivity: queries.show_activity,
     c.ShowInbox: queries.show_inbox,
-    c.ListPeople: people.list_people,
-    c.ShowProfile: people.show_profile,
-    c.UpdateProfile: people.update_profile,
-    c.SetRole: people.set_role,
-    c.SetPlan: people.set_plan,
+    ListPeople: people.list_people,
+    ShowProfile: people.show_profile,
+    UpdateProfile: people.update_profile,
+    SetRole: people.set_role,
+    SetPlan: people.set_plan,
     cal.ShowCalendarStatus: calendar.show_status,
     cal.ShowCalendarFeed: calendar.show_feed,
     cal.RevokeCalendarFeed: calendar.revoke_feed,

@@ -1,8 +1,8 @@
 """Commands: what a person asked Cairn to do, already parsed and typed.
 
 Every front end produces these, from text (`core.grammar.parser.parse`) or from a form, and hands
-them
-to `core.bus`. They carry the resolved actor and never an SDK type.
+them to `core.bus`. They carry the resolved actor and never an SDK type. Features keep their own
+commands in their package (`core.people.commands`, `core.nudges.commands`, ...).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from datetime import date, time
 from enum import StrEnum
 from typing import Generic, TypeVar
 
-from core.model import Kind, MilestoneId, Plan, Priority, Role, Status, TenantId, UserId
+from core.model import Kind, MilestoneId, Priority, Status, TenantId, UserId
 from core.views import (
     ActivityView,
     DashboardView,
@@ -20,8 +20,6 @@ from core.views import (
     MilestoneCard,
     MilestoneList,
     Notice,
-    PeopleView,
-    ProfileView,
     View,
 )
 
@@ -268,35 +266,6 @@ class ShowInbox(Command[InboxView]):
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ShowActivity(Command[ActivityView]):
     milestone: MilestoneRef | None = None
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ListPeople(Command[PeopleView]):
-    pass
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ShowProfile(Command[ProfileView]):
-    person: UserRef | None = None
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class UpdateProfile(Command[ProfileView]):
-    display_name: str | None = None
-    timezone: str | None = None
-    working_days: tuple[int, ...] | None = None
-    work_hours: tuple[int, int] | None = None  # minutes after midnight
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class SetRole(Command[ProfileView]):
-    person: UserRef
-    role: Role
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class SetPlan(Command[PeopleView]):
-    plan: Plan
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

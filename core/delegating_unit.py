@@ -16,10 +16,10 @@ from core.ports import UnitOfWork
 
 if TYPE_CHECKING:
     from core.access.ports import AccessRepository
+    from core.calendar.ports import CalendarRepository
     from core.nudges.ports import NudgeRepository
     from core.ports import (
         ActivityRepository,
-        CalendarRepository,
         CommentRepository,
         IdempotencyKeys,
         MilestoneRepository,

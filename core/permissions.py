@@ -11,7 +11,8 @@ from collections.abc import Awaitable, Callable
 from enum import StrEnum
 
 from core.errors import Forbidden
-from core.model import Milestone, MilestoneId, Role, User, UserId
+from core.model import Milestone, MilestoneId, UserId
+from core.tenancy import Role, User
 
 
 class Right(StrEnum):

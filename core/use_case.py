@@ -9,11 +9,13 @@ from datetime import datetime
 from core.calendar.model import CalendarSetup
 from core.commands import Actor, MilestoneRef, UserRef
 from core.errors import Forbidden, LimitReached, NotFound
+from core.history import Notification
 from core.milestones.cards import Reader
-from core.model import Milestone, MilestoneId, Notification, Tenant, User, UserId
+from core.model import Milestone, MilestoneId, UserId
 from core.permissions import AncestorOwners, Right, require
 from core.ports import Clock, UnitOfWork, UnitOfWorkFactory
 from core.reports.ports import ReportTools
+from core.tenancy import Tenant, User
 from core.view_cache import ViewCache
 
 MAX_DEPTH = 64

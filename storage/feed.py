@@ -5,14 +5,8 @@ from __future__ import annotations
 from collections.abc import Collection
 from datetime import datetime
 
-from core.model import (
-    Activity,
-    Comment,
-    MilestoneId,
-    Notification,
-    ProgressUpdate,
-    UserId,
-)
+from core.history import Activity, Comment, Notification, ProgressUpdate
+from core.model import MilestoneId, UserId
 from storage.mapping import activity_from, comment_from, notification_from, update_from, utc
 from storage.models import ActivityRow, CommentRow, NotificationRow, ProgressUpdateRow
 from storage.scoped import Repository

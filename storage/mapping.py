@@ -6,20 +6,9 @@ from collections.abc import Iterable
 from datetime import UTC, datetime, time
 from typing import Any, overload
 
-from core.model import (
-    Activity,
-    Comment,
-    Member,
-    Milestone,
-    MilestoneId,
-    Notification,
-    ProgressUpdate,
-    SuccessCriterion,
-    Tenant,
-    TenantId,
-    User,
-    UserId,
-)
+from core.history import Activity, Comment, Notification, ProgressUpdate
+from core.model import Member, Milestone, MilestoneId, SuccessCriterion, TenantId, UserId
+from core.tenancy import Tenant, User
 from storage.models import (
     ActivityRow,
     CommentRow,

@@ -14,7 +14,8 @@ from __future__ import annotations
 from tortoise import fields
 from tortoise.models import Model
 
-from core.model import Kind, MemberRole, Plan, Priority, Role, Status
+from core.model import Kind, MemberRole, Priority, Status
+from core.tenancy import Plan, Role
 
 
 class TenantRow(Model):

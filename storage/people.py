@@ -7,7 +7,8 @@ from collections.abc import Collection
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Subquery
 
-from core.model import Tenant, TenantId, User, UserId
+from core.model import TenantId, UserId
+from core.tenancy import Tenant, User
 from storage.errors import NotInTenant
 from storage.mapping import tenant_columns, tenant_from, user_columns, user_from
 from storage.models import TenantRow, UserIdentityRow, UserRow

@@ -20,6 +20,7 @@ from typing import Self
 from tortoise.backends.base.client import BaseDBAsyncClient
 
 from core.access.ports import AccessRepository
+from core.calendar.ports import CalendarRepository
 from core.errors import StorageUnavailable
 from core.events import Event, payload
 from core.interactions.concerned import audience_of
@@ -27,7 +28,6 @@ from core.model import TenantId
 from core.nudges.ports import NudgeRepository
 from core.ports import (
     ActivityRepository,
-    CalendarRepository,
     CommentRepository,
     IdempotencyKeys,
     MilestoneRepository,

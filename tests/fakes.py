@@ -10,22 +10,12 @@ from types import TracebackType
 from typing import Any, Generic, Self, TypeVar
 
 from core.events import Event, payload, restore
+from core.history import Activity, Comment, Notification, ProgressUpdate
 from core.interactions.concerned import audience_of
-from core.model import (
-    Activity,
-    Comment,
-    Milestone,
-    MilestoneId,
-    Notification,
-    ProgressUpdate,
-    Status,
-    Tenant,
-    TenantId,
-    User,
-    UserId,
-)
+from core.model import Milestone, MilestoneId, Status, TenantId, UserId
 from core.ports import MilestoneFilter, OutboxMessage, RollupNode
 from core.scoring.recording import ScoringPorts
+from core.tenancy import Tenant, User
 from tests.fakes_access import FakeAccess, FakeWebhookEndpoints
 from tests.fakes_calendar import FakeCalendar
 from tests.fakes_nudges import FakeNudges, NudgeState

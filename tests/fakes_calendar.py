@@ -1,4 +1,4 @@
-"""In-memory fake of `core.ports.CalendarRepository`; the contract tests keep it honest.
+"""In-memory fake of `core.calendar.ports.CalendarRepository`; the contract tests keep it honest.
 
 Its tables live in the fake store's state (`state.calendar`), so a unit of work that is not
 committed leaves them as they were, like every other fake repository.

@@ -11,43 +11,30 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from core.model import (
-    MemberRole,
-    Milestone,
-    MilestoneId,
-    Notification,
-    Role,
-    Status,
-    TenantId,
-    User,
-    UserId,
-)
-from core.nudges.ports import (
+from core.history import Notification
+from core.model import MemberRole, Milestone, MilestoneId, Status, TenantId, UserId
+from core.nudges.candidates import (
     DigestData,
-    InboxEntry,
     MilestoneDay,
+    NudgeMilestone,
+    Person,
+    PersonDay,
+    TeamDay,
+)
+from core.nudges.deliveries import (
+    InboxEntry,
     NewNudge,
     Nudge,
     NudgeKey,
-    NudgeMilestone,
     NudgeStatus,
     Outcome,
-    Person,
-    PersonDay,
     Receipt,
-    TeamDay,
 )
-from core.nudges.schedule import (
-    AskState,
-    Cadence,
-    NudgeKind,
-    PersonPolicy,
-    Snooze,
-    TeamPolicy,
-    Vacation,
-    Workweek,
-    ZoneWindow,
-)
+from core.nudges.follow_ups import AskState
+from core.nudges.schedule import Cadence, NudgeKind, PersonPolicy, TeamPolicy, ZoneWindow
+from core.nudges.snooze import Snooze
+from core.nudges.workweek import Vacation, Workweek
+from core.tenancy import Role, User
 
 if TYPE_CHECKING:
     from tests.fakes import InMemoryUnitOfWork, _State

@@ -10,8 +10,7 @@ from datetime import UTC, datetime, timedelta
 from core.bus import Deps, run_text
 from core.commands import Actor
 from core.nudges.delivery import Delivered, deliver_due
-from core.nudges.pacing import Pacer
-from core.nudges.ports import (
+from core.nudges.notifier import (
     SENT,
     ChannelAddress,
     Outgoing,
@@ -19,6 +18,7 @@ from core.nudges.ports import (
     RouteResult,
     RouteStatus,
 )
+from core.nudges.pacing import Pacer
 from core.nudges.sweep import Swept, sweep
 from core.nudges.views import CheckInRequest, NudgeView
 from core.views import Notice, Tone, View

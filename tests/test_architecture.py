@@ -131,7 +131,7 @@ def test_the_scoring_use_cases_stay_in_the_core() -> None:
 KERNEL = {f"core.{leaf}" for leaf in (
     "errors", "events", "dates", "text", "permissions", "model", "commands", "views",
     "humanize", "ports", "relay", "view_cache", "bus", "use_case", "retry",
-    "delegating_unit")}
+    "delegating_unit", "tenancy", "history", "field_checks")}
 
 
 def test_core_has_no_flat_modules_besides_the_kernel() -> None:
@@ -141,6 +141,18 @@ def test_core_has_no_flat_modules_besides_the_kernel() -> None:
     for package in (p for p in (ROOT / "core").iterdir() if p.is_dir()
                     and p.name != "__pycache__"):
         assert (package / "__init__.py").exists(), package.name
+
+
+#: Modules stay at a few hundred lines, one concept each (CONVENTIONS §10): a little slack over
+#: 300, then the module is split by concept inside its feature's package.
+MAX_CORE_MODULE_LINES = 330
+
+
+def test_core_modules_stay_short() -> None:
+    long = {path.relative_to(ROOT).as_posix(): lines for path in modules("core")
+            if (lines := len(path.read_text(encoding="utf-8").splitlines()))
+            > MAX_CORE_MODULE_LINES}
+    assert not long, f"split these by concept (physical lines): {long}"
 
 
 def test_the_core_never_reads_the_wall_clock() -> None:

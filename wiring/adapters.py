@@ -15,7 +15,7 @@ from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
-from core.nudges.ports import Notifier
+from core.nudges.notifier import Notifier
 from core.relay import OutboxConsumer
 from wiring.scheduler import PeriodicJob
 from wiring.settings import Settings

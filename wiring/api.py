@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import timedelta
 
 from aiohttp import web
 
@@ -11,10 +10,8 @@ from api import problems
 from api.app import Handler, mount
 from api.http import READ_BODY, ApiConfig
 from core.access.tokens import TOKEN_TEXT
-from core.interactions.replays import forget_old
 from wiring.edge import Refusal, guarded
 from wiring.runtime import Runtime
-from wiring.scheduler import PeriodicJob
 
 #: The largest body the API reads (a milestone with a long description and 20 links fits).
 BODY_LIMIT = 256 * 1024
@@ -51,10 +48,3 @@ def guard(handler: Handler) -> Handler:
 def attach_api(runtime: Runtime, app: web.Application) -> None:
     mount(app, ApiConfig(deps=runtime.deps, rate_limit=runtime.settings.api_rate_limit),
           guard)
-
-
-def api_jobs(runtime: Runtime) -> list[PeriodicJob]:
-    async def forget() -> object:
-        return await forget_old(runtime.deps)
-
-    return [PeriodicJob("api:replays", timedelta(hours=1), forget)]

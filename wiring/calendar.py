@@ -26,10 +26,11 @@ from core.calendar.inbound import CalendarReader, CalendarRepair
 from core.calendar.model import SYNC_CONSUMER, CalendarRef, CalendarSetup
 from core.calendar.outbound import VERBS, CalendarSync
 from core.calendar.placing import CalendarTenancy
+from core.calendar.ports import CalendarGateway
 from core.calendar.push import PushChannels
 from core.calendar.use_cases import record_installation
 from core.people.use_cases import handle_from
-from core.ports import CalendarGateway, Clock
+from core.ports import Clock
 from core.relay import drain
 from integrations.calendar.push import BODY_LIMIT, CHANGED_STATES, notification_problem
 from storage import Database

@@ -13,8 +13,8 @@ from datetime import date, datetime, timedelta
 
 from core.bus import Deps, run_text
 from core.commands import Actor
-from core.model import Plan
 from core.people.use_cases import ensure_tenant, headcount, join
+from core.tenancy import Plan
 from core.views import Notice, Tone
 
 PEOPLE = [

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Sequence
 from typing import TYPE_CHECKING
 
-from core.nudges.ports import Notifier
+from core.nudges.notifier import Notifier
 from wiring.adapters import Adapter, AdapterStatus
 from wiring.settings import Settings
 

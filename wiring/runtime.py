@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from core.bus import Deps
-from core.nudges.ports import Notifier
+from core.nudges.notifier import Notifier
 from core.view_cache import ViewCache
 from storage import Database, open_database
 from wiring.calendar import calendar_setup
@@ -16,6 +16,7 @@ from wiring.metrics import Metrics
 from wiring.registry import audiences_for, subscriptions_for
 from wiring.reports import report_tools
 from wiring.settings import Settings
+from wiring.startup import stop_each
 
 logger = logging.getLogger(__name__)
 
@@ -40,9 +41,10 @@ class Runtime:
     metrics: Metrics = field(default_factory=Metrics)
 
     async def close(self) -> None:
-        for close in self.closing:
-            await close()
-        await self.database.close()
+        """Closes everything it holds, the database last, even when one of them fails."""
+        await stop_each([*((f"the runtime ({close.__qualname__})", close)
+                           for close in self.closing),
+                         ("the database", self.database.close)])
 
 
 async def start_runtime(
@@ -57,13 +59,18 @@ async def start_runtime(
     shell, demo), so a change made in the shell still reaches the calendar and the threads.
     """
     database = await open_database(settings.database_url, migrate=migrate, progress=progress)
-    subscriptions = subscriptions_for(settings)
-    clock = SystemClock()
-    reports, renderer = report_tools(settings, database)
-    audiences = audiences_for(settings)
-    deps = Deps(uow=database.unit_of_work(subscriptions, audiences), clock=clock,
-                calendar=calendar_setup(settings), views=ViewCache(database.versions(), clock),
-                reports=reports, allow_private_webhooks=settings.webhooks_allow_private)
+    try:
+        subscriptions = subscriptions_for(settings)
+        clock = SystemClock()
+        reports, renderer = report_tools(settings, database)
+        audiences = audiences_for(settings)
+        deps = Deps(uow=database.unit_of_work(subscriptions, audiences), clock=clock,
+                    calendar=calendar_setup(settings),
+                    views=ViewCache(database.versions(), clock), reports=reports,
+                    allow_private_webhooks=settings.webhooks_allow_private)
+    except BaseException:
+        await database.close()  # SQLite's connection thread would keep the process alive
+        raise
     logger.info("database ready: %s", settings.safe_database_url())
     return Runtime(settings=settings, database=database, deps=deps, subscriptions=subscriptions,
                    closing=[renderer.close])

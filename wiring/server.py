@@ -16,12 +16,14 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from core.relay import OutboxConsumer, drain
 from integrations.exports.store import FolderFileStore
 from wiring.adapters import Attached
-from wiring.api import api_jobs, attach_api
+from wiring.api import attach_api
+from wiring.key_pruning import idempotency_keys_job
 from wiring.metrics import Metrics
 from wiring.registry import enabled, statuses
 from wiring.reports import add_file_route, weekly_reports_job
 from wiring.runtime import Runtime
-from wiring.scheduler import PeriodicJob, start_scheduler
+from wiring.scheduler import PeriodicJob, Scheduler, start_scheduler
+from wiring.startup import StartupFailed, startup_failed, stop_each
 
 logger = logging.getLogger(__name__)
 
@@ -94,34 +96,46 @@ async def attach_adapters(runtime: Runtime, app: web.Application) -> list[Attach
 
 async def serve(runtime: Runtime, *, ready: Callable[[int], None] | None = None) -> None:
     """Serves until SIGTERM or SIGINT, then drains requests and jobs (running jobs get a few
-    seconds to finish) and closes the database."""
+    seconds to finish) and closes the database.
+
+    A start-up that fails (an adapter, the port) stops whatever had started, closes the database
+    and raises `StartupFailed` with one line to print: nothing is left running to keep the
+    process alive."""
     settings = runtime.settings
     for status in statuses(settings):
         logger.info("adapter %s: %s (%s)", status.name, "on" if status.on else "off",
                     status.reason)
-    app = build_app(runtime)
-    attached = await attach_adapters(runtime, app)
-    runtime.notifiers[:] = [n for a in attached for n in a.notifiers]
-    jobs = [job for a in attached for job in a.jobs]
-    jobs += [relay_job(runtime, consumer) for a in attached for consumer in a.consumers]
-    jobs += api_jobs(runtime)
-    jobs.append(weekly_reports_job(runtime))
     # Signals are caught before the port opens: a SIGTERM that arrives while starting up
     # still ends in a clean shutdown instead of killing the process half-started.
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
-    runner = web.AppRunner(app, handle_signals=False, access_log=None)
-    scheduler = None
+    attached: list[Attached] = []
+    runner: web.AppRunner | None = None
+    scheduler: Scheduler | None = None
+    stage = "the HTTP application"
     try:
-        await runner.setup()
-        site = web.TCPSite(runner, settings.host, settings.port, shutdown_timeout=10)
-        await site.start()
-        port = runner.addresses[0][1] if runner.addresses else settings.port
-        logger.info("Cairn is listening on http://%s:%s (public URL %s)", settings.host, port,
-                    settings.public_url)
-        scheduler = start_scheduler(jobs)
+        try:
+            app = build_app(runtime)
+            for adapter in enabled(settings):
+                stage = f"the {adapter.name} adapter"
+                attached.append(await adapter.attach(runtime, app))
+            stage = "the background jobs"
+            runtime.notifiers[:] = [n for a in attached for n in a.notifiers]
+            jobs = [job for a in attached for job in a.jobs]
+            jobs += [relay_job(runtime, consumer) for a in attached for consumer in a.consumers]
+            jobs += [weekly_reports_job(runtime), idempotency_keys_job(runtime)]
+            stage = "the HTTP server"
+            runner = web.AppRunner(app, handle_signals=False, access_log=None)
+            await runner.setup()
+            port = await _listen(runner, settings.host, settings.port)
+            logger.info("Cairn is listening on http://%s:%s (public URL %s)", settings.host,
+                        port, settings.public_url)
+            stage = "the scheduler"
+            scheduler = start_scheduler(jobs)
+        except Exception as error:
+            raise startup_failed(stage, error) from error
         # Everything built so far lives as long as the process: keep it out of the collector's
         # full passes, which would otherwise stall the event loop for tens of milliseconds.
         gc.collect()
@@ -133,10 +147,29 @@ async def serve(runtime: Runtime, *, ready: Callable[[int], None] | None = None)
     finally:
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.remove_signal_handler(sig)
-        # Requests and jobs drain side by side; the database closes only after both.
-        await asyncio.gather(runner.cleanup(),
-                             *([scheduler.stop()] if scheduler is not None else []))
-        for hook in (h for a in attached for h in a.on_stop):
-            await hook()
-        await runtime.close()
+        await _stop(runtime, runner, scheduler, attached)
     logger.info("stopped cleanly")
+
+
+async def _listen(runner: web.AppRunner, host: str, port: int) -> int:
+    site = web.TCPSite(runner, host, port, shutdown_timeout=10)
+    try:
+        await site.start()
+    except OSError as error:  # the port is taken, or the host is not this machine's
+        raise StartupFailed(f"cannot listen on {host}:{port}: {error.strerror or error}"
+                            ) from None
+    return runner.addresses[0][1] if runner.addresses else port
+
+
+async def _stop(runtime: Runtime, runner: web.AppRunner | None, scheduler: Scheduler | None,
+                attached: list[Attached]) -> None:
+    """Requests and jobs drain side by side; the adapters stop after both, the database last.
+    Also what a failed start-up does: only what had started is stopped."""
+    draining = [runner.cleanup()] if runner is not None else []
+    draining += [scheduler.stop()] if scheduler is not None else []
+    for result in await asyncio.gather(*draining, return_exceptions=True):
+        if isinstance(result, BaseException):
+            logger.error("stopping the server or its jobs failed", exc_info=result)
+    await stop_each([*((f"an adapter ({hook.__qualname__})", hook)
+                       for a in attached for hook in a.on_stop),
+                     ("the runtime", runtime.close)])

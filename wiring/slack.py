@@ -27,8 +27,6 @@ from wiring.settings import Settings
 if TYPE_CHECKING:
     from wiring.runtime import Runtime
 
-#: Processed request keys older than this are forgotten (Slack retries for minutes, not days).
-KEEP_KEYS = timedelta(days=2)
 #: A request is accepted while its timestamp is within five minutes of now, either way: ten
 #: minutes at most after it was first seen. Its signature is kept a little longer than that.
 KEEP_SIGNATURES = timedelta(minutes=15)
@@ -100,15 +98,11 @@ class SlackAdapter:
             app.router.add_get("/slack/install", slack.handle_install)
             app.router.add_get("/slack/oauth_redirect", slack.handle_oauth_redirect)
 
-        async def forget_keys() -> int:
-            return await store.forget_keys(before=runtime.deps.clock.now() - KEEP_KEYS)
-
         async def forget_signatures() -> int:
             return await store.forget_seen(before=runtime.deps.clock.now() - KEEP_SIGNATURES)
 
         return Attached(consumers=[slack.threads, slack.home_refresher],
-                        jobs=[PeriodicJob("slack:forget-keys", timedelta(hours=1), forget_keys),
-                              PeriodicJob("slack:forget-signatures", timedelta(minutes=5),
+                        jobs=[PeriodicJob("slack:forget-signatures", timedelta(minutes=5),
                                           forget_signatures)],
                         on_stop=[slack.close], notifiers=[slack.notifier])
 

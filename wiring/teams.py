@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from aiohttp import web
@@ -18,7 +17,6 @@ from bots.teams.app import TeamsApp, TeamsConfig
 from storage.teams import TortoiseTeamsStore
 from wiring.adapters import AdapterStatus, Attached
 from wiring.edge import Refusal, guarded
-from wiring.scheduler import PeriodicJob
 from wiring.settings import Settings
 
 if TYPE_CHECKING:
@@ -28,8 +26,6 @@ logger = logging.getLogger(__name__)
 
 #: Teams refuses messages over about 28 KB; an invoke carries at most a card's form values.
 BODY_LIMIT = 256 * 1024
-#: Clicks are retried by Teams for seconds, and double clicks come within seconds.
-KEEP_KEYS = timedelta(days=2)
 TEAMS = web.AppKey("teams", TeamsApp)
 
 
@@ -85,9 +81,4 @@ class TeamsAdapter:
 
         app.router.add_post("/api/messages", guarded(teams.handle, limit=BODY_LIMIT,
                                                      authenticate=authenticate))
-
-        async def forget_keys() -> int:
-            return await store.forget_keys(before=runtime.deps.clock.now() - KEEP_KEYS)
-
-        return Attached(jobs=[PeriodicJob("teams:forget-keys", timedelta(hours=1), forget_keys)],
-                        notifiers=[teams.notifier])
+        return Attached(notifiers=[teams.notifier])

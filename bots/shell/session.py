@@ -20,11 +20,11 @@ from bots.shell.render import PLAIN, Style, render
 from core.bus import Deps, execute, failure, run_text
 from core.commands import Actor
 from core.errors import DomainError
-from core.model import Plan
 from core.nudges.commands import ShowNudgeFeed
 from core.nudges.views import NudgeFeed
 from core.people.use_cases import ensure_tenant, join
 from core.reports.exporting import export_progress
+from core.tenancy import Plan
 from core.views import Notice, ProfileView, Tone, View
 
 logger = logging.getLogger(__name__)

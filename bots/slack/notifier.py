@@ -33,7 +33,7 @@ from bots.slack import render
 from bots.slack.people import TimedCache
 from bots.slack.render_nudges import notification_text
 from bots.slack.tokens import TenantClients, WorkspaceClient
-from core.nudges.ports import (
+from core.nudges.notifier import (
     SENT,
     ChannelAddress,
     Outgoing,

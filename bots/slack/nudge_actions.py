@@ -22,7 +22,7 @@ from core.bus import execute, failure
 from core.errors import DomainError
 from core.interactions.idempotency import AlreadyDone
 from core.nudges.commands import SnoozeNudge
-from core.nudges.schedule import SnoozeFor, SnoozePreset
+from core.nudges.snooze import SnoozeFor, SnoozePreset
 from core.views import Notice, Tone, View
 
 if TYPE_CHECKING:

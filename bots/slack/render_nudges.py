@@ -28,7 +28,7 @@ from bots.slack.blocks import (
 )
 from bots.slack.mrkdwn import escape
 from bots.slack.render import COMMAND, _blocks, _channel, line_text
-from core.nudges.schedule import AlertStage
+from core.nudges.deadline_alerts import AlertStage
 from core.nudges.views import (
     ChannelDigest,
     CheckInRequest,

@@ -29,7 +29,7 @@ from core.errors import DomainError
 from core.grammar.parser import parse
 from core.humanize import local_today
 from core.nudges.commands import SnoozeNudge
-from core.nudges.schedule import SnoozeFor, SnoozePreset
+from core.nudges.snooze import SnoozeFor, SnoozePreset
 from core.views import Notice, Tone, View
 
 logger = logging.getLogger(__name__)

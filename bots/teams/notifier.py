@@ -25,13 +25,7 @@ import time
 from bots.teams import render
 from bots.teams.ports import ConversationReferences
 from bots.teams.proactive import ProactiveSender, SendFailed
-from core.nudges.ports import (
-    SENT,
-    Outgoing,
-    PersonAddress,
-    RouteResult,
-    RouteStatus,
-)
+from core.nudges.notifier import SENT, Outgoing, PersonAddress, RouteResult, RouteStatus
 
 logger = logging.getLogger(__name__)
 

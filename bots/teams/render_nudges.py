@@ -16,7 +16,7 @@ from bots.teams import cards
 from bots.teams.cards import Element, submit, text
 from bots.teams.markdown import code_spans, escape, oneline
 from bots.teams.render import Parts, _parts, headline, line_text, rows
-from core.nudges.schedule import AlertStage
+from core.nudges.deadline_alerts import AlertStage
 from core.nudges.views import (
     ChannelDigest,
     CheckInRequest,

@@ -25,6 +25,7 @@ from bots.teams.people import identity_prefix
 from core import commands as c
 from core.bus import Deps, execute
 from core.errors import DomainError, InvalidInput
+from core.field_checks import TITLE_MAX
 from core.grammar.parser import parse
 from core.humanize import local_today
 from core.interactions import form_specs as specs
@@ -38,7 +39,6 @@ from core.interactions.form_opening import (
 )
 from core.interactions.idempotency import AlreadyDone
 from core.interactions.validation import FormErrors
-from core.model import TITLE_MAX
 from core.views import View
 
 FORM_OF_VERB = {"new": "milestone", "edit": "milestone", "checkin": "checkin",

@@ -19,8 +19,8 @@ from core.access.views import TokenCreatedView, TokenLine, TokenListView
 from core.commands import Actor
 from core.errors import LimitReached, NotFound
 from core.humanize import when
-from core.model import User
 from core.permissions import Right
+from core.tenancy import User
 from core.use_case import Deps, authorize, current_user
 from core.views import Notice, Tone
 

@@ -25,9 +25,10 @@ from core.calendar.model import (
 )
 from core.errors import LimitReached, NotFound
 from core.humanize import when
-from core.model import Kind, MilestoneId, User, UserId
+from core.model import Kind, MilestoneId, UserId
 from core.permissions import Right
 from core.ports import MilestoneFilter, UnitOfWork
+from core.tenancy import User
 from core.use_case import Deps, authorize, current_user, find_milestone, resolve_user
 from core.views import CalendarFeedView, Notice
 

@@ -28,9 +28,9 @@ from core.calendar.model import (
     SyncTokenExpired,
 )
 from core.calendar.outbound import CalendarSync, Dirty
+from core.calendar.ports import CalendarGateway
 from core.calendar.use_cases import MoveOutcome, apply_calendar_move
 from core.model import TenantId
-from core.ports import CalendarGateway
 
 logger = logging.getLogger(__name__)
 

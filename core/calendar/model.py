@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from enum import StrEnum
 
-from core.model import Kind, Milestone, MilestoneId, Status, TenantId, User, UserId
+from core.model import Kind, Milestone, MilestoneId, Status, TenantId, UserId
+from core.tenancy import User
 
 #: Kinds that reach calendars unless a workspace chooses otherwise.
 DEFAULT_KINDS: frozenset[Kind] = frozenset({Kind.GOAL, Kind.MILESTONE})

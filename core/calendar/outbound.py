@@ -17,14 +17,12 @@ messages wait, kept in the outbox, until it has one.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import logging
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import asdict, dataclass, field, replace
-from datetime import date, datetime, time
+from dataclasses import dataclass, field, replace
 
 from core.calendar.event_ids import event_id
+from core.calendar.event_writes import PlannedWrite, planned_writes
 from core.calendar.model import (
     SYNC_CONSUMER,
     CalendarEntry,
@@ -33,13 +31,14 @@ from core.calendar.model import (
     CalendarSettings,
     CalendarSetup,
     CalendarSyncState,
-    CalendarWrite,
     entry_for,
 )
+from core.calendar.ports import CalendarGateway
 from core.calendar.tenancy import DefaultCalendar, Placement, place
 from core.events import MilestoneCreated, MilestoneMoved
-from core.model import Milestone, MilestoneId, TenantId, User
-from core.ports import CalendarGateway, Clock, MilestoneFilter, OutboxMessage, UnitOfWorkFactory
+from core.model import Milestone, MilestoneId, TenantId
+from core.ports import Clock, MilestoneFilter, OutboxMessage, UnitOfWorkFactory
+from core.tenancy import User
 
 logger = logging.getLogger(__name__)
 
@@ -63,12 +62,6 @@ class Dirty:
     everything: bool = False
     #: Milestone -> the ones above it that were looked at because of it (filled by `_plan`).
     pulled: dict[MilestoneId, set[MilestoneId]] = field(default_factory=dict)
-
-
-@dataclass(frozen=True, slots=True)
-class _Planned:
-    write: CalendarWrite
-    link: CalendarLink  # as it will be once the write is confirmed
 
 
 @dataclass
@@ -127,7 +120,7 @@ class CalendarSync:
         """Brings the events of these milestones up to date; says what failed or waits."""
         default = await self.default()
         synced = Synced()
-        plans: list[tuple[TenantId, _Planned]] = []
+        plans: list[tuple[TenantId, PlannedWrite]] = []
         placed: dict[TenantId, str] = {}
         for tenant_id, wanted in dirty.items():
             planned, placement, where = await self._plan(tenant_id, wanted, default)
@@ -184,7 +177,7 @@ class CalendarSync:
         return placement.calendar_id
 
     async def _plan(self, tenant_id: TenantId, wanted: Dirty, default: DefaultCalendar
-                    ) -> tuple[list[_Planned], Placement, str | None]:
+                    ) -> tuple[list[PlannedWrite], Placement, str | None]:
         async with self.uow(tenant_id) as tx:
             settings = await tx.calendar.settings()
             tenant = await tx.tenants.get(tenant_id)
@@ -203,12 +196,12 @@ class CalendarSync:
         by_milestone: dict[MilestoneId, list[CalendarLink]] = {}
         for link in links:
             by_milestone.setdefault(link.milestone_id, []).append(link)
-        planned: list[_Planned] = []
+        planned: list[PlannedWrite] = []
         for milestone_id in sorted(set(found) | set(by_milestone)):
             m = found.get(milestone_id)
             desired = self._desired(m, owners.get(m.owner_id) if m else None, settings,
                                     placement.calendar_id)
-            planned += _writes(tenant_id, milestone_id, desired,
+            planned += planned_writes(tenant_id, milestone_id, desired,
                                by_milestone.get(milestone_id, []), now)
         return planned, placement, self.placed_in(settings, placement)
 
@@ -273,47 +266,3 @@ class CalendarSync:
                 await tx.calendar.save_sync_state(CalendarSyncState(calendar=calendar))
             await tx.commit()
         self._known_calendars |= calendars
-
-
-def _writes(tenant_id: TenantId, milestone_id: MilestoneId,
-            desired: Mapping[CalendarRef, CalendarEntry], links: Sequence[CalendarLink],
-            now: datetime) -> list[_Planned]:
-    planned: list[_Planned] = []
-    existing = {link.calendar: link for link in links}
-    for link in links:
-        if link.calendar not in desired and not link.deleted:
-            planned.append(_Planned(
-                CalendarWrite(calendar=link.calendar, event_id=link.event_id, entry=None),
-                replace(link, deleted=True, stale=False, etag="", digest="", updated_at=now)))
-    for calendar, entry in desired.items():
-        last = existing.get(calendar)
-        fingerprint = digest(calendar, entry)
-        if last is not None and not last.deleted and not last.stale and (
-                last.digest == fingerprint and last.written_when == entry.when.key()):
-            # The calendar already shows exactly this. A move made in this very calendar
-            # stops here: reading it recorded the new date as written, so it is not echoed.
-            continue
-        eid = last.event_id if last else event_id(tenant_id, milestone_id)
-        planned.append(_Planned(
-            CalendarWrite(calendar=calendar, event_id=eid, entry=entry, known=last is not None),
-            CalendarLink(tenant_id=tenant_id, milestone_id=milestone_id, calendar=calendar,
-                         event_id=eid, written_when=entry.when.key(), digest=fingerprint,
-                         updated_at=now)))
-    return planned
-
-
-def digest(calendar: CalendarRef, entry: CalendarEntry) -> str:
-    """What the event says, apart from when it is (kept as `CalendarLink.written_when`, which
-    a move read from the calendar updates) and what follows from that (the reminder)."""
-    shown = asdict(entry)
-    for derived in ("when", "reminder_minutes", "updated_at"):
-        shown.pop(derived)
-    text = json.dumps([asdict(calendar), shown], sort_keys=True, default=_plain)
-    return hashlib.sha256(text.encode()).hexdigest()
-
-
-def _plain(value: object) -> str:
-    if isinstance(value, date | time | datetime):
-        return value.isoformat()
-    return str(value)
-

@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from core.calendar.model import CalendarRef, WatchChannel
-from core.ports import CalendarGateway, Clock, UnitOfWorkFactory
+from core.calendar.ports import CalendarGateway
+from core.ports import Clock, UnitOfWorkFactory
 
 logger = logging.getLogger(__name__)
 

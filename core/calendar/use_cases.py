@@ -33,11 +33,13 @@ from core.calendar.tenancy import Placement, place
 from core.dates import check_range
 from core.errors import Conflict, DomainError
 from core.events import CalendarSettingsChanged
+from core.history import Notification
 from core.humanize import deadline_at, ellipsis, local_today, when, zone
-from core.milestones.changes import check_dates, due_text, redate
-from core.model import MilestoneId, Notification, Status, TenantId, User
+from core.milestones.due_dates import check_dates, due_text, redate
+from core.model import MilestoneId, Status, TenantId
 from core.permissions import Right
 from core.ports import UnitOfWork
+from core.tenancy import User
 from core.use_case import Deps, authorize, current_user, label, reader
 from core.views import CalendarStatusView
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from core.dates import DATE_EXAMPLES
 from core.errors import NotFound
-from core.grammar.parser import VERBS, VERBS_BY_NAME
+from core.grammar.verbs import VERBS, VERBS_BY_NAME
 from core.views import HelpEntry, HelpSection, HelpView
 
 INTRO = "Cairn tracks goals, milestones and tasks. Numbers like #12 name them everywhere."

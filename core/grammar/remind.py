@@ -19,7 +19,7 @@ from core import text as lex
 from core.commands import Actor, AnyCommand, MilestoneRef
 from core.dates import DateOutOfRange, parse_date
 from core.errors import InvalidInput
-from core.grammar.options import parse_weekdays
+from core.grammar.profile import parse_weekdays
 from core.nudges.commands import (
     ChangeReminderSettings,
     SettingsScope,
@@ -28,7 +28,8 @@ from core.nudges.commands import (
     SnoozeMilestone,
     SnoozeNudge,
 )
-from core.nudges.schedule import MAX_EVERY_WEEKS, MAX_SNOOZE, SnoozeFor, SnoozePreset
+from core.nudges.schedule import MAX_EVERY_WEEKS
+from core.nudges.snooze import MAX_SNOOZE, SnoozeFor, SnoozePreset
 
 HINT = "remind settings · remind monday 9:30 · remind snooze #4 3h · remind vacation dec 21 jan 3"
 SNOOZE_HINT = "remind snooze 1h · remind snooze #4 3h · remind snooze #4 tomorrow · next week"

@@ -21,7 +21,7 @@ from core.interactions.form_specs import (
 from core.interactions.reminder_form_specs import settings_form, vacation_form
 from core.milestones.rollup import has_children
 from core.model import Kind, MemberRole
-from core.nudges import reminders
+from core.nudges import reminder_settings as reminders
 from core.nudges.commands import ShowReminderSettings
 from core.permissions import Right
 from core.use_case import Deps, authorize, current_user, find_milestone

@@ -16,8 +16,9 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from enum import StrEnum
 
+from core.field_checks import DESCRIPTION_MAX, NOTE_MAX, TITLE_MAX
 from core.interactions.validation import METRIC_MAX, UNIT_MAX
-from core.model import DESCRIPTION_MAX, NOTE_MAX, REPORTABLE_STATUSES, TITLE_MAX, Kind, Priority
+from core.model import REPORTABLE_STATUSES, Kind, Priority
 from core.model import Status as MilestoneStatus
 
 TEXT_MAX = 3000  # what a long text input takes in one go on every platform

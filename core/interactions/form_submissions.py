@@ -12,7 +12,10 @@ from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from typing import Any
 
+import core.milestones.assignment as assignment
 import core.milestones.changes as milestones
+import core.milestones.criteria as criteria
+import core.milestones.due_dates as due_dates
 import core.milestones.progress as progress
 import core.milestones.queries as queries
 from core import commands as c
@@ -27,12 +30,12 @@ from core.views import MilestoneCard, Notice, Tone, View
 _STEPS: dict[type[c.AnyCommand], Callable[[Any, Deps], Awaitable[View]]] = {
     c.MoveMilestone: milestones.move_milestone,
     c.EditMilestone: milestones.edit_milestone,
-    c.ChangeDueDate: milestones.change_due_date,
-    c.Assign: milestones.assign,
-    c.Watch: milestones.watch,
-    c.SetCriterion: progress.set_criterion,
-    c.RecordMeasurement: progress.record_measurement,
-    c.ClearCriterion: progress.clear_criterion,
+    c.ChangeDueDate: due_dates.change_due_date,
+    c.Assign: assignment.assign,
+    c.Watch: assignment.watch,
+    c.SetCriterion: criteria.set_criterion,
+    c.RecordMeasurement: criteria.record_measurement,
+    c.ClearCriterion: criteria.clear_criterion,
     c.UpdateProgress: progress.update_progress,
 }
 _FIELD_OF: dict[type[c.AnyCommand], str] = {
@@ -202,7 +205,7 @@ async def submit_check_in(cmd: SubmitCheckIn, deps: Deps) -> View:
         return view
     async with one_unit_of_work(deps, cmd.actor.tenant_id) as (tx, inner):
         if form.current is not None:
-            view = await progress.record_measurement(c.RecordMeasurement(
+            view = await criteria.record_measurement(c.RecordMeasurement(
                 actor=cmd.actor, milestone=ref, current=form.current), inner)
         if reports:
             view = await progress.update_progress(c.UpdateProgress(

@@ -11,8 +11,9 @@ from __future__ import annotations
 from datetime import date
 
 from core.interactions.form_specs import Choice, Field, FieldKind, Form, day_text
-from core.nudges.schedule import MAX_EVERY_WEEKS, MINUTES_A_DAY, WEEKDAY_NAMES, hhmm
+from core.nudges.schedule import MAX_EVERY_WEEKS, WEEKDAY_NAMES
 from core.nudges.views import ReminderSettingsView
+from core.nudges.workweek import MINUTES_A_DAY, hhmm
 
 SHORT_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 WEEKDAYS = tuple(Choice(str(i), name) for i, name in enumerate(WEEKDAY_NAMES))

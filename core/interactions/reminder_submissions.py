@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from core.interactions.reminder_forms import SubmitReminderSettings
-from core.nudges import reminders
+from core.nudges import reminder_settings as reminders
 from core.nudges.commands import ChangeReminderSettings, ShowReminderSettings
 from core.nudges.views import ReminderSettingsView
 from core.use_case import Deps

@@ -11,10 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from core.events import CommentAdded, Event, MilestoneMoved, payload
+from core.history import Activity
 from core.humanize import local_today
 from core.milestones.activity_text import describe
 from core.milestones.card_loader import milestone_card
-from core.model import Activity, MilestoneId, TenantId, UserId
+from core.model import MilestoneId, TenantId, UserId
 from core.use_case import Deps, reader
 from core.views import MilestoneCard
 

@@ -16,8 +16,9 @@ from enum import StrEnum
 from typing import TypeVar
 
 from core.errors import DomainError
+from core.field_checks import DESCRIPTION_MAX, NOTE_MAX, TITLE_MAX
 from core.interactions.forms import CheckInValues, Criterion
-from core.model import DESCRIPTION_MAX, NOTE_MAX, TITLE_MAX, Kind, Priority, Status
+from core.model import Kind, Priority, Status
 
 E = TypeVar("E", bound=StrEnum)
 D = TypeVar("D")

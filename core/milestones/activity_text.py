@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date
 
+from core.history import Activity
 from core.humanize import day_text
-from core.model import Activity, MilestoneId, Status, User, UserId
+from core.model import MilestoneId, Status, UserId
+from core.tenancy import User
 
 #: How an edited field reads in a sentence (events keep the attribute names).
 FIELD_NAMES = {"start_date": "start date", "channel": "home channel"}

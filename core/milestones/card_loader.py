@@ -5,13 +5,15 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable
 
+from core.history import Activity
 from core.humanize import when
 from core.milestones.activity_text import describe
 from core.milestones.cards import CardData, Reader, card
 from core.milestones.forecast import HISTORY, Forecast, forecast
 from core.milestones.rollup import rollup_changes
-from core.model import Activity, Milestone, MilestoneId, Role, User, UserId
+from core.model import Milestone, MilestoneId, UserId
 from core.ports import Clock, MilestoneFilter, UnitOfWork
+from core.tenancy import Role, User
 from core.use_case import Outcome, Step, ancestor_owners, reader
 from core.views import ActivityLine, MilestoneCard, Tone
 

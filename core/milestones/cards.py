@@ -6,10 +6,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from core.history import Comment, ProgressUpdate
 from core.humanize import day_text, due_label, local_today, when
 from core.milestones.forecast import STALE_AFTER, Forecast
-from core.model import Comment, Milestone, ProgressUpdate, Status, User, UserId
+from core.model import Milestone, Status, UserId
 from core.permissions import Right, may
+from core.tenancy import User
 from core.text import format_number
 from core.views import (
     Action,

@@ -1,51 +1,33 @@
-"""Planning use cases: create, edit, re-date, move, assign, watch, cancel, delete."""
+"""Planning use cases: create, edit, move, cancel, delete (due dates are in `due_dates`,
+assigning and watching in `assignment`)."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
-
 from core.commands import (
-    Assign,
     CancelMilestone,
-    ChangeDueDate,
     CreateMilestone,
     DeleteMilestone,
     EditMilestone,
     MoveMilestone,
     OpenNewForm,
-    Watch,
 )
 from core.errors import Conflict, InvalidInput
 from core.events import (
-    DueDateChanged,
-    MilestoneAssigned,
     MilestoneCancelled,
     MilestoneCreated,
     MilestoneDeleted,
     MilestoneEdited,
     MilestoneMoved,
-    WatchersChanged,
 )
-from core.humanize import same_moment
+from core.field_checks import DESCRIPTION_MAX, check_links, check_tags, check_text, check_title
 from core.milestones.activity_text import changed_fields
-from core.milestones.card_loader import committed_card, milestone_card, one_card
-from core.milestones.cards import Reader, deadline
+from core.milestones.assignment import tell_owner_and_helpers
+from core.milestones.card_loader import committed_card, one_card
+from core.milestones.due_dates import check_dates
 from core.milestones.rollup import mean_percent, rollup_from
-from core.model import (
-    DESCRIPTION_MAX,
-    Member,
-    MemberRole,
-    Milestone,
-    Status,
-    User,
-    UserId,
-    check_links,
-    check_tags,
-    check_text,
-    check_title,
-)
+from core.model import Member, MemberRole, Milestone, Status
 from core.permissions import Right
-from core.ports import MilestoneFilter, UnitOfWork
+from core.ports import MilestoneFilter
 from core.use_case import (
     Deps,
     Outcome,
@@ -58,17 +40,10 @@ from core.use_case import (
     find_milestone,
     label,
     notify,
-    reader,
     resolve_user,
     resolve_users,
 )
 from core.views import MilestoneCard, Notice, Tone, View
-
-
-def check_dates(start: date | None, due: date | None) -> None:
-    if start is not None and due is not None and start > due:
-        raise InvalidInput("start", f"it would start ({start}) after it is due ({due})",
-                           hint="start:2026-12-01 due:2026-12-31")
 
 
 async def create_milestone(cmd: CreateMilestone, deps: Deps) -> MilestoneCard:
@@ -166,57 +141,6 @@ async def edit_milestone(cmd: EditMilestone, deps: Deps) -> MilestoneCard:
                                     headline=f"Changed {changed_fields(changes)}")
 
 
-async def change_due_date(cmd: ChangeDueDate, deps: Deps) -> MilestoneCard:
-    async with deps.uow(cmd.actor.tenant_id) as tx:
-        me, m = await acting_on(tx, cmd.actor, cmd.milestone, Right.EDIT)
-        step = Step(tx, me, deps.clock.now(), deps.clock)
-        return await one_card(step, m, await due_in(step, m, cmd.due, cmd.due_time))
-
-
-async def due_in(step: Step, m: Milestone, due: date | None, due_time: time | None) -> Outcome:
-    tx, me, now = step.tx, step.me, step.now
-    due_time = due_time if due is not None else None
-    check_dates(m.start_date, due)
-    rd = reader(me, step.clock)
-    owner = await tx.users.get(m.owner_id)
-    if (m.due_date, m.due_time) == (due, due_time):
-        if due is None:
-            return Outcome(f"{m.ref} has no due date", changed=False)
-        return Outcome(f"{m.ref} was already due {due_text(m, owner, rd)}", changed=False)
-    await redate(tx, m, due, due_time, at=now, actor=me)
-    if due is None:
-        headline = f"{m.ref} has no due date any more"
-        told = f"@{me.handle} removed the due date of {label(m)}"
-    else:
-        headline = f"{m.ref} is now due {due_text(m, owner, rd)}"
-        owner_view = reader(owner, step.clock) if owner else rd
-        told = f"@{me.handle} moved {label(m)} to {due_text(m, owner, owner_view)}"
-    await notify(tx, [m.owner_id, *m.member_ids()], kind="due_changed", text=told,
-                 milestone=m, actor=me, at=now)
-    return Outcome(headline)
-
-
-async def redate(tx: UnitOfWork, m: Milestone, due: date | None, due_time: time | None, *,
-                  at: datetime, actor: User | None, source: str = "") -> None:
-    """Saves a new deadline and publishes it (the calendar follows through the outbox)."""
-    previous, previous_time = m.due_date, m.due_time
-    m.due_date, m.due_time, m.updated_at = due, due_time, at
-    await tx.milestones.save(m)
-    await tx.publish(DueDateChanged(
-        tenant_id=m.tenant_id, milestone_id=m.id, actor_id=actor.id if actor else None, at=at,
-        previous=previous, due=due, source=source, previous_time=clock_text(previous_time),
-        due_time=clock_text(due_time)))
-
-
-def due_text(m: Milestone, owner: User | None, rd: Reader) -> str:
-    label = deadline(m, owner, rd)
-    return label.text if label else "no date"
-
-
-def clock_text(at: time | None) -> str | None:
-    return f"{at:%H:%M}" if at is not None else None
-
-
 async def move_milestone(cmd: MoveMilestone, deps: Deps) -> MilestoneCard:
     async with deps.uow(cmd.actor.tenant_id) as tx:
         me, m = await acting_on(tx, cmd.actor, cmd.milestone, Right.EDIT)
@@ -252,97 +176,6 @@ async def move_in(step: Step, m: Milestone, parent: Milestone | None) -> Outcome
     await rollup_from(tx, previous, now)
     await rollup_from(tx, new_parent, now)
     return Outcome(f"Moved {m.ref} {'under ' + parent.ref if parent else 'to the top'}")
-
-
-async def assign(cmd: Assign, deps: Deps) -> MilestoneCard:
-    async with deps.uow(cmd.actor.tenant_id) as tx:
-        me, m = await acting_on(tx, cmd.actor, cmd.milestone, Right.EDIT)
-        people = await resolve_users(tx, cmd.people)
-        step = Step(tx, me, deps.clock.now(), deps.clock)
-        return await one_card(step, m, await assign_in(step, m, people))
-
-
-async def assign_in(step: Step, m: Milestone, people: list[User]) -> Outcome:
-    """The first person owns `m`, the others help; each is told what they became."""
-    tx, me, now = step.tx, step.me, step.now
-    owner, helpers = people[0], people[1:]
-    assert owner.id is not None
-    previous = m.owner_id
-    if owner.id != previous:
-        before = await tx.users.get(previous)
-        keep_moment(m, before.timezone if before else owner.timezone, owner.timezone)
-        m.remove_member(owner.id)
-        m.owner_id = owner.id
-        m.add_member(previous, MemberRole.WATCHER)
-    added = []
-    for helper in helpers:
-        assert helper.id is not None
-        if m.add_member(helper.id, MemberRole.CONTRIBUTOR):
-            added.append(helper.id)
-    m.updated_at = now
-    await tx.milestones.save(m)
-    await tx.publish(MilestoneAssigned(
-        tenant_id=m.tenant_id, milestone_id=m.id, actor_id=me.id, at=now, owner_id=owner.id,
-        previous_owner_id=previous, contributors=tuple(h.id for h in helpers if h.id)))
-    await tell_owner_and_helpers(tx, m, me, now, owner=owner.id if owner.id != previous else None,
-                                 helpers=added)
-    helped = f", helped by {', '.join('@' + h.handle for h in helpers)}" if helpers else ""
-    return Outcome(f"@{owner.handle} owns {m.ref}{helped}")
-
-
-def keep_moment(m: Milestone, from_zone: str, to_zone: str) -> bool:
-    """A timed deadline is a moment, written as a time of day in its owner's zone: when that
-    zone changes (the owner moves, or the milestone changes hands), it is rewritten so that it
-    stays at the same instant. True if it changed (the caller saves it)."""
-    if m.due_date is None or m.due_time is None or from_zone == to_zone:
-        return False
-    moved = same_moment(m.due_date, m.due_time, from_zone, to_zone)
-    if moved == (m.due_date, m.due_time):
-        return False
-    m.due_date, m.due_time = moved
-    return True
-
-
-async def tell_owner_and_helpers(tx: UnitOfWork, m: Milestone, me: User, at: datetime, *,
-                                 owner: UserId | None, helpers: list[UserId]) -> None:
-    """The new owner is given the milestone; a contributor is asked to help with it."""
-    await notify(tx, [owner], kind="assigned", text=f"@{me.handle} gave you {label(m)}",
-                 milestone=m, actor=me, at=at)
-    await notify(tx, [h for h in helpers if h != owner], kind="assigned",
-                 text=f"@{me.handle} asked you to help with {label(m)}", milestone=m, actor=me,
-                 at=at)
-
-
-async def watch(cmd: Watch, deps: Deps) -> MilestoneCard:
-    now = deps.clock.now()
-    async with deps.uow(cmd.actor.tenant_id) as tx:
-        me = await current_user(tx, cmd.actor)
-        m = await find_milestone(tx, cmd.milestone, lock=True)
-        people = await resolve_users(tx, cmd.people) if cmd.people else [me]
-        if any(p.id != me.id for p in people):
-            await authorize(tx, me, Right.EDIT, m)
-        changed = []
-        for person in people:
-            assert person.id is not None
-            done = m.remove_member(person.id) if cmd.stop else m.add_member(
-                person.id, MemberRole.WATCHER)
-            if done:
-                changed.append(person.id)
-        names = ", ".join("@" + p.handle for p in people)
-        verb = "stopped watching" if cmd.stop else "watching"
-        if changed:
-            m.updated_at = now
-            await tx.milestones.save(m)
-            added, removed = ((), tuple(changed)) if cmd.stop else (tuple(changed), ())
-            await tx.publish(WatchersChanged(
-                tenant_id=m.tenant_id, milestone_id=m.id, actor_id=me.id, at=now,
-                added=added, removed=removed))
-        headline = f"{names} {'stopped watching' if cmd.stop else 'now watching'} {m.ref}"
-        if not changed:
-            headline = f"{names}: nothing to change ({verb} {m.ref} already, or the owner)"
-        view = await milestone_card(tx, m, reader(me, deps.clock), headline=headline)
-        await tx.commit()
-    return view
 
 
 async def cancel(cmd: CancelMilestone, deps: Deps) -> MilestoneCard:

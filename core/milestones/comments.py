@@ -5,8 +5,9 @@ from __future__ import annotations
 from core.commands import AddComment
 from core.errors import NotFound
 from core.events import CommentAdded
+from core.field_checks import DESCRIPTION_MAX, check_text
+from core.history import Comment
 from core.milestones.card_loader import milestone_card
-from core.model import DESCRIPTION_MAX, Comment, check_text
 from core.permissions import Right
 from core.use_case import (
     Deps,

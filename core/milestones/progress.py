@@ -1,47 +1,34 @@
-"""Tracking use cases: check-ins, done, reopen, success criteria."""
+"""Tracking use cases: check-ins, done, reopen (success criteria are in `criteria`)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
 from core.commands import (
-    ClearCriterion,
     MarkDone,
     OpenCheckIn,
-    RecordMeasurement,
     Reopen,
-    SetCriterion,
     UpdateProgress,
 )
 from core.errors import Conflict, InvalidInput
 from core.events import (
-    CriterionSet,
     MilestoneCompleted,
-    MilestoneEdited,
     MilestoneReopened,
     ProgressUpdated,
 )
+from core.field_checks import NOTE_MAX, check_text
+from core.history import ProgressUpdate
 from core.humanize import local_today, plural
 from core.milestones.card_loader import (
     card_then_rollup,
-    committed_card,
     milestone_card,
     one_card,
 )
 from core.milestones.rollup import has_children, mean_percent, rollup_from
-from core.model import (
-    NOTE_MAX,
-    Milestone,
-    MilestoneId,
-    ProgressUpdate,
-    Status,
-    SuccessCriterion,
-    User,
-    check_text,
-)
+from core.model import Milestone, MilestoneId, Status
 from core.permissions import Right
 from core.ports import MilestoneFilter, UnitOfWork
-from core.text import format_number
+from core.tenancy import User
 from core.use_case import (
     Deps,
     Outcome,
@@ -58,11 +45,11 @@ from core.use_case import (
 from core.views import MilestoneCard, Tone
 
 
-def _closed(m: Milestone) -> Conflict:
+def closed_conflict(m: Milestone) -> Conflict:
     return Conflict(f"{m.ref} is {m.status.label.lower()}", hint=f"reopen {m.ref} first")
 
 
-async def _record(
+async def record_check_in(
     tx: UnitOfWork,
     m: Milestone,
     me: User,
@@ -125,14 +112,14 @@ async def reopen(cmd: Reopen, deps: Deps) -> MilestoneCard:
 async def update_in(step: Step, m: Milestone, cmd: UpdateProgress, *,
                     owed: list[MilestoneId] | None = None) -> Outcome:
     """A check-in on `m`; 100% without a status closes it, as `done` does. `owed`: see
-    `_record` (a check-in that closes `m` rolls up at once)."""
+    `record_check_in` (a check-in that closes `m` rolls up at once)."""
     if cmd.percent == 100 and cmd.status is None:
         return await done_in(step, m, cmd.notes)
     notes = check_text("notes", cmd.notes, NOTE_MAX, hint="keep notes short; comment for more")
     blockers = check_text("blockers", cmd.blockers, NOTE_MAX)
     tx = step.tx
     if not m.is_open:
-        raise _closed(m)
+        raise closed_conflict(m)
     assert m.id is not None
     if cmd.percent is not None and await has_children(tx, m.id):
         raise InvalidInput(
@@ -143,7 +130,7 @@ async def update_in(step: Step, m: Milestone, cmd: UpdateProgress, *,
             "percent", f"{m.ref}'s progress comes from its success criterion",
             hint=f"record the new value: criteria {m.ref} <value>")
     percent = cmd.percent if cmd.percent is not None else m.progress
-    await _record(tx, m, step.me, step.now, percent=percent, status=cmd.status, notes=notes,
+    await record_check_in(tx, m, step.me, step.now, percent=percent, status=cmd.status, notes=notes,
                   blockers=blockers, owed=owed)
     return Outcome(f"Updated {m.ref}: {m.progress}%, {m.status.label.lower()}")
 
@@ -156,7 +143,7 @@ async def done_in(step: Step, m: Milestone, notes_text: str = "") -> Outcome:
     if m.status == Status.DONE:
         return Outcome(f"{m.ref} was already done", changed=False)
     if m.status == Status.CANCELLED:
-        raise _closed(m)
+        raise closed_conflict(m)
     assert m.id is not None and me.id is not None
     still_open = await tx.milestones.find(MilestoneFilter(parent_id=m.id))
     if still_open:
@@ -227,88 +214,8 @@ async def open_check_in(cmd: OpenCheckIn, deps: Deps) -> MilestoneCard:
         m = await find_milestone(tx, cmd.milestone)
         await authorize(tx, me, Right.UPDATE, m)
         if not m.is_open:
-            raise _closed(m)
+            raise closed_conflict(m)
         return await milestone_card(
             tx, m, reader(me, deps.clock),
             headline=f"How is {m.ref} going? Reply: update {m.ref} <percent>% [status] [notes]",
             tone=Tone.INFO)
-
-
-async def set_criterion(cmd: SetCriterion, deps: Deps) -> MilestoneCard:
-    now = deps.clock.now()
-    metric = check_text("metric", cmd.metric, 80)
-    if not metric:
-        raise InvalidInput("criteria", "name the metric",
-                           hint=f'criteria {cmd.milestone} "ARR" 1.2M -> 1.5M')
-    if cmd.start == cmd.target:
-        raise InvalidInput("criteria",
-                           "the start and the target of a success criterion must differ",
-                           hint=f'criteria {cmd.milestone} "ARR" 1.2M -> 1.5M USD')
-    criterion = SuccessCriterion(metric=metric, start=cmd.start, target=cmd.target,
-                                 current=cmd.start, unit=cmd.unit)
-    async with deps.uow(cmd.actor.tenant_id) as tx:
-        me, m = await acting_on(tx, cmd.actor, cmd.milestone, Right.EDIT)
-        if not m.is_open:
-            raise _closed(m)
-        assert m.id is not None
-        if m.criterion is not None and m.criterion.metric == metric:
-            criterion.current = m.criterion.current
-        m.criterion = criterion
-        await tx.milestones.save(m)
-        await tx.publish(CriterionSet(
-            tenant_id=m.tenant_id, milestone_id=m.id, actor_id=me.id, at=now, metric=metric,
-            start=criterion.start, target=criterion.target, current=criterion.current,
-            unit=criterion.unit))
-        if not await has_children(tx, m.id) and criterion.percent != m.progress:
-            await _record(tx, m, me, now, percent=criterion.percent, status=None,
-                          notes=f"{metric}: {format_number(criterion.current)}")
-        return await committed_card(tx, m, me, deps.clock,
-                                    headline=f"{m.ref} is measured by {metric}")
-
-
-async def record_measurement(cmd: RecordMeasurement, deps: Deps) -> MilestoneCard:
-    now = deps.clock.now()
-    async with deps.uow(cmd.actor.tenant_id) as tx:
-        me, m = await acting_on(tx, cmd.actor, cmd.milestone, Right.UPDATE)
-        if m.criterion is None:
-            raise InvalidInput("criteria", f"{m.ref} has no success criterion yet",
-                               hint=f'criteria {m.ref} "Signups" 0 -> 500')
-        if not m.is_open:
-            raise _closed(m)
-        assert m.id is not None
-        m.criterion.current = cmd.current
-        c = m.criterion
-        await tx.milestones.save(m)
-        await tx.publish(CriterionSet(
-            tenant_id=m.tenant_id, milestone_id=m.id, actor_id=me.id, at=now, metric=c.metric,
-            start=c.start, target=c.target, current=c.current, unit=c.unit))
-        rolled_up = await has_children(tx, m.id)
-        if not rolled_up:
-            await _record(tx, m, me, now, percent=c.percent, status=None,
-                          notes=f"{c.metric}: {format_number(c.current)}")
-        reached = " — target reached 🎉, `done` closes it" if c.percent >= 100 else ""
-        # A parent's percentage is its children's: only a leaf's value is a percentage too.
-        share = "" if rolled_up else f" ({c.percent}%)"
-        view = await milestone_card(
-            tx, m, reader(me, deps.clock),
-            headline=f"{c.metric} is now {format_number(c.current)}{share}{reached}")
-        await tx.commit()
-    return view
-
-
-async def clear_criterion(cmd: ClearCriterion, deps: Deps) -> MilestoneCard:
-    now = deps.clock.now()
-    async with deps.uow(cmd.actor.tenant_id) as tx:
-        me, m = await acting_on(tx, cmd.actor, cmd.milestone, Right.EDIT)
-        if m.criterion is None:
-            return await milestone_card(tx, m, reader(me, deps.clock),
-                                        headline=f"{m.ref} had no success criterion",
-                                        tone=Tone.INFO)
-        old = m.criterion.metric
-        m.criterion = None
-        m.updated_at = now
-        await tx.milestones.save(m)
-        await tx.publish(MilestoneEdited(tenant_id=m.tenant_id, milestone_id=m.id,
-                                         actor_id=me.id, at=now, changes={"criteria": (old, "")}))
-        return await committed_card(tx, m, me, deps.clock,
-                                    headline=f"Removed the success criterion of {m.ref}")

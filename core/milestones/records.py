@@ -13,19 +13,11 @@ from datetime import date
 
 from core.commands import Actor, MilestoneRef
 from core.errors import NotFound
-from core.model import (
-    Activity,
-    Comment,
-    Kind,
-    Milestone,
-    MilestoneId,
-    Notification,
-    Status,
-    User,
-    UserId,
-)
+from core.history import Activity, Comment, Notification
+from core.model import Kind, Milestone, MilestoneId, Status, UserId
 from core.permissions import Right
 from core.ports import MilestoneFilter, UnitOfWork
+from core.tenancy import User
 from core.use_case import Deps, authorize, current_user, find_milestone
 from core.webhooks.decisions import DeliveryLogEntry
 from core.webhooks.endpoints import EndpointId, WebhookEndpoint

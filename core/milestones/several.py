@@ -23,12 +23,15 @@ from core.commands import (
 )
 from core.errors import Conflict, DomainError
 from core.humanize import day_text, plural
+from core.milestones.assignment import assign_in
 from core.milestones.cards import line
-from core.milestones.changes import assign_in, cancel_in, due_in, move_in
+from core.milestones.changes import cancel_in, move_in
+from core.milestones.due_dates import due_in
 from core.milestones.progress import done_in, reopen_in, update_in
-from core.model import Milestone, MilestoneId, User
+from core.model import Milestone, MilestoneId
 from core.permissions import Right
 from core.ports import MilestoneFilter, UnitOfWork
+from core.tenancy import User
 from core.use_case import (
     Deps,
     Outcome,

@@ -7,7 +7,7 @@ from datetime import date
 from enum import StrEnum
 
 from core.commands import Command, MilestoneRef
-from core.nudges.schedule import SnoozeFor
+from core.nudges.snooze import SnoozeFor
 from core.nudges.views import NudgeFeed, ReminderSettingsView
 from core.views import Notice
 

@@ -7,39 +7,24 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from core.model import MilestoneId, TenantId, User, UserId
-from core.nudges.ports import (
-    ChannelAddress,
-    DigestData,
-    NewNudge,
-    Nudge,
-    NudgeMilestone,
-    NudgeRepository,
-    PersonAddress,
-)
+from core.model import MilestoneId, TenantId, UserId
+from core.nudges.candidates import DigestData, NudgeMilestone
+from core.nudges.deadline_alerts import Alert, AlertStage
+from core.nudges.deadline_alerts import deadline_alert as alert_on
+from core.nudges.deliveries import NewNudge, Nudge
+from core.nudges.follow_ups import AskState, FollowUp, follow_up
+from core.nudges.notifier import ChannelAddress, PersonAddress
+from core.nudges.ports import NudgeRepository
 from core.nudges.schedule import (
     DEFAULT_DEADLINE_DAYS,
-    Alert,
-    AlertStage,
-    AskState,
     Cadence,
-    FollowUp,
     NudgeKind,
     PersonPolicy,
-    Snooze,
     TeamPolicy,
-    Vacation,
-    Workweek,
     answered_cutoff,
-    follow_up,
     is_checkin_day,
-    local_day,
-    on_vacation,
-    snoozed,
 )
-from core.nudges.schedule import (
-    deadline_alert as alert_on,
-)
+from core.nudges.snooze import Snooze, snoozed
 from core.nudges.text import (
     NudgeReader,
     channel_digest,
@@ -49,6 +34,8 @@ from core.nudges.text import (
     inbox_text,
 )
 from core.nudges.views import NudgeView
+from core.nudges.workweek import Vacation, Workweek, local_day, on_vacation
+from core.tenancy import User
 
 DIGEST_WEEK = timedelta(days=7)
 #: Vacations this far back still forgive a request asked before them.

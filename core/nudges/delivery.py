@@ -22,19 +22,11 @@ from datetime import datetime, timedelta
 
 from core.model import MilestoneId, TenantId
 from core.nudges.context import Plan, decide, load
+from core.nudges.deliveries import InboxEntry, NewNudge, NudgeStatus, Outcome
+from core.nudges.follow_ups import AskState
+from core.nudges.notifier import Notifier, Outgoing, RouteResult, RouteStatus
 from core.nudges.pacing import Pacer
-from core.nudges.ports import (
-    InboxEntry,
-    NewNudge,
-    Notifier,
-    NudgeRepository,
-    NudgeStatus,
-    Outcome,
-    Outgoing,
-    RouteResult,
-    RouteStatus,
-)
-from core.nudges.schedule import AskState
+from core.nudges.ports import NudgeRepository
 from core.ports import Clock, UnitOfWorkFactory
 from core.relay import backoff
 

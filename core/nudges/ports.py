@@ -1,5 +1,6 @@
-"""The ports of nudges: where reminder data lives (`NudgeRepository`, reached as `tx.nudges`)
-and how a nudge leaves Cairn (`Notifier`, one per chat platform).
+"""The port of nudges' storage: where reminder data lives (`NudgeRepository`, reached as
+`tx.nudges`). How a nudge leaves Cairn (`Notifier`, one per chat platform) is in
+`core.nudges.notifier`.
 
 The repository works in two modes, like the outbox. Opened for a tenant, it reads and changes
 that tenant's settings, vacations and snoozes. Opened without one (the scheduler), its sweep
@@ -13,271 +14,24 @@ core decides exactly with `core.nudges.schedule`; they must never miss anyone.
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from enum import StrEnum
-from typing import NamedTuple, Protocol
+from typing import Protocol
 
-from core.model import Kind, MilestoneId, Priority, Status, TenantId, User, UserId
-from core.nudges.schedule import (
-    AskState,
-    Cadence,
-    NudgeKind,
-    PersonPolicy,
-    Snooze,
-    TeamPolicy,
-    Vacation,
-    Workweek,
-    ZoneWindow,
+from core.model import MilestoneId, TenantId, UserId
+from core.nudges.candidates import (
+    DigestData,
+    MilestoneDay,
+    NudgeMilestone,
+    Person,
+    PersonDay,
+    TeamDay,
 )
-from core.nudges.views import NudgeView
-
-Person = tuple[TenantId, UserId]
-#: A delivery's unique key: tenant, user (0 for a channel), channel ("" for a person), kind,
-#: milestone (0 for none), period.
-NudgeKey = tuple[int, int, str, str, int, str]
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class NudgeMilestone:
-    """What a nudge shows of a milestone; loaded in bulk across tenants."""
-
-    id: MilestoneId
-    tenant_id: TenantId
-    number: int
-    kind: Kind
-    title: str
-    owner_id: UserId
-    parent_id: MilestoneId | None
-    status: Status
-    progress: int
-    priority: Priority
-    due_date: date | None
-    created_at: datetime
-    last_update_at: datetime | None
-    completed_at: datetime | None = None
-    channel: str | None = None
-
-    @property
-    def ref(self) -> str:
-        return f"#{self.number}"
-
-    @property
-    def is_open(self) -> bool:
-        return not self.status.closed
-
-    @property
-    def last_news(self) -> datetime:
-        return self.last_update_at or self.created_at
-
-
-class PersonDay(NamedTuple):
-    """A person whose daily moment may fall in the window on their local `day`.
-
-    A named tuple: a sweep makes one per person whose moment is near, tens of thousands.
-    People with the same settings share the same `week`, `team` and `own` objects.
-    """
-
-    tenant_id: TenantId
-    user_id: UserId
-    day: date
-    week: Workweek
-    team: TeamPolicy
-    own: PersonPolicy
-    #: Owns an open milestone that follows their own cadence and whose requests are not
-    #: paused (escalated, and the owner has not acted since); known at least on any day that
-    #: may be their check-in day.
-    askable: bool = False
-
-    @property
-    def cadence(self) -> Cadence:
-        return self.own.cadence(self.team.checkin)
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class MilestoneDay:
-    """An open milestone with a cadence of its own that may be due on its owner's `day`."""
-
-    tenant_id: TenantId
-    owner_id: UserId
-    milestone_id: MilestoneId
-    day: date
-    week: Workweek
-    cadence: Cadence
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class TeamDay:
-    """A tenant whose weekly digest may fall in the window on its local `day`."""
-
-    tenant_id: TenantId
-    timezone: str
-    day: date
-    policy: TeamPolicy
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class NewNudge:
-    """A delivery to claim. Its key (tenant, user, channel, kind, milestone, period) is unique:
-    claiming one twice, from two instances or after a restart, claims it once."""
-
-    tenant_id: TenantId
-    kind: NudgeKind
-    period: str
-    not_before: datetime
-    user_id: UserId | None = None
-    channel: str = ""
-    milestone_id: MilestoneId | None = None
-    detail: str = ""
-
-    @property
-    def key(self) -> NudgeKey:
-        return (self.tenant_id, self.user_id or 0, self.channel, self.kind.value,
-                self.milestone_id or 0, self.period)
-
-
-class NudgeStatus(StrEnum):
-    PENDING = "pending"
-    SENT = "sent"
-    SKIPPED = "skipped"
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Nudge:
-    """A claimed delivery."""
-
-    id: int
-    tenant_id: TenantId
-    kind: NudgeKind
-    period: str
-    user_id: UserId | None
-    channel: str
-    milestone_id: MilestoneId | None
-    detail: str
-    status: NudgeStatus
-    not_before: datetime
-    attempts: int
-    created_at: datetime
-    #: Routes (notifier names) that already have it; a retry sends to the others only.
-    routes_done: tuple[str, ...] = ()
-    #: In the inbox already, with its consequences recorded (asks, escalations).
-    prepared: bool = False
-    #: Came back after a snooze.
-    snoozed: bool = False
-    sent_at: datetime | None = None
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Outcome:
-    """How one delivery attempt ended: sent, skipped (with why), or due again at `retry_at`."""
-
-    nudge_id: int
-    status: NudgeStatus
-    retry_at: datetime | None = None
-    error: str = ""
-    routes_done: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class InboxEntry:
-    """A nudge in someone's inbox (`inbox` in the shell, App Home in Slack)."""
-
-    tenant_id: TenantId
-    user_id: UserId
-    nudge_id: int
-    kind: str
-    text: str
-    milestone_id: MilestoneId | None
-    at: datetime
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Receipt:
-    """A nudge that reached a person's inbox (the shell shows these as they arrive)."""
-
-    id: int
-    nudge: Nudge
-    user_id: UserId
-    unread: bool
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class PersonAddress:
-    """Who a nudge is for, with the platform identities a notifier needs to reach them."""
-
-    tenant_id: TenantId
-    user_id: UserId
-    handle: str
-    display_name: str
-    timezone: str
-    identities: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ChannelAddress:
-    """A milestone's home channel, as stored: `#launch` or a platform id (`C0123`)."""
-
-    tenant_id: TenantId
-    channel: str
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Outgoing:
-    """One nudge on its way to one platform."""
-
-    nudge_id: int
-    to: PersonAddress | ChannelAddress
-    view: NudgeView
-    text: str  # one line, for notifications and plain-text fallbacks
-
-
-class RouteStatus(StrEnum):
-    SENT = "sent"
-    UNREACHABLE = "unreachable"  # the platform does not know this person or channel: done
-    FAILED = "failed"  # try again later
-
-
-@dataclass(frozen=True, slots=True)
-class RouteResult:
-    status: RouteStatus
-    error: str = ""
-    #: What the platform asked for (Slack's `Retry-After`); backoff applies otherwise.
-    retry_after: timedelta | None = None
-
-
-SENT = RouteResult(RouteStatus.SENT)
-UNREACHABLE = RouteResult(RouteStatus.UNREACHABLE)
-
-
-class Notifier(Protocol):
-    """A platform's way to deliver nudges: a DM to a person, a post to a channel.
-
-    The in-app inbox is not a notifier: every nudge lands there in the same transaction that
-    records it. Deliveries to one `destination` are paced by the delivery queue (about one per
-    second), whatever the platform.
-    """
-
-    name: str
-
-    def destination(self, message: Outgoing) -> str | None:
-        """Where the message would go on this platform (a DM or channel key), or None when the
-        platform cannot reach that person or channel (then it is not retried)."""
-        ...
-
-    async def send(self, message: Outgoing) -> RouteResult:
-        """Delivers; raising counts as a failure to retry."""
-        ...
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class DigestData:
-    """What a channel's weekly digest is made of."""
-
-    milestones: Sequence[NudgeMilestone] = ()
-    #: Per milestone: check-ins since the start of the week, and the percent before it.
-    moves: Mapping[MilestoneId, tuple[int, int]] = field(default_factory=dict)
-    readers: Collection[UserId] = ()
-    timezone: str = "UTC"  # the tenant's
+from core.nudges.deliveries import InboxEntry, NewNudge, Nudge, NudgeKey, Outcome, Receipt
+from core.nudges.follow_ups import AskState
+from core.nudges.schedule import Cadence, PersonPolicy, TeamPolicy, ZoneWindow
+from core.nudges.snooze import Snooze
+from core.nudges.workweek import Vacation
+from core.tenancy import User
 
 
 class NudgeRepository(Protocol):

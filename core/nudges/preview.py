@@ -7,12 +7,14 @@ from datetime import datetime, timedelta
 
 from core.model import TenantId
 from core.nudges.context import Context, Plan, decide, load
-from core.nudges.ports import ChannelAddress, Nudge
+from core.nudges.deliveries import Nudge
+from core.nudges.notifier import ChannelAddress
 from core.nudges.reminders import nudge_of
-from core.nudges.schedule import GRACE, zone
+from core.nudges.schedule import GRACE
 from core.nudges.sweep import find_due
 from core.nudges.text import inbox_text
 from core.nudges.views import NudgePreview, PreviewItem
+from core.nudges.workweek import zone
 from core.ports import UnitOfWorkFactory
 
 PREVIEW_LIMIT = 500

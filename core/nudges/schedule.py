@@ -1,4 +1,7 @@
-"""When people are nudged: check-in cadences, deadline alerts, quiet hours, snooze and vacation.
+"""When people are nudged: check-in cadences, team and personal policies, the sweep's windows.
+
+Beside it: working time and vacations (`workweek`), deadline alerts (`deadline_alerts`),
+snoozes (`snooze`) and unanswered requests (`follow_ups`).
 
 Pure functions of the calendar, in each person's own time zone (zoneinfo, so daylight saving is
 right). The database narrows down who *might* be due (a superset, in SQL); these functions decide
@@ -18,25 +21,29 @@ Vocabulary:
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from enum import StrEnum
-from functools import cache
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from core.model import User
+from core.nudges.workweek import (
+    MINUTES_A_DAY,
+    Vacation,
+    Workweek,
+    hhmm,
+    known_zones,
+    local_day,
+    local_moment,
+    monday_of,
+    on_vacation,
+    week_index,
+    zone,
+)
 
-MINUTES_A_DAY = 24 * 60
-EPOCH_MONDAY = date(1970, 1, 5)
 #: A slot missed by a restart or a slow minute is still sent within this window, never later.
 GRACE = timedelta(hours=2)
-#: After this many check-in requests about one milestone went unanswered, its parent's owner is
-#: told (once) and the requests stop until the owner acts.
-ESCALATE_AFTER = 3
 DEFAULT_DEADLINE_DAYS = (7, 1)
 DEFAULT_OVERDUE_EVERY = 2
 MAX_EVERY_WEEKS = 12
-MAX_SNOOZE = timedelta(days=31)
 
 
 class NudgeKind(StrEnum):
@@ -51,142 +58,6 @@ class NudgeKind(StrEnum):
     def routine(self) -> bool:
         """Routine nudges are skipped during a vacation; the others wait for its end."""
         return self in (NudgeKind.CHECKIN, NudgeKind.DEADLINE, NudgeKind.OVERDUE_WATCH)
-
-
-def zone(name: str) -> ZoneInfo:
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
-
-
-@cache
-def known_zones() -> tuple[str, ...]:
-    """Every IANA zone a person can have (`check_timezone` accepts no others)."""
-    return tuple(sorted(available_timezones() | {"UTC"}))
-
-
-def week_index(day: date) -> int:
-    """Weeks since a Monday long ago: the weeks an every-N-weeks cadence counts."""
-    return (day - EPOCH_MONDAY).days // 7
-
-
-def monday_of(day: date) -> date:
-    return day - timedelta(days=day.weekday())
-
-
-def local_moment(day: date, minute: int, timezone: str) -> datetime:
-    """The UTC instant of a local wall-clock time.
-
-    A time that does not exist (the hour skipped in spring) is read with the offset before the
-    change, so it lands just after the gap; a time that happens twice (autumn) is the first one.
-    """
-    naive = datetime.combine(day, time(minute // 60, minute % 60))
-    return naive.replace(tzinfo=zone(timezone)).astimezone(UTC)
-
-
-def local_day(moment: datetime, timezone: str) -> date:
-    return moment.astimezone(zone(timezone)).date()
-
-
-def hhmm(minute: int) -> str:
-    return f"{minute // 60:02d}:{minute % 60:02d}"
-
-
-@dataclass(frozen=True, slots=True)
-class Vacation:
-    """Both days included, in the person's own calendar."""
-
-    starts: date
-    ends: date
-
-    def covers(self, day: date) -> bool:
-        return self.starts <= day <= self.ends
-
-
-def on_vacation(day: date, vacations: Iterable[Vacation]) -> bool:
-    return any(v.covers(day) for v in vacations)
-
-
-@dataclass(frozen=True, slots=True)
-class Workweek:
-    """A person's working days (Monday = 0) and hours, in their time zone; the rest is quiet."""
-
-    timezone: str
-    days: frozenset[int] = frozenset(range(5))
-    starts: int = 9 * 60
-    ends: int = 18 * 60
-
-    @classmethod
-    def of(cls, user: User) -> Workweek:
-        starts = user.work_starts.hour * 60 + user.work_starts.minute
-        ends = user.work_ends.hour * 60 + user.work_ends.minute
-        if user.work_ends == time(23, 59):
-            ends = MINUTES_A_DAY
-        return cls(user.timezone, frozenset(user.working_days) or frozenset(range(5)), starts,
-                   max(ends, starts + 1))
-
-    def works_on(self, day: date) -> bool:
-        return day.weekday() in self.days
-
-    def clamp(self, minute: int) -> int:
-        """A time of day moved into the working hours: outside them, the day's start."""
-        return minute if self.starts <= minute < self.ends else self.starts
-
-    def is_quiet(self, moment: datetime) -> bool:
-        local = moment.astimezone(zone(self.timezone))
-        minute = local.hour * 60 + local.minute
-        return not (self.works_on(local.date()) and self.starts <= minute < self.ends)
-
-    def next_open(self, moment: datetime, vacations: Sequence[Vacation] = ()) -> datetime:
-        """`moment` itself when it is inside working hours (and not on vacation), else the start
-        of the next working day that is not a vacation day."""
-        day = local_day(moment, self.timezone)
-        for offset in range(400):
-            current = day + timedelta(days=offset)
-            if not self.works_on(current) or on_vacation(current, vacations):
-                continue
-            start = local_moment(current, self.starts, self.timezone)
-            end = local_moment(current, self.ends, self.timezone) if self.ends < MINUTES_A_DAY \
-                else local_moment(current + timedelta(days=1), 0, self.timezone)
-            if moment < start:
-                return start
-            if moment < end:
-                return moment
-        return moment  # no working day in sight: a profile without any (refused upstream)
-
-    def start_of_next_working_day(self, moment: datetime) -> datetime:
-        day = local_day(moment, self.timezone)
-        for offset in range(1, 15):
-            current = day + timedelta(days=offset)
-            if self.works_on(current):
-                return local_moment(current, self.starts, self.timezone)
-        return moment + timedelta(days=1)
-
-
-def working_days_between(first: date, last: date, week: Workweek,
-                         vacations: Sequence[Vacation] = ()) -> int:
-    """Working days in [first, last] that are not vacation days; arithmetic, not a walk."""
-
-    def count(a: date, b: date) -> int:
-        if b < a:
-            return 0
-        days = (b - a).days + 1
-        full, rest = divmod(days, 7)
-        total = full * len(week.days)
-        total += sum(1 for i in range(rest) if (a + timedelta(days=i)).weekday() in week.days)
-        return total
-
-    total = count(first, last)
-    seen: list[tuple[date, date]] = []
-    for v in sorted(vacations, key=lambda v: v.starts):
-        a, b = max(first, v.starts), min(last, v.ends)
-        if seen and a <= seen[-1][1]:  # overlapping vacations count once
-            a = seen[-1][1] + timedelta(days=1)
-        if a <= b:
-            total -= count(a, b)
-            seen.append((a, b))
-    return total
 
 
 @dataclass(frozen=True, slots=True)
@@ -344,177 +215,3 @@ def zone_windows(now: datetime, grace: timedelta = GRACE,
             found.append(ZoneWindow(name, day, first, last))
             day += timedelta(days=1)
     return found
-
-
-# --- deadlines --------------------------------------------------------------------------------
-
-
-class AlertStage(StrEnum):
-    BEFORE = "before"
-    DUE_TODAY = "due_today"
-    OVERDUE = "overdue"
-
-
-@dataclass(frozen=True, slots=True)
-class Alert:
-    stage: AlertStage
-    days: int  # days left (before), 0 (today), days late (overdue)
-
-    @property
-    def detail(self) -> str:
-        return f"{self.stage.value}:{self.days}"
-
-
-def _last_working_day(target: date, week: Workweek) -> date:
-    for offset in range(7):
-        day = target - timedelta(days=offset)
-        if week.works_on(day):
-            return day
-    return target
-
-
-def deadline_alert(due: date, day: date, week: Workweek, vacations: Sequence[Vacation] = (),
-                   offsets: Sequence[int] = DEFAULT_DEADLINE_DAYS,
-                   overdue_every: int = DEFAULT_OVERDUE_EVERY) -> Alert | None:
-    """The owner's alert about a due date on `day`, if there is one.
-
-    Before: `offsets` days ahead and on the day itself; an alert that would fall on a day off
-    comes on the last working day before it, and two that land on the same day make one (the
-    more urgent). Overdue: on the first working day after the due date, then every
-    `overdue_every` working days. Vacation days get nothing and are not counted.
-    """
-    if not week.works_on(day) or on_vacation(day, vacations):
-        return None
-    if day <= due:
-        fired: set[date] = set()
-        for days in sorted({0, *(d for d in offsets if 0 < d <= 366)}):
-            actual = _last_working_day(due - timedelta(days=days), week)
-            if actual in fired:
-                continue
-            fired.add(actual)
-            if actual == day:
-                left = (due - day).days
-                return Alert(AlertStage.DUE_TODAY if left == 0 else AlertStage.BEFORE, left)
-        return None
-    counted = working_days_between(due + timedelta(days=1), day, week, vacations)
-    if counted >= 1 and (counted - 1) % max(1, overdue_every) == 0:
-        return Alert(AlertStage.OVERDUE, (day - due).days)
-    return None
-
-
-def alert_horizon(day: date, offsets: Sequence[int]) -> date:
-    """The latest due date that can have an alert on `day` (alerts move back up to 6 days)."""
-    return day + timedelta(days=max([0, *offsets]) + 6)
-
-
-# --- snooze -----------------------------------------------------------------------------------
-
-
-class SnoozePreset(StrEnum):
-    """The choices a nudge offers in place (buttons on chat platforms)."""
-
-    HOUR = "1h"
-    THREE_HOURS = "3h"
-    TOMORROW = "tomorrow"
-    NEXT_WEEK = "next week"
-
-    @property
-    def label(self) -> str:
-        return {"1h": "1 hour", "3h": "3 hours", "tomorrow": "Tomorrow",
-                "next week": "Next week"}[self.value]
-
-
-@dataclass(frozen=True, slots=True)
-class SnoozeFor:
-    """A snooze as asked: a preset or a plain duration."""
-
-    preset: SnoozePreset | None = None
-    duration: timedelta | None = None
-
-    def until(self, now: datetime, week: Workweek) -> datetime:
-        if self.duration is not None:
-            return now + min(self.duration, MAX_SNOOZE)
-        if self.preset == SnoozePreset.HOUR:
-            return now + timedelta(hours=1)
-        if self.preset == SnoozePreset.THREE_HOURS:
-            return now + timedelta(hours=3)
-        if self.preset == SnoozePreset.TOMORROW:
-            return week.start_of_next_working_day(now)
-        # next week: the first working day of next week, at the start of the day
-        today = local_day(now, week.timezone)
-        monday = monday_of(today) + timedelta(days=7)
-        for offset in range(7):
-            day = monday + timedelta(days=offset)
-            if week.works_on(day):
-                return local_moment(day, week.starts, week.timezone)
-        return now + timedelta(days=7)
-
-
-@dataclass(frozen=True, slots=True)
-class Snooze:
-    """No nudge about `milestone_id` (or about anything, when None) before `until`."""
-
-    until: datetime
-    milestone_id: int | None = None
-    created_at: datetime | None = None
-
-
-def snoozed(snoozes: Iterable[Snooze], now: datetime, milestone_id: int | None = None
-            ) -> Snooze | None:
-    """The active snooze covering a milestone (or everything), the one that ends last."""
-    active = [s for s in snoozes if s.until > now and (
-        s.milestone_id is None or (milestone_id is not None and s.milestone_id == milestone_id))]
-    return max(active, key=lambda s: s.until) if active else None
-
-
-# --- unanswered requests ----------------------------------------------------------------------
-
-
-@dataclass(slots=True, kw_only=True)
-class AskState:
-    """How a milestone's check-in requests went: consecutive unanswered ones, the last one."""
-
-    unanswered: int = 0
-    last_asked_at: datetime | None = None
-    asked_on: date | None = None
-    escalated_at: datetime | None = None
-
-
-class FollowUp(StrEnum):
-    ASK = "ask"  # ask (again)
-    ESCALATE = "escalate"  # tell the parent's owner, stop asking
-    PAUSED = "paused"  # escalated before, the owner has not acted: stay quiet
-
-
-@dataclass(frozen=True, slots=True)
-class Verdict:
-    follow_up: FollowUp
-    ignored: int  # requests in a row without an answer before this one
-    state: AskState = field(default_factory=AskState)
-
-
-def follow_up(state: AskState | None, *, last_news: datetime, day: date, now: datetime,
-              vacations: Sequence[Vacation] = (), escalate_after: int = ESCALATE_AFTER
-              ) -> Verdict:
-    """What to do about a milestone that waits for a check-in on `day`.
-
-    An update after the last request answers it; a vacation since then forgives it (nothing
-    counts against a person on vacation). Asking twice on the same day counts once, so a
-    snoozed request that comes back is the same request.
-    """
-    if state is None or state.last_asked_at is None:
-        return Verdict(FollowUp.ASK, 0, AskState(unanswered=1, last_asked_at=now, asked_on=day))
-    answered = last_news > state.last_asked_at
-    away = any(v.ends >= state.last_asked_at.date() and v.starts <= day for v in vacations)
-    if state.asked_on == day and not answered:
-        return Verdict(FollowUp.ASK, max(0, state.unanswered - 1), state)
-    if answered or away:
-        return Verdict(FollowUp.ASK, 0, AskState(unanswered=1, last_asked_at=now, asked_on=day))
-    if state.escalated_at is not None:
-        return Verdict(FollowUp.PAUSED, state.unanswered, state)
-    if state.unanswered >= escalate_after:
-        return Verdict(FollowUp.ESCALATE, state.unanswered, AskState(
-            unanswered=state.unanswered, last_asked_at=state.last_asked_at,
-            asked_on=state.asked_on, escalated_at=now))
-    return Verdict(FollowUp.ASK, state.unanswered, AskState(
-        unanswered=state.unanswered + 1, last_asked_at=now, asked_on=day))

@@ -17,20 +17,20 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from core.model import TenantId, UserId
-from core.nudges.ports import NewNudge, NudgeRepository, PersonDay
+from core.nudges.candidates import PersonDay
+from core.nudges.deadline_alerts import alert_horizon, deadline_alert
+from core.nudges.deliveries import NewNudge
+from core.nudges.ports import NudgeRepository
 from core.nudges.schedule import (
     GRACE,
     NudgeKind,
     ZoneWindow,
-    alert_horizon,
     daily_moment,
-    deadline_alert,
     in_window,
     is_checkin_day,
-    local_moment,
-    on_vacation,
     zone_windows,
 )
+from core.nudges.workweek import local_moment, on_vacation
 from core.ports import Clock, UnitOfWorkFactory
 
 DIGEST_LOOKBACK = timedelta(days=7)

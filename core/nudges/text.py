@@ -8,9 +8,10 @@ from datetime import date, datetime
 
 from core.humanize import day_text, due_label, local_today, plural
 from core.milestones.forecast import STALE_AFTER
-from core.model import User, UserId
-from core.nudges.ports import DigestData, NudgeMilestone
-from core.nudges.schedule import Alert, AlertStage, NudgeKind, zone
+from core.model import UserId
+from core.nudges.candidates import DigestData, NudgeMilestone
+from core.nudges.deadline_alerts import Alert, AlertStage
+from core.nudges.schedule import NudgeKind
 from core.nudges.views import (
     SNOOZE_PRESETS,
     ChannelDigest,
@@ -22,6 +23,8 @@ from core.nudges.views import (
     NudgeLine,
     NudgeView,
 )
+from core.nudges.workweek import zone
+from core.tenancy import User
 from core.views import Flag, MilestoneLine
 
 SETTINGS_HINT = "`remind settings` changes when I ask"

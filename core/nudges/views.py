@@ -17,7 +17,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from core.nudges.schedule import AlertStage, NudgeKind, SnoozePreset
+from core.nudges.deadline_alerts import AlertStage
+from core.nudges.schedule import NudgeKind
+from core.nudges.snooze import SnoozePreset
 from core.views import MilestoneLine, View
 
 SNOOZE_PRESETS: tuple[SnoozePreset, ...] = tuple(SnoozePreset)

@@ -6,23 +6,16 @@ import re
 from collections import Counter
 from datetime import time
 
-from core.commands import Actor, ListPeople, SetPlan, SetRole, ShowProfile, UpdateProfile
+from core.commands import Actor
 from core.errors import Conflict, InvalidInput, LimitReached
 from core.events import PlanChanged, RoleChanged, UserJoined
-from core.grammar.options import check_timezone
-from core.milestones.changes import keep_moment
-from core.model import (
-    PLAN_LIMITS,
-    WEEKDAYS,
-    Plan,
-    Role,
-    Tenant,
-    TenantId,
-    User,
-    UserId,
-)
+from core.grammar.profile import check_timezone
+from core.milestones.due_dates import keep_moment
+from core.model import TenantId, UserId
+from core.people.commands import ListPeople, SetPlan, SetRole, ShowProfile, UpdateProfile
 from core.permissions import Right
 from core.ports import MilestoneFilter, UnitOfWork
+from core.tenancy import PLAN_LIMITS, WEEKDAYS, Plan, Role, Tenant, User
 from core.use_case import (
     Deps,
     authorize,

@@ -8,8 +8,8 @@ from enum import StrEnum
 
 from core.humanize import ellipsis
 from core.model import Kind, Status
+from core.reports.contents import Report
 from core.reports.figures import ReportFigures, Standing
-from core.reports.report import Report
 from core.reports.wording import day, days, duration, share, signed
 from core.views import View
 

@@ -12,9 +12,9 @@ from datetime import date
 
 from core.humanize import ellipsis
 from core.model import Status
+from core.reports.contents import Report, WeekTally
 from core.reports.periods import local_date
 from core.reports.replay import SCOPE, Point
-from core.reports.report import Report, WeekTally
 
 DayPoint = tuple[date, int]
 TITLE_LIMIT = 90

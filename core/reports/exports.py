@@ -14,10 +14,10 @@ from enum import StrEnum
 from core.model import Kind, Priority, Status
 from core.reports.card import CardLine, FigureLine, ReportCard, report_card, risk_lines
 from core.reports.charts import BurnupChart, StatusChart, burnup_chart, status_chart
+from core.reports.contents import Report
 from core.reports.figures import on_time
 from core.reports.inputs import ReportMilestone, ReportUpdate
 from core.reports.periods import local_date, wall_clock
-from core.reports.report import Report
 
 
 class ColumnType(StrEnum):

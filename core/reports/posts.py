@@ -13,7 +13,7 @@ import logging
 from collections.abc import Sequence
 from datetime import timedelta
 
-from core.nudges.ports import ChannelAddress, Notifier, Outgoing, RouteStatus
+from core.nudges.notifier import ChannelAddress, Notifier, Outgoing, RouteStatus
 from core.nudges.schedule import NudgeKind
 from core.reports.card import report_card
 from core.reports.charts import burnup_chart

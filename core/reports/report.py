@@ -1,5 +1,4 @@
-"""A report over a scope and a period: its figures, the ones of the period before, the lines it
-lists and the series its charts draw.
+"""Building a report over a scope and a period (what it holds is `core.reports.contents`).
 
 `ReportBuilder` takes the scope's milestones, then its check-ins oldest first and its check-in
 requests as they stream from storage, and keeps only what the report needs; `build_report` does
@@ -9,12 +8,12 @@ the same from plain collections.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timedelta
 
 from core.milestones.rollup import mean_percent
-from core.model import Kind, MilestoneId, Status
+from core.model import Kind, Status
+from core.reports.contents import Report, WeekTally
 from core.reports.figures import (
     ReportFigures,
     Standing,
@@ -36,47 +35,6 @@ STREAKS = 5
 ON_TIME_WEEKS = 12
 STATUS_ORDER = (Status.NOT_STARTED, Status.ON_TRACK, Status.AT_RISK, Status.OFF_TRACK,
                 Status.BLOCKED, Status.DONE)
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class WeekTally:
-    week: date  # its Monday
-    on_time: int
-    late: int
-
-    @property
-    def rate(self) -> float | None:
-        judged = self.on_time + self.late
-        return self.on_time / judged if judged else None
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Report:
-    scope: str  # "Company", "#12", "@alice", "Team Sales"
-    period: Period
-    as_of: datetime
-    figures: ReportFigures
-    previous: ReportFigures | None  # None for all time
-    headline: tuple[Standing, ...]  # the goals (or the top-level milestones when none)
-    completed: tuple[Standing, ...]  # latest first
-    overdue: tuple[Standing, ...]
-    at_risk: tuple[Standing, ...]
-    movers: tuple[Standing, ...]
-    streaks: tuple[Streak, ...]
-    status_counts: tuple[tuple[Status, int], ...]
-    on_time_weeks: tuple[WeekTally, ...]
-    series: Mapping[MilestoneId, tuple[Point, ...]]  # the headline's and the scope's (SCOPE)
-    scope_start: date | None = None  # where the scope's ideal line starts and ends
-    scope_due: date | None = None
-
-    @property
-    def today(self) -> date:
-        return local_date(self.as_of, self.period.zone)
-
-    def top_risks(self, limit: int = 5) -> tuple[Standing, ...]:
-        today = self.today
-        return tuple(sorted((*self.overdue, *self.at_risk),
-                            key=lambda line: risk_order(line, today))[:limit])
 
 
 class ReportBuilder:

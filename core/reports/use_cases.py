@@ -25,11 +25,12 @@ from core.reports.commands import (
     ScheduleReport,
     ShowReport,
 )
+from core.reports.contents import Report
 from core.reports.exporting import export_progress, write_export
 from core.reports.inputs import CompanyScope, PersonScope, Scope, SubtreeScope
 from core.reports.periods import Period, PeriodKind, current_period
 from core.reports.ports import ReportSource, ReportTools
-from core.reports.report import Report, ReportBuilder
+from core.reports.report import ReportBuilder
 from core.reports.schedule import WeeklySchedule
 from core.reports.views import FileKind, ReportFile
 from core.use_case import (

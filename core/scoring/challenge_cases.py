@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from core.errors import Forbidden, InvalidInput, NotFound
+from core.history import Notification
 from core.humanize import local_today
-from core.model import Notification, Role, User, UserId
+from core.model import UserId
 from core.ports import UnitOfWork
 from core.scoring import recording
 from core.scoring.challenge import (
@@ -35,6 +36,7 @@ from core.scoring.standings import TOP, Standing
 from core.scoring.team import TeamId
 from core.scoring.team_cases import find_team, handles
 from core.scoring.views import ChallengeListView, ChallengeView
+from core.tenancy import Role, User
 from core.use_case import Deps, current_user, resolve_users
 
 PREVIEW = 5

@@ -13,7 +13,8 @@ from datetime import time
 
 from core import events as domain
 from core.delegating_unit import DelegatingUnitOfWork
-from core.model import MemberRole, Milestone, Notification, Priority, TenantId, User, UserId
+from core.history import Notification
+from core.model import MemberRole, Milestone, Priority, TenantId, UserId
 from core.ports import UnitOfWork, UnitOfWorkFactory
 from core.scoring import recording
 from core.scoring.achievements import CATALOGUE, Award
@@ -29,6 +30,7 @@ from core.scoring.events import (
     ScoringEvent,
 )
 from core.scoring.workdays import Deadline, WorkingCalendar
+from core.tenancy import User
 
 
 def calendar_of(user: User | None) -> WorkingCalendar:

@@ -6,7 +6,7 @@ from core.errors import Forbidden, NotFound
 from core.milestones.card_loader import forecasts
 from core.milestones.cards import line, sort_for_attention
 from core.milestones.queries import PastLast, _paged
-from core.model import Role, User, UserId
+from core.model import UserId
 from core.ports import MilestoneFilter, UnitOfWork
 from core.scoring.challenge import ChallengeState, Participant
 from core.scoring.commands import (
@@ -19,6 +19,7 @@ from core.scoring.commands import (
 from core.scoring.present_plans import team_list_view, team_view
 from core.scoring.team import Team
 from core.scoring.views import TeamListView, TeamView
+from core.tenancy import Role, User
 from core.use_case import Deps, current_user, reader, resolve_users
 from core.views import MilestoneList
 

@@ -13,9 +13,9 @@ from typing import Any
 from core.commands import AnyCommand
 from core.errors import NotFound
 from core.humanize import when
-from core.model import User
 from core.permissions import Right
 from core.ports import UnitOfWork
+from core.tenancy import User
 from core.use_case import Deps, authorize, current_user
 from core.views import Notice, Tone, View
 from core.webhooks.commands import (

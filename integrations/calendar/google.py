@@ -1,4 +1,4 @@
-"""`core.ports.CalendarGateway` on Google Calendar, through google-api-python-client.
+"""`core.calendar.ports.CalendarGateway` on Google Calendar, through google-api-python-client.
 
 The client is synchronous: every call runs in a worker thread (`asyncio.to_thread`), with an
 `httplib2.Http` of its own (they are not thread-safe) wrapped in the service account's

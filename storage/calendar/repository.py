@@ -1,4 +1,5 @@
-"""`core.ports.CalendarRepository` on tortoise: settings, feeds, links, sync states, channels."""
+"""`core.calendar.ports.CalendarRepository` on tortoise: settings, feeds, links, sync states,
+channels."""
 
 from __future__ import annotations
 

@@ -1,7 +1,8 @@
 from tortoise import migrations
 from tortoise.migrations import operations as ops
 import functools
-from core.model import Kind, MemberRole, Plan, Priority, Role, Status
+from core.model import Kind, MemberRole, Priority, Status
+from core.tenancy import Plan, Role
 from json import dumps, loads
 from tortoise.fields.base import OnDelete
 from tortoise import fields

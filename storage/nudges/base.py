@@ -9,7 +9,7 @@ from collections.abc import Collection, Sequence
 from typing import Any
 
 from core.model import TenantId
-from core.nudges.ports import Person
+from core.nudges.candidates import Person
 from core.nudges.schedule import ZoneWindow
 from storage.nudges.sql import ids_in, ids_param, record_params
 from storage.scoped import Repository, Session

@@ -5,9 +5,13 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime, timedelta
 
-from core.model import MilestoneId, TenantId, User, UserId
-from core.nudges.ports import DigestData, InboxEntry, Nudge, NudgeMilestone, Outcome, Person
-from core.nudges.schedule import AskState, PersonPolicy, Snooze, TeamPolicy
+from core.model import MilestoneId, TenantId, UserId
+from core.nudges.candidates import DigestData, NudgeMilestone, Person
+from core.nudges.deliveries import InboxEntry, Nudge, Outcome
+from core.nudges.follow_ups import AskState
+from core.nudges.schedule import PersonPolicy, TeamPolicy
+from core.nudges.snooze import Snooze
+from core.tenancy import User
 from storage.mapping import user_from, utc
 from storage.models import UserIdentityRow, UserRow
 from storage.nudges import queries as q

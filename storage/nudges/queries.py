@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from core.nudges.ports import NewNudge
+from core.nudges.deliveries import NewNudge
 
 OPEN = "m.deleted_at IS NULL AND m.status NOT IN ('done', 'cancelled')"
 

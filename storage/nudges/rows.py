@@ -8,8 +8,10 @@ from typing import Any
 from tortoise.models import Model
 
 from core.model import Kind, MilestoneId, Priority, Status, TenantId, UserId
-from core.nudges.ports import Nudge, NudgeKey, NudgeMilestone, NudgeStatus
-from core.nudges.schedule import Cadence, NudgeKind, PersonPolicy, TeamPolicy, WeeklySlot, Workweek
+from core.nudges.candidates import NudgeMilestone
+from core.nudges.deliveries import Nudge, NudgeKey, NudgeStatus
+from core.nudges.schedule import Cadence, NudgeKind, PersonPolicy, TeamPolicy, WeeklySlot
+from core.nudges.workweek import Workweek
 from storage.nudges.sql import from_json, maybe_day, maybe_moment, moment
 
 

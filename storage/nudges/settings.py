@@ -7,8 +7,10 @@ from collections.abc import Collection
 from datetime import UTC, date, datetime, timedelta
 
 from core.model import MilestoneId, UserId
-from core.nudges.ports import Nudge, Receipt
-from core.nudges.schedule import DEFAULT_DIGEST, Cadence, PersonPolicy, Snooze, TeamPolicy, Vacation
+from core.nudges.deliveries import Nudge, Receipt
+from core.nudges.schedule import DEFAULT_DIGEST, Cadence, PersonPolicy, TeamPolicy
+from core.nudges.snooze import Snooze
+from core.nudges.workweek import Vacation
 from storage.mapping import utc
 from storage.models import UserRow
 from storage.nudges import queries as q

@@ -7,15 +7,8 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from core.model import MilestoneId, TenantId, UserId
-from core.nudges.ports import (
-    MilestoneDay,
-    NewNudge,
-    NudgeKey,
-    NudgeMilestone,
-    Person,
-    PersonDay,
-    TeamDay,
-)
+from core.nudges.candidates import MilestoneDay, NudgeMilestone, Person, PersonDay, TeamDay
+from core.nudges.deliveries import NewNudge, NudgeKey
 from core.nudges.schedule import (
     DEFAULT_CHECKIN,
     DEFAULT_DIGEST,
@@ -23,10 +16,9 @@ from core.nudges.schedule import (
     NudgeKind,
     PersonPolicy,
     TeamPolicy,
-    Vacation,
-    Workweek,
     ZoneWindow,
 )
+from core.nudges.workweek import Vacation, Workweek
 from storage.mapping import utc
 from storage.nudges import queries as q
 from storage.nudges.base import PEOPLE_COLUMNS, WINDOW_COLUMNS, NudgeStore

@@ -13,8 +13,9 @@ from datetime import datetime
 
 from tortoise.expressions import Q
 
-from core.model import Role, TenantId
+from core.model import TenantId
 from core.ports import UnitOfWork
+from core.tenancy import Role
 from core.webhooks.decisions import Decision
 from core.webhooks.deliveries import Delivery, DeliveryState, first_in_line
 from core.webhooks.ports import LeasedDelivery

@@ -14,7 +14,7 @@ from aiohttp.test_utils import TestServer
 
 from bots.shell.session import ShellSession
 from core.bus import Deps
-from core.model import Plan
+from core.tenancy import Plan
 from storage import Database
 from tests.fakes import FrozenClock
 from tests.shell.talk import meet, say

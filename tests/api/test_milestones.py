@@ -145,7 +145,7 @@ async def test_another_tenants_token_sees_nothing_of_this_one(api: Api) -> None:
     await api.call("POST", "/milestones", token, json={"title": "Acme secret"})
     await say(api.shell, "as @zed")  # a person of acme; now someone of another workspace:
     from bots.shell.session import ShellSession
-    from core.model import Plan
+    from core.tenancy import Plan
     other = await ShellSession.open(api.shell.deps, tenant="globex", user="gina",
                                     plan=Plan.PROFESSIONAL)
     theirs = (await other.answer('token new "Globex" write'))

@@ -35,7 +35,7 @@ async def test_the_rate_limit_is_shared_by_two_instances(pg_database: Database) 
     first, deps = await serve_api(pg_database, clock, rate=5)
     second, _ = await serve_api(pg_database, clock, rate=5)
     from bots.shell.session import ShellSession
-    from core.model import Plan
+    from core.tenancy import Plan
     shell = await ShellSession.open(deps, tenant="acme", user="alice", plan=Plan.PROFESSIONAL)
     token = secret_in(await say(shell, 'token new "CRM" read'))
     auth = {"Authorization": f"Bearer {token}"}

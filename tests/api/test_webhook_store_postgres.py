@@ -9,7 +9,8 @@ from datetime import timedelta
 
 from bots.shell.session import ShellSession
 from core.bus import Deps
-from core.model import Plan, TenantId
+from core.model import TenantId
+from core.tenancy import Plan
 from core.webhooks.deliveries import plan_deliveries
 from core.webhooks.events import EventType, WebhookEvent
 from storage import Database

@@ -16,8 +16,8 @@ from aiohttp.test_utils import TestServer
 
 from bots.shell.session import ShellSession
 from core.bus import Deps
-from core.model import Plan
 from core.relay import OutboxConsumer, drain
+from core.tenancy import Plan
 from core.webhooks.dispatch import Dispatched
 from storage import Database
 from tests.api.conftest import secret_in

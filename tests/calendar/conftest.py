@@ -15,9 +15,10 @@ from core.calendar.event_ids import event_id
 from core.calendar.model import SYNC_CONSUMER, CalendarRef, CalendarSetup
 from core.calendar.outbound import VERBS
 from core.commands import Actor
-from core.model import Milestone, Plan
+from core.model import Milestone
 from core.people.use_cases import ensure_tenant, join
 from core.relay import Drained, drain
+from core.tenancy import Plan
 from core.views import Notice, Tone, View
 from integrations.calendar.google import GoogleCalendarGateway, RateLimit
 from storage import Database

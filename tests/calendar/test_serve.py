@@ -12,13 +12,13 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import time
 from collections.abc import Callable
 from pathlib import Path
 
 import aiohttp
 
 from tests.google_calendar_fake import FakeGoogleCalendar
+from tests.serve_process import wait_for_port
 from tests.shell.test_cli import ROOT, env_for, get
 
 SHARED_ID = "deadlines@group.calendar.google.com"
@@ -36,16 +36,7 @@ async def _shell(tmp_path: Path, script: str, tenant: str = "acme") -> str:
 
 
 async def _started(process: subprocess.Popen[str], seen: list[str]) -> int:
-    assert process.stderr is not None
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        line = await asyncio.to_thread(process.stderr.readline)
-        seen.append(line)
-        if match := re.search(r"listening on http://[^:]+:(\d+)", line):
-            return int(match.group(1))
-        if process.poll() is not None:
-            break
-    raise AssertionError("serve did not start:\n" + "".join(seen))
+    return await asyncio.to_thread(wait_for_port, process, seen)
 
 
 async def _until(what: str, check: Callable[[], object]) -> None:

@@ -10,8 +10,8 @@ from core.bus import run_text
 from core.calendar.event_ids import event_id
 from core.calendar.model import CalendarLink, CalendarRef, CalendarWrite, entry_for
 from core.commands import Actor
-from core.model import Plan
 from core.people.use_cases import ensure_tenant, join
+from core.tenancy import Plan
 from core.views import CalendarStatusView, Notice, Tone
 from storage import Database
 from tests.calendar.conftest import SHARED_ID, World, make_world

@@ -10,9 +10,9 @@ import pytest
 
 from core.bus import Deps, run_text
 from core.commands import Actor
-from core.model import Plan
 from core.people.use_cases import ensure_tenant, join
 from core.ports import UnitOfWorkFactory
+from core.tenancy import Plan
 from storage import Database, open_database
 from tests.databases import empty_postgres
 from tests.fakes import FrozenClock, InMemoryStore

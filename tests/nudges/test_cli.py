@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from core.nudges.schedule import local_moment
+from core.nudges.workweek import local_moment
 from tests.shell.test_cli import app
 
 

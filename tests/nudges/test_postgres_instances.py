@@ -16,8 +16,8 @@ import pytest
 
 from core.bus import Deps, run_text
 from core.nudges.delivery import LEASE, deliver_due
+from core.nudges.notifier import PersonAddress
 from core.nudges.pacing import Pacer
-from core.nudges.ports import PersonAddress
 from core.nudges.sweep import sweep
 from core.people.use_cases import join
 from storage import Database

@@ -15,9 +15,11 @@ from core.bus import execute
 from core.commands import Actor
 from core.errors import NotFound
 from core.nudges.commands import SnoozeNudge
-from core.nudges.ports import ChannelAddress
+from core.nudges.deadline_alerts import AlertStage
+from core.nudges.notifier import ChannelAddress
 from core.nudges.preview import preview
-from core.nudges.schedule import AlertStage, NudgeKind, SnoozeFor, SnoozePreset
+from core.nudges.schedule import NudgeKind
+from core.nudges.snooze import SnoozeFor, SnoozePreset
 from core.nudges.views import (
     ChannelDigest,
     CheckInRequest,

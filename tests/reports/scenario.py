@@ -13,9 +13,10 @@ from __future__ import annotations
 from datetime import timedelta
 
 from core.model import Kind, Priority, Status
+from core.reports.contents import Report
 from core.reports.inputs import CheckinRequest, ReportMilestone, ReportUpdate
 from core.reports.periods import PeriodKind, current_period
-from core.reports.report import Report, build_report
+from core.reports.report import build_report
 from tests.reports.builders import NOW, at, milestone, request, update
 
 

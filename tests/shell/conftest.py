@@ -8,7 +8,7 @@ import pytest
 
 from bots.shell.session import ShellSession
 from core.bus import Deps
-from core.model import Plan
+from core.tenancy import Plan
 from storage import Database, open_database
 from tests.fakes import FrozenClock
 

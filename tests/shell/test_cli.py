@@ -6,11 +6,15 @@ import os
 import re
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
 import urllib.request
 from pathlib import Path
+
+from tests.databases import seed_migrated_sqlite
+from tests.serve_process import wait_for_port
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -20,6 +24,8 @@ def env_for(tmp_path: Path, **extra: str) -> dict[str, str]:
                                                                      "MICROSOFT_"))}
     env.update(DATABASE_URL=f"sqlite://{tmp_path / 'cairn.sqlite3'}", PYTHONUNBUFFERED="1",
                TZ="UTC")
+    if "DATABASE_URL" not in extra:
+        seed_migrated_sqlite(tmp_path / "cairn.sqlite3")
     env.update(extra)
     return env
 
@@ -54,10 +60,11 @@ def test_piped_shell_answers_every_line_and_reports_refusals(tmp_path: Path) -> 
 
 
 def test_migrate_reports_progress_then_nothing_to_do(tmp_path: Path) -> None:
-    first = app(tmp_path, "migrate")
+    fresh = f"sqlite://{tmp_path / 'fresh.sqlite3'}"
+    first = app(tmp_path, "migrate", DATABASE_URL=fresh)
     assert first.returncode == 0, first.stderr
     assert "Applying migration" in first.stderr and "applied" in first.stdout
-    again = app(tmp_path, "migrate")
+    again = app(tmp_path, "migrate", DATABASE_URL=fresh)
     assert again.returncode == 0 and "Already up to date" in again.stdout
 
 
@@ -90,18 +97,6 @@ def test_demo_loads_a_company_to_explore(tmp_path: Path) -> None:
     assert again.returncode != 0 and "already has people" in again.stderr
 
 
-def wait_for_port(process: subprocess.Popen[str], deadline: float, seen: list[str]) -> int:
-    assert process.stderr is not None
-    while time.monotonic() < deadline:
-        line = process.stderr.readline()
-        seen.append(line)
-        if match := re.search(r"listening on http://[^:]+:(\d+)", line):
-            return int(match.group(1))
-        if process.poll() is not None:
-            break
-    raise AssertionError("serve did not start:\n" + "".join(seen))
-
-
 def get(port: int, path: str) -> tuple[int, str]:
     try:
         with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=5) as response:
@@ -117,7 +112,7 @@ def test_serve_answers_health_readiness_and_metrics_and_stops_on_sigterm(
                                env=env_for(tmp_path, PORT="0", HOST="127.0.0.1"))
     seen: list[str] = []
     try:
-        port = wait_for_port(process, time.monotonic() + 60, seen)
+        port = wait_for_port(process, seen)
         assert get(port, "/healthz") == (200, '{"status": "ok"}')
         status, body = get(port, "/readyz")
         assert status == 200 and '"database": true' in body
@@ -149,6 +144,25 @@ def test_serve_on_a_taken_port_says_so_in_one_line(tmp_path: Path) -> None:
     assert done.returncode != 0
     assert f"Error: cannot listen on 127.0.0.1:{port}" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_serve_that_cannot_start_ends_with_one_line(tmp_path: Path) -> None:
+    """A start-up that raises (here: a database restored without one of its tables) ends the
+    process with one line, instead of leaving it up without a server (SQLite's connection
+    thread kept it alive)."""
+    assert app(tmp_path, "migrate").returncode == 0
+    with sqlite3.connect(tmp_path / "cairn.sqlite3") as db:
+        db.execute("DROP TABLE calendar_installation")
+    started = time.monotonic()
+    done = subprocess.run([sys.executable, "app.py", "serve"], cwd=ROOT, text=True,
+                          capture_output=True, timeout=60,
+                          env=env_for(tmp_path, PORT="0", HOST="127.0.0.1"))
+    assert done.returncode == 1, done.stderr
+    errors = [line for line in done.stderr.splitlines() if "Error" in line]
+    assert errors == ["Error: Cairn could not start: the calendar-feeds adapter failed: "
+                      "OperationalError: no such table: calendar_installation"], done.stderr
+    assert "Traceback" not in done.stderr and "listening on" not in done.stderr
+    assert time.monotonic() - started < 45
 
 
 def test_the_cairn_console_script_is_installed_and_answers_help(tmp_path: Path) -> None:
@@ -185,7 +199,7 @@ def test_every_command_the_readme_shows_is_one_cairn_has() -> None:
 def test_a_nudge_dry_run_names_the_workspace_of_each_person(tmp_path: Path) -> None:
     from datetime import date, timedelta
 
-    from core.nudges.schedule import local_moment
+    from core.nudges.workweek import local_moment
 
     for slug in ("acme", "globex"):
         loaded = app(tmp_path, "demo", "--tenant", slug)

@@ -17,8 +17,8 @@ from pypdf import PdfReader
 from bots.shell.progress import ProgressBar
 from bots.shell.session import ShellSession
 from core.bus import Deps
-from core.model import Plan
 from core.reports.ports import ReportTools
+from core.tenancy import Plan
 from integrations.charts.renderer import ProcessChartRenderer
 from integrations.exports.store import FolderFileStore
 from storage import Database

@@ -10,7 +10,6 @@ second left both, so the third delivery changes nothing.
 from __future__ import annotations
 
 import asyncio
-import re
 import signal
 import sys
 from pathlib import Path
@@ -21,6 +20,7 @@ import asyncpg
 
 from storage.crash_points import VARIABLE
 from tests.databases import empty_postgres
+from tests.serve_process import port_of
 from tests.shell.test_cli import ROOT, env_for
 from tests.slack import payloads
 from tests.slack.conftest import BOT_TOKEN, SECRET, signed_headers
@@ -56,15 +56,7 @@ async def serve(tmp_path: Path, url: str, fake: FakeSlack, crash_at: str = "") -
     process = await asyncio.create_subprocess_exec(
         sys.executable, "app.py", "serve", cwd=ROOT, env=env,
         stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE)
-    assert process.stderr is not None
-    seen: list[str] = []
-    async with asyncio.timeout(START_S):
-        while True:
-            line = (await process.stderr.readline()).decode()
-            assert line, "".join(seen)
-            seen.append(line)
-            if match := re.search(r"listening on http://[^:]+:(\d+)", line):
-                return Serve(process, int(match.group(1)))
+    return Serve(process, await port_of(process, [], within=START_S))
 
 
 def click_body(fake: FakeSlack) -> str:

@@ -20,8 +20,9 @@ from bots.slack.actions import ACTIONS
 from core.interactions import reminder_form_specs as reminder_specs
 from core.interactions.reminder_forms import settings_before
 from core.model import Kind, Status, TenantId
+from core.nudges.deadline_alerts import AlertStage
 from core.nudges.pacing import Pacer
-from core.nudges.schedule import AlertStage, NudgeKind
+from core.nudges.schedule import NudgeKind
 from core.nudges.views import (
     ChannelDigest,
     CheckInRequest,

@@ -7,21 +7,10 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from core.events import MilestoneCreated
-from core.model import (
-    Comment,
-    Member,
-    MemberRole,
-    Milestone,
-    MilestoneId,
-    Notification,
-    ProgressUpdate,
-    Status,
-    Tenant,
-    TenantId,
-    User,
-    UserId,
-)
+from core.history import Comment, Notification, ProgressUpdate
+from core.model import Member, MemberRole, Milestone, MilestoneId, Status, TenantId, UserId
 from core.ports import UnitOfWorkFactory
+from core.tenancy import Tenant, User
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 

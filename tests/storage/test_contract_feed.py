@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from core.events import CommentAdded, MilestoneCreated, ProgressUpdated, UserJoined, payload
-from core.model import Comment, MilestoneId, Notification, ProgressUpdate, Status, UserId
+from core.history import Comment, Notification, ProgressUpdate
+from core.model import MilestoneId, Status, UserId
 from core.ports import UnitOfWorkFactory
 from tests.storage.builders import NOW, Workspace, add_milestone, at, user, workspace
 

@@ -6,8 +6,9 @@ from datetime import time
 
 import pytest
 
-from core.model import Plan, Role, UserId
+from core.model import UserId
 from core.ports import UnitOfWorkFactory
+from core.tenancy import Plan, Role
 from tests.storage.builders import tenant, user, workspace
 
 

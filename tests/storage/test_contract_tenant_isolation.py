@@ -10,7 +10,8 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from core.events import MilestoneCreated
-from core.model import Comment, Notification, ProgressUpdate, Status, TenantId
+from core.history import Comment, Notification, ProgressUpdate
+from core.model import Status, TenantId
 from core.ports import MilestoneFilter, UnitOfWork, UnitOfWorkFactory
 from tests.storage.builders import NOW, Seeded, at, milestone, seed_tenant, user
 

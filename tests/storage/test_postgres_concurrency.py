@@ -9,9 +9,9 @@ import pytest
 from core.bus import Deps, execute, run_text
 from core.commands import Actor, MilestoneRef, UpdateProgress
 from core.events import MilestoneCreated
-from core.model import Plan
 from core.people.use_cases import ensure_tenant, join
 from core.ports import OutboxMessage
+from core.tenancy import Plan
 from core.views import MilestoneCard
 from storage import Database
 from storage.milestones import TortoiseMilestones

@@ -15,7 +15,7 @@ import pytest
 from bots.shell.session import Answer, ShellSession
 from core.bus import Deps
 from core.errors import StorageUnavailable
-from core.model import Plan
+from core.tenancy import Plan
 from core.view_cache import ViewCache
 from storage import Database, open_database
 from storage.availability import SETTLE_S

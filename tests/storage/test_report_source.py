@@ -10,9 +10,9 @@ import pytest
 
 from core.bus import Deps, run_text
 from core.commands import Actor
-from core.model import Plan
 from core.people.use_cases import ensure_tenant, join
 from core.reports.inputs import CompanyScope, PersonScope, SubtreeScope
+from core.tenancy import Plan
 from core.views import Notice, Tone
 from storage import open_database
 from storage.nudges.models import DeliveryRow

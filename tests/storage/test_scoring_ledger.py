@@ -11,7 +11,7 @@ from decimal import Decimal
 from hypothesis import HealthCheck, given, settings
 
 from core.bus import Deps
-from core.model import Plan, TenantId, UserId
+from core.model import TenantId, UserId
 from core.people.use_cases import ensure_tenant
 from core.scoring import recording
 from core.scoring.challenge import Challenge, ChallengeState, Participant, Period
@@ -20,6 +20,7 @@ from core.scoring.ledger import LedgerChanges, TallyDelta
 from core.scoring.recompute import recompute
 from core.scoring.rules import ScoringRules
 from core.scoring.standings import people_entries, rank
+from core.tenancy import Plan
 from storage import open_database
 from tests.databases import run_in_own_loop
 from tests.fakes import FrozenClock

@@ -16,7 +16,7 @@ import pytest
 from bots.shell.session import ShellSession
 from core.bus import Deps
 from core.errors import StorageUnavailable
-from core.model import Plan
+from core.tenancy import Plan
 from storage import open_database
 from storage.availability import SETTLE_S
 from tests.databases import migrated_sqlite_url

@@ -9,7 +9,7 @@ from collections.abc import Awaitable, Callable
 import pytest
 
 from core.events import MilestoneCreated
-from core.model import Notification
+from core.history import Notification
 from core.ports import UnitOfWork
 from storage import Database, NotInTenant
 from tests.storage.builders import NOW, milestone, seed_tenant, user

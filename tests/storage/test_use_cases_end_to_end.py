@@ -7,9 +7,9 @@ from typing import cast
 
 from core.bus import Deps, run_text
 from core.commands import Actor
-from core.model import Plan
 from core.people.use_cases import ensure_tenant, join
 from core.ports import UnitOfWorkFactory
+from core.tenancy import Plan
 from core.views import MilestoneCard, Notice, Tone, View
 from tests.fakes import FrozenClock, InMemoryStore
 from tests.storage.builders import SUBSCRIPTIONS

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 
 from core.model import TenantId
+from core.nudges.notifier import ChannelAddress, Outgoing, RouteStatus
 from core.nudges.pacing import Pacer
-from core.nudges.ports import ChannelAddress, Outgoing, RouteStatus
 from core.nudges.schedule import NudgeKind
 from core.nudges.views import ChannelDigest
 from storage import Database

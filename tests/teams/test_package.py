@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from bots.teams import package
-from core.grammar.parser import VERBS_BY_NAME
+from core.grammar.verbs import VERBS_BY_NAME
 from tests.teams.conftest import APP_ID
 from tests.teams.manifest_schema import SchemaUnavailable, teams_schema, validator
 

@@ -16,7 +16,8 @@ from microsoft_agents.hosting.core.connector.client import ConnectorClient
 from bots.teams import cards, render
 from bots.teams.markdown import code_spans, escape, oneline, paragraphs
 from core.model import Kind, Status
-from core.nudges.schedule import AlertStage, NudgeKind
+from core.nudges.deadline_alerts import AlertStage
+from core.nudges.schedule import NudgeKind
 from core.nudges.views import (
     ChannelDigest,
     CheckInRequest,

@@ -9,8 +9,11 @@ from hypothesis import strategies as st
 
 from core import commands as c
 from core.errors import DomainError, InvalidInput
-from core.grammar.parser import VERBS, parse
-from core.model import Kind, Plan, Priority, Role, Status, TenantId, UserId
+from core.grammar.parser import parse
+from core.grammar.verbs import VERBS
+from core.model import Kind, Priority, Status, TenantId, UserId
+from core.people.commands import SetPlan, SetRole, UpdateProfile
+from core.tenancy import Plan, Role
 
 ME = c.Actor(tenant_id=TenantId(1), user_id=UserId(1), handle="alice", timezone="UTC")
 TODAY = date(2026, 11, 23)  # a Monday
@@ -127,11 +130,11 @@ def test_list(text: str, expected: c.Command) -> None:
     ("criteria #4 none", c.ClearCriterion(actor=ME, milestone=c.MilestoneRef(4))),
     ("inbox read", c.ShowInbox(actor=ME, mark_read=True)),
     ("activity #4", c.ShowActivity(actor=ME, milestone=c.MilestoneRef(4))),
-    ("role @bob viewer", c.SetRole(actor=ME, person=c.UserRef(handle="bob"), role=Role.VIEWER)),
-    ("plan starter", c.SetPlan(actor=ME, plan=Plan.STARTER)),
-    ("me tz Europe/Berlin", c.UpdateProfile(actor=ME, timezone="Europe/Berlin")),
-    ("me days mon-thu", c.UpdateProfile(actor=ME, working_days=(0, 1, 2, 3))),
-    ("me hours 08:30-17", c.UpdateProfile(actor=ME, work_hours=(510, 1020))),
+    ("role @bob viewer", SetRole(actor=ME, person=c.UserRef(handle="bob"), role=Role.VIEWER)),
+    ("plan starter", SetPlan(actor=ME, plan=Plan.STARTER)),
+    ("me tz Europe/Berlin", UpdateProfile(actor=ME, timezone="Europe/Berlin")),
+    ("me days mon-thu", UpdateProfile(actor=ME, working_days=(0, 1, 2, 3))),
+    ("me hours 08:30-17", UpdateProfile(actor=ME, work_hours=(510, 1020))),
     ("", c.ShowHelp(actor=ME)),
     ("HELP update", c.ShowHelp(actor=ME, topic="update")),
     ("new Launch beta", c.OpenNewForm(actor=ME, title="Launch beta")),

@@ -7,26 +7,24 @@ from datetime import UTC, date, datetime, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from core.nudges.deadline_alerts import AlertStage, deadline_alert
+from core.nudges.follow_ups import AskState, FollowUp, follow_up
 from core.nudges.schedule import (
-    AlertStage,
-    AskState,
     Cadence,
-    FollowUp,
-    SnoozeFor,
-    SnoozePreset,
-    Vacation,
-    Workweek,
     daily_moment,
-    deadline_alert,
-    follow_up,
     in_window,
     is_checkin_day,
-    local_moment,
     next_checkin,
+    zone_windows,
+)
+from core.nudges.snooze import SnoozeFor, SnoozePreset
+from core.nudges.workweek import (
+    Vacation,
+    Workweek,
+    local_moment,
     week_index,
     working_days_between,
     zone,
-    zone_windows,
 )
 
 BERLIN = Workweek("Europe/Berlin")

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from core.errors import LimitReached
-from core.model import Plan, Status
+from core.model import Status
 from core.people.use_cases import ensure_tenant, join
+from core.tenancy import Plan
 from core.views import Action, InboxView, MilestoneCard, MilestoneList, PeopleView
 from tests.fakes import FrozenClock, InMemoryStore
 from tests.unit.conftest import Company, make_company
