@@ -18,7 +18,7 @@ from core.errors import DomainError
 from core.grammar.help import help_view
 from core.grammar.parser import parse
 from core.humanize import local_today
-from core.interactions import form_submissions, forms
+from core.interactions import form_submissions, forms, reminder_forms, reminder_submissions
 from core.interactions.idempotency import keyed
 from core.milestones import (
     assignment,
@@ -70,6 +70,7 @@ HANDLERS: dict[type[c.AnyCommand], Handler] = {
     c.ChangeSeveral: several.change_several,
     forms.SubmitMilestoneForm: form_submissions.submit_milestone_form,
     forms.SubmitCheckIn: form_submissions.submit_check_in,
+    reminder_forms.SubmitReminderSettings: reminder_submissions.submit_reminder_settings,
     c.SetCriterion: criteria.set_criterion,
     c.RecordMeasurement: criteria.record_measurement,
     c.ClearCriterion: criteria.clear_criterion,

@@ -213,11 +213,6 @@ PLATFORM_SDKS = {"slack": {"slack_bolt", "slack_sdk"},
                  "shell": {"tqdm"}}
 #: Libraries any platform package may use beside its SDK (its HTTP edge, secrets at rest).
 PLATFORM_LIBRARIES = {"aiohttp", "cryptography"}
-#: Files that still open a unit of work, with the change that takes it out of them.
-#: Forms applied as one use case in the core (issue 10, item 1) removes form_data's.
-OPENS_A_UNIT_OF_WORK_STILL = {"bots/slack/form_data.py"}
-
-
 def _platforms() -> list[str]:
     return sorted(p.name for p in (ROOT / "bots").iterdir()
                   if p.is_dir() and (p / "__init__.py").exists())
@@ -269,7 +264,7 @@ def test_a_platform_uses_its_own_sdk_and_the_core_from_outside_a_unit_of_work(
             if isinstance(node, ast.ImportFrom) and node.module and top(node.module) == "core":
                 inner = _inside_a_unit_of_work(node.module) & {a.name for a in node.names}
                 where = path.relative_to(ROOT).as_posix()
-                assert not inner or where in OPENS_A_UNIT_OF_WORK_STILL, (
+                assert not inner, (
                     f"{where} imports {sorted(inner)} from {node.module}: the core's inside")
 
 
@@ -298,8 +293,6 @@ def test_nothing_outside_the_core_and_storage_opens_a_unit_of_work() -> None:
     paths = [p for package in ("bots", "integrations", "api", "wiring") for p in modules(package)]
     for path in [*paths, ROOT / "app.py"]:
         where = path.relative_to(ROOT).as_posix()
-        if where in OPENS_A_UNIT_OF_WORK_STILL:
-            continue
         lines = _opens_a_unit_of_work(path)
         assert not lines, f"{where}:{lines[0]} opens a unit of work"
 
@@ -411,7 +404,7 @@ def test_the_interaction_layer_is_values_over_the_kernel() -> None:
 def test_slack_listeners_never_release_a_claim_by_hand() -> None:
     """A command's idempotency key is claimed in its own unit of work (core.interactions);
     listeners pass the key on and never claim or release one around a command."""
-    for name in ("front.py", "actions.py", "nudge_actions.py", "form_data.py"):
+    for name in ("front.py", "actions.py", "nudge_actions.py", "form_flow.py"):
         text = (ROOT / "bots" / "slack" / name).read_text(encoding="utf-8")
         assert "release_key" not in text, name
 

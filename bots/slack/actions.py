@@ -15,9 +15,10 @@ from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any
 
-from bots.slack import forms, nudge_actions, render
+from bots.slack import nudge_actions, render
 from bots.slack.ack import Modal, Reply
-from bots.slack.front import Incoming, SlackFrontEnd, click_key, incoming
+from bots.slack.front import SlackFrontEnd, click_key
+from bots.slack.incoming import Incoming, incoming
 from bots.slack.shapes import whole_number
 from core import commands as c
 from core.bus import execute, failure
@@ -88,30 +89,22 @@ async def _form(front: SlackFrontEnd, click: Click, make: str) -> None:
         await front.reply(click.inc, actor.payload)
         return
     number = click.number
+    forms, home = front.forms, click.on_home
     try:
         if make == "new":
-            view = front.new_form(click.inc, home=click.on_home)
+            view = await forms.new(click.inc, actor, home=home)
         elif number is None:
             return
         elif make == "checkin":
-            view = await front.checkin_form(click.inc, actor, number, home=click.on_home)
+            view = await forms.check_in(click.inc, actor, number, home=home)
         elif make == "edit":
-            view = await front.edit_form(click.inc, actor, number, home=click.on_home)
+            view = await forms.edit(click.inc, actor, number, home=home)
         else:
-            view = await _comment_form(front, click, actor, number)
+            view = await forms.comment(click.inc, actor, number, home=home)
     except DomainError as error:
         await front.reply(click.inc, render.message(failure(error)))
         return
     await front.open_modal(click.inc, view, push=click.in_modal)
-
-
-async def _comment_form(front: SlackFrontEnd, click: Click, actor: c.Actor,
-                        number: int) -> dict[str, Any]:
-    shown = await execute(c.ShowMilestone(actor=actor, milestone=c.MilestoneRef(number=number)),
-                          front.deps)
-    meta = forms.metadata(origin=front.origin(click.inc, home=click.on_home))
-    return forms.comment_form(meta, target=(shown.line.ref,
-                                            f"{shown.line.ref} {shown.line.title}"))
 
 
 async def open_checkin(front: SlackFrontEnd, click: Click) -> None:

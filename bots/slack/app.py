@@ -28,13 +28,7 @@ from bots.slack import actions, forms
 from bots.slack.background import BackgroundWork
 from bots.slack.edge import SlackEdge
 from bots.slack.failures import Failures, Probe, TrackCommits
-from bots.slack.form_data import FormData
-from bots.slack.front import (
-    SHORTCUT_COMMENT,
-    SHORTCUT_FROM_MESSAGE,
-    SHORTCUT_NEW,
-    SlackFrontEnd,
-)
+from bots.slack.front import SlackFrontEnd
 from bots.slack.home import HomePublisher, HomeRefresher
 from bots.slack.installations import (
     AuthorizationCache,
@@ -48,6 +42,7 @@ from bots.slack.notifier import SlackNotifier
 from bots.slack.people import People, Workspaces
 from bots.slack.ports import SlackStore
 from bots.slack.secrets import TokenCipher, install_redaction
+from bots.slack.shortcuts import SHORTCUT_COMMENT, SHORTCUT_FROM_MESSAGE, SHORTCUT_NEW
 from bots.slack.signature import signature_checker
 from bots.slack.threads import ChannelPacer, SlackThreads
 from bots.slack.tokens import TenantClients
@@ -145,7 +140,7 @@ class SlackApp:
         self.clients = TenantClients(self.workspaces, self.authorize, self.web)
         self.home = HomePublisher(deps, self.people)
         self.front = SlackFrontEnd(
-            deps=deps, people=self.people, forms=FormData(deps, store, self.people), keys=store,
+            deps=deps, people=self.people, members=store, keys=store,
             web=self.web, background=self.background, home=self.home,
             failures=self.failures, ack_budget=config.ack_budget)
         self.threads = SlackThreads(background_deps, store, store, self.clients,
@@ -173,14 +168,13 @@ class SlackApp:
             await actions.on_action(front, ack, body, context)
 
         app.action(re.compile(r"^cairn\."))(on_action)
-        for callback in (forms.MILESTONE_FORM, forms.CHECKIN_FORM, forms.COMMENT_FORM,
-                         forms.VACATION_FORM, forms.SETTINGS_FORM):
-            app.view(callback)(front.on_submit)
+        for callback in forms.CALLBACKS:
+            app.view(callback)(front.forms.on_submit)
         for picker in (forms.PARENT_PICKER, forms.MILESTONE_PICKER):
-            app.options(picker)(front.on_options)
-        app.shortcut(SHORTCUT_NEW)(front.on_global_new)
-        app.shortcut(SHORTCUT_FROM_MESSAGE)(front.on_message_shortcut)
-        app.shortcut(SHORTCUT_COMMENT)(front.on_message_shortcut)
+            app.options(picker)(front.forms.on_options)
+        app.shortcut(SHORTCUT_NEW)(front.shortcuts.on_global_new)
+        app.shortcut(SHORTCUT_FROM_MESSAGE)(front.shortcuts.on_message_shortcut)
+        app.shortcut(SHORTCUT_COMMENT)(front.shortcuts.on_message_shortcut)
         app.event("app_home_opened")(front.on_home_opened)
         app.event("app_uninstalled")(self._uninstalled)
         app.event("tokens_revoked")(self._tokens_revoked)

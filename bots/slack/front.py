@@ -6,6 +6,9 @@ answer rides in the ack itself. Anything that needs Slack's Web API first (a per
 a form to open, a message to post) is acked immediately and done afterwards, answering through
 `response_url`. Buttons are acked before anything else. A submitted form is checked within the
 budget so that wrong input comes back as field errors; nothing is saved unless it is valid.
+
+Forms are opened and submitted in `form_flow` (`front.forms`), shortcuts in `shortcuts`
+(`front.shortcuts`), buttons in `actions` and `nudge_actions`.
 """
 
 from __future__ import annotations
@@ -13,34 +16,24 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
-import secrets
-from collections.abc import Awaitable, Callable, Coroutine
-from dataclasses import dataclass, replace
+from collections.abc import Coroutine
+from dataclasses import replace
 from typing import Any, TypeVar
 
 import aiohttp
 from slack_sdk.errors import SlackApiError
-from slack_sdk.web.async_client import AsyncWebClient
 
-from bots.slack import forms, reminder_forms, render, uploads
-from bots.slack.ack import (
-    Answer,
-    Modal,
-    Renderings,
-    Reply,
-    ack_command,
-    too_late,
-    within_budget,
-)
+from bots.slack import render, uploads
+from bots.slack.ack import Answer, Modal, Renderings, Reply, ack_command, within_budget
 from bots.slack.background import BackgroundWork
 from bots.slack.failures import Failures
-from bots.slack.form_data import FormData, Team
-from bots.slack.forms import FieldErrors, Metadata, Origin
+from bots.slack.form_flow import SlackForms
+from bots.slack.forms import Origin
 from bots.slack.home import HomePublisher
-from bots.slack.installations import CONTEXT_TENANT
-from bots.slack.mrkdwn import unescape_incoming
-from bots.slack.people import People, Speaker, identity_prefix
-from bots.slack.ports import ProcessedKeys
+from bots.slack.incoming import NOT_SET_UP, Ack, Incoming, Line, incoming
+from bots.slack.people import People, identity_prefix
+from bots.slack.ports import ProcessedKeys, SlackMembers
+from bots.slack.shortcuts import Shortcuts
 from bots.slack.web import SlackWeb
 from core import commands as c
 from core.bus import Deps, execute, failure
@@ -48,69 +41,26 @@ from core.errors import DomainError
 from core.grammar.parser import parse
 from core.humanize import local_today
 from core.interactions.idempotency import AlreadyDone
-from core.model import TenantId
 from core.nudges.commands import ShowReminderSettings
 from core.reports.views import ReportFile
-from core.views import Notice, ProfileView, Tone, View
+from core.views import Notice, ProfileView, Tone
 
 logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
 Payload = dict[str, Any]
-Ack = Callable[..., Awaitable[Any]]
-
-NOT_SET_UP = "Cairn is not set up in this workspace yet: ask an admin to install it."
-
-
-@dataclass(frozen=True, slots=True)
-class Incoming:
-    """The parts of a Slack request every path needs."""
-
-    speaker: Speaker
-    client: AsyncWebClient
-    channel_id: str = ""
-    response_url: str = ""
-    trigger_id: str = ""
-
-    @property
-    def team(self) -> Team:
-        return Team(self.speaker.tenant_id, self.speaker.team_id, self.client)
-
-
-@dataclass(frozen=True, slots=True)
-class Line:
-    """A slash command's text: as Slack sent it (where only Slack's own mentions are live
-    `<@U…>` tokens: one a person typed arrives as `&lt;@U…&gt;`) and as the person typed it."""
-
-    as_sent: str
-    text: str
-
-    @classmethod
-    def of(cls, as_sent: str) -> Line:
-        return cls(as_sent=as_sent, text=unescape_incoming(as_sent))
-
-
-def incoming(body: dict[str, Any], context: Any) -> Incoming | None:
-    tenant = context.get(CONTEXT_TENANT)
-    user = context.get("user_id") or ""
-    team = context.get("team_id") or ""
-    if tenant is None or not user or not team:
-        return None
-    name = str(body.get("user_name") or (body.get("user") or {}).get("username") or "")
-    return Incoming(
-        speaker=Speaker(tenant_id=TenantId(tenant), team_id=team, user_id=user, name_hint=name),
-        client=context["client"], channel_id=context.get("channel_id") or "",
-        response_url=context.get("response_url") or "", trigger_id=body.get("trigger_id") or "")
 
 
 class SlackFrontEnd:
-    def __init__(self, *, deps: Deps, people: People, forms: FormData, keys: ProcessedKeys,
-                 web: SlackWeb, background: BackgroundWork, home: HomePublisher,
-                 failures: Failures | None = None, ack_budget: float = 1.0) -> None:
+    def __init__(self, *, deps: Deps, people: People, members: SlackMembers,
+                 keys: ProcessedKeys, web: SlackWeb, background: BackgroundWork,
+                 home: HomePublisher, failures: Failures | None = None,
+                 ack_budget: float = 1.0) -> None:
         self.deps = deps
         self.renderings = Renderings()
         self.people = people
-        self.forms = forms
+        self.forms = SlackForms(self, members)
+        self.shortcuts = Shortcuts(self)
         self.keys = keys
         self.web = web
         self.background = background
@@ -272,11 +222,12 @@ class SlackFrontEnd:
             if key is not None:
                 command = replace(command, idempotency_key=key)
             if isinstance(command, c.OpenNewForm):
-                return Modal(self.new_form(inc, title=command.title, kind=command.kind))
+                return Modal(await self.forms.new(inc, actor, title=command.title,
+                                                  kind=command.kind))
             if isinstance(command, c.OpenCheckIn) and command.milestone.number is not None:
-                return Modal(await self.checkin_form(inc, actor, command.milestone.number))
+                return Modal(await self.forms.check_in(inc, actor, command.milestone.number))
             if isinstance(command, ShowReminderSettings):
-                return Modal(await self.settings_form(inc, actor))
+                return Modal(await self.forms.settings(inc, actor))
             view = await execute(command, self.deps)
         except AlreadyDone as repeat:
             return Reply(render.message(failure(repeat)), repeat=True)
@@ -292,195 +243,6 @@ class SlackFrontEnd:
         ok = not (isinstance(view, Notice) and view.tone == Tone.ERROR)
         return Reply(self.renderings.message(view), ok=ok)
 
-    # --- forms --------------------------------------------------------------------------------
-
-    def origin(self, inc: Incoming, *, home: bool = False) -> Origin:
-        return Origin(channel_id=inc.channel_id, response_url=inc.response_url, home=home)
-
-    def new_form(self, inc: Incoming, *, title: str = "", kind: Any = None,
-                 description: str = "", links: tuple[str, ...] = (),
-                 home: bool = False) -> Payload:
-        values = forms.MilestoneValues(title=title[:200], description=description,
-                                       owner=inc.speaker.user_id,
-                                       **({"kind": kind} if kind is not None else {}))
-        meta = forms.metadata(origin=self.origin(inc, home=home), links=links)
-        return forms.milestone_form(values, meta)
-
-    async def checkin_form(self, inc: Incoming, actor: c.Actor, number: int, *,
-                           home: bool = False) -> Payload:
-        values = await self.forms.checkin_values(actor, number)
-        meta = forms.metadata(origin=self.origin(inc, home=home), ref=number)
-        return forms.checkin_form(values, meta)
-
-    async def edit_form(self, inc: Incoming, actor: c.Actor, number: int, *,
-                        home: bool = False) -> Payload:
-        values = await self.forms.edit_values(actor, number)
-        meta = forms.metadata(origin=self.origin(inc, home=home), ref=number)
-        return forms.milestone_form(values, meta, number=number)
-
-    def vacation_form(self, inc: Incoming, actor: c.Actor, *, home: bool = False) -> Payload:
-        today = local_today(self.deps.clock.now(), actor.timezone)
-        return reminder_forms.vacation_form(forms.metadata(origin=self.origin(inc, home=home)),
-                                            today)
-
-    async def settings_form(self, inc: Incoming, actor: c.Actor, *, home: bool = False
-                            ) -> Payload:
-        view = await execute(ShowReminderSettings(actor=actor), self.deps)
-        meta = forms.metadata(origin=self.origin(inc, home=home),
-                              extra=reminder_forms.settings_of(view).as_metadata())
-        return reminder_forms.settings_form(view, meta)
-
-    async def on_submit(self, ack: Ack, body: dict[str, Any], context: Any) -> None:
-        view = body.get("view") or {}
-        callback = str(view.get("callback_id") or "")
-        values = (view.get("state") or {}).get("values") or {}
-        inc = incoming(body, context)
-        present = set(values) or {"title"}
-        if inc is None:
-            await ack(response_action="errors",
-                      errors={next(iter(sorted(present))): NOT_SET_UP})
-            return
-        meta = forms.read_metadata(str(view.get("private_metadata") or ""))
-        try:
-            parsed = READERS[callback](values)
-        except FieldErrors as errors:
-            await ack(response_action="errors", errors=errors.errors)
-            return
-        key = "view:" + str(view.get("id") or secrets.token_hex(8))
-        outcome = await self.within_budget(self._submit(callback, parsed, meta, inc, present, key))
-        if isinstance(outcome, asyncio.Future):
-            await ack()  # closes the form; the outcome follows as a message
-            self.spawn(self.at_origin(inc, meta.origin), self._finish_later(outcome, inc, meta),
-                       "slow form")
-        elif outcome is None:
-            await ack()  # a second submit of a form already handled: nothing twice
-        elif isinstance(outcome, FieldErrors):
-            await ack(response_action="errors", errors=outcome.errors)
-        else:
-            await ack()
-            self.spawn(self.at_origin(inc, meta.origin),
-                       self.deliver(inc, meta.origin, outcome.payload), "form outcome")
-
-    async def _submit(self, callback: str, parsed: Any, meta: Metadata, inc: Incoming,
-                      present: set[str], key: str) -> Reply | FieldErrors | None:
-        """Applies a form once for its view id (None for a repeat); the key is claimed with
-        the change, so a refused form claims nothing and can be sent again."""
-        try:
-            actor = await self.people.actor(inc.speaker, inc.client)
-            view = await self._run_form(callback, parsed, meta, inc, actor, key)
-        except FieldErrors as errors:
-            return errors
-        except AlreadyDone:
-            return None
-        except DomainError as error:
-            block = forms.block_for(callback, getattr(error, "field", ""), present)
-            return forms.refused(block, error)
-        except Exception as error:
-            diagnosis = await self.failures.diagnose(error, f"form {callback}")
-            return FieldErrors({forms.block_for(callback, "", present): diagnosis.text})
-        return Reply(render.message(view))
-
-    async def _finish_later(self, pending: asyncio.Future[Reply | FieldErrors | None],
-                            inc: Incoming, meta: Metadata) -> None:
-        outcome = await pending
-        if outcome is None:
-            return
-        if isinstance(outcome, FieldErrors):
-            text = "; ".join(outcome.errors.values())
-            text = text if "saved" in text else f"Nothing was saved: {text}"
-            outcome = Reply(render.message(Notice(text=text, tone=Tone.ERROR)), ok=False)
-        await self.deliver(inc, meta.origin, outcome.payload)
-
-    async def _run_form(self, callback: str, parsed: Any, meta: Metadata, inc: Incoming,
-                        actor: c.Actor, key: str) -> View:
-        if callback == forms.MILESTONE_FORM:
-            return await self.forms.milestone(actor, meta.ref, parsed, inc.team, meta.links,
-                                              key)
-        if callback == forms.CHECKIN_FORM:
-            if meta.ref is None:
-                raise FieldErrors({"status": "This form lost track of its milestone; open it "
-                                             "again."})
-            return await self.forms.check_in(actor, meta.ref, parsed, key)
-        if callback == forms.VACATION_FORM:
-            return await self.forms.vacation(actor, parsed, key)
-        if callback == forms.SETTINGS_FORM:
-            before = reminder_forms.SettingsInput.from_metadata(meta.extra)
-            return await self.forms.settings(actor, parsed, before, key)
-        return await self.forms.comment(actor, parsed, inc.team, key)
-
-    # --- type-ahead ---------------------------------------------------------------------------
-
-    async def on_options(self, ack: Ack, body: dict[str, Any], context: Any) -> None:
-        inc = incoming(body, context)
-        s = inc.speaker if inc else None
-        actor = await self.people.known(s.tenant_id, s.team_id, s.user_id) if s else None
-        if actor is None:
-            await ack(options=[])
-            return
-        meta = forms.read_metadata(str((body.get("view") or {}).get("private_metadata") or ""))
-        exclude = (c.MilestoneRef(number=meta.ref) if meta.ref is not None
-                   and body.get("action_id") == forms.PARENT_PICKER else None)
-        search = c.SearchMilestones(actor=actor, query=str(body.get("value") or "")[:100],
-                                    exclude=exclude, limit=100)
-        try:
-            outcome = await self.within_budget(execute(search, self.deps))
-        except DomainError:
-            await ack(options=[])
-            return
-        if isinstance(outcome, asyncio.Future):
-            outcome.add_done_callback(too_late)  # nobody waits for it any more
-            await ack(options=[])
-            return
-        await ack(options=render.options(outcome))
-
-    # --- shortcuts -----------------------------------------------------------------------------
-
-    async def on_global_new(self, ack: Ack, body: dict[str, Any], context: Any) -> None:
-        await ack()
-        inc = incoming(body, context)
-        if inc is not None:
-            self.spawn(inc, self.open_modal(inc, self.new_form(inc)), "new form")
-
-    async def on_message_shortcut(self, ack: Ack, body: dict[str, Any], context: Any) -> None:
-        await ack()
-        inc = incoming(body, context)
-        if inc is None:
-            return
-        self.spawn(inc, self._from_message(inc, body), "message shortcut")
-
-    async def _from_message(self, inc: Incoming, body: dict[str, Any]) -> None:
-        message = body.get("message") or {}
-        channel = str((body.get("channel") or {}).get("id") or inc.channel_id)
-        text = unescape_incoming(str(message.get("text") or "")).strip()
-        link = await self._permalink(inc, body, channel, str(message.get("ts") or ""))
-        callback = str(body.get("callback_id") or "")
-        if callback == SHORTCUT_COMMENT:
-            meta = forms.metadata(origin=self.origin(inc))
-            quoted = f"{text}\n\n{link}".strip() if link else text
-            await self.open_modal(inc, forms.comment_form(meta, text=quoted[:3000]))
-            return
-        first_line = text.splitlines()[0] if text else ""
-        description = f"{text}\n\n{link}".strip() if link else text
-        await self.open_modal(inc, self.new_form(
-            inc, title=first_line[:80], description=description[:3000],
-            links=(link,) if link else ()))
-
-    async def _permalink(self, inc: Incoming, body: dict[str, Any], channel: str,
-                         ts: str) -> str:
-        """The message's permalink, if Slack gives it quickly (the form must open within 3 s
-        of the click); else the archive link built from the workspace domain."""
-        if not channel or not ts:
-            return ""
-        try:
-            async with asyncio.timeout(1.0):
-                answer = await inc.client.chat_getPermalink(channel=channel, message_ts=ts)
-            return str(answer.get("permalink") or "")
-        except (SlackApiError, TimeoutError):
-            domain = str((body.get("team") or {}).get("domain") or "")
-            if not domain:
-                return ""
-            return f"https://{domain}.slack.com/archives/{channel}/p{ts.replace('.', '')}"
-
     # --- events ---------------------------------------------------------------------------------
 
     async def on_home_opened(self, body: dict[str, Any], event: dict[str, Any],
@@ -494,19 +256,6 @@ class SlackFrontEnd:
     async def _home_once(self, inc: Incoming, key: str) -> None:
         if await self.claim(key, inc):  # else a retry of an event already handled
             await self.home.publish(inc.speaker, inc.client)
-
-
-SHORTCUT_NEW = "cairn.new"
-SHORTCUT_FROM_MESSAGE = "cairn.from_message"
-SHORTCUT_COMMENT = "cairn.comment_from_message"
-
-READERS: dict[str, Callable[[dict[str, Any]], Any]] = {
-    forms.MILESTONE_FORM: forms.read_milestone_form,
-    forms.CHECKIN_FORM: forms.read_checkin_form,
-    forms.COMMENT_FORM: forms.read_comment_form,
-    forms.VACATION_FORM: reminder_forms.read_vacation_form,
-    forms.SETTINGS_FORM: reminder_forms.read_settings_form,
-}
 
 
 def click_key(body: dict[str, Any], action: dict[str, Any], value: str) -> str:

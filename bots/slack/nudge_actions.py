@@ -101,7 +101,7 @@ async def open_vacation(front: SlackFrontEnd, click: Click) -> None:
     if isinstance(actor, Reply):
         await front.reply(click.inc, actor.payload)
         return
-    view = front.vacation_form(click.inc, actor, home=click.on_home)
+    view = front.forms.vacation(click.inc, actor, home=click.on_home)
     await front.open_modal(click.inc, view, push=click.in_modal)
 
 
@@ -111,7 +111,7 @@ async def open_settings(front: SlackFrontEnd, click: Click) -> None:
         await front.reply(click.inc, actor.payload)
         return
     try:
-        view = await front.settings_form(click.inc, actor, home=click.on_home)
+        view = await front.forms.settings(click.inc, actor, home=click.on_home)
     except DomainError as error:
         await front.reply(click.inc, render.message(failure(error)))
         return

@@ -45,6 +45,8 @@ def form_card(form: Form) -> Element:
             body.append(cards.text(escape(error[:ERROR]), color="attention", spacing="none"))
         elif field.hint:
             body.append(cards.text(escape(field.hint), subtle=True, spacing="none"))
+    for note in form.notes:
+        body.append(cards.text(escape(note), subtle=True))
     arg = f"#{form.subject}" if form.subject is not None else ""
     submit: Element = {"type": "Action.Submit", "title": form.submit[:cards.ACTION_TITLE],
                        "style": "positive",
@@ -58,7 +60,16 @@ def _input(field: Field) -> Element:
     if field.required:
         element["isRequired"] = True
         element["errorMessage"] = f"{field.label[:LABEL]}: needed."
-    if field.kind in (FieldKind.TEXT, FieldKind.LONG_TEXT, FieldKind.PEOPLE):
+    if field.kind == FieldKind.MILESTONE:
+        # A #number typed (Teams has no search over Cairn's milestones in a task module).
+        element["type"] = "Input.Text"
+        element["maxLength"] = 12
+        if field.placeholder:
+            element["placeholder"] = field.placeholder
+        if field.initial:
+            element["value"] = f"#{field.initial}"
+    elif field.kind in (FieldKind.TEXT, FieldKind.LONG_TEXT, FieldKind.PEOPLE,
+                        FieldKind.CHANNEL):
         element["type"] = "Input.Text"
         if field.kind == FieldKind.LONG_TEXT:
             element["isMultiline"] = True
@@ -81,10 +92,17 @@ def _input(field: Field) -> Element:
         element["type"] = "Input.Date"
         if field.initial:
             element["value"] = field.initial
+    elif field.kind == FieldKind.TIME:
+        element["type"] = "Input.Time"
+        if field.initial:
+            element["value"] = field.initial
     else:
         element["type"] = "Input.ChoiceSet"
         element["style"] = "compact"
         element["choices"] = [{"title": c.label, "value": c.value} for c in field.choices]
+        if field.kind == FieldKind.CHOICES:  # values joined by commas, as the core reads them
+            element["isMultiSelect"] = True
+            element["style"] = "expanded"
         if field.initial:
             element["value"] = field.initial
     return element

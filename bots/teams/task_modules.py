@@ -4,21 +4,20 @@
   `comment`, `vacation`, `settings`; arg `#N` or a title for `new`); the answer is the core's
   form (`core.interactions.form_opening`) rendered by `render_forms`.
 - `task/submit` carries the form's data with the inputs' values under the core's field names.
-  They are read and checked by the core (`form_specs`, `validation`); a wrong field sends the
-  SAME form back with what was typed and the error under that field, and nothing is saved.
-  A valid form becomes one core command (`SubmitMilestoneForm`, `SubmitCheckIn`, `AddComment`,
-  `SetVacation`) whose idempotency key is the activity's id: a retried delivery saves once.
-  The module closes with a short message and the answer (the milestone's card) is posted in the
-  conversation.
-- Reminder settings has no core form yet: it answers with the settings card, whose buttons
-  change them.
+  They are read and checked by the core (`form_commands`); a wrong field sends the SAME form
+  back with what was typed and the error under that field, and nothing is saved. A valid form
+  becomes one core command (`SubmitMilestoneForm`, `SubmitCheckIn`, `AddComment`,
+  `SetVacation`, `SubmitReminderSettings`) whose idempotency key is the activity's id: a
+  retried delivery saves once. The module closes with a short message and the answer (the
+  milestone's card, the settings) is posted in the conversation.
+- The settings form changes only what differs from what it showed: the form is opened again
+  on submit and its initial values are what it showed.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 from bots.teams import render_forms
@@ -30,30 +29,21 @@ from core.field_checks import TITLE_MAX
 from core.grammar.parser import parse
 from core.humanize import local_today
 from core.interactions import form_specs as specs
+from core.interactions.form_commands import Submission, command_of
 from core.interactions.form_opening import (
     open_check_in_form,
     open_comment_form,
     open_milestone_form,
-)
-from core.interactions.forms import (
-    CheckInValues,
-    MilestoneFormValues,
-    SubmitCheckIn,
-    SubmitMilestoneForm,
+    open_settings_form,
+    open_vacation_form,
 )
 from core.interactions.idempotency import AlreadyDone
-from core.interactions.validation import (
-    FormErrors,
-    Unreadable,
-    check_check_in,
-    check_milestone_form,
-)
-from core.nudges.commands import SetVacation, ShowReminderSettings
-from core.text import mentions_in
+from core.interactions.validation import FormErrors
 from core.views import View
 
 FORM_OF_VERB = {"new": "milestone", "edit": "milestone", "checkin": "checkin",
-                "comment": "comment", "vacation": "vacation", "milestone": "milestone"}
+                "comment": "comment", "vacation": "vacation", "milestone": "milestone",
+                "settings": "settings"}
 RESERVED = frozenset({"cairn", "msteams"})
 
 
@@ -88,7 +78,9 @@ class TaskModules:
         if kind == "comment" and number is not None:
             return await open_comment_form(self.deps, actor, number)
         if kind == "vacation":
-            return specs.vacation_form()
+            return open_vacation_form(self.deps, actor)
+        if kind == "settings":
+            return await open_settings_form(self.deps, actor)
         return None
 
     def opener(self, line: str, actor: c.Actor) -> dict[str, Any] | None:
@@ -108,9 +100,6 @@ class TaskModules:
         return None
 
     async def fetch(self, actor: c.Actor, data: dict[str, str]) -> Answer:
-        if data["verb"] == "settings":
-            view = await execute(ShowReminderSettings(actor=actor), self.deps)
-            return Answer(render_forms.closed("Your reminder settings are below."), view)
         form = await self.form(actor, data["verb"], data["arg"])
         if form is None:
             return Answer(render_forms.closed("That button does not open a form any more."))
@@ -124,7 +113,11 @@ class TaskModules:
             return Answer(render_forms.closed("That form does not work any more."))
         typed = {k: v for k, v in raw.items() if isinstance(v, str) and k not in RESERVED}
         try:
-            command = self.command(form, actor, typed, tenant=tenant, key=key)
+            command = command_of(Submission(
+                form=form.name, values=typed, subject=form.subject,
+                shown=frozenset(f.name for f in form.fields),
+                before=form.initial if form.changes_only else {},
+                mention_prefix=identity_prefix(tenant)), actor, key)
             view = await execute(command, self.deps)
         except FormErrors as wrong:
             return Answer(render_forms.task_module(form.with_errors(wrong.errors, typed)))
@@ -140,60 +133,6 @@ class TaskModules:
             return Answer(render_forms.task_module(
                 form.with_errors({"": _sentence(refused)}, typed)))
         return Answer(render_forms.closed("Saved."), view)
-
-    def command(self, form: specs.Form, actor: c.Actor, typed: Mapping[str, str], *,
-                tenant: str, key: str) -> c.Command[Any]:
-        """The submission as one core command; FormErrors for fields the core refuses."""
-        subject = c.MilestoneRef(number=form.subject) if form.subject is not None else None
-        if form.name == "milestone":
-            return self._milestone(actor, subject, typed, key)
-        if form.name == "checkin" and subject is not None:
-            values: CheckInValues = check_check_in(specs.read_check_in(typed, form))
-            return SubmitCheckIn(actor=actor, milestone=subject, values=values,
-                                 idempotency_key=key)
-        if form.name == "comment" and subject is not None:
-            text = specs.text_of(typed, "text").strip()
-            if not text:
-                raise FormErrors({"text": "Write something to post."})
-            return c.AddComment(actor=actor, milestone=subject, text=text,
-                                mentions=mentions_in(text, identity_prefix(tenant)),
-                                idempotency_key=key)
-        starts, ends = (specs.read_day(typed.get(n)) for n in ("starts", "ends"))
-        if not isinstance(starts, date) or not isinstance(ends, date):
-            raise FormErrors({n: d.why if isinstance(d, Unreadable) else "Pick a day."
-                              for n, d in (("starts", starts), ("ends", ends))
-                              if not isinstance(d, date)})
-        return SetVacation(actor=actor, starts=starts, ends=ends, idempotency_key=key)
-
-    @staticmethod
-    def _milestone(actor: c.Actor, subject: c.MilestoneRef | None, typed: Mapping[str, str],
-                   key: str) -> SubmitMilestoneForm:
-        submitted, parent = specs.read_milestone(typed)
-        errors: dict[str, str] = {}
-        if isinstance(parent, Unreadable) or (parent is not None and (
-                parent != int(parent) or parent < 1)):
-            errors["parent"] = "A milestone's #number, like 3."
-        owner = specs.handles_in(specs.text_of(typed, "owner"))
-        if owner is None or len(owner) > 1:
-            errors["owner"] = "One person, as @handle."
-        members = specs.handles_in(specs.text_of(typed, "members"))
-        if members is None:
-            errors["members"] = "People as @handles, like @ann @bob."
-        try:
-            checked = check_milestone_form(submitted)
-        except FormErrors as wrong:
-            raise FormErrors({**errors, **wrong.errors}) from None
-        if errors:
-            raise FormErrors(errors)
-        values = MilestoneFormValues(
-            title=checked.title, description=checked.description, kind=checked.kind,
-            parent=int(parent) if isinstance(parent, float) else None,
-            owner=c.UserRef(handle=owner[0]) if owner else None,
-            members=tuple(c.UserRef(handle=h) for h in members or ()),
-            start=checked.start, due=checked.due, priority=checked.priority,
-            criterion=checked.criterion, current=checked.current)
-        return SubmitMilestoneForm(actor=actor, milestone=subject, values=values,
-                                   idempotency_key=key)
 
 
 def _sentence(error: DomainError) -> str:

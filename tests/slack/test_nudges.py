@@ -15,8 +15,10 @@ from typing import Any
 
 import pytest
 
-from bots.slack import forms, reminder_forms, render
+from bots.slack import forms, modal, render
 from bots.slack.actions import ACTIONS
+from core.interactions import reminder_form_specs as reminder_specs
+from core.interactions.reminder_forms import settings_before
 from core.model import Kind, Status, TenantId
 from core.nudges.deadline_alerts import AlertStage
 from core.nudges.pacing import Pacer
@@ -486,19 +488,22 @@ def test_every_nudge_renders_valid_block_kit_at_any_size() -> None:
     assert "Stop watching" in text_of(rendered[2])
     for action_id in set(re.findall(r"'action_id': '(cairn\.[^']+)'", str(rendered))):
         assert action_id.split(":")[0] in ACTIONS, action_id
+    settings_form = reminder_specs.settings_form(settings)
     meta = forms.metadata(origin=forms.Origin(response_url="https://hooks.slack.com/x"),
-                          extra=reminder_forms.settings_of(settings).as_metadata())
-    form = reminder_forms.settings_form(settings, meta)
+                          extra=dict(settings_form.initial))
+    form = modal.modal(settings_form, meta)
     assert view_problems(form) == []
     ends = next(b for b in form["blocks"] if b.get("block_id") == "work_ends")
     assert ends["element"]["initial_time"] == "23:59"  # a working day that ends at midnight
-    assert view_problems(reminder_forms.vacation_form(meta, date(2026, 11, 23))) == []
+    vacation = modal.modal(reminder_specs.vacation_form(date(2026, 11, 23)), meta)
+    assert view_problems(vacation) == []
 
 
 def test_forged_form_metadata_reads_as_nothing_to_compare() -> None:
-    for text in ('{"x": [1]}', '{"x": {"w": "x"}}', '{"x": {"w": 1, "m": 1}}', "nope"):
-        extra = forms.read_metadata(text).extra
-        assert reminder_forms.SettingsInput.from_metadata(extra) is None
+    for text in ('{"x": [1]}', '{"x": {"w": "x"}}', '{"x": {"weekday": 1, "time": "1"}}',
+                 "nope"):
+        before = forms.read_metadata(text).before
+        assert settings_before(before) is None
 
 
 def at(value: str) -> dict[str, Any]:

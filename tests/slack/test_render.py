@@ -9,13 +9,14 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bots.slack import ack, forms, render, render_home
+from bots.slack import ack, forms, modal, render, render_home
 from bots.slack.actions import ACTIONS, MENU
 from bots.slack.app import BOT_SCOPES, COMMAND, EVENTS
 from bots.slack.blocks import clip_mrkdwn
-from bots.slack.front import SHORTCUT_COMMENT, SHORTCUT_FROM_MESSAGE, SHORTCUT_NEW
 from bots.slack.mrkdwn import escape, escape_keeping_mentions, unescape_incoming
+from bots.slack.shortcuts import SHORTCUT_COMMENT, SHORTCUT_FROM_MESSAGE, SHORTCUT_NEW
 from core.grammar.help import help_view
+from core.interactions import form_specs as specs
 from core.model import Kind, Priority, Status
 from core.views import (
     Action,
@@ -157,13 +158,17 @@ def test_forms_are_valid_modals_whatever_they_hold() -> None:
                           links=("https://a.example/" + "x" * 2000,) * 3)
     assert len(meta) <= 3000
     assert forms.read_metadata(meta).ref == 3
-    values = forms.MilestoneValues(title=NASTY[:200], description=NASTY[:3000],
-                                   parent=("#1", "#1 " + NASTY), owner="U1", members=("U2",))
-    for view in (forms.milestone_form(values, meta),
-                 forms.milestone_form(values, meta, number=123456789),
-                 forms.checkin_form(forms.CheckInValues(
-                     number=123456789, title=NASTY, percent=40, status=Status.DONE), meta),
-                 forms.comment_form(meta, target=("#1", "#1 " + NASTY), text=NASTY)):
+    shown = specs.MilestoneShown(title=NASTY[:200], description=NASTY[:3000], parent=1,
+                                 parent_title=NASTY, owner_id=1, member_ids=(2, 3),
+                                 channel="C1", crit_start=1.5e6, crit_target=2.5e-7)
+    people = {1: "U1", 2: "U2"}
+    for form in (specs.milestone_form(shown, channels=True),
+                 specs.milestone_form(shown, 123456789, channels=True),
+                 specs.check_in_form(123456789, NASTY, percent=40, status=Status.DONE),
+                 specs.check_in_form(3, NASTY, percent=40, status=Status.DONE, rolled_up=True),
+                 specs.comment_form(1, NASTY, pick=True, text=NASTY),
+                 specs.comment_form(None, pick=True, text=NASTY)):
+        view = modal.modal(form, meta, people=people)
         assert view_problems(view) == [], view["title"]
 
 

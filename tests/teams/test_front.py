@@ -243,10 +243,22 @@ async def test_typed_form_lines_vacation_settings_and_hostile_submissions(
         form, starts="2026-12-20", ends="2027-01-02")))
     assert posted.json["task"]["type"] == "message", posted.text
     assert "2027" in card_text(connector.cards_in(chat.id)[-1])
-    # Reminder settings: the settings card, posted; the module closes.
+    # Reminder settings: the core's form; a wrong field comes back beside it, and a submit
+    # changes only what changed.
     settings = {"cairn": {"verb": "settings", "arg": "", "stamp": "s1"}}
-    posted = await teams.post(task(teams, alice, chat, "task/fetch", settings))
+    form = form_of(await teams.post(task(teams, alice, chat, "task/fetch", settings)))
+    shown = inputs(form)
+    assert shown["time"]["type"] == "Input.Time" and shown["time"]["value"] == "09:00"
+    assert shown["days"]["isMultiSelect"] and shown["days"]["value"] == "0,1,2,3,4"
+    assert not card_problems(form)
+    wrong = form_of(await teams.post(task(teams, alice, chat, "task/submit", submitted(
+        form, days="", work_ends="08:00"))))
+    assert "Tick at least one working day." in card_text(wrong)
+    posted = await teams.post(task(teams, alice, chat, "task/submit", submitted(
+        form, weekday="1", time="10:30")))
     assert posted.json["task"]["type"] == "message", posted.text
+    saved = card_text(connector.cards_in(chat.id)[-1])
+    assert "Saved: on Tuesdays, at 10:30**" in saved  # only what changed
     # Hostile: someone else's milestone number, junk values, a long title: a form or a
     # message, never a 5xx, nothing saved.
     junk = {"cairn": {"verb": "milestone", "arg": "", "stamp": "j"}, "title": "x" * 50_000,

@@ -7,14 +7,20 @@ from datetime import date
 
 import pytest
 
+from core.commands import Actor, AddComment
+from core.interactions import form_reading as reading
 from core.interactions import form_specs as specs
+from core.interactions import reminder_form_specs as reminder_specs
+from core.interactions.form_commands import Submission, command_of
+from core.interactions.reminder_forms import SubmitReminderSettings
 from core.interactions.validation import (
     FormErrors,
     Unreadable,
     check_check_in,
     check_milestone_form,
 )
-from core.model import Kind, Priority, Status
+from core.model import Kind, Priority, Status, TenantId, UserId
+from core.nudges.views import ReminderSettingsView
 
 
 def names(form: specs.Form) -> list[str]:
@@ -43,14 +49,14 @@ def test_the_milestone_form_new_and_edit() -> None:
 
 
 def test_a_milestone_submission_reads_back_into_validation() -> None:
-    form, parent = specs.read_milestone({
+    form, parent = reading.read_milestone({
         "title": "  Ship  it ", "kind": "task", "due": "2027-02-01", "start": "2027-03-01",
         "crit_metric": "", "crit_start": "abc", "parent": "#4"})
     assert parent == 4.0 and isinstance(form.crit_start, Unreadable)
     with pytest.raises(FormErrors) as wrong:
         check_milestone_form(form)
     assert set(wrong.value.errors) == {"start", "crit_start"}
-    ok, _ = specs.read_milestone({"title": "Ship", "due": "2027-02-01", "crit_metric": "ARR",
+    ok, _ = reading.read_milestone({"title": "Ship", "due": "2027-02-01", "crit_metric": "ARR",
                                   "crit_start": "0", "crit_target": "1,000"})
     checked = check_milestone_form(ok)
     assert checked.due == date(2027, 2, 1) and checked.criterion is not None
@@ -70,9 +76,9 @@ def test_the_check_in_form_asks_what_drives_the_progress() -> None:
     rolled = specs.check_in_form(3, "Beta", percent=40, status=Status.ON_TRACK, rolled_up=True)
     assert names(rolled) == ["status", "notes", "blockers"] and "rolls up" in rolled.intro
     with pytest.raises(FormErrors) as wrong:
-        check_check_in(specs.read_check_in({"percent": "150", "status": "blocked"}, plain))
+        check_check_in(reading.read_check_in({"percent": "150", "status": "blocked"}, plain))
     assert set(wrong.value.errors) == {"percent"}
-    values = check_check_in(specs.read_check_in({"percent": "60", "notes": " moved "}, plain))
+    values = check_check_in(reading.read_check_in({"percent": "60", "notes": " moved "}, plain))
     assert values.percent == 60 and values.notes == "moved"
 
 
@@ -80,16 +86,49 @@ def test_errors_come_back_on_the_same_form_with_what_was_typed() -> None:
     form = specs.check_in_form(3, "Beta", percent=40, status=Status.ON_TRACK)
     again = form.with_errors({"percent": "A whole number from 0 to 100.", "nowhere": "Odd."},
                              {"percent": "150", "notes": "so far"})
-    assert again.errors == {"percent": "A whole number from 0 to 100. Odd."}
+    # An error on no field of a check-in goes beside its status.
+    assert again.errors == {"percent": "A whole number from 0 to 100.", "status": "Odd."}
+    assert form.field_for("criteria") == "status"  # no `current` on this form
     assert {f.name: f.initial for f in again.fields}["notes"] == "so far"
     assert names(again) == names(form)
 
 
 def test_handles_and_numbers_as_typed() -> None:
-    assert specs.handles_in("@Ann, @bob") == ("ann", "bob")
-    assert specs.handles_in("") == ()
-    assert specs.handles_in("@ann <script>") is None
-    assert specs.read_number("nan") is not None and isinstance(specs.read_number("nan"),
-                                                                Unreadable)
-    assert isinstance(specs.read_day("31/12"), Unreadable) and specs.read_day(" ") is None
-    assert specs.vacation_form().fields[0].required
+    assert reading.handles_in("@Ann, @bob") == ("ann", "bob")
+    assert reading.handles_in("") == ()
+    assert reading.handles_in("@ann <script>") is None
+    assert isinstance(reading.read_number("nan"), Unreadable)
+    assert isinstance(reading.read_day("31/12"), Unreadable) and reading.read_day(" ") is None
+    assert isinstance(reading.read_day("2301-01-01"), Unreadable)
+    assert reminder_specs.vacation_form().fields[0].required
+
+
+ACTOR = Actor(tenant_id=TenantId(1), user_id=UserId(1), handle="ann")
+
+
+def test_the_reminder_forms_and_a_picked_comment_read_back_into_one_command() -> None:
+    view = ReminderSettingsView(checkin="", next_checkin="", working_days="", quiet_hours="",
+                                deadlines="", digest="", timezone="UTC", work_ends=24 * 60)
+    form = reminder_specs.settings_form(view)
+    assert form.changes_only and form.initial["work_ends"] == "23:59"
+    typed = {**form.initial, "weekday": "2"}
+    cmd = command_of(Submission(form="settings", values=typed, before=form.initial), ACTOR, "k")
+    assert isinstance(cmd, SubmitReminderSettings) and cmd.changes() == {"weekday": 2}
+    assert cmd.idempotency_key == "k" and cmd.actor == ACTOR
+    lost = command_of(Submission(form="settings", values=typed, before={"x": "1"}), ACTOR, "k")
+    assert isinstance(lost, SubmitReminderSettings) and len(lost.changes()) == 5
+    with pytest.raises(FormErrors) as wrong:
+        command_of(Submission(form="settings", values={**typed, "days": "",
+                                                       "work_ends": "08:00"}), ACTOR, "k")
+    assert set(wrong.value.errors) == {"days", "work_ends"}
+    with pytest.raises(FormErrors) as wrong:
+        command_of(Submission(form="vacation", values={"starts": "2027-01-05",
+                                                       "ends": "2027-01-01"}), ACTOR, "k")
+    assert set(wrong.value.errors) == {"ends"}
+    picked = command_of(Submission(form="comment", values={"milestone": "#2", "text": " hi "}),
+                        ACTOR, "k")
+    assert isinstance(picked, AddComment) and picked.milestone.number == 2
+    with pytest.raises(FormErrors) as wrong:
+        command_of(Submission(form="comment", values={"milestone": "#x", "text": ""}),
+                   ACTOR, "k")
+    assert set(wrong.value.errors) == {"milestone", "text"}
