@@ -16,6 +16,7 @@ from core.ports import UnitOfWork
 
 if TYPE_CHECKING:
     from core.access.ports import AccessRepository
+    from core.linking.ports import LinkRepository
     from core.nudges.ports import NudgeRepository
     from core.ports import (
         ActivityRepository,
@@ -51,6 +52,7 @@ class DelegatingUnitOfWork:
     access: AccessRepository
     webhooks: WebhookEndpointRepository
     idempotency: IdempotencyKeys
+    links: LinkRepository
 
     def __init__(self, inner: UnitOfWork) -> None:
         self._inner = inner

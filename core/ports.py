@@ -31,6 +31,7 @@ from core.calendar.model import (
 from core.calendar.tenancy import DefaultCalendar, WorkspaceCalendars
 from core.events import Event
 from core.interactions.audience import Audience
+from core.linking.ports import LinkRepository
 from core.model import (
     Activity,
     Comment,
@@ -324,6 +325,7 @@ class UnitOfWork(Protocol):
     access: AccessRepository
     webhooks: WebhookEndpointRepository
     idempotency: IdempotencyKeys
+    links: LinkRepository
 
     async def publish(self, event: Event) -> None:
         """Records an event in the activity feed and the outbox of every consumer of it."""

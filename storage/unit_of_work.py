@@ -23,6 +23,7 @@ from core.access.ports import AccessRepository
 from core.errors import StorageUnavailable
 from core.events import Event, payload
 from core.interactions.concerned import audience_of
+from core.linking.ports import LinkRepository
 from core.model import TenantId
 from core.nudges.ports import NudgeRepository
 from core.ports import (
@@ -52,6 +53,7 @@ from storage.feed import (
     TortoiseProgressUpdates,
 )
 from storage.idempotency import TortoiseIdempotencyKeys
+from storage.linking import TortoiseLinks
 from storage.mapping import utc
 from storage.milestones import TortoiseMilestones
 from storage.models import ActivityRow, OutboxRow
@@ -113,6 +115,7 @@ class TortoiseUnitOfWork:
         self.scoring: ScoringPorts = scoring_ports(self)
         self.access: AccessRepository = TortoiseAccess(self)
         self.webhooks: WebhookEndpointRepository = TortoiseWebhookEndpoints(self)
+        self.links: LinkRepository = TortoiseLinks(self)
         self._keys = TortoiseIdempotencyKeys(self)
         self.idempotency: IdempotencyKeys = self._keys
 

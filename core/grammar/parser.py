@@ -50,6 +50,7 @@ from core.commands import (
 from core.dates import parse_deadline
 from core.errors import InvalidInput
 from core.grammar.calendar import parse_calendar
+from core.grammar.linking import LINK_EXAMPLES, LINK_USAGE, parse_link, parse_notify, parse_unlink
 from core.grammar.options import parse_create, parse_edit, parse_profile
 from core.grammar.remind import parse_remind
 from core.grammar.scoring import SCORING_VERBS, parse_list_team
@@ -352,6 +353,8 @@ def _me(rest: str, ctx: Context) -> AnyCommand:
         return ShowProfile(actor=ctx.actor)
     if (person := lex.user_ref(rest.strip(), ctx.identity_prefix)) is not None:
         return ShowProfile(actor=ctx.actor, person=person)
+    if (said := lex.split_word(rest.strip()))[0].lower() == "notify":
+        return parse_notify(said[1], ctx.actor)
     return parse_profile(rest, ctx.actor)
 
 
@@ -454,7 +457,8 @@ VERBS: tuple[Verb, ...] = (
     Verb(("activity", "feed"), "activity [#N]", "what happened lately", PROGRESS, _activity,
          ("activity", "activity #1")),
     Verb(("people", "users"), "people", "who is here, with roles and the plan", TEAM, _people),
-    Verb(("me", "profile"), "me [tz <Zone>|name \"…\"|days mon-fri|hours 9-18]",
+    Verb(("me", "profile"),
+         "me [tz <Zone>|name \"…\"|days mon-fri|hours 9-18|notify slack|teams|both]",
          "your profile and working hours", YOU, _me,
          ("me tz Europe/Berlin", "me days mon-thu", "me hours 08:30-17:00")),
     Verb(("remind", "reminders"),
@@ -497,6 +501,10 @@ VERBS: tuple[Verb, ...] = (
          webhook_grammar.parse_webhook, webhook_grammar.EXAMPLES),
     Verb(("webhooks",), "webhooks", "the webhook endpoints (admins)", TEAM,
          webhook_grammar.parse_webhooks),
+    Verb(("link",), LINK_USAGE, "one company on Slack and Teams (admins)", TEAM, parse_link,
+         LINK_EXAMPLES),
+    Verb(("unlink",), "unlink [slack|teams]", "separate linked workspaces again (admins)", TEAM,
+         parse_unlink, ("unlink teams",)),
     Verb(("help", "?"), "help [verb]", "this help", YOU, _help, ("help update",)),
 )
 

@@ -10,6 +10,7 @@ from core.commands import Actor, ListPeople, SetPlan, SetRole, ShowProfile, Upda
 from core.errors import Conflict, InvalidInput, LimitReached
 from core.events import PlanChanged, RoleChanged, UserJoined
 from core.grammar.options import check_timezone
+from core.linking.use_cases import note_platform
 from core.milestones.changes import keep_moment
 from core.model import (
     PLAN_LIMITS,
@@ -64,6 +65,8 @@ async def known_actor(deps: Deps, tenant_id: TenantId, identity: str) -> Actor |
     """The person linked to a platform identity (`slack:T1:U9`); None for someone never seen."""
     async with deps.uow(tenant_id) as tx:
         user = await tx.users.by_identity(identity)
+        if user is not None:
+            await note_platform(tx, user, identity)
     return actor_of(user) if user is not None else None
 
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime, timedelta
 
+from core.linking.routing import routed
 from core.model import MilestoneId, TenantId, User, UserId
 from core.nudges.ports import DigestData, InboxEntry, Nudge, NudgeMilestone, Outcome, Person
 from core.nudges.schedule import AskState, PersonPolicy, Snooze, TeamPolicy
+from storage.linking.repository import TortoiseLinks
 from storage.mapping import user_from, utc
 from storage.models import UserIdentityRow, UserRow
 from storage.nudges import queries as q
@@ -53,9 +55,13 @@ class NudgeDelivery(NudgeStore):
         users = {UserId(r.id): user_from(r) for r in await query}
         keys: dict[UserId, list[str]] = {}
         for identity in await UserIdentityRow.filter(user_id__in=list(users)).using_db(
-                db).order_by("key"):
+                db).order_by("id"):
             keys.setdefault(UserId(identity.user_id), []).append(identity.key)
-        return {uid: (user, tuple(keys.get(uid, ()))) for uid, user in users.items()}
+        # Someone on Slack and Teams is nudged once: on the platform they chose or used last.
+        choices = await TortoiseLinks(self._session).notify_choices(
+            [uid for uid, found in keys.items() if len(found) > 1])
+        return {uid: (user, routed(keys.get(uid, []), choices.get(uid)))
+                for uid, user in users.items()}
 
     async def open_owned(self, people: Collection[Person]
                          ) -> dict[UserId, list[NudgeMilestone]]:
