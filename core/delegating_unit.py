@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from core.access.ports import AccessRepository
     from core.linking.ports import LinkRepository
     from core.nudges.ports import NudgeRepository
+    from core.people.reachability import ReachRecords
     from core.ports import (
         ActivityRepository,
         CalendarRepository,
@@ -53,6 +54,7 @@ class DelegatingUnitOfWork:
     webhooks: WebhookEndpointRepository
     idempotency: IdempotencyKeys
     links: LinkRepository
+    reach: ReachRecords
 
     def __init__(self, inner: UnitOfWork) -> None:
         self._inner = inner

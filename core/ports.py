@@ -47,6 +47,7 @@ from core.model import (
     UserId,
 )
 from core.nudges.ports import NudgeRepository
+from core.people.reachability import ReachRecords
 from core.scoring.recording import ScoringPorts
 from core.webhooks.ports import WebhookEndpointRepository
 
@@ -326,6 +327,7 @@ class UnitOfWork(Protocol):
     webhooks: WebhookEndpointRepository
     idempotency: IdempotencyKeys
     links: LinkRepository
+    reach: ReachRecords
 
     async def publish(self, event: Event) -> None:
         """Records an event in the activity feed and the outbox of every consumer of it."""

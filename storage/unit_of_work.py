@@ -26,6 +26,7 @@ from core.interactions.concerned import audience_of
 from core.linking.ports import LinkRepository
 from core.model import TenantId
 from core.nudges.ports import NudgeRepository
+from core.people.reachability import ReachRecords
 from core.ports import (
     ActivityRepository,
     CalendarRepository,
@@ -54,6 +55,7 @@ from storage.feed import (
 )
 from storage.idempotency import TortoiseIdempotencyKeys
 from storage.linking import TortoiseLinks
+from storage.linking.reach import TortoiseReach
 from storage.mapping import utc
 from storage.milestones import TortoiseMilestones
 from storage.models import ActivityRow, OutboxRow
@@ -116,6 +118,7 @@ class TortoiseUnitOfWork:
         self.access: AccessRepository = TortoiseAccess(self)
         self.webhooks: WebhookEndpointRepository = TortoiseWebhookEndpoints(self)
         self.links: LinkRepository = TortoiseLinks(self)
+        self.reach: ReachRecords = TortoiseReach(self)
         self._keys = TortoiseIdempotencyKeys(self)
         self.idempotency: IdempotencyKeys = self._keys
 

@@ -28,7 +28,7 @@ from core.ports import MilestoneFilter, OutboxMessage, RollupNode
 from core.scoring.recording import ScoringPorts
 from tests.fakes_access import FakeAccess, FakeWebhookEndpoints
 from tests.fakes_calendar import FakeCalendar
-from tests.fakes_linking import FakeLinks
+from tests.fakes_linking import FakeLinks, FakeReach
 from tests.fakes_nudges import FakeNudges, NudgeState
 from tests.fakes_scoring import FakeScoring, ScoringState
 
@@ -431,6 +431,7 @@ class InMemoryUnitOfWork:
         self.webhooks = FakeWebhookEndpoints(self)
         self.idempotency = FakeIdempotencyKeys(self)
         self.links = FakeLinks(self)
+        self.reach = FakeReach(self)
         self._snapshot: _State | None = None
         self.committed = False
 

@@ -5,12 +5,13 @@ moving a workspace records nothing beyond the link itself."""
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from core.linking.ports import LinkCode, NotifyChoice, PlatformLink
 from core.model import TenantId, User, UserId
+from core.people.reachability import ReachNote
 
 if TYPE_CHECKING:
     from tests.fakes import InMemoryUnitOfWork
@@ -96,3 +97,30 @@ class FakeLinks:
         self._t["notify"][user_id] = NotifyChoice(
             choice=choice if choice is not None else known.choice,
             last_platform=last_platform if last_platform is not None else known.last_platform)
+
+
+class FakeReach:
+    """`ReachRecords` in memory."""
+
+    def __init__(self, uow: InMemoryUnitOfWork) -> None:
+        self._uow = uow
+
+    @property
+    def _rows(self) -> dict[tuple[int, str], tuple[int, str]]:
+        rows: dict[tuple[int, str], tuple[int, str]] = self._uow.store.state.linking.setdefault(
+            "reach", {})
+        return rows
+
+    async def note(self, notes: Sequence[ReachNote]) -> None:
+        for n in notes:
+            if n.reason:
+                self._rows[(n.user_id, n.platform)] = (n.tenant_id, n.reason)
+            else:
+                self._rows.pop((n.user_id, n.platform), None)
+
+    async def unreachable(self) -> dict[UserId, list[tuple[str, str]]]:
+        found: dict[UserId, list[tuple[str, str]]] = {}
+        for (user_id, platform), (tenant_id, reason) in sorted(self._rows.items()):
+            if tenant_id == self._uow.tenant_id:
+                found.setdefault(UserId(user_id), []).append((platform, reason))
+        return found

@@ -8,13 +8,14 @@ the emulator and tests only (`serve` logs a loud warning).
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from aiohttp import web
 
 from bots.teams.app import TeamsApp, TeamsConfig
+from bots.teams.threads import THREAD_VERBS, THREADS_CONSUMER, TeamsThreads
 from storage.teams import TortoiseTeamsStore
 from wiring.adapters import AdapterStatus, Attached
 from wiring.edge import Refusal, guarded
@@ -63,7 +64,10 @@ class TeamsAdapter:
         return AdapterStatus(self.name, False, "MICROSOFT_APP_ID is not set")
 
     def subscriptions(self, settings: Settings) -> Mapping[str, frozenset[str]]:
-        return {}
+        return {THREADS_CONSUMER: THREAD_VERBS}
+
+    def audiences(self, settings: Settings) -> Collection[str]:
+        return (THREADS_CONSUMER,)  # which milestone's thread tells each change
 
     async def attach(self, runtime: Runtime, app: web.Application) -> Attached:
         store = TortoiseTeamsStore(runtime.database.unit_of_work())
@@ -90,4 +94,5 @@ class TeamsAdapter:
             return await store.forget_keys(before=runtime.deps.clock.now() - KEEP_KEYS)
 
         return Attached(jobs=[PeriodicJob("teams:forget-keys", timedelta(hours=1), forget_keys)],
-                        notifiers=[teams.notifier])
+                        notifiers=[teams.notifier],
+                        consumers=[TeamsThreads(runtime.deps, store, teams.sender)])

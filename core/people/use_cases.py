@@ -22,6 +22,7 @@ from core.model import (
     User,
     UserId,
 )
+from core.people.reachability import described
 from core.permissions import Right
 from core.ports import MilestoneFilter, UnitOfWork
 from core.use_case import (
@@ -140,6 +141,7 @@ async def list_people(cmd: ListPeople, deps: Deps) -> PeopleView:
         me = await current_user(tx, cmd.actor)
         tenant = await current_tenant(tx, cmd.actor)
         people = await tx.users.all()
+        reach = await tx.reach.unreachable() if me.role == Role.ADMIN else {}
         owned: Counter[UserId | None] = Counter(
             m.owner_id for m in await tx.milestones.find(MilestoneFilter()))
         limits = PLAN_LIMITS[tenant.plan]
@@ -147,13 +149,16 @@ async def list_people(cmd: ListPeople, deps: Deps) -> PeopleView:
             f"{len(people)} people")
         return PeopleView(
             tenant=tenant.name, plan=tenant.plan.value, usage=usage,
-            people=tuple(_person(u, owned[u.id], me) for u in sorted(
+            people=tuple(_person(u, owned[u.id], me, described(reach.get(u.id, []))
+                                 if u.id is not None else ()) for u in sorted(
                 people, key=lambda u: (u.role != Role.ADMIN, u.handle))))
 
 
-def _person(user: User, active: int, me: User) -> PersonLine:
+def _person(user: User, active: int, me: User, unreachable: tuple[str, ...] = ()
+            ) -> PersonLine:
     return PersonLine(handle=user.handle, name=user.display_name, role=user.role.value,
-                      timezone=user.timezone, active_milestones=active, is_you=user.id == me.id)
+                      timezone=user.timezone, active_milestones=active, is_you=user.id == me.id,
+                      unreachable=unreachable)
 
 
 def _profile(user: User, me: User, headline: str = "") -> ProfileView:

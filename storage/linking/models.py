@@ -54,5 +54,23 @@ class NotifyChoiceRow(Model):
         table = "notify_choices"
 
 
+class ReachRow(Model):
+    # Why a platform last failed to reach a person (the delivery queue's finding).
+    id = fields.IntField(primary_key=True)
+    tenant_id = fields.IntField()
+    user: fields.ForeignKeyRelation[UserRow] = fields.ForeignKeyField(
+        "cairn.UserRow", related_name=False, on_delete=fields.CASCADE)
+    user_id: int
+    platform = fields.CharField(max_length=20)
+    reason = fields.CharField(max_length=300)
+    updated_at = fields.DatetimeField()
+
+    class Meta:
+        table = "person_reach"
+        unique_together = (("user_id", "platform"),)
+        indexes = (("tenant_id",),)
+
+
 #: Every table, children first: the order to empty them in.
-TABLES = tuple(model._meta.db_table for model in (NotifyChoiceRow, PlatformLinkRow, LinkCodeRow))
+TABLES = tuple(model._meta.db_table for model in (
+    ReachRow, NotifyChoiceRow, PlatformLinkRow, LinkCodeRow))
