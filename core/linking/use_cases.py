@@ -115,6 +115,9 @@ async def redeem_link_code(cmd: RedeemLinkCode, deps: Deps) -> Notice:
     async with deps.uow(host) as tx:
         if await tx.links.link_of(cmd.here) is not None:
             raise Conflict("this workspace is linked already", hint="an admin can `unlink` it")
+        if await tx.links.links_to(joining):
+            raise Conflict("another workspace is linked to this one already",
+                           hint="unlink it first (`unlink`), then link this one")
         if not await tx.links.use_code(key, now):
             raise Conflict("that link code was used already",
                            hint="codes work once: ask for a new one")
