@@ -16,16 +16,26 @@ class TortoiseReach(Repository):
         if not notes:
             return
         db = await self.db()
+        # One query in the usual case (everyone reached, nothing on record): the rest only
+        # for what changed.
+        known = {(r.user_id, r.platform): r for r in await ReachRow.filter(
+            user_id__in=sorted({n.user_id for n in notes})).using_db(db)}
         for n in notes:
-            key = {"user_id": n.user_id, "platform": n.platform}
+            row = known.get((n.user_id, n.platform))
             if not n.reason:
-                await ReachRow.filter(**key).using_db(db).delete()
+                if row is not None:
+                    await ReachRow.filter(id=row.id).using_db(db).delete()
+                continue
+            if row is not None and row.reason == n.reason[:300]:
                 continue
             columns = {"tenant_id": n.tenant_id, "reason": n.reason[:300],
                        "updated_at": utc(n.at)}
-            if not await ReachRow.filter(**key).using_db(db).update(**columns):
+            if row is not None:
+                await ReachRow.filter(id=row.id).using_db(db).update(**columns)
+            else:
                 # One delivery worker settles a person's nudges at a time (they are leased).
-                await ReachRow.create(using_db=db, **key, **columns)
+                known[(n.user_id, n.platform)] = await ReachRow.create(
+                    using_db=db, user_id=n.user_id, platform=n.platform, **columns)
 
     async def unreachable(self) -> dict[UserId, list[tuple[str, str]]]:
         found: dict[UserId, list[tuple[str, str]]] = {}
