@@ -20,6 +20,7 @@ from core.grammar.parser import parse
 from core.humanize import local_today
 from core.interactions import form_submissions, forms, reminder_forms, reminder_submissions
 from core.interactions.idempotency import keyed
+from core.linking import use_cases as linking
 from core.milestones import (
     assignment,
     comments,
@@ -97,6 +98,7 @@ HANDLERS: dict[type[c.AnyCommand], Handler] = {
     access.ListTokens: tokens.list_tokens,
     access.RevokeToken: tokens.revoke_token,
     **webhooks.HANDLERS,
+    **linking.HANDLERS,
 }
 
 

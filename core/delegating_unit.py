@@ -17,7 +17,9 @@ from core.ports import UnitOfWork
 if TYPE_CHECKING:
     from core.access.ports import AccessRepository
     from core.calendar.ports import CalendarRepository
+    from core.linking.ports import LinkRepository
     from core.nudges.ports import NudgeRepository
+    from core.people.reachability import ReachRecords
     from core.ports import (
         ActivityRepository,
         CommentRepository,
@@ -51,6 +53,8 @@ class DelegatingUnitOfWork:
     access: AccessRepository
     webhooks: WebhookEndpointRepository
     idempotency: IdempotencyKeys
+    links: LinkRepository
+    reach: ReachRecords
 
     def __init__(self, inner: UnitOfWork) -> None:
         self._inner = inner

@@ -21,8 +21,10 @@ from core.calendar.ports import CalendarRepository
 from core.events import Event
 from core.history import Activity, Comment, Notification, ProgressUpdate
 from core.interactions.audience import Audience
+from core.linking.ports import LinkRepository
 from core.model import Kind, Milestone, MilestoneId, Status, TenantId, UserId
 from core.nudges.ports import NudgeRepository
+from core.people.reachability import ReachRecords
 from core.scoring.recording import ScoringPorts
 from core.tenancy import Tenant, User
 from core.webhooks.ports import WebhookEndpointRepository
@@ -210,6 +212,8 @@ class UnitOfWork(Protocol):
     access: AccessRepository
     webhooks: WebhookEndpointRepository
     idempotency: IdempotencyKeys
+    links: LinkRepository
+    reach: ReachRecords
 
     async def publish(self, event: Event) -> None:
         """Records an event in the activity feed and the outbox of every consumer of it."""

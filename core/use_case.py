@@ -10,6 +10,7 @@ from core.calendar.model import CalendarSetup
 from core.commands import Actor, MilestoneRef, UserRef
 from core.errors import Forbidden, LimitReached, NotFound
 from core.history import Notification
+from core.linking.epoch import LinkEpoch
 from core.milestones.cards import Reader
 from core.model import Milestone, MilestoneId, UserId
 from core.permissions import AncestorOwners, Right, require
@@ -35,6 +36,8 @@ class Deps:
     reports: ReportTools | None = None
     #: WEBHOOKS_ALLOW_PRIVATE: webhook endpoints may be on loopback/private addresses and http.
     allow_private_webhooks: bool = False
+    #: Bumped by a link or unlink: front ends then forget who belongs to which tenant.
+    links: LinkEpoch = field(default_factory=LinkEpoch)
 
 
 @dataclass(frozen=True, slots=True)

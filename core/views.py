@@ -181,6 +181,8 @@ class PersonLine:
     timezone: str
     active_milestones: int = 0
     is_you: bool = False
+    #: For admins: why a platform could not reach them ("Teams: no chat with Cairn yet").
+    unreachable: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -35,6 +35,7 @@ APPS: dict[str, tuple[str, str]] = {
     "reports": ("storage.reports.models", "storage.reports.migrations"),
     "api": ("storage.api.models", "storage.api.migrations"),
     "webhooks": ("storage.webhooks.models", "storage.webhooks.migrations"),
+    "linking": ("storage.linking.models", "storage.linking.migrations"),
 }
 
 Dialect = Literal["sqlite", "postgres"]

@@ -24,8 +24,10 @@ from core.calendar.ports import CalendarRepository
 from core.errors import StorageUnavailable
 from core.events import Event, payload
 from core.interactions.concerned import audience_of
+from core.linking.ports import LinkRepository
 from core.model import TenantId
 from core.nudges.ports import NudgeRepository
+from core.people.reachability import ReachRecords
 from core.ports import (
     ActivityRepository,
     CommentRepository,
@@ -52,6 +54,8 @@ from storage.feed import (
     TortoiseProgressUpdates,
 )
 from storage.idempotency import TortoiseIdempotencyKeys
+from storage.linking import TortoiseLinks
+from storage.linking.reach import TortoiseReach
 from storage.mapping import utc
 from storage.milestones import TortoiseMilestones
 from storage.models import ActivityRow, OutboxRow
@@ -113,6 +117,8 @@ class TortoiseUnitOfWork:
         self.scoring: ScoringPorts = scoring_ports(self)
         self.access: AccessRepository = TortoiseAccess(self)
         self.webhooks: WebhookEndpointRepository = TortoiseWebhookEndpoints(self)
+        self.links: LinkRepository = TortoiseLinks(self)
+        self.reach: ReachRecords = TortoiseReach(self)
         self._keys = TortoiseIdempotencyKeys(self)
         self.idempotency: IdempotencyKeys = self._keys
 

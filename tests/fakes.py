@@ -18,6 +18,7 @@ from core.scoring.recording import ScoringPorts
 from core.tenancy import Tenant, User
 from tests.fakes_access import FakeAccess, FakeWebhookEndpoints
 from tests.fakes_calendar import FakeCalendar
+from tests.fakes_linking import FakeLinks, FakeReach
 from tests.fakes_nudges import FakeNudges, NudgeState
 from tests.fakes_scoring import FakeScoring, ScoringState
 
@@ -58,6 +59,7 @@ class _State:
     scoring: dict[int | None, ScoringState] = field(default_factory=dict)
     access: dict[str, Any] = field(default_factory=dict)  # tables of FakeAccess
     webhooks: Any = None  # an InMemoryWebhooks, made on first use
+    linking: dict[str, Any] = field(default_factory=dict)  # tables of FakeLinks
     #: (tenant, key) -> (command, claimed at)
     keys: dict[tuple[int, str], tuple[str, datetime]] = field(default_factory=dict)
     ids: int = 0
@@ -418,6 +420,8 @@ class InMemoryUnitOfWork:
         self.access = FakeAccess(self)
         self.webhooks = FakeWebhookEndpoints(self)
         self.idempotency = FakeIdempotencyKeys(self)
+        self.links = FakeLinks(self)
+        self.reach = FakeReach(self)
         self._snapshot: _State | None = None
         self.committed = False
 

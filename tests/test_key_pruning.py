@@ -11,7 +11,7 @@ from bots.shell.session import ShellSession
 from core import commands as c
 from core.bus import Deps, execute
 from core.interactions.idempotency import AlreadyDone
-from core.model import Plan
+from core.tenancy import Plan
 from storage import Database
 from storage.slack import TortoiseSlackStore
 from storage.teams import TortoiseTeamsStore

@@ -8,12 +8,13 @@ the emulator and tests only (`serve` logs a loud warning).
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import TYPE_CHECKING
 
 from aiohttp import web
 
 from bots.teams.app import TeamsApp, TeamsConfig
+from bots.teams.threads import THREAD_VERBS, THREADS_CONSUMER, TeamsThreads
 from storage.teams import TortoiseTeamsStore
 from wiring.adapters import AdapterStatus, Attached
 from wiring.edge import Refusal, guarded
@@ -59,7 +60,10 @@ class TeamsAdapter:
         return AdapterStatus(self.name, False, "MICROSOFT_APP_ID is not set")
 
     def subscriptions(self, settings: Settings) -> Mapping[str, frozenset[str]]:
-        return {}
+        return {THREADS_CONSUMER: THREAD_VERBS}
+
+    def audiences(self, settings: Settings) -> Collection[str]:
+        return (THREADS_CONSUMER,)  # which milestone's thread tells each change
 
     async def attach(self, runtime: Runtime, app: web.Application) -> Attached:
         store = TortoiseTeamsStore(runtime.database.unit_of_work())
@@ -81,4 +85,5 @@ class TeamsAdapter:
 
         app.router.add_post("/api/messages", guarded(teams.handle, limit=BODY_LIMIT,
                                                      authenticate=authenticate))
-        return Attached(notifiers=[teams.notifier])
+        return Attached(notifiers=[teams.notifier],
+                        consumers=[TeamsThreads(runtime.deps, store, teams.sender)])

@@ -215,6 +215,7 @@ def _people(view: PeopleView, style: Style) -> str:
         you = " (you)" if p.is_you else ""
         out.append(f"  @{p.handle:<16} {p.name[:24]:<24} {p.role:<7} {p.timezone:<20} "
                    f"{p.active_milestones} open{you}")
+        out += [f"    ⚠ not reached on {why}" for why in p.unreachable]
     return "\n".join(out)
 
 

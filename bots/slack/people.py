@@ -85,12 +85,16 @@ class Workspaces:
         self._directory = directory
         self._deps = deps
         self._tenants: TimedCache[tuple[str, str], TenantId] = TimedCache(10_000, 3600)
+        self._epoch = deps.links.value
 
     async def tenant_of(self, enterprise_id: str | None, team_id: str | None, *,
                         create: bool, name: str = "") -> TenantId | None:
         key = workspace_key(enterprise_id, team_id)
         if key == ("", "") or max(len(part) for part in key) > MAX_ID:
             return None  # no workspace at all, or ids no Slack workspace has
+        if self._epoch != self._deps.links.value:  # linked or unlinked: tenants moved
+            self._epoch = self._deps.links.value
+            self._tenants.clear()
         cached = self._tenants.get(key)
         if cached is not None:
             return cached
@@ -128,10 +132,14 @@ class People:
         self._members = members
         self._clock = clock
         self._actors: TimedCache[tuple[int, str], Actor] = TimedCache(50_000, ACTOR_TTL_S)
+        self._epoch = deps.links.value
 
     async def known(self, tenant_id: TenantId, team_id: str, user_id: str) -> Actor | None:
         """The actor, from the cache or one query; None for someone never seen."""
         key = (tenant_id, identity(team_id, user_id))
+        if self._epoch != self._deps.links.value:  # linked or unlinked: people moved
+            self._epoch = self._deps.links.value
+            self._actors.clear()
         actor = self._actors.get(key)
         if actor is not None:
             return actor

@@ -326,7 +326,9 @@ def _command(usage: str) -> str:
 @_blocks.register
 def _people(view: PeopleView, stamp: str) -> list[Block]:
     rows = [f"@{escape(p.handle)} · {escape(p.name)} · {p.role} · {escape(p.timezone)} · "
-            f"{p.active_milestones} open" + (" (you)" if p.is_you else "") for p in view.people]
+            f"{p.active_milestones} open" + (" (you)" if p.is_you else "") + "".join(
+                f"\n      ⚠ not reached on {escape(why)}" for why in p.unreachable)
+            for p in view.people]
     head = f"*{escape(view.tenant)}* · {escape(view.plan)} plan · {escape(view.usage)}"
     return [section(chunk) for chunk in join_lines([head, *rows])]
 

@@ -87,8 +87,8 @@ class TeamsNotifier:
                           for t, a in found]
             usable = [(t, r) for t, r in references if r is not None]
             if not usable:
-                return self._unreachable(message, f"@{to.handle} has no personal chat with "
-                                         "Cairn in Teams yet (they never opened it)")
+                return self._unreachable(message, "no chat with Cairn yet (they have not "
+                                         "opened Cairn in Teams)")
             teams_tenant, reference = usable[0]
         else:
             stored = await self._references.conversation_reference(to.tenant_id, to.channel)
@@ -102,8 +102,9 @@ class TeamsNotifier:
             if failed.gone:
                 conversation = str((reference.get("conversation") or {}).get("id") or "")
                 await self._references.forget_conversation(teams_tenant, conversation)
-                return self._unreachable(message,
-                                         f"removed from the conversation ({failed.reason})")
+                why = ("the app is uninstalled or blocked" if failed.status == 403 else
+                       "gone from Teams")
+                return self._unreachable(message, f"{why} ({failed.reason})")
             if failed.status in RETRIED:
                 return RouteResult(RouteStatus.FAILED, failed.reason, failed.retry_after)
             logger.error("nudge %d refused by Teams, not retried: %s", message.nudge_id,

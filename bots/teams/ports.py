@@ -123,5 +123,18 @@ class ProcessedKeys(Protocol):
     async def forget_keys(self, *, before: datetime) -> int: ...
 
 
-class TeamsStore(TeamsTenantDirectory, ConversationReferences, ProcessedKeys, Protocol):
+class CardPosts(Protocol):
+    """Where each milestone's card lives in its home channel: (conversation id, activity id of
+    the card), the root its updates and comments reply under."""
+
+    async def card_of(self, tenant_id: int, milestone_id: int) -> tuple[str, str] | None: ...
+
+    async def save_card(self, tenant_id: int, milestone_id: int, *, conversation_id: str,
+                        activity_id: str, at: datetime) -> None: ...
+
+    async def forget_card(self, tenant_id: int, milestone_id: int) -> None: ...
+
+
+class TeamsStore(TeamsTenantDirectory, ConversationReferences, ProcessedKeys, CardPosts,
+                 Protocol):
     """Everything above, as one object."""

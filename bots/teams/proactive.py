@@ -64,11 +64,30 @@ class ProactiveSender:
             "serviceUrl": service_url, "conversation": conversation,
             **({"from": reference["bot"]} if reference.get("bot") else {}),
             **({"replyToId": thread} if thread else {})})
+        return await self._call(service_url, lambda client: client.conversations
+                                .send_to_conversation(conversation_id, activity))
+
+    async def update(self, reference: dict[str, Any], activity_id: str,
+                     payload: dict[str, Any]) -> None:
+        """Replaces a message Cairn posted (a milestone's card) where `reference` points."""
+        service_url = str(reference.get("serviceUrl") or "")
+        conversation = dict(reference.get("conversation") or {})
+        conversation_id = str(conversation.get("id") or "").split(";")[0]
+        if not service_url or not conversation_id:
+            raise SendFailed(404, "a reference without a service URL or conversation")
+        activity = Activity.model_validate({
+            **payload, "id": activity_id, "channelId": reference.get("channelId") or "msteams",
+            "serviceUrl": service_url, "conversation": conversation,
+            **({"from": reference["bot"]} if reference.get("bot") else {})})
+        await self._call(service_url, lambda client: client.conversations.update_activity(
+            conversation_id, activity_id, activity))
+
+    async def _call(self, service_url: str, request: Any) -> str:
         token = (await self._tokens.get_access_token(BOT_SCOPE, [BOT_SCOPE])
                  if self._tokens is not None else "")
         client = TeamsConnectorClient(endpoint=service_url, token=token)
         try:
-            answer = await client.conversations.send_to_conversation(conversation_id, activity)
+            answer = await request(client)
         except aiohttp.ClientResponseError as error:
             raise SendFailed(error.status, f"Teams: HTTP {error.status}",
                              _retry_after(error.headers)) from None

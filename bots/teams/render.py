@@ -333,7 +333,9 @@ def _people(view: PeopleView, stamp: str) -> Parts:
                  f"{escape(view.usage)}")]
     body += rows([f"@{oneline(p.handle, 60)} · {oneline(p.name, 80)} · {escape(p.role)} · "
                   f"{escape(p.timezone)} · {p.active_milestones} open"
-                  + (" (you)" if p.is_you else "") for p in view.people])
+                  + (" (you)" if p.is_you else "")
+                  + "".join(f" · ⚠ not reached on {oneline(why, 200)}" for why in p.unreachable)
+                  for p in view.people])
     return body, []
 
 

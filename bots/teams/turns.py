@@ -195,6 +195,11 @@ class CairnAgent:
             if str(mentioned.id or "") == bot_id:
                 text = text.replace(said, " ")
                 continue
+            if str(mentioned.id or "").startswith("19:"):  # a channel: a milestone's home
+                label = "-".join(str(mentioned.name or "channel").split())[:60]
+                people.append(f"<#{str(mentioned.id).split(';')[0]}|{label}>")
+                text = text.replace(said, f"\x00{len(people) - 1}\x00")
+                continue
             member = await roster(str(mentioned.id or "")) or {}
             aad = str(member.get("aadObjectId") or getattr(mentioned, "aad_object_id", "") or "")
             if not aad:

@@ -43,6 +43,8 @@ PRIORITIES = {"low": Priority.LOW, "medium": Priority.MEDIUM, "med": Priority.ME
               "crit": Priority.CRITICAL, "urgent": Priority.CRITICAL}
 CHANNEL = re.compile(r"^#([a-z0-9][a-z0-9_-]{0,79})$", re.IGNORECASE)
 SLACK_CHANNEL = re.compile(r"^<#([A-Z0-9]+)(?:\|([^>]*))?>$")
+#: A Teams channel as its front end writes a channel mention: `<#19:…@thread.tacv2|General>`.
+TEAMS_CHANNEL = re.compile(r"^<#(19:[^\s|<>;]{1,190})(?:\|([^>]*))?>$")
 LINK = re.compile(r"^https?://\S+$", re.IGNORECASE)
 MAX_DATE_WORDS = 4
 #: Options `edit` can empty: `edit #4 start:none channel:none`.
@@ -154,7 +156,7 @@ def _time_after(following: list[lex.Token]) -> tuple[time | None, int]:
 
 
 def _channel(text: str) -> str | None:
-    if match := SLACK_CHANNEL.match(text):
+    if match := SLACK_CHANNEL.match(text) or TEAMS_CHANNEL.match(text):
         return match.group(1)
     if match := CHANNEL.match(text):
         return "#" + match.group(1).lower()

@@ -6,6 +6,7 @@ from __future__ import annotations
 from core import text as lex
 from core.commands import AnyCommand, Assign, ShowActivity, ShowHelp, ShowInbox, UserRef, Watch
 from core.errors import InvalidInput
+from core.grammar.linking import parse_notify
 from core.grammar.milestone_verbs import no_extra, several
 from core.grammar.profile import parse_profile
 from core.grammar.remind import parse_remind
@@ -75,6 +76,8 @@ def verb_me(rest: str, ctx: Context) -> AnyCommand:
         return ShowProfile(actor=ctx.actor)
     if (person := lex.user_ref(rest.strip(), ctx.identity_prefix)) is not None:
         return ShowProfile(actor=ctx.actor, person=person)
+    if (said := lex.split_word(rest.strip()))[0].lower() == "notify":
+        return parse_notify(said[1], ctx.actor)
     return parse_profile(rest, ctx.actor)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from core.access import grammar as access_grammar
 from core.grammar.calendar import parse_calendar
+from core.grammar.linking import LINK_EXAMPLES, LINK_USAGE, parse_link, parse_unlink
 from core.grammar.milestone_verbs import (
     verb_cancel,
     verb_comment,
@@ -95,7 +96,8 @@ VERBS: tuple[Verb, ...] = (
     Verb(("activity", "feed"), "activity [#N]", "what happened lately", PROGRESS, verb_activity,
          ("activity", "activity #1")),
     Verb(("people", "users"), "people", "who is here, with roles and the plan", TEAM, verb_people),
-    Verb(("me", "profile"), "me [tz <Zone>|name \"…\"|days mon-fri|hours 9-18]",
+    Verb(("me", "profile"),
+         "me [tz <Zone>|name \"…\"|days mon-fri|hours 9-18|notify slack|teams|both]",
          "your profile and working hours", YOU, verb_me,
          ("me tz Europe/Berlin", "me days mon-thu", "me hours 08:30-17:00")),
     Verb(("remind", "reminders"),
@@ -138,6 +140,10 @@ VERBS: tuple[Verb, ...] = (
          webhook_grammar.parse_webhook, webhook_grammar.EXAMPLES),
     Verb(("webhooks",), "webhooks", "the webhook endpoints (admins)", TEAM,
          webhook_grammar.parse_webhooks),
+    Verb(("link",), LINK_USAGE, "one company on Slack and Teams (admins)", TEAM, parse_link,
+         LINK_EXAMPLES),
+    Verb(("unlink",), "unlink [slack|teams]", "separate linked workspaces again (admins)", TEAM,
+         parse_unlink, ("unlink teams",)),
     Verb(("help", "?"), "help [verb]", "this help", YOU, verb_help, ("help update",)),
 )
 VERBS_BY_NAME: dict[str, Verb] = {name: verb for verb in VERBS for name in verb.names}

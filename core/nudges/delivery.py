@@ -24,9 +24,10 @@ from core.model import MilestoneId, TenantId
 from core.nudges.context import Plan, decide, load
 from core.nudges.deliveries import InboxEntry, NewNudge, NudgeStatus, Outcome
 from core.nudges.follow_ups import AskState
-from core.nudges.notifier import Notifier, Outgoing, RouteResult, RouteStatus
+from core.nudges.notifier import Notifier, Outgoing, PersonAddress, RouteResult, RouteStatus
 from core.nudges.pacing import Pacer
 from core.nudges.ports import NudgeRepository
+from core.people.reachability import ReachNote
 from core.ports import Clock, UnitOfWorkFactory
 from core.relay import backoff
 
@@ -81,9 +82,10 @@ async def deliver_batch(uow: UnitOfWorkFactory, clock: Clock, notifiers: Sequenc
         await tx.commit()
     settled = {o.nudge_id for o in early}
     to_send = [p for p in plans if p.nudge.id not in settled]
-    outcomes = await _send(to_send, notifiers, pacer, clock)
+    outcomes, reach = await _send(to_send, notifiers, pacer, clock)
     async with uow() as tx:
         await tx.nudges.settle(outcomes, clock.now())
+        await tx.reach.note(reach)
         await tx.commit()
     everything = [*early, *outcomes]
     result = Delivered(
@@ -133,7 +135,7 @@ async def _prepare(nudges: NudgeRepository, plans: Sequence[Plan], now: datetime
 
 
 async def _send(plans: Sequence[Plan], notifiers: Sequence[Notifier], pacer: Pacer,
-                clock: Clock) -> list[Outcome]:
+                clock: Clock) -> tuple[list[Outcome], list[ReachNote]]:
     results: dict[int, dict[str, RouteResult]] = defaultdict(dict)
     queues: dict[str, list[tuple[Plan, Notifier, Outgoing]]] = defaultdict(list)
     for plan in plans:
@@ -157,11 +159,13 @@ async def _send(plans: Sequence[Plan], notifiers: Sequence[Notifier], pacer: Pac
                 results[plan.nudge.id][notifier.name] = await _try(notifier, message)
 
     await asyncio.gather(*(serve(d, items) for d, items in queues.items()))
+    reach: list[ReachNote] = []
     now = clock.now()
     outcomes = []
     for plan in plans:
         nudge = plan.nudge
         routes = results.get(nudge.id, {})
+        reach += _reach(plan, routes, now)
         done = tuple(sorted({*nudge.routes_done, *(
             name for name, r in routes.items() if r.status != RouteStatus.FAILED)}))
         failed = {name: r for name, r in routes.items() if r.status == RouteStatus.FAILED}
@@ -175,7 +179,19 @@ async def _send(plans: Sequence[Plan], notifiers: Sequence[Notifier], pacer: Pac
         logger.warning("nudge %d not delivered (%s); again in %s", nudge.id, error, wait)
         outcomes.append(Outcome(nudge_id=nudge.id, status=NudgeStatus.PENDING,
                                 retry_at=now + wait, error=error, routes_done=done))
-    return outcomes
+    return outcomes, reach
+
+
+def _reach(plan: Plan, routes: dict[str, RouteResult], now: datetime) -> list[ReachNote]:
+    """Why each platform could not reach the person (a platform that never knew them says
+    nothing), or that it did: what admins see in `people`."""
+    to = plan.address
+    if not isinstance(to, PersonAddress):
+        return []
+    return [ReachNote(tenant_id=to.tenant_id, user_id=to.user_id, platform=name,
+                      reason=r.error if r.status == RouteStatus.UNREACHABLE else "", at=now)
+            for name, r in routes.items()
+            if r.status == RouteStatus.SENT or (r.status == RouteStatus.UNREACHABLE and r.error)]
 
 
 async def _try(notifier: Notifier, message: Outgoing) -> RouteResult:

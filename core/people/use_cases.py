@@ -10,9 +10,11 @@ from core.commands import Actor
 from core.errors import Conflict, InvalidInput, LimitReached
 from core.events import PlanChanged, RoleChanged, UserJoined
 from core.grammar.profile import check_timezone
+from core.linking.use_cases import note_platform
 from core.milestones.due_dates import keep_moment
 from core.model import TenantId, UserId
 from core.people.commands import ListPeople, SetPlan, SetRole, ShowProfile, UpdateProfile
+from core.people.reachability import described
 from core.permissions import Right
 from core.ports import MilestoneFilter, UnitOfWork
 from core.tenancy import PLAN_LIMITS, WEEKDAYS, Plan, Role, Tenant, User
@@ -57,6 +59,8 @@ async def known_actor(deps: Deps, tenant_id: TenantId, identity: str) -> Actor |
     """The person linked to a platform identity (`slack:T1:U9`); None for someone never seen."""
     async with deps.uow(tenant_id) as tx:
         user = await tx.users.by_identity(identity)
+        if user is not None:
+            await note_platform(tx, user, identity)
     return actor_of(user) if user is not None else None
 
 
@@ -130,6 +134,7 @@ async def list_people(cmd: ListPeople, deps: Deps) -> PeopleView:
         me = await current_user(tx, cmd.actor)
         tenant = await current_tenant(tx, cmd.actor)
         people = await tx.users.all()
+        reach = await tx.reach.unreachable() if me.role == Role.ADMIN else {}
         owned: Counter[UserId | None] = Counter(
             m.owner_id for m in await tx.milestones.find(MilestoneFilter()))
         limits = PLAN_LIMITS[tenant.plan]
@@ -137,13 +142,16 @@ async def list_people(cmd: ListPeople, deps: Deps) -> PeopleView:
             f"{len(people)} people")
         return PeopleView(
             tenant=tenant.name, plan=tenant.plan.value, usage=usage,
-            people=tuple(_person(u, owned[u.id], me) for u in sorted(
+            people=tuple(_person(u, owned[u.id], me, described(reach.get(u.id, []))
+                                 if u.id is not None else ()) for u in sorted(
                 people, key=lambda u: (u.role != Role.ADMIN, u.handle))))
 
 
-def _person(user: User, active: int, me: User) -> PersonLine:
+def _person(user: User, active: int, me: User, unreachable: tuple[str, ...] = ()
+            ) -> PersonLine:
     return PersonLine(handle=user.handle, name=user.display_name, role=user.role.value,
-                      timezone=user.timezone, active_milestones=active, is_you=user.id == me.id)
+                      timezone=user.timezone, active_milestones=active, is_you=user.id == me.id,
+                      unreachable=unreachable)
 
 
 def _profile(user: User, me: User, headline: str = "") -> ProfileView:

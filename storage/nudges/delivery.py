@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime, timedelta
 
+from core.linking.routing import routed
 from core.model import MilestoneId, TenantId, UserId
 from core.nudges.candidates import DigestData, NudgeMilestone, Person
 from core.nudges.deliveries import InboxEntry, Nudge, Outcome
@@ -12,6 +13,7 @@ from core.nudges.follow_ups import AskState
 from core.nudges.schedule import PersonPolicy, TeamPolicy
 from core.nudges.snooze import Snooze
 from core.tenancy import User
+from storage.linking.repository import TortoiseLinks
 from storage.mapping import user_from, utc
 from storage.models import UserIdentityRow, UserRow
 from storage.nudges import queries as q
@@ -57,9 +59,13 @@ class NudgeDelivery(NudgeStore):
         users = {UserId(r.id): user_from(r) for r in await query}
         keys: dict[UserId, list[str]] = {}
         for identity in await UserIdentityRow.filter(user_id__in=list(users)).using_db(
-                db).order_by("key"):
+                db).order_by("id"):
             keys.setdefault(UserId(identity.user_id), []).append(identity.key)
-        return {uid: (user, tuple(keys.get(uid, ()))) for uid, user in users.items()}
+        # Someone on Slack and Teams is nudged once: on the platform they chose or used last.
+        choices = await TortoiseLinks(self._session).notify_choices(
+            [uid for uid, found in keys.items() if len(found) > 1])
+        return {uid: (user, routed(keys.get(uid, []), choices.get(uid)))
+                for uid, user in users.items()}
 
     async def open_owned(self, people: Collection[Person]
                          ) -> dict[UserId, list[NudgeMilestone]]:

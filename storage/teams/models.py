@@ -82,8 +82,24 @@ class TeamsProcessedKeyRow(Model):
         indexes = (("created_at",),)
 
 
+class TeamsCardRow(Model):
+    # A milestone's card in its home channel: updates and comments are replies under it.
+    id = fields.IntField(primary_key=True)
+    tenant: fields.ForeignKeyRelation[TenantRow] = fields.ForeignKeyField(
+        "cairn.TenantRow", related_name=False, on_delete=fields.CASCADE)
+    tenant_id: int
+    milestone_id = fields.IntField()
+    conversation_id = fields.CharField(max_length=255)
+    activity_id = fields.CharField(max_length=255)
+    updated_at = fields.DatetimeField()
+
+    class Meta:
+        table = "teams_cards"
+        unique_together = (("tenant_id", "milestone_id"),)
+
+
 #: Every table, children first: the order to empty them in.
 TABLES = tuple(model._meta.db_table for model in (
-    TeamsProcessedKeyRow, TeamsConversationReferenceRow, TeamsPersonalReferenceRow,
+    TeamsCardRow, TeamsProcessedKeyRow, TeamsConversationReferenceRow, TeamsPersonalReferenceRow,
     TeamsTenantRow,
 ))

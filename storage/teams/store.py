@@ -21,6 +21,7 @@ from tortoise.models import Model
 
 from storage.mapping import utc
 from storage.teams.models import (
+    TeamsCardRow,
     TeamsConversationReferenceRow,
     TeamsPersonalReferenceRow,
     TeamsProcessedKeyRow,
@@ -200,6 +201,28 @@ class TortoiseTeamsStore:
                 teams_tenant_id=teams_tenant_id, conversation_id=conversation_id
             ).using_db(db).delete()
             return channels + people
+
+    # --- milestone cards in home channels -----------------------------------------------------
+
+    async def card_of(self, tenant_id: int, milestone_id: int) -> tuple[str, str] | None:
+        async with self._transaction() as db:
+            row = await TeamsCardRow.filter(tenant_id=tenant_id,
+                                            milestone_id=milestone_id).using_db(db).first()
+            return (row.conversation_id, row.activity_id) if row else None
+
+    async def save_card(self, tenant_id: int, milestone_id: int, *, conversation_id: str,
+                        activity_id: str, at: datetime) -> None:
+        _check_ids(conversation_id=conversation_id, activity_id=activity_id)
+        async with self._transaction() as db:
+            await self._upsert(db, TeamsCardRow,
+                               {"tenant_id": tenant_id, "milestone_id": milestone_id},
+                               {"conversation_id": conversation_id.split(";")[0],
+                                "activity_id": activity_id, "updated_at": utc(at)})
+
+    async def forget_card(self, tenant_id: int, milestone_id: int) -> None:
+        async with self._transaction() as db:
+            await TeamsCardRow.filter(tenant_id=tenant_id, milestone_id=milestone_id).using_db(
+                db).delete()
 
     # --- processed clicks ---------------------------------------------------------------------
 

@@ -22,7 +22,7 @@ from tests.teams.conftest import APP_ID, APP_PASSWORD, TENANT
 from tests.teams.fake_connector import Conversation, FakeConnector, Member
 from tests.teams.tokens import TokenKit
 from wiring.adapters import Attached
-from wiring.registry import subscriptions_for
+from wiring.registry import audiences_for, subscriptions_for
 from wiring.runtime import Runtime, SystemClock
 from wiring.server import build_app
 from wiring.settings import Settings
@@ -167,7 +167,8 @@ async def running(database: Database, connector: FakeConnector, kit: TokenKit, *
     adapter = TeamsAdapter()
     subscriptions = subscriptions_for(settings, [adapter])
     clock = clock or SystemClock()
-    deps = Deps(uow=database.unit_of_work(subscriptions), clock=clock,
+    deps = Deps(uow=database.unit_of_work(subscriptions, audiences_for(settings, [adapter])),
+                clock=clock,
                 views=ViewCache(database.versions(), clock))
     runtime = Runtime(settings=settings, database=database, subscriptions=subscriptions,
                       deps=deps)
