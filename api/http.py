@@ -1,5 +1,5 @@
-"""How one API route runs: token and rate limit, scope, query and body validation,
-idempotent replays, conditional requests, and the answer as JSON or a problem."""
+"""How one API route runs: token and rate limit, scope, query and body validation, writes
+in one unit of work with their key and version checks, and the answer as JSON or a problem."""
 
 from __future__ import annotations
 
@@ -8,18 +8,20 @@ import json
 import logging
 import secrets
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from aiohttp import web
 from pydantic import BaseModel, ValidationError
 
 from api import problems
+from core.access.through_app import through_app
 from core.access.tokens import Scope
 from core.access.use_cases import Principal, authenticate
 from core.bus import Deps
 from core.errors import DomainError
-from core.interactions import replays
+from core.interactions.replays import ReplyKey
+from core.interactions.requests import Answered, carried_out
 
 logger = logging.getLogger(__name__)
 
@@ -119,10 +121,12 @@ async def run(route: Route, request: web.Request) -> web.StreamResponse:
               "RateLimit-Reset": str(principal.reset)}
     try:
         principal.token.require(route.scope)
-        call = Call(request=request, principal=principal, deps=config.deps)
+        token = principal.token
+        deps = through_app(config.deps, token.name) if token.is_app else config.deps
+        call = Call(request=request, principal=principal, deps=deps)
         if route.params is not None:
             try:
-                call = _with(call, query=route.params.model_validate(dict(request.query)))
+                call = replace(call, query=route.params.model_validate(dict(request.query)))
             except ValidationError as error:
                 return _headers(problems.from_validation(error, "query"), limits)
         text = ""
@@ -131,13 +135,13 @@ async def run(route: Route, request: web.Request) -> web.StreamResponse:
             if refused is not None:
                 return _headers(refused, limits)
             try:
-                call = _with(call, body=route.body.model_validate_json(text or "{}"))
+                call = replace(call, body=route.body.model_validate_json(text or "{}"))
             except ValidationError as error:
                 return _headers(problems.from_validation(error, "body"), limits)
-        key = request.headers.get("Idempotency-Key")
-        if route.method == "POST" and key is not None:
-            return _headers(await _idempotent(route, call, key, text), limits)
-        response = await _answer(route, call)
+        if route.method == "GET":
+            response = await _answer(route, call)
+        else:
+            response = await _write(route, call, text)
     except DomainError as error:
         return _headers(problems.from_domain(error), limits)
     except PreconditionFailed:
@@ -161,32 +165,38 @@ async def _answer(route: Route, call: Call) -> web.Response:
                         content_type="application/json", headers=headers)
 
 
-async def _idempotent(route: Route, call: Call, key: str, text: str) -> web.Response:
-    if not key or len(key) > KEY_MAX or not key.isprintable():
-        return problems.problem(400, f"An Idempotency-Key is 1 to {KEY_MAX} printable "
-                                "characters.")
-    token = call.principal.token
-    assert token.id is not None
-    fingerprint = hashlib.sha256(
-        f"{route.method} {call.request.path}\n{text}".encode()).hexdigest()
-    found = await replays.claim(token.id, key, fingerprint, call.deps)
-    if found is not None:
-        if found.fingerprint != fingerprint:
-            return problems.problem(422, "This Idempotency-Key was used with another request.",
-                                    hint="use a new key for a new request")
-        if found.status == 0:
-            return problems.problem(409, "A request with this Idempotency-Key is still "
-                                    "running.", headers={"Retry-After": "1"})
-        return web.Response(status=found.status, text=found.body or None,
-                            content_type="application/json" if found.body else None,
-                            headers={"Idempotent-Replayed": "true"})
-    try:
-        response = await _answer(route, call)
-    except BaseException:
-        await replays.release(token.id, key, call.deps)
-        raise
-    await replays.remember(token.id, key, response.status, response.text or "", call.deps)
-    return response
+async def _write(route: Route, call: Call, text: str) -> web.Response:
+    """A write in one unit of work with its key claim and version check
+    (`core.interactions.requests`): a stale If-Match or a refusal leaves nothing behind."""
+    key = None
+    given = call.request.headers.get("Idempotency-Key")
+    if route.method == "POST" and given is not None:
+        if not given or len(given) > KEY_MAX or not given.isprintable():
+            return problems.problem(400, f"An Idempotency-Key is 1 to {KEY_MAX} printable "
+                                    "characters.")
+        assert call.principal.token.id is not None
+        key = ReplyKey(token_id=call.principal.token.id, key=given,
+                       fingerprint=hashlib.sha256(
+                           f"{route.method} {call.request.path}\n{text}".encode()).hexdigest())
+    lock = call.number() if route.conditional and call.if_match is not None else None
+
+    async def work(deps: Deps) -> Answered[web.Response]:
+        response = await _answer(route, replace(call, deps=deps))
+        return Answered(value=response, status=response.status, body=response.text or "")
+
+    done = await carried_out(call.principal.actor, call.deps, work, key=key, lock=lock)
+    if isinstance(done, Answered):
+        return done.value
+    found = done.stored
+    if key is None or found.fingerprint != key.fingerprint:
+        return problems.problem(422, "This Idempotency-Key was used with another request.",
+                                hint="use a new key for a new request")
+    if found.status == 0:
+        return problems.problem(409, "A request with this Idempotency-Key was just forgotten; "
+                                "send it again.", headers={"Retry-After": "1"})
+    return web.Response(status=found.status, text=found.body or None,
+                        content_type="application/json" if found.body else None,
+                        headers={"Idempotent-Replayed": "true"})
 
 
 async def _read_body(request: web.Request) -> tuple[str, web.Response | None]:
@@ -204,11 +214,6 @@ async def _read_body(request: web.Request) -> tuple[str, web.Response | None]:
     except (UnicodeDecodeError, ValueError):
         return "", problems.problem(400, "The body is not valid JSON.")
     return text, None
-
-
-def _with(call: Call, **changes: Any) -> Call:
-    return Call(request=call.request, principal=call.principal, deps=call.deps,
-                query=changes.get("query", call.query), body=changes.get("body", call.body))
 
 
 def _headers(response: web.Response, extra: Mapping[str, str]) -> web.Response:

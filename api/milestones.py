@@ -93,14 +93,18 @@ async def create_milestone(call: Call) -> Answer:
 
 
 async def update_milestone(call: Call) -> Answer:
+    """Every field given, in one unit of work (`api.http._write`): one refused, none changed."""
     b: MilestonePatch = call.body
     await check_version(call)
     given = b.model_fields_set
     actor = call.principal.actor
+    if "owner" in given and b.owner is None:
+        raise InvalidInput("owner", "a milestone always has an owner",
+                           hint='name who takes it over: {"owner": "bob"}')
     if "due_date" in given:
         await execute(c.ChangeDueDate(actor=actor, milestone=_ref(call), due=b.due_date),
                       call.deps)
-    edits = given - {"due_date"}
+    edits = given - {"due_date", "owner", "parent"}
     if edits:
         await execute(c.EditMilestone(
             actor=actor, milestone=_ref(call), title=b.title, description=b.description,
@@ -108,6 +112,13 @@ async def update_milestone(call: Call) -> Answer:
             clear_start="start_date" in given and b.start_date is None,
             tags=tuple(b.tags) if b.tags is not None else None,
             links=tuple(b.links) if b.links is not None else None, weight=b.weight), call.deps)
+    if "parent" in given:
+        parent = c.MilestoneRef(number=b.parent) if b.parent is not None else None
+        await execute(c.MoveMilestone(actor=actor, milestone=_ref(call), parent=parent),
+                      call.deps)
+    if b.owner is not None:
+        await execute(c.Assign(actor=actor, milestone=_ref(call), people=(_user(b.owner),)),
+                      call.deps)
     return Answer(await current(call))
 
 

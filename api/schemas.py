@@ -108,6 +108,8 @@ class ActivityOut(Out):
     verb: str
     milestone: int | None
     actor: str | None
+    #: The app the actor acted through (an app token's name), if any.
+    via: str | None = None
     data: dict[str, Any]
     created_at: datetime
 
@@ -149,7 +151,7 @@ class MilestoneCreate(Body):
 
 
 class MilestonePatch(Body):
-    """Merge semantics: only the fields given change."""
+    """Merge semantics: only the fields given change, all of them or none."""
 
     title: Title | None = None
     kind: Kind | None = None
@@ -160,6 +162,9 @@ class MilestonePatch(Body):
     tags: Annotated[list[Tag], Field(max_length=20)] | None = None
     links: Annotated[list[Link], Field(max_length=20)] | None = None
     weight: Annotated[int, Field(ge=1, le=100)] | None = None
+    owner: Handle | None = None
+    #: null moves it to the top level.
+    parent: Number | None = None
 
 
 class CheckIn(Body):

@@ -57,7 +57,8 @@ def _entry(a: Activity, records: ActivityRecords) -> ActivityOut:
     return ActivityOut(
         id=a.id or 0, verb=a.verb,
         milestone=records.numbers.get(a.milestone_id) if a.milestone_id is not None else None,
-        actor=who.handle if who else None, data=dict(a.data), created_at=a.created_at)
+        actor=who.handle if who else None, via=str(a.data["via"]) if a.data.get("via") else None,
+        data=dict(a.data), created_at=a.created_at)
 
 
 def notification(n: Notification, numbers: dict[MilestoneId, int]) -> NotificationOut:

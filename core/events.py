@@ -22,6 +22,8 @@ class Event:
     milestone_id: MilestoneId | None
     actor_id: UserId | None
     at: datetime
+    #: The app the actor acted through (an app token's name), shown as "via <app>".
+    via: str = ""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -156,13 +158,41 @@ class CalendarSettingsChanged(Event):
     changes: dict[str, tuple[str, str]] = field(default_factory=dict)
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class WebhookAdded(Event):
+    """An admin registered a webhook endpoint: it gets a test ping (its address stays out of
+    the activity feed, which anyone may read)."""
+
+    verb: ClassVar[str] = "webhook_added"
+    endpoint_id: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MilestoneOverdue(Event):
+    """An open milestone's due date passed (announced once per due date)."""
+
+    verb: ClassVar[str] = "overdue"
+    due: date
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ChallengeFinished(Event):
+    """A challenge ended and its results are frozen."""
+
+    verb: ClassVar[str] = "challenge_finished"
+    challenge: str
+    #: The top of the final standings: (rank, name, points as written).
+    podium: tuple[tuple[int, str, str], ...] = ()
+
+
 EVENT_TYPES: dict[str, type[Event]] = {
     cls.verb: cls
     for cls in (
         MilestoneCreated, MilestoneEdited, ProgressUpdated, CommentAdded, MilestoneAssigned,
         WatchersChanged, DueDateChanged, MilestoneMoved, CriterionSet, MilestoneCompleted,
         MilestoneReopened, MilestoneCancelled, MilestoneDeleted, UserJoined, RoleChanged,
-        PlanChanged, CalendarSettingsChanged,
+        PlanChanged, CalendarSettingsChanged, WebhookAdded, ChallengeFinished,
+        MilestoneOverdue,
     )
 }
 
@@ -176,6 +206,8 @@ def payload(event: Event) -> dict[str, Any]:
         if f.name in _ENVELOPE:
             continue
         value = getattr(event, f.name)
+        if f.name == "via" and not value:
+            continue  # most changes are made in person: no key at all
         if isinstance(value, date):
             value = value.isoformat()
         elif isinstance(value, tuple):

@@ -50,6 +50,9 @@ class MilestoneFilter:
     stale_before: datetime | None = None
     due_after: date | None = None
     kinds: Collection[Kind] | None = None
+    #: Carrying this tag (any case); every word of `text` in the title or description.
+    tag: str | None = None
+    text: str | None = None
     #: Only numbers above this one (cursor pagination; results are in number order).
     after_number: int | None = None
     limit: int | None = None

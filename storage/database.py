@@ -25,6 +25,7 @@ from storage.errors import StorageError
 from storage.migrate import Progress, apply_migrations
 from storage.unit_of_work import TortoiseUnitOfWorkFactory
 from storage.versions import PostgresVersionReader, TortoiseTenantVersions
+from storage.webhooks.sealing import SecretBox
 
 logger = logging.getLogger(__name__)
 
@@ -43,6 +44,8 @@ class Database:
         #: This process's view of the database's availability: one log line per outage.
         self.outages = Outages(redact(url))
         self._pool_retries = PoolRetriesInOutages(self.outages)
+        #: Seals webhook signing secrets (`CAIRN_SECRET_KEY`); set it before `unit_of_work()`.
+        self.secret_box: SecretBox | None = None
         logging.getLogger("asyncpg.pool").addFilter(self._pool_retries)
         self._versions: TortoiseTenantVersions | None = None
         self._version_reader: PostgresVersionReader | None = None
@@ -55,7 +58,8 @@ class Database:
         consumer whose verbs include the event's verb, with who the change concerns
         (`core.interactions.concerned`) for the consumers named in `audiences`."""
         return TortoiseUnitOfWorkFactory(self._client, self.dialect, subscriptions,
-                                         lambda: not self._closed, self.outages, audiences)
+                                         lambda: not self._closed, self.outages, audiences,
+                                         self.secret_box)
 
     def versions(self) -> TortoiseTenantVersions:
         """Each tenant's version, for caches of what people read (`core.view_cache`)."""

@@ -15,6 +15,7 @@ from core.ports import MilestoneFilter, RollupNode
 from storage.config import Dialect
 from storage.errors import NotInTenant
 from storage.mapping import milestone_columns, milestone_from, utc
+from storage.milestone_search import with_tag, with_words
 from storage.models import MilestoneMemberRow, MilestoneRow
 from storage.scoped import Repository, Session
 
@@ -244,6 +245,11 @@ class TortoiseMilestones(Repository):
             rows = rows.filter(due_date__gt=query.due_after)
         if query.kinds is not None:
             rows = rows.filter(kind__in=list(query.kinds))
+        if query.tag is not None:
+            rows = await with_tag(rows, query.tag, tenant_id=self.tenant_id,
+                                  dialect=self._session.dialect, sql=self.sql)
+        if query.text is not None:
+            rows = with_words(rows, query.text)
         if query.after_number is not None:
             rows = rows.filter(number__gt=query.after_number)
         if query.stale_before is not None:

@@ -66,6 +66,7 @@ from storage.scoring.ports import scoring_ports
 from storage.transaction import Transaction, transaction
 from storage.versions import BUMP_VERSION
 from storage.webhooks import TortoiseWebhookEndpoints
+from storage.webhooks.sealing import SecretBox
 
 Subscriptions = Mapping[str, Collection[str]]
 
@@ -91,6 +92,7 @@ class TortoiseUnitOfWork:
         is_open: Callable[[], bool],
         outages: Outages,
         audiences: frozenset[str] = frozenset(),
+        secret_box: SecretBox | None = None,
     ) -> None:
         self._client = client
         self._is_open = is_open
@@ -116,7 +118,7 @@ class TortoiseUnitOfWork:
         self.nudges: NudgeRepository = TortoiseNudges(self)
         self.scoring: ScoringPorts = scoring_ports(self)
         self.access: AccessRepository = TortoiseAccess(self)
-        self.webhooks: WebhookEndpointRepository = TortoiseWebhookEndpoints(self)
+        self.webhooks: WebhookEndpointRepository = TortoiseWebhookEndpoints(self, secret_box)
         self.links: LinkRepository = TortoiseLinks(self)
         self.reach: ReachRecords = TortoiseReach(self)
         self._keys = TortoiseIdempotencyKeys(self)
@@ -252,8 +254,10 @@ class TortoiseUnitOfWorkFactory:
 
     def __init__(self, client: BaseDBAsyncClient, dialect: Dialect,
                  subscriptions: Subscriptions, is_open: Callable[[], bool],
-                 outages: Outages | None = None, audiences: Collection[str] = ()) -> None:
+                 outages: Outages | None = None, audiences: Collection[str] = (),
+                 secret_box: SecretBox | None = None) -> None:
         self._client = client
+        self._secret_box = secret_box
         self._outages = outages or Outages(dialect)
         self._dialect: Dialect = dialect
         self._is_open = is_open
@@ -262,4 +266,5 @@ class TortoiseUnitOfWorkFactory:
 
     def __call__(self, tenant_id: TenantId | None = None) -> TortoiseUnitOfWork:
         return TortoiseUnitOfWork(self._client, self._dialect, tenant_id, self._subscriptions,
-                                  self._is_open, self._outages, self._audiences)
+                                  self._is_open, self._outages, self._audiences,
+                                  self._secret_box)

@@ -255,6 +255,12 @@ class FakeMilestones(_Scoped):
                 continue
             if query.statuses is not None and m.status not in query.statuses:
                 continue
+            if query.tag is not None and query.tag.strip().lstrip("#").lower() not in (
+                    t.lower() for t in m.tags):
+                continue
+            if query.text is not None and not all(
+                    w.lower() in f"{m.title} {m.description}".lower() for w in query.text.split()):
+                continue
             if query.stale_before is not None and (m.last_update_at or m.created_at) >= (
                     query.stale_before):
                 continue

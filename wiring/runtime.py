@@ -11,6 +11,7 @@ from core.bus import Deps
 from core.nudges.notifier import Notifier
 from core.view_cache import ViewCache
 from storage import Database, open_database
+from storage.webhooks.sealing import SecretBox
 from wiring.calendar import calendar_setup
 from wiring.metrics import Metrics
 from wiring.registry import audiences_for, subscriptions_for
@@ -59,7 +60,9 @@ async def start_runtime(
     shell, demo), so a change made in the shell still reaches the calendar and the threads.
     """
     database = await open_database(settings.database_url, migrate=migrate, progress=progress)
+    key = settings.cairn_secret_key.get_secret_value() if settings.cairn_secret_key else ""
     try:
+        database.secret_box = SecretBox(key) if key.strip() else None
         subscriptions = subscriptions_for(settings)
         clock = SystemClock()
         reports, renderer = report_tools(settings, database)

@@ -15,8 +15,10 @@ from core.milestones.records import MilestoneRecords
 from core.ports import OutboxMessage
 from core.webhooks.dispatch import Dispatched, deliver_due
 from core.webhooks.outbox import EVENT_TYPES, plan_message
+from core.webhooks.overdue import announce_overdue
 from integrations.webhooks.sender import AiohttpWebhookSender
 from storage.webhooks import TortoiseWebhookDeliveries
+from storage.webhooks.sealing import MAKE_ONE, SecretKeyError
 from wiring.adapters import AdapterStatus, Attached
 from wiring.scheduler import PeriodicJob
 from wiring.settings import Settings
@@ -28,6 +30,7 @@ logger = logging.getLogger(__name__)
 
 CONSUMER = "webhooks"
 SEND_EVERY = timedelta(seconds=5)
+OVERDUE_EVERY = timedelta(minutes=15)
 
 
 def milestone_payload(records: MilestoneRecords) -> Mapping[str, Any]:
@@ -67,7 +70,13 @@ class WebhooksAdapter:
         return {CONSUMER: WebhookPlanner.verbs}
 
     async def attach(self, runtime: Runtime, app: web.Application) -> Attached:
-        store = TortoiseWebhookDeliveries(runtime.deps.uow)
+        box = runtime.database.secret_box
+        store = TortoiseWebhookDeliveries(runtime.deps.uow, box)
+        if box is None and await store.any_endpoint():
+            raise SecretKeyError(
+                "webhook endpoints are registered but CAIRN_SECRET_KEY is not set: their signing "
+                "secrets are stored encrypted under it. Set it (the key they were sealed with; "
+                f"a new one is made with: {MAKE_ONE}) and start again")
         sender = AiohttpWebhookSender(clock=runtime.deps.clock,
                                       allow_private=runtime.settings.webhooks_allow_private)
 
@@ -78,6 +87,10 @@ class WebhooksAdapter:
                             sent.delivered, sent.retried, sent.gave_up, sent.disabled)
             return sent
 
+        async def overdue() -> int:
+            return await announce_overdue(await store.tenants_with_endpoints(), runtime.deps)
+
         return Attached(consumers=[WebhookPlanner(runtime, store)],
-                        jobs=[PeriodicJob("webhooks:send", SEND_EVERY, send)],
+                        jobs=[PeriodicJob("webhooks:send", SEND_EVERY, send),
+                              PeriodicJob("webhooks:overdue", OVERDUE_EVERY, overdue)],
                         on_stop=[sender.close])

@@ -14,7 +14,9 @@ from core.errors import InvalidInput
 USAGE = ('token new "name" [read|write] · token new "name" app <scopes…> · tokens · '
          'token revoke [app] "name"')
 EXAMPLES = ('token new "CRM sync" write', 'token new "Reporting" read', "tokens",
-            'token revoke "CRM sync"', 'token new "Zapier" app milestones:read webhooks:write')
+            'token revoke "CRM sync"', 'token new "Zapier" app milestones:read webhooks:write',
+            'token new app "Make" scopes:milestones:read,milestones:write')
+APP_EXAMPLE = 'token new app "Zapier" scopes:milestones:read,webhooks:write'
 _SCOPE_WORDS = {"read", "write"} | {s.value for s in Scope}
 
 
@@ -48,6 +50,10 @@ def parse_token(rest: str, ctx: Context) -> AnyCommand:
 
 def _new(tail: str, ctx: Context) -> AnyCommand:
     parts = lex.tokenize(tail)
+    # `token new app "Zapier" …` reads as `token new "Zapier" app …`.
+    app_first = len(parts) > 1 and not parts[0].quoted and parts[0].text.lower() == "app"
+    if app_first:
+        parts = parts[1:]
     name_words: list[str] = []
     rest: list[str] = []
     for i, part in enumerate(parts):
@@ -55,22 +61,32 @@ def _new(tail: str, ctx: Context) -> AnyCommand:
             name_words.append(part.text)
             rest = [p.text for p in parts[i + 1:]]
             break
-        if not part.quoted and (part.text.lower() in _SCOPE_WORDS or part.text.lower() == "app"):
+        if not part.quoted and (part.text.lower() in _SCOPE_WORDS or part.text.lower() == "app"
+                                or part.text.lower().startswith("scopes:")):
             rest = [p.text for p in parts[i:]]
             break
         name_words.append(part.text)
     name = " ".join(name_words)
     if not name.strip():
         raise InvalidInput("name", "a token needs a name", hint=EXAMPLE)
-    app = bool(rest) and rest[0].lower() == "app"
-    words = rest[1:] if app else rest
+    app = app_first or (bool(rest) and rest[0].lower() == "app")
+    words = _scope_words(rest[1:] if rest and rest[0].lower() == "app" else rest)
     for word in words:
         if word.lower() not in _SCOPE_WORDS:
             raise InvalidInput("scopes", f"`{word[:40]}` is not read, write or a scope",
-                               hint=EXAMPLE)
+                               hint=APP_EXAMPLE if app else EXAMPLE)
     scopes = parse_scopes(words)
     if app and not scopes:
-        raise InvalidInput("scopes", "an app token names its scopes",
-                           hint='token new "Zapier" app milestones:read webhooks:write')
+        raise InvalidInput("scopes", "an app token names its scopes", hint=APP_EXAMPLE)
     return CreateToken(actor=ctx.actor, name=name, app=app,
                        scopes=scopes or scopes_for(Access.READ))
+
+
+def _scope_words(words: list[str]) -> list[str]:
+    """`scopes:milestones:read,webhooks:write` as well as `milestones:read webhooks:write`."""
+    found: list[str] = []
+    for word in words:
+        if word.lower().startswith("scopes:"):
+            word = word[len("scopes:"):]
+        found += [w for w in word.split(",") if w.strip()]
+    return found

@@ -20,7 +20,7 @@ from core.commands import Actor
 from core.errors import LimitReached, NotFound
 from core.humanize import when
 from core.permissions import Right
-from core.tenancy import User
+from core.tenancy import Role, User
 from core.use_case import Deps, authorize, current_user
 from core.views import Notice, Tone
 
@@ -109,6 +109,8 @@ async def authenticate(secret: str, deps: Deps, *, limit: int) -> Principal:
                                   hint='`token new "name"` in chat makes a new one')
         count = await tx.access.hit(token.id, window)
         await tx.commit()
+    if token.is_app:
+        await _still_lent_by_an_admin(token, deps)
     reset = max(1, int((window + WINDOW - now).total_seconds() + 0.999))
     if count > limit:
         raise RateLimited(f"this token made more than {limit} requests this minute",
@@ -116,6 +118,17 @@ async def authenticate(secret: str, deps: Deps, *, limit: int) -> Principal:
     acting = token.user_id if token.user_id is not None else token.created_by
     return Principal(token=token, actor=Actor(tenant_id=token.tenant_id, user_id=acting),
                      limit=limit, remaining=max(0, limit - count), reset=reset)
+
+
+async def _still_lent_by_an_admin(token: ApiToken, deps: Deps) -> None:
+    """An app token acts with the rights of the admin who made it, and only while that person
+    is an admin: demoting them (or removing them) stops the app rather than widening it."""
+    async with deps.uow(token.tenant_id) as tx:
+        maker = await tx.users.get(token.created_by)
+    if maker is None or maker.role is not Role.ADMIN:
+        raise Unauthenticated(f"the admin who made the app token “{token.name}” is no longer "
+                              "an admin", hint='an admin makes a new one: token new "name" app '
+                                                "<scopes…>")
 
 
 def _line(token: ApiToken, me: User, now: datetime) -> TokenLine:

@@ -30,6 +30,8 @@ def describe(
     """`@alice moved the due date of #4 from Tue 15 Dec to Fri 18 Dec`."""
     d = entry.data
     who = _who(users, entry.actor_id)
+    if d.get("via"):  # an app token's change: the admin who made it, through the app
+        who += f" via {str(d['via'])[:60]}"
     ref = refs.get(entry.milestone_id, "a milestone") if entry.milestone_id else ""
     verb = entry.verb
     if verb == "created":
@@ -78,6 +80,12 @@ def describe(
                             if isinstance(v, list | tuple) and len(v) == 2
                             ) if isinstance(changes, dict) else ""
         return f"{who} changed calendar sync ({changed or 'settings'})"
+    if verb == "webhook_added":
+        return f"{who} added webhook {d.get('endpoint_id')} (a test ping is on its way)"
+    if verb == "overdue":
+        return f"{ref} is overdue (it was due {_day(d.get('due'), today)})"
+    if verb == "challenge_finished":
+        return f"{who} ended the challenge “{d.get('challenge', '')}”: the results are frozen"
     if verb == "plan":
         return f"{who} moved the workspace to the {d.get('plan')} plan"
     simple = {"reopened": "reopened", "cancelled": "cancelled"}

@@ -22,9 +22,6 @@ from core.use_case import Deps, authorize, current_user, find_milestone
 from core.webhooks.decisions import DeliveryLogEntry
 from core.webhooks.endpoints import EndpointId, WebhookEndpoint
 
-#: Tags and free text are matched here, not in SQL: at most this many rows are looked at.
-SCAN_LIMIT = 20_000
-
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class MilestoneQuery:
@@ -64,19 +61,11 @@ async def milestone_records(actor: Actor, query: MilestoneQuery, deps: Deps) -> 
             if parent is None or parent.id is None:
                 return MilestoneRecords(milestones=[])
             parent_id = parent.id
-        scan = query.tag is not None or query.text is not None
         found = await tx.milestones.find(MilestoneFilter(
             owner_id=owner_id, parent_id=parent_id, open_only=False,
             statuses=query.statuses, kinds=query.kinds, due_before=query.due_before,
-            due_after=query.due_after, after_number=query.after,
-            limit=SCAN_LIMIT if scan else query.limit + 1))
-        if query.tag is not None:
-            tag = query.tag.lower().lstrip("#")
-            found = [m for m in found if tag in (t.lower() for t in m.tags)]
-        if query.text is not None:
-            words = query.text.lower().split()
-            found = [m for m in found
-                     if all(w in f"{m.title} {m.description}".lower() for w in words)]
+            due_after=query.due_after, tag=query.tag, text=query.text,
+            after_number=query.after, limit=query.limit + 1))
         page = found[:query.limit]
         more = len(found) > query.limit
         return await with_context(tx, page, page[-1].number if more and page else None)

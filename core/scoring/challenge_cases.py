@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from core.errors import Forbidden, InvalidInput, NotFound
+from core.events import ChallengeFinished
 from core.history import Notification
 from core.humanize import local_today
 from core.model import UserId
@@ -195,6 +196,10 @@ async def move_challenge(cmd: MoveChallenge, deps: Deps) -> ChallengeView:
             final, awards = await recording.finish(ports, c, await names_of(tx, c), now, today)
             await announce(tx, c.tenant_id, awards)
             await tell_results(tx, c, final, now)
+            await tx.publish(ChallengeFinished(
+                tenant_id=c.tenant_id, milestone_id=None, actor_id=me.id, at=now,
+                challenge=c.name, podium=tuple((s.rank, s.entry.name, format_points(
+                    s.entry.points)) for s in final[:10])))
             headline = f"{c.quoted} has finished: the results are frozen"
         elif cmd.step == Lifecycle.CANCEL:
             c.cancel(now)

@@ -12,6 +12,7 @@ from typing import Any
 
 from core.commands import AnyCommand
 from core.errors import NotFound
+from core.events import WebhookAdded
 from core.humanize import when
 from core.permissions import Right
 from core.ports import UnitOfWork
@@ -67,6 +68,10 @@ async def add_webhook(cmd: AddWebhook, deps: Deps) -> WebhookCreatedView:
             now=now, allow_private=deps.allow_private_webhooks,
             existing=await tx.webhooks.count(), created_by=me.id, description=cmd.description)
         stored = await tx.webhooks.add(endpoint)
+        assert stored.id is not None
+        # The ping goes out through the outbox, so it exists exactly when the endpoint does.
+        await tx.publish(WebhookAdded(tenant_id=cmd.actor.tenant_id, milestone_id=None,
+                                      actor_id=me.id, at=now, endpoint_id=int(stored.id)))
         await tx.commit()
     return WebhookCreatedView(line=line(stored, me, now), secret=endpoint.secrets[0].value,
                               headline=f"Webhook {stored.id} added")

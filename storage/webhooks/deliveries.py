@@ -23,14 +23,30 @@ from storage.mapping import utc
 from storage.models import NotificationRow, UserRow
 from storage.webhooks.mapping import delivery_from, endpoint_from
 from storage.webhooks.models import WebhookDeliveryRow, WebhookEndpointRow, WebhookLogRow
+from storage.webhooks.sealing import SecretBox
 
 #: Pending deliveries looked at per lease (heads of their lines come first).
 SCAN = 2000
 
 
 class TortoiseWebhookDeliveries:
-    def __init__(self, uow: Callable[[], UnitOfWork]) -> None:
+    def __init__(self, uow: Callable[[], UnitOfWork], box: SecretBox | None = None) -> None:
         self._uow = uow
+        self._box = box
+
+    async def any_endpoint(self) -> bool:
+        """*Any tenant*: whether some endpoint is registered (their secrets need the key)."""
+        async with self._uow() as tx:
+            db = await tx.connection()  # type: ignore[attr-defined]
+            return await WebhookEndpointRow.all().using_db(db).exists()
+
+    async def tenants_with_endpoints(self) -> list[TenantId]:
+        """*Any tenant*: the tenants with an enabled endpoint."""
+        async with self._uow() as tx:
+            db = await tx.connection()  # type: ignore[attr-defined]
+            ids = await WebhookEndpointRow.filter(disabled_at__isnull=True).using_db(
+                db).distinct().values_list("tenant_id", flat=True)
+        return [TenantId(int(i)) for i in ids]  # type: ignore[call-overload]
 
     async def enqueue(self, deliveries: Sequence[Delivery]) -> int:
         if not deliveries:
@@ -53,7 +69,7 @@ class TortoiseWebhookDeliveries:
         async with self._uow() as tx:
             db = await tx.connection()  # type: ignore[attr-defined]
             enabled = WebhookEndpointRow.filter(disabled_at__isnull=True).using_db(db)
-            endpoints = {row.id: endpoint_from(row) for row in await enabled}
+            endpoints = {row.id: endpoint_from(row, self._box) for row in await enabled}
             rows = await WebhookDeliveryRow.filter(
                 state=DeliveryState.PENDING.value, endpoint_id__in=list(endpoints),
             ).using_db(db).order_by("sequence", "id").limit(SCAN) if endpoints else []

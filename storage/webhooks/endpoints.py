@@ -5,28 +5,34 @@ from __future__ import annotations
 from core.webhooks.decisions import DeliveryLogEntry
 from core.webhooks.endpoints import EndpointId, WebhookEndpoint
 from storage.mapping import utc
-from storage.scoped import Repository
+from storage.scoped import Repository, Session
 from storage.webhooks.mapping import endpoint_from, log_from, secrets_json
 from storage.webhooks.models import WebhookEndpointRow, WebhookLogRow
+from storage.webhooks.sealing import SecretBox
 
 
 class TortoiseWebhookEndpoints(Repository):
+    def __init__(self, session: Session, box: SecretBox | None) -> None:
+        super().__init__(session)
+        self._box = box
+
     async def add(self, endpoint: WebhookEndpoint) -> WebhookEndpoint:
         self.require_tenant(endpoint.tenant_id, "webhook endpoint", endpoint.url)
         row = await WebhookEndpointRow.create(
             using_db=await self.db(), tenant_id=endpoint.tenant_id, url=endpoint.url,
-            events=sorted(e.value for e in endpoint.events), secrets=secrets_json(endpoint),
+            events=sorted(e.value for e in endpoint.events),
+            secrets=secrets_json(endpoint, self._box),
             description=endpoint.description, created_at=utc(endpoint.created_at),
             created_by_id=endpoint.created_by)
-        return endpoint_from(row)
+        return endpoint_from(row, self._box)
 
     async def get(self, endpoint_id: EndpointId) -> WebhookEndpoint | None:
         row = await (await self.scoped(WebhookEndpointRow)).filter(id=endpoint_id).first()
-        return None if row is None else endpoint_from(row)
+        return None if row is None else endpoint_from(row, self._box)
 
     async def all(self) -> list[WebhookEndpoint]:
         rows = await (await self.scoped(WebhookEndpointRow)).order_by("id")
-        return [endpoint_from(row) for row in rows]
+        return [endpoint_from(row, self._box) for row in rows]
 
     async def count(self) -> int:
         return await (await self.scoped(WebhookEndpointRow)).count()
@@ -35,7 +41,7 @@ class TortoiseWebhookEndpoints(Repository):
         assert endpoint.id is not None
         await (await self.scoped(WebhookEndpointRow)).filter(id=endpoint.id).update(
             url=endpoint.url, events=sorted(e.value for e in endpoint.events),
-            secrets=secrets_json(endpoint), description=endpoint.description,
+            secrets=secrets_json(endpoint, self._box), description=endpoint.description,
             disabled_at=utc(endpoint.disabled_at), disabled_reason=endpoint.disabled_reason,
             consecutive_failures=endpoint.consecutive_failures,
             failing_since=utc(endpoint.failing_since))

@@ -12,20 +12,24 @@ from core.webhooks.events import EventType
 from core.webhooks.signing_secrets import SigningSecret
 from storage.mapping import utc
 from storage.webhooks.models import WebhookDeliveryRow, WebhookEndpointRow, WebhookLogRow
+from storage.webhooks.sealing import SEALED, SecretBox, needed
 
 
 def _moment(text: str | None) -> datetime | None:
     return None if text is None else datetime.fromisoformat(text)
 
 
-def secrets_json(endpoint: WebhookEndpoint) -> list[dict[str, str | None]]:
-    return [{"value": s.value, "created_at": utc(s.created_at).isoformat(),
+def secrets_json(endpoint: WebhookEndpoint, box: SecretBox | None
+                 ) -> list[dict[str, str | None]]:
+    """The signing secrets as stored: each value sealed (`storage.webhooks.sealing`)."""
+    return [{"value": needed(box).seal(s.value),
+             "created_at": utc(s.created_at).isoformat(),
              "expires_at": utc(s.expires_at).isoformat() if s.expires_at else None}
             for s in endpoint.secrets]
 
 
-def endpoint_from(row: WebhookEndpointRow) -> WebhookEndpoint:
-    secrets = tuple(SigningSecret(value=str(s["value"]),
+def endpoint_from(row: WebhookEndpointRow, box: SecretBox | None) -> WebhookEndpoint:
+    secrets = tuple(SigningSecret(value=_opened(str(s["value"]), box),
                                   created_at=_moment(s["created_at"]) or row.created_at,
                                   expires_at=_moment(s.get("expires_at")))
                     for s in row.secrets)
@@ -37,6 +41,12 @@ def endpoint_from(row: WebhookEndpointRow) -> WebhookEndpoint:
         description=row.description, disabled_at=utc(row.disabled_at),
         disabled_reason=row.disabled_reason, consecutive_failures=row.consecutive_failures,
         failing_since=utc(row.failing_since))
+
+
+def _opened(stored: str, box: SecretBox | None) -> str:
+    if box is None and not stored.startswith(SEALED):
+        return stored
+    return needed(box).open(stored)
 
 
 def delivery_from(row: WebhookDeliveryRow) -> Delivery:

@@ -11,11 +11,13 @@ from typing import Any
 import aiohttp
 import pytest
 from aiohttp.test_utils import TestServer
+from cryptography.fernet import Fernet
 
 from bots.shell.session import ShellSession
 from core.bus import Deps
 from core.tenancy import Plan
 from storage import Database
+from storage.webhooks.sealing import SecretBox
 from tests.fakes import FrozenClock
 from tests.shell.talk import meet, say
 from wiring.runtime import Runtime
@@ -61,8 +63,15 @@ class Api:
             return response.status, body, response.headers
 
 
+def seal_secrets(database: Database) -> None:
+    """Webhook signing secrets are sealed under a key, as `CAIRN_SECRET_KEY` gives in serve."""
+    if database.secret_box is None:
+        database.secret_box = SecretBox(Fernet.generate_key().decode())
+
+
 async def serve_api(database: Database, clock: FrozenClock, *, rate: int = 600
                     ) -> tuple[TestServer, Deps]:
+    seal_secrets(database)
     deps = Deps(uow=database.unit_of_work(), clock=clock)
     runtime = Runtime(settings=Settings(database_url="sqlite://unused", api_rate_limit=rate),
                       database=database, deps=deps)

@@ -15,6 +15,7 @@ from core.webhooks.deliveries import plan_deliveries
 from core.webhooks.events import EventType, WebhookEvent
 from storage import Database
 from storage.webhooks import TortoiseWebhookDeliveries
+from tests.api.conftest import seal_secrets
 from tests.fakes import FrozenClock
 from tests.shell.talk import say
 
@@ -22,6 +23,7 @@ from tests.shell.talk import say
 async def test_two_workers_plan_once_and_never_lease_the_same_delivery(
         pg_database: Database) -> None:
     clock = FrozenClock()
+    seal_secrets(pg_database)
     deps = Deps(uow=pg_database.unit_of_work(), clock=clock)
     shell = await ShellSession.open(deps, tenant="acme", user="alice", plan=Plan.PROFESSIONAL)
     await say(shell, "webhook add https://hooks.example.com/a")
@@ -31,8 +33,8 @@ async def test_two_workers_plan_once_and_never_lease_the_same_delivery(
                            tenant_id=TenantId(shell.actor.tenant_id), occurred_at=clock.now(),
                            sequence=i) for i in range(40)]
     planned = [d for e in events for d in plan_deliveries(e, [endpoint], clock.now())]
-    first = TortoiseWebhookDeliveries(pg_database.unit_of_work())
-    second = TortoiseWebhookDeliveries(pg_database.unit_of_work())
+    first = TortoiseWebhookDeliveries(pg_database.unit_of_work(), pg_database.secret_box)
+    second = TortoiseWebhookDeliveries(pg_database.unit_of_work(), pg_database.secret_box)
     counts = await asyncio.gather(first.enqueue(planned), second.enqueue(planned))
     assert sorted(counts)[1] == 40 and await first.enqueue(planned) == 0
     until = clock.now() + timedelta(minutes=10)
