@@ -25,6 +25,7 @@ from core.model import (
     UserId,
 )
 from core.ports import MilestoneFilter, OutboxMessage, RollupNode
+from core.scoring.feed import score
 from core.scoring.recording import ScoringPorts
 from tests.fakes_access import FakeAccess, FakeWebhookEndpoints
 from tests.fakes_calendar import FakeCalendar
@@ -456,6 +457,7 @@ class InMemoryUnitOfWork:
                                          else None,
                                          "event": stored, "attempts": 0, "next": event.at,
                                          "done": None, "error": ""}
+        await score(self, event)  # as the real unit of work: scoring hangs on its events
 
     async def commit(self) -> None:
         if self.tenant_id is not None:
