@@ -6,7 +6,6 @@ Front ends call these two and nothing else of the core's write side.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import replace
 from typing import Any, TypeVar, cast
 
 from core import commands as c
@@ -38,7 +37,6 @@ from core.people.commands import ListPeople, SetPlan, SetRole, ShowProfile, Upda
 from core.reports import use_cases as reports
 from core.retry import once_more_if_disconnected
 from core.scoring import use_cases as scoring
-from core.scoring.feed import ScoredUnitOfWorkFactory
 from core.use_case import Deps
 from core.views import Notice, Tone, View
 from core.webhooks import use_cases as webhooks
@@ -121,7 +119,6 @@ async def execute(command: c.Command[R], deps: Deps) -> R:
     async def run(deps: Deps) -> R:
         # Each handler answers its command's type (HANDLERS pairs them; mypy checks each
         # handler's signature, and tests/unit/test_typed_results.py the pairing).
-        deps = replace(deps, uow=ScoredUnitOfWorkFactory(deps.uow))
         if deps.views is not None and type(command) in CACHEABLE:
             return cast(R, await deps.views.answer(command, lambda: handler(command, deps)))
         return cast(R, await handler(command, deps))

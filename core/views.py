@@ -201,6 +201,7 @@ class ProfileView(View):
     working_hours: str = ""
     identities: tuple[str, ...] = ()
     headline: str = ""
+    badges: tuple[str, ...] = ()  # "🎯 First on time", oldest first
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

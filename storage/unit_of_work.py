@@ -39,6 +39,7 @@ from core.ports import (
     TenantRepository,
     UserRepository,
 )
+from core.scoring.feed import score
 from core.scoring.recording import ScoringPorts
 from core.webhooks.ports import WebhookEndpointRepository
 from storage.api import TortoiseAccess
@@ -201,6 +202,7 @@ class TortoiseUnitOfWork:
                           actor_id=event.actor_id, occurred_at=at, attempts=0,
                           next_attempt_at=at, last_error="")
                 for name in consumers], using_db=db)
+        await score(self, event)  # the points move in this transaction, whoever made the change
 
     async def commit(self) -> None:
         await self._end(commit=True)

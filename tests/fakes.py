@@ -14,6 +14,7 @@ from core.history import Activity, Comment, Notification, ProgressUpdate
 from core.interactions.concerned import audience_of
 from core.model import Milestone, MilestoneId, Status, TenantId, UserId
 from core.ports import MilestoneFilter, OutboxMessage, RollupNode
+from core.scoring.feed import score
 from core.scoring.recording import ScoringPorts
 from core.tenancy import Tenant, User
 from tests.fakes_access import FakeAccess, FakeWebhookEndpoints
@@ -456,6 +457,7 @@ class InMemoryUnitOfWork:
                                          else None,
                                          "event": stored, "attempts": 0, "next": event.at,
                                          "done": None, "error": ""}
+        await score(self, event)  # as the real unit of work: scoring hangs on its events
 
     async def commit(self) -> None:
         if self.tenant_id is not None:

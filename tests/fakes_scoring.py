@@ -93,6 +93,11 @@ class FakeChallenges:
         return [_copy(c) for c in self.s.challenges.values()
                 if states is None or c.state in states]
 
+    async def posting(self, *, finished_since: datetime) -> list[tuple[Challenge, str]]:
+        return [(c, "UTC") for c in await self.all() if c.channel is not None and (
+            c.state == ChallengeState.ACTIVE or (c.state == ChallengeState.FINISHED and (
+                c.finished_at is not None and c.finished_at >= finished_since)))]
+
     async def participants(self, challenge_id: ChallengeId) -> list[Participant]:
         return list(self.s.participants.get(challenge_id, []))
 

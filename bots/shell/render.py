@@ -228,6 +228,8 @@ def _profile(view: ProfileView, style: Style) -> str:
                f"{view.working_hours}")
     if view.email:
         out.append(f"{INDENT}{view.email}")
+    if view.badges:
+        out.append(f"{INDENT}Badges: " + " · ".join(view.badges))
     return "\n".join(out)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bots.shell.render import INDENT, Style, _render, list_row
 from core.humanize import ellipsis
+from core.nudges.views import ChallengePost
 from core.scoring.views import (
     BadgesView,
     ChallengeListView,
@@ -52,6 +53,11 @@ def _leaderboard(view: LeaderboardView, style: Style) -> str:
     out.append(INDENT + style.dim("on time: the lower bound of a 95% interval over the "
                                   "closes; `score` explains each point"))
     return "\n".join(out)
+
+
+@_render.register
+def _post(view: ChallengePost, style: Style) -> str:
+    return "\n".join([style.bold(view.headline), _leaderboard(view.board, style)])
 
 
 @_render.register

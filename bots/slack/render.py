@@ -345,6 +345,8 @@ def _profile(view: ProfileView, stamp: str) -> list[Block]:
     if view.email:
         facts.append(escape(view.email))
     blocks.append(context(" · ".join(facts)))
+    if view.badges:
+        blocks.append(context("Badges: " + escape(" · ".join(view.badges))))
     return blocks
 
 

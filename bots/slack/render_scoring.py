@@ -12,6 +12,7 @@ from bots.slack.blocks import Block, actions, button, context, header, join_line
 from bots.slack.mrkdwn import escape
 from bots.slack.render import FALLBACKS, _blocks, line_text
 from core.humanize import ellipsis
+from core.nudges.views import ChallengePost
 from core.scoring.views import (
     BadgesView,
     ChallengeListView,
@@ -166,7 +167,14 @@ def _forecast(view: ForecastView, stamp: str) -> list[Block]:
     return blocks
 
 
+@_blocks.register
+def _post(view: ChallengePost, stamp: str) -> list[Block]:
+    return [section(f"*{escape(view.headline)}*"), *_leaderboard(view.board, stamp)]
+
+
 def _fallback(view: View) -> str:
+    if isinstance(view, ChallengePost):
+        return view.headline
     if isinstance(view, LeaderboardView):
         return f"Leaderboard of {view.challenge}"
     if isinstance(view, ScoreView):
@@ -186,6 +194,6 @@ def _fallback(view: View) -> str:
     return "Cairn"
 
 
-for _view in (LeaderboardView, ScoreView, ChallengeView, ChallengeListView, TeamView,
-              TeamListView, BadgesView, ForecastView):
+for _view in (ChallengePost, LeaderboardView, ScoreView, ChallengeView, ChallengeListView,
+              TeamView, TeamListView, BadgesView, ForecastView):
     FALLBACKS[_view] = _fallback

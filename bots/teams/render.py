@@ -348,6 +348,8 @@ def _profile(view: ProfileView, stamp: str) -> Parts:
              ("Works", f"{escape(view.working_days)}, {escape(view.working_hours)}")]
     if view.email:
         pairs.append(("Email", oneline(view.email, 200)))
+    if view.badges:
+        pairs.append(("Badges", escape(" · ".join(view.badges))))
     body.append(cards.facts(pairs))
     return body, []
 

@@ -8,6 +8,7 @@ from bots.teams import cards
 from bots.teams.cards import Element, submit, text
 from bots.teams.markdown import escape, oneline
 from bots.teams.render import SUMMARIES, Parts, _parts, headline, line_text, rows
+from core.nudges.views import ChallengePost
 from core.scoring.views import (
     BadgesView,
     ChallengeListView,
@@ -157,7 +158,15 @@ def _forecast(view: ForecastView, stamp: str) -> Parts:
     return body, []
 
 
+@_parts.register
+def _post(view: ChallengePost, stamp: str) -> Parts:
+    body, actions = _leaderboard(view.board, stamp)
+    return [text(escape(view.headline), weight="bolder"), *body], actions
+
+
 def _summary(view: View) -> str:
+    if isinstance(view, ChallengePost):
+        return view.headline
     if isinstance(view, LeaderboardView):
         return f"Leaderboard of {view.challenge}"
     if isinstance(view, ScoreView):
@@ -173,6 +182,6 @@ def _summary(view: View) -> str:
     return "Teams" if isinstance(view, TeamListView) else "Challenges"
 
 
-for _view in (LeaderboardView, ScoreView, ChallengeView, ChallengeListView, TeamView,
-              TeamListView, BadgesView, ForecastView):
+for _view in (ChallengePost, LeaderboardView, ScoreView, ChallengeView, ChallengeListView,
+              TeamView, TeamListView, BadgesView, ForecastView):
     SUMMARIES[_view] = _summary

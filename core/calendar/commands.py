@@ -16,10 +16,12 @@ class ShowCalendarStatus(Command[CalendarStatusView]):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ShowCalendarFeed(Command[CalendarFeedView]):
-    """Your ICS address for a person's milestones (yours by default) or a goal's subtree."""
+    """Your ICS address for a person's milestones (yours by default), a goal's subtree, or a
+    team of people's milestones (`calendar feed "Sales"`)."""
 
     person: UserRef | None = None
     root: MilestoneRef | None = None
+    team: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -28,6 +30,7 @@ class RevokeCalendarFeed(Command[Notice]):
 
     person: UserRef | None = None
     root: MilestoneRef | None = None
+    team: str | None = None
     all_mine: bool = False
     everyone: bool = False
 

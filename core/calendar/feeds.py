@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import secrets
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
 
@@ -28,6 +28,8 @@ from core.humanize import when
 from core.model import Kind, MilestoneId, UserId
 from core.permissions import Right
 from core.ports import MilestoneFilter, UnitOfWork
+from core.scoring.team import Team, TeamId
+from core.scoring.team_cases import find_team
 from core.tenancy import User
 from core.use_case import Deps, authorize, current_user, find_milestone, resolve_user
 from core.views import CalendarFeedView, Notice
@@ -56,14 +58,17 @@ async def feed_names(tx: UnitOfWork, feeds: Sequence[CalendarFeed], me: User, no
     titles = {m.id: f"{m.ref} {m.title}" for m in await tx.milestones.find(
         MilestoneFilter(ids=roots, open_only=False))} if roots else {}
     people = await tx.users.get_many({f.user_id for f in feeds if f.user_id is not None})
-    targets: dict[tuple[FeedScope, UserId | None, MilestoneId | None], list[CalendarFeed]] = {}
+    teams = await tx.scoring.teams.get_many(
+        {TeamId(f.team_id) for f in feeds if f.team_id is not None})
+    targets: dict[Target, list[CalendarFeed]] = {}
     for f in feeds:
-        targets.setdefault((f.scope, f.user_id, f.root_id), []).append(f)
+        targets.setdefault(_target(f), []).append(f)
     names = []
     for same in targets.values():
         f = same[0]
         what = _feed_title(f, me, people.get(f.user_id) if f.user_id else None,
-                           titles.get(f.root_id) if f.root_id else None)
+                           titles.get(f.root_id) if f.root_id else None,
+                           _team_name(teams, f.team_id))
         if len(same) > 1:
             what += f" · {len(same)} addresses"
         read = [x.last_used_at for x in same if x.last_used_at]
@@ -72,7 +77,17 @@ async def feed_names(tx: UnitOfWork, feeds: Sequence[CalendarFeed], me: User, no
     return names
 
 
-def _feed_title(feed: CalendarFeed, me: User, person: User | None, root: str | None) -> str:
+Target = tuple[FeedScope, UserId | None, MilestoneId | None, int | None]
+
+
+def _target(feed: CalendarFeed) -> Target:
+    return feed.scope, feed.user_id, feed.root_id, feed.team_id
+
+
+def _feed_title(feed: CalendarFeed, me: User, person: User | None, root: str | None,
+                team: str | None = None) -> str:
+    if feed.scope == FeedScope.GROUP:
+        return f"the milestones of {team or 'a deleted team'}"
     if feed.scope == FeedScope.TEAM:
         return f"{root or 'a deleted milestone'} and everything under it"
     if person is None or person.id == me.id:
@@ -89,21 +104,23 @@ async def show_feed(cmd: ShowCalendarFeed, deps: Deps) -> CalendarFeedView:
         assert me.id is not None
         person = await resolve_user(tx, cmd.person) if cmd.person else None
         root = await find_milestone(tx, cmd.root) if cmd.root else None
-        if root is None and person is None:
+        team = await find_team(tx, cmd.team) if cmd.team else None
+        if root is None and person is None and team is None:
             person = me
-        wanted = (FeedScope.TEAM, None, root.id) if root else (
-            FeedScope.PERSON, person.id if person else None, None)
+        wanted: Target = (FeedScope.TEAM, None, root.id, None) if root else (
+            (FeedScope.GROUP, None, None, team.id) if team else (
+                FeedScope.PERSON, person.id if person else None, None, None))
         settings = await tx.calendar.settings()
         mine = await tx.calendar.feeds(created_by=me.id)
         if len(mine) >= FEEDS_PER_PERSON:
             raise LimitReached(f"you have {len(mine)} ICS addresses, the most one person "
                                "keeps", hint="calendar feed revoke all, then calendar feed")
-        earlier = sum(1 for f in mine if (f.scope, f.user_id, f.root_id) == wanted)
+        earlier = sum(1 for f in mine if _target(f) == wanted)
         token = secrets.token_urlsafe(FEED_TOKEN_BYTES)
         feed = await tx.calendar.add_feed(CalendarFeed(
             tenant_id=cmd.actor.tenant_id, token_hash=feed_token_hash(token),
             scope=wanted[0], created_by=me.id, user_id=wanted[1], root_id=wanted[2],
-            created_at=now))
+            team_id=wanted[3], created_at=now))
         installation = await tx.calendar.installation()
         await tx.commit()
     notes: list[str] = []
@@ -116,13 +133,20 @@ async def show_feed(cmd: ShowCalendarFeed, deps: Deps) -> CalendarFeedView:
     notes.append("Keep this address: Cairn stores only a fingerprint of it and cannot show it "
                  "again" + (f"; the {_addresses(earlier)} you made before keep working"
                             if earlier else ""))
-    title = _feed_title(feed, me, person, f"{root.ref} {root.title}" if root else None)
+    title = _feed_title(feed, me, person, f"{root.ref} {root.title}" if root else None,
+                        team.quoted if team else None)
     return CalendarFeedView(
         title=title[:1].upper() + title[1:],
         url=CalendarSetup(public_url=public_url).feed_url(token), created=True,
         kinds=kind_names(settings.kinds), how_to=(*notes, *HOW_TO_SUBSCRIBE),
         revoke="calendar feed revoke" + (f" {root.ref}" if root else (
-            f" @{person.handle}" if person and person.id != me.id else "")))
+            f' "{team.name}"' if team else (
+                f" @{person.handle}" if person and person.id != me.id else ""))))
+
+
+def _team_name(teams: Mapping[TeamId, Team], team_id: int | None) -> str | None:
+    team = teams.get(TeamId(team_id)) if team_id is not None else None
+    return team.quoted if team is not None else None
 
 
 def _addresses(count: int) -> str:
@@ -140,14 +164,18 @@ async def revoke_feed(cmd: RevokeCalendarFeed, deps: Deps) -> Notice:
         else:
             person = await resolve_user(tx, cmd.person) if cmd.person else None
             root = await find_milestone(tx, cmd.root) if cmd.root else None
-            person = None if root else (person or me)
-            if root is not None:
+            team = await find_team(tx, cmd.team) if cmd.team else None
+            person = None if root or team else (person or me)
+            if team is not None:
+                of = f"the milestones of {team.quoted}"
+            elif root is not None:
                 of = f"{root.ref} {root.title}"
             else:
                 assert person is not None
                 of = "your milestones" if person.id == me.id else f"@{person.handle}'s milestones"
             feeds = [f for f in await tx.calendar.feeds(created_by=me.id)
                      if (root is not None and f.root_id == root.id) or (
+                         team is not None and f.team_id == team.id) or (
                          person is not None and f.scope == FeedScope.PERSON
                          and f.user_id == person.id)]
             what = f"your feed of {of}"
@@ -179,6 +207,14 @@ async def read_feed(deps: Deps, token: str) -> FeedContent | None:
                                                              open_only=False))
             root = next((m for m in items if m.id == feed.root_id), None)
             title = f"{root.ref} {root.title}" if root else "a deleted goal"
+        elif feed.scope == FeedScope.GROUP and feed.team_id is not None:
+            team = await tx.scoring.teams.get(TeamId(feed.team_id))
+            items = []
+            for member in sorted(team.members) if team is not None else []:
+                items += await tx.milestones.find(MilestoneFilter(
+                    owner_id=member, open_only=False, limit=FEED_LIMIT))
+            items = items[:FEED_LIMIT]
+            title = team.quoted if team is not None else "a deleted team"
         else:
             person = await tx.users.get(feed.user_id) if feed.user_id else None
             items = await tx.milestones.find(MilestoneFilter(

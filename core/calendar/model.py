@@ -95,6 +95,7 @@ def feed_token_hash(token: str) -> str:
 class FeedScope(StrEnum):
     PERSON = "person"  # a person's milestones
     TEAM = "team"  # a goal and everything under it
+    GROUP = "group"  # a team of people (`team new "Sales"`): what its members own
 
 
 @dataclass(slots=True, kw_only=True)
@@ -109,6 +110,7 @@ class CalendarFeed:
     created_by: UserId
     user_id: UserId | None = None  # person feeds: whose milestones
     root_id: MilestoneId | None = None  # team feeds: the top of the subtree
+    team_id: int | None = None  # group feeds: the team of people
     created_at: datetime
     revoked_at: datetime | None = None
     last_used_at: datetime | None = None

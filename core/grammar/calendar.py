@@ -19,7 +19,8 @@ from core.commands import Actor, AnyCommand, MilestoneRef, UserRef
 from core.errors import InvalidInput
 from core.model import Kind
 
-USAGE = ("calendar [status] · calendar feed [@who|#N] · calendar feed revoke [@who|#N|all] · "
+USAGE = ('calendar [status] · calendar feed [@who|#N|"Team"] · calendar feed revoke [@who|#N|all] '
+         "· "
          "calendar on|off · calendar kinds goal,milestone · calendar owners on|off · "
          "calendar shared <calendar id>|default")
 SWITCH = {"on": True, "yes": True, "true": True, "off": False, "no": False, "false": False}
@@ -60,16 +61,22 @@ def parse_calendar(rest: str, ctx: Context) -> AnyCommand:
     raise InvalidInput("calendar", f"I don't know “calendar {word[:30]}”", hint=USAGE)
 
 
-def _target(text: str, ctx: Context, example: str) -> tuple[UserRef | None, MilestoneRef | None]:
+Target = tuple[UserRef | None, MilestoneRef | None, str | None]
+QUOTED = re.compile(r'^["“](.+)["”]$')
+
+
+def _target(text: str, ctx: Context, example: str) -> Target:
     text = text.strip()
     if not text:
-        return None, None
+        return None, None, None
     if (root := lex.milestone_ref(text)) is not None:
-        return None, root
+        return None, root, None
     if (person := lex.user_ref(text, ctx.identity_prefix)) is not None:
-        return person, None
-    raise InvalidInput("feed", f"“{text[:30]}” is neither a person nor a milestone number",
-                       hint=example)
+        return person, None, None
+    if (team := QUOTED.match(text)) is not None and team.group(1).strip():
+        return None, None, team.group(1).strip()  # a team of people: `calendar feed "Sales"`
+    raise InvalidInput("feed", f"“{text[:30]}” is neither a person, a milestone number nor a "
+                       "team's quoted name", hint=example)
 
 
 def _feed(rest: str, ctx: Context) -> AnyCommand:
@@ -80,10 +87,12 @@ def _feed(rest: str, ctx: Context) -> AnyCommand:
             return RevokeCalendarFeed(actor=ctx.actor, all_mine=True)
         if target == "everyone":
             return RevokeCalendarFeed(actor=ctx.actor, everyone=True)
-        person, root = _target(tail, ctx, "calendar feed revoke #1 · calendar feed revoke all")
-        return RevokeCalendarFeed(actor=ctx.actor, person=person, root=root)
-    person, root = _target(rest, ctx, "calendar feed · calendar feed @bob · calendar feed #1")
-    return ShowCalendarFeed(actor=ctx.actor, person=person, root=root)
+        person, root, team = _target(tail, ctx,
+                                     "calendar feed revoke #1 · calendar feed revoke all")
+        return RevokeCalendarFeed(actor=ctx.actor, person=person, root=root, team=team)
+    person, root, team = _target(
+        rest, ctx, 'calendar feed · calendar feed @bob · calendar feed #1 · calendar feed "Sales"')
+    return ShowCalendarFeed(actor=ctx.actor, person=person, root=root, team=team)
 
 
 def _kinds(text: str) -> frozenset[Kind]:

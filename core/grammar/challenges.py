@@ -7,6 +7,7 @@ from core import text as lex
 from core.commands import AnyCommand
 from core.dates import parse_date
 from core.errors import InvalidInput
+from core.grammar.options import SLACK_CHANNEL
 from core.grammar.scoring_names import Context, people_named, quoted_name
 from core.scoring.challenge import NEW_HINT, ParticipantKind
 from core.scoring.commands import (
@@ -73,8 +74,7 @@ def _rules(tokens: list[lex.Token]
     numbers: list[tuple[str, str]] = []
     families: frozenset[RuleFamily] | None = None
     for token in tokens:
-        pair = token.key_value if not token.text.lower().startswith("on-time:") else (
-            "on-time", token.text.partition(":")[2])
+        pair = _key(token)  # hyphenated names too: on-time:4, early-days:3, post-day:1
         if pair is None:
             raise InvalidInput("rules", f"I didn't expect “{token.text[:30]}” here",
                                hint=RULES_HINT)
@@ -129,8 +129,10 @@ def _new(tokens: list[lex.Token], ctx: Context) -> AnyCommand:
             kind = ParticipantKind(word)
         elif not token.quoted and word.startswith("#") and len(word) > 1:
             channel = token.text
+        elif not token.quoted and (slack := SLACK_CHANNEL.match(token.text)):
+            channel = slack.group(1)  # a Slack channel, by its id (where it is posted)
         elif pair is not None and pair[0] == "channel":
-            channel = pair[1] if pair[1].startswith("#") else f"#{pair[1]}"
+            channel = pair[1] if pair[1].startswith(("#", "19:")) else f"#{pair[1]}"
         else:
             raise InvalidInput("challenge", f"I didn't expect “{token.text[:30]}” here",
                                hint=NEW_HINT)
@@ -144,7 +146,7 @@ def _new(tokens: list[lex.Token], ctx: Context) -> AnyCommand:
 
 def _plain_word(token: lex.Token) -> bool:
     word = token.text.lower()
-    return not token.quoted and ":" not in word and not word.startswith("#") \
+    return not token.quoted and ":" not in word and not word.startswith(("#", "<#")) \
         and word not in ("people", "teams")
 
 

@@ -57,6 +57,8 @@ class Context:
     watchers: dict[MilestoneId, set[UserId]] = field(default_factory=dict)
     admins: dict[TenantId, list[UserId]] = field(default_factory=dict)
     digests: dict[tuple[TenantId, str], DigestData] = field(default_factory=dict)
+    #: Challenge posts (leaderboards, results) built beforehand, by nudge id.
+    posts: dict[int, NudgeView] = field(default_factory=dict)
 
     def users(self) -> dict[UserId, User]:
         return {uid: user for uid, (user, _) in self.people.items()}
@@ -119,6 +121,8 @@ def decide(nudge: Nudge, ctx: Context, *, gated: bool = True) -> Plan:
     """`gated`: nothing during quiet hours or a vacation (off to show what arrived)."""
     if nudge.kind == NudgeKind.DIGEST:
         return _digest(nudge, ctx)
+    if nudge.kind in (NudgeKind.LEADERBOARD, NudgeKind.RESULTS):
+        return _post(nudge, ctx)
     found = ctx.people.get(nudge.user_id) if nudge.user_id is not None else None
     if found is None:
         return Plan(nudge=nudge, skip="the person is gone")
@@ -234,6 +238,15 @@ def _escalate(m: NudgeMilestone, ignored: int, ctx: Context) -> list[NewNudge]:
     return [NewNudge(tenant_id=m.tenant_id, kind=NudgeKind.ESCALATION, user_id=who,
                      milestone_id=m.id, period=silence, detail=str(ignored),
                      not_before=ctx.now) for who in told]
+
+
+def _post(nudge: Nudge, ctx: Context) -> Plan:
+    view = ctx.posts.get(nudge.id)
+    if view is None:
+        return Plan(nudge=nudge, skip="the challenge is over or gone")
+    return Plan(nudge=nudge, view=view, address=ChannelAddress(tenant_id=nudge.tenant_id,
+                                                               channel=nudge.channel),
+                text=inbox_text(view))
 
 
 def _digest(nudge: Nudge, ctx: Context) -> Plan:

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from core.model import MilestoneId, TenantId
+from core.nudges.challenge_posts import build_posts
 from core.nudges.context import Plan, decide, load
 from core.nudges.deliveries import InboxEntry, NewNudge, NudgeStatus, Outcome
 from core.nudges.follow_ups import AskState
@@ -74,8 +75,10 @@ async def deliver_batch(uow: UnitOfWorkFactory, clock: Clock, notifiers: Sequenc
         await tx.commit()
     if not nudges:
         return Delivered()
+    posts = await build_posts(uow, nudges, now)  # in their tenants' own units of work
     async with uow() as tx:
         ctx = await load(tx.nudges, nudges, now)
+        ctx.posts.update(posts)
         plans = [decide(n, ctx) for n in nudges]
         early = await _prepare(tx.nudges, plans, now)
         await tx.nudges.settle(early, now)

@@ -53,6 +53,8 @@ class NudgeKind(StrEnum):
     ESCALATION = "escalation"  # to the owner of the parent, once per silence
     SNOOZED = "snoozed"  # `remind snooze #N ...` comes back
     DIGEST = "digest"  # weekly, to a home channel
+    LEADERBOARD = "leaderboard"  # weekly, a challenge's standings in its channel
+    RESULTS = "results"  # once, a finished challenge's final standings in its channel
 
     @property
     def routine(self) -> bool:

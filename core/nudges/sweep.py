@@ -18,6 +18,7 @@ from datetime import date, datetime, timedelta
 
 from core.model import TenantId, UserId
 from core.nudges.candidates import PersonDay
+from core.nudges.challenge_posts import posts_due
 from core.nudges.deadline_alerts import alert_horizon, deadline_alert
 from core.nudges.deliveries import NewNudge
 from core.nudges.ports import NudgeRepository
@@ -157,6 +158,7 @@ async def sweep(uow: UnitOfWorkFactory, clock: Clock, grace: timedelta = GRACE) 
     now = clock.now()
     async with uow() as tx:
         due = await find_due(tx.nudges, now, grace)
+        due.nudges += await posts_due(tx.scoring.challenges, now, grace)
         # Sorted: two sweeps claiming the same keys queue on them in the same order.
         nudges = sorted(due.nudges, key=lambda n: n.key)
         claimed = await tx.nudges.claim_day(nudges, sorted(due.passes))

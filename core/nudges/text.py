@@ -199,7 +199,9 @@ def inbox_text(view: NudgeView) -> str:
     """The nudge in one line, for the inbox and plain-text fallbacks."""
     icon = {NudgeKind.CHECKIN: "🗓", NudgeKind.SNOOZED: "⏰", NudgeKind.DEADLINE: "⏳",
             NudgeKind.OVERDUE_WATCH: "⚠", NudgeKind.ESCALATION: "📣",
-            NudgeKind.DIGEST: "📰"}[view.kind]
+            NudgeKind.DIGEST: "📰"}.get(view.kind)
+    if icon is None:  # a challenge's post: its headline has its own
+        return view.headline
     if isinstance(view, CheckInRequest) and len(view.waiting) > 1:
         refs = ", ".join(x.ref for x in view.waiting[:8])
         return f"{icon} {view.headline}: {refs}"

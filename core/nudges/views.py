@@ -20,6 +20,7 @@ from enum import StrEnum
 from core.nudges.deadline_alerts import AlertStage
 from core.nudges.schedule import NudgeKind
 from core.nudges.snooze import SnoozePreset
+from core.scoring.views import LeaderboardView
 from core.views import MilestoneLine, View
 
 SNOOZE_PRESETS: tuple[SnoozePreset, ...] = tuple(SnoozePreset)
@@ -105,6 +106,15 @@ class ChannelDigest(NudgeView):
     at_risk: tuple[DigestLine, ...] = ()
     overdue: tuple[DigestLine, ...] = ()
     quiet: int = 0  # open milestones with no news this week
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ChallengePost(NudgeView):
+    """A challenge's leaderboard in its channel: weekly while it runs, once when it ends."""
+
+    channel: str
+    board: LeaderboardView
+    final: bool = False  # the results of a finished challenge, not a weekly standing
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import replace
 from datetime import time
 
 from core.commands import Actor
@@ -17,6 +18,7 @@ from core.people.commands import ListPeople, SetPlan, SetRole, ShowProfile, Upda
 from core.people.reachability import described
 from core.permissions import Right
 from core.ports import MilestoneFilter, UnitOfWork
+from core.scoring.achievements import CATALOGUE
 from core.tenancy import PLAN_LIMITS, WEEKDAYS, Plan, Role, Tenant, User
 from core.use_case import (
     Deps,
@@ -165,7 +167,10 @@ async def show_profile(cmd: ShowProfile, deps: Deps) -> ProfileView:
     async with deps.uow(cmd.actor.tenant_id) as tx:
         me = await current_user(tx, cmd.actor)
         user = await resolve_user(tx, cmd.person) if cmd.person else me
-        return _profile(user, me)
+        assert user.id is not None
+        awards = await tx.scoring.achievements.awards(user.id)
+        badges = tuple(f"{CATALOGUE[a.badge].emoji} {CATALOGUE[a.badge].title}" for a in awards)
+        return replace(_profile(user, me), badges=badges)
 
 
 async def update_profile(cmd: UpdateProfile, deps: Deps) -> ProfileView:

@@ -67,6 +67,9 @@ def explain(line: RuleLine, *, today: date, names: Mapping[UserId, str]) -> str:
     return sentence()
 
 
+WEEKDAYS = ("", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
 def describe_rules(rules: ScoringRules) -> tuple[str, ...]:
     """The rule set as a challenge card lists it."""
     p = format_points
@@ -90,4 +93,6 @@ def describe_rules(rules: ScoringRules) -> tuple[str, ...]:
                  f"{plural(rules.planning_days, 'day')} after creation, unless the parent's "
                  "owner approves a move")
     found.append(f"At most {p(rules.daily_cap)} points per person per day")
+    found.append(f"Leaderboard posted in the challenge's channel every {WEEKDAYS[rules.post_day]} "
+                 f"at {rules.post_hour:02d}:00 (the team's time zone)")
     return tuple(found)

@@ -1,10 +1,11 @@
 """Scoring fed by the domain's own events, in the unit of work that publishes them.
 
-Every command's unit of work is wrapped (`ScoredUnitOfWorkFactory`): when a use case publishes
-a milestone's creation, close, reopen, cancel, deletion, new due date, priority or owner, the
-matching scoring event is logged and every active challenge's ledger moves, in the same
-transaction. A rolled-back change leaves no points behind; a retried one (idempotency key)
-publishes nothing twice, and a repeated close is a no-op for the ledger anyway.
+Every unit of work calls `score` from its `publish` (storage's, and the tests' fake): whatever
+made the change (a chat command, a form, the REST API, a move in Google Calendar, the demo),
+when a milestone's creation, close, reopen, cancel, deletion, new due date, priority or owner
+is published, the matching scoring event is logged and every active challenge's ledger moves,
+in the same transaction. A rolled-back change leaves no points behind; a retried one
+(idempotency key) publishes nothing twice, and a repeated close is a no-op for the ledger.
 """
 
 from __future__ import annotations
@@ -12,10 +13,9 @@ from __future__ import annotations
 from datetime import time
 
 from core import events as domain
-from core.delegating_unit import DelegatingUnitOfWork
 from core.history import Notification
 from core.model import MemberRole, Milestone, Priority, TenantId, UserId
-from core.ports import UnitOfWork, UnitOfWorkFactory
+from core.ports import UnitOfWork
 from core.scoring import recording
 from core.scoring.achievements import CATALOGUE, Award
 from core.scoring.events import (
@@ -102,22 +102,3 @@ async def announce(tx: UnitOfWork, tenant_id: TenantId, awards: list[Award]) -> 
             tenant_id=tenant_id, user_id=award.person, kind="badge",
             text=f"{info.emoji} New badge: {info.title}, {info.description}{context}",
             created_at=award.at))
-
-
-class ScoredUnitOfWork(DelegatingUnitOfWork):
-    """The unit of work itself, except that what it publishes is scored too."""
-
-    def __init__(self, inner: UnitOfWork) -> None:
-        super().__init__(inner)
-
-    async def publish(self, event: domain.Event) -> None:
-        await self._inner.publish(event)
-        await score(self._inner, event)
-
-
-class ScoredUnitOfWorkFactory:
-    def __init__(self, inner: UnitOfWorkFactory) -> None:
-        self._inner = inner
-
-    def __call__(self, tenant_id: TenantId | None = None) -> UnitOfWork:
-        return ScoredUnitOfWork(self._inner(tenant_id))

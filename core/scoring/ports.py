@@ -43,6 +43,12 @@ class ChallengeRepository(Protocol):
         """Oldest first; only those in `states` when given."""
         ...
 
+    async def posting(self, *, finished_since: datetime) -> list[tuple[Challenge, str]]:
+        """The challenges that have a channel and are active, or finished since
+        `finished_since`, each with its tenant's time zone: the scheduler's query, across every
+        tenant in a unit of work opened without one (only the tenant's own otherwise)."""
+        ...
+
     async def participants(self, challenge_id: ChallengeId) -> list[Participant]:
         """In the order they joined."""
         ...

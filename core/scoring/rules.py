@@ -61,6 +61,10 @@ NUMBERS: dict[str, Limit] = {
                        "hours open before a close scores"),
     "planning-days": Limit("planning_days", Decimal(0), Decimal(30), True,
                            "days after creation a due date may still move"),
+    "post-day": Limit("post_day", Decimal(1), Decimal(7), True,
+                      "weekday of the weekly leaderboard post, 1 = Monday"),
+    "post-hour": Limit("post_hour", Decimal(0), Decimal(23), True,
+                       "hour of the weekly leaderboard post, in the tenant's zone"),
 }
 
 
@@ -84,6 +88,9 @@ class ScoringRules:
     min_open_hours: int = 24
     #: On time is judged against the deadline as it stood this many days after creation.
     planning_days: int = 3
+    #: The weekly leaderboard post: ISO weekday (5 = Friday) and hour, in the tenant's zone.
+    post_day: int = 5
+    post_hour: int = 16
     families: frozenset[RuleFamily] = ALL_FAMILIES
 
     def __post_init__(self) -> None:

@@ -49,6 +49,7 @@ class CalendarFeedRow(Model):
     created_by_id: int
     user_id = fields.IntField(null=True)
     root_id = fields.IntField(null=True)
+    team_id = fields.IntField(null=True)
     created_at = fields.DatetimeField()
     revoked_at = fields.DatetimeField(null=True)
     last_used_at = fields.DatetimeField(null=True)

@@ -191,7 +191,7 @@ class TortoiseCalendar(Repository):
         row = await CalendarFeedRow.create(
             using_db=await self.db(), tenant_id=feed.tenant_id, token_hash=feed.token_hash,
             scope=feed.scope.value, created_by_id=feed.created_by, user_id=feed.user_id,
-            root_id=feed.root_id, created_at=utc(feed.created_at),
+            root_id=feed.root_id, team_id=feed.team_id, created_at=utc(feed.created_at),
             revoked_at=utc(feed.revoked_at), last_used_at=utc(feed.last_used_at))
         return _feed(row)
 
@@ -322,6 +322,7 @@ def _feed(row: CalendarFeedRow) -> CalendarFeed:
         scope=FeedScope(row.scope), created_by=UserId(row.created_by_id),
         user_id=UserId(row.user_id) if row.user_id is not None else None,
         root_id=MilestoneId(row.root_id) if row.root_id is not None else None,
+        team_id=row.team_id,
         created_at=row.created_at, revoked_at=row.revoked_at, last_used_at=row.last_used_at)
 
 

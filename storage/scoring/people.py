@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Collection
+from datetime import datetime
 
 from tortoise.exceptions import IntegrityError
+from tortoise.expressions import Q
 
 from core.errors import Conflict
 from core.model import TenantId, UserId
@@ -20,6 +22,7 @@ from core.scoring.challenge import (
 from core.scoring.rules import ScoringRules
 from core.scoring.team import Team, TeamId
 from storage.mapping import utc
+from storage.models import TenantRow
 from storage.scoped import Repository
 from storage.scoring.codec import decode, encode
 from storage.scoring.models import ChallengeRow, ParticipantRow, TeamMemberRow, TeamRow
@@ -126,6 +129,21 @@ class TortoiseChallenges(Repository):
         if states is not None:
             query = query.filter(state__in=[s.value for s in states])
         return [_challenge(r) for r in await query.order_by("id")]
+
+    async def posting(self, *, finished_since: datetime) -> list[tuple[Challenge, str]]:
+        db = await self.db()
+        query = ChallengeRow.filter(
+            Q(state=ChallengeState.ACTIVE.value)
+            | Q(state=ChallengeState.FINISHED.value, finished_at__gte=utc(finished_since)),
+            channel__isnull=False)
+        if self._session.tenant_id is not None:
+            query = query.filter(tenant_id=self._session.tenant_id)
+        rows = await query.using_db(db).order_by("id")
+        if not rows:
+            return []
+        zones = dict(await TenantRow.filter(id__in=sorted({r.tenant_id for r in rows})).using_db(
+            db).values_list("id", "timezone"))
+        return [(_challenge(r), str(zones.get(r.tenant_id) or "UTC")) for r in rows]
 
     async def participants(self, challenge_id: ChallengeId) -> list[Participant]:
         rows = await self.sql("SELECT kind, ref_id FROM scoring_participants WHERE tenant_id = ? "

@@ -13,8 +13,9 @@ import icalendar
 import pytest
 from aiohttp import web
 
+from core.bus import run_text
 from core.calendar.push import PushChannels
-from core.views import CalendarFeedView
+from core.views import CalendarFeedView, Notice
 from tests.calendar.conftest import SHARED, SHARED_ID, World
 from wiring.calendar import NOTIFICATIONS_PATH, CalendarFeedsAdapter, notifications_handler
 from wiring.server import build_app
@@ -114,6 +115,27 @@ async def test_a_team_feed_is_a_goal_and_everything_under_it(served: Served) -> 
     assert set(events(body)) == {"Goal #1: Revenue", "Milestone #2: Beta"}
     await w.say(w.alice, "calendar kinds goal")
     assert set(events((await served.get(path))[2])) == {"Goal #1: Revenue"}
+
+
+async def test_a_people_team_feed_has_what_its_members_own(served: Served) -> None:
+    w = served.world
+    await w.say(w.alice, 'team new "Sales" @bob @carol')
+    await w.say(w.alice, 'goal "Revenue" due:2026-12-31 owner:@bob')
+    await w.say(w.alice, 'milestone "Deck" due:2026-12-15 owner:@carol')
+    await w.say(w.alice, 'goal "Alice\'s own" due:2026-12-20')
+    path = await served.feed("alice", 'calendar feed "sales"')
+    status, _, body = await served.get(path)
+    assert status == 200
+    assert str(icalendar.Calendar.from_ical(body)["x-wr-calname"]) == "Acme: “Sales” deadlines"
+    assert set(events(body)) == {"Goal #1: Revenue", "Milestone #2: Deck"}
+    await w.say(w.alice, 'team remove "Sales" @carol')
+    assert set(events((await served.get(path))[2])) == {"Goal #1: Revenue"}
+    status_view = await w.say(w.alice, "calendar status")
+    assert "the milestones of “Sales”" in str(status_view)
+    await w.say(w.alice, 'calendar feed revoke "Sales"')
+    assert (await served.get(path))[0] == 404
+    refused = await run_text('calendar feed "Nobody"', w.alice, w.deps)
+    assert isinstance(refused, Notice) and "Nobody" in refused.text
 
 
 async def test_revoked_and_made_up_addresses_are_not_found(served: Served) -> None:

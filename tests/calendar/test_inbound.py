@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from core.scoring.events import DeadlineMoved
 from core.views import ActivityView, InboxView, MilestoneCard
 from tests.calendar.conftest import SHARED, SHARED_ID, World
 
@@ -155,3 +156,27 @@ async def test_a_moved_event_of_a_deleted_milestone_changes_nothing(world: World
     await world.drain()  # and the deletion still removes the event
     assert world.fake.live_events(SHARED_ID) == []
     assert SHARED.calendar_id == SHARED_ID
+
+
+async def test_a_move_in_google_is_scored_like_a_move_typed_in_chat(world: World) -> None:
+    """Scoring hangs on the unit of work's events, not on chat commands: a due date moved in
+    Google Calendar reaches the challenge's log and ledger in the move's own transaction."""
+    await world.say(world.alice, 'challenge new "Q4" from:2026-11-01 to:2027-03-31')
+    await world.say(world.alice, 'challenge join "Q4"')
+    await world.say(world.alice, 'challenge start "Q4"')
+    event_id = await _synced_goal(world)
+    await world.google.reader.poll()
+    await world.fake.move(SHARED_ID, event_id, date(2027, 1, 8))
+    (report,) = await world.google.reader.poll()
+    assert report.moved == 1
+    m = await world.milestone(1)
+    async with world.deps.uow(world.alice.tenant_id) as tx:
+        logged = await tx.scoring.log.events()
+        [challenge] = await tx.scoring.challenges.all()
+        assert challenge.id is not None and m.id is not None
+        record = await tx.scoring.ledger.item(challenge.id, m.id)
+    moves = [e for e in logged if isinstance(e, DeadlineMoved)]
+    assert [(e.item, e.deadline.day if e.deadline else None) for e in moves] == [
+        (m.id, date(2027, 1, 8))]
+    assert record is not None and record.deadline is not None
+    assert record.deadline.day == date(2027, 1, 8)

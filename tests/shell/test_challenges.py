@@ -104,6 +104,7 @@ async def test_a_team_challenge_scores_outcomes_not_activity(pg_shell: ShellSess
     ended = await say(shell, 'challenge end "Q4 delivery"')
     assert "finished" in ended and "frozen" in ended
     assert "🏆 Champion: won a challenge" in await say(shell, "badges @bob")
+    assert "Badges: 🎯 Bullseye" in await say(shell, "me @bob")  # `me` lists them too
     assert "“Q4 delivery” has finished: 1. Sales (2.25), 2. Ops (0.5)" in await as_(
         shell, "carol", "inbox")
     await say(shell, "as @alice")

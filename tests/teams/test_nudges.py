@@ -124,3 +124,28 @@ async def test_a_digest_is_posted_in_a_channel_cairn_was_added_to(
     connector.fail("send", status=502)
     failed = await notifier.send(out)
     assert failed.status == RouteStatus.FAILED
+
+
+async def test_a_challenge_posts_its_leaderboard_weekly_and_its_results_in_its_channel(
+        cairn: TeamsCairn, connector: FakeConnector, clock: FrozenClock) -> None:
+    alice, bob, _, channel = await company(cairn, connector)  # Bob spoke first: the admin
+    await cairn.say(bob, channel, f'challenge new "Sprint" from:today to:in 30 days '
+                    f"channel:{channel.id}")
+    await cairn.say(bob, channel, f'challenge add "Sprint" <at>{alice.name}</at> @bob',
+                    mentions=[alice])
+    [started] = await cairn.say(bob, channel, 'challenge start "Sprint"')
+    assert "has started" in card_text(started)
+    before = len(sends(connector, channel))
+    for at in ("2026-11-20T16:00:00+00:00", "2026-11-20T16:00:40+00:00"):  # Friday 16:00 UTC
+        await tick(cairn, clock, at)
+    [weekly] = sends(connector, channel)[before:]
+    assert weekly.status == 201 and weekly.authorization is not None
+    shown = card_text(weekly.body)
+    assert "this week's leaderboard" in shown and "alice" in shown and "bob" in shown
+    clock.set("2026-11-24T10:00:00+00:00")
+    await cairn.say(bob, channel, 'challenge end "Sprint"')
+    after_end = len(sends(connector, channel))
+    await tick(cairn, clock, "2026-11-24T10:00:10+00:00")
+    await tick(cairn, clock, "2026-11-27T16:00:00+00:00")
+    [final] = sends(connector, channel)[after_end:]
+    assert "has finished: the final results" in card_text(final.body)

@@ -38,6 +38,8 @@ async def google(acme: Company) -> Company:
 @pytest.mark.parametrize(("text", "command"), [
     ("calendar feed #4", ShowCalendarFeed(actor=ME, root=MilestoneRef(number=4))),
     ("calendar feed @bob", ShowCalendarFeed(actor=ME, person=UserRef(handle="bob"))),
+    ('calendar feed "Sales team"', ShowCalendarFeed(actor=ME, team="Sales team")),
+    ('cal feed revoke “Sales”', RevokeCalendarFeed(actor=ME, team="Sales")),
     ("calendar feed revoke all", RevokeCalendarFeed(actor=ME, all_mine=True)),
     ("cal feed revoke #2", RevokeCalendarFeed(actor=ME, root=MilestoneRef(number=2))),
     ("calendar kinds goals, tasks", ChangeCalendarSettings(

@@ -50,7 +50,12 @@ def test_a_draft_challenge_offers_to_join_and_start() -> None:
 def test_the_rules_are_described_as_set() -> None:
     lines = describe_rules(ScoringRules(families=frozenset({RuleFamily.EARLY})))
     assert lines[0] == "Early bonus: +1 when done 2 working days or more before the due date"
-    assert lines[-1] == "At most 12 points per person per day"
+    assert lines[-2] == "At most 12 points per person per day"
+    assert lines[-1] == ("Leaderboard posted in the challenge's channel every Friday at 16:00 "
+                         "(the team's time zone)")
+    moved = describe_rules(ScoringRules().changed({"post-day": "1", "post-hour": "9"}))
+    assert moved[-1].startswith("Leaderboard posted in the challenge's channel every Monday "
+                                "at 09:00")
     assert not any(line.startswith(("On time:", "Check-in")) for line in lines)
     full = describe_rules(ScoringRules())
     assert full[0] == ("On time: 3 points × priority (low 0.5, medium 1, high 1.5, "
