@@ -48,7 +48,8 @@ from core.people.use_cases import ensure_tenant, join
 from core.ports import OutboxMessage, UnitOfWorkFactory
 from core.relay import drain
 from core.tenancy import Plan
-from integrations.calendar.google import CALLS_PER_MINUTE, GoogleCalendarGateway, RateLimit
+from integrations.calendar.google import GoogleCalendarGateway
+from integrations.calendar.google_rate import CALLS_PER_MINUTE, RateLimit
 from storage import Database
 from storage.config import all_tables
 from tests.google_calendar_fake import FakeGoogleCalendar

@@ -155,6 +155,26 @@ def test_core_modules_stay_short() -> None:
     assert not long, f"split these by concept (physical lines): {long}"
 
 
+MAX_MODULE_LINES = 330
+OUTER_PACKAGES = ("bots", "wiring", "storage", "api", "integrations")
+#: Still too long, and being split by concept by others after their merges; each leaves this
+#: list when its split lands. Nothing else may join it.
+LONG_FOR_NOW = frozenset({
+    "bots/slack/render.py",
+    "bots/teams/render.py",
+    "bots/shell/render.py",
+    "storage/calendar/repository.py",
+})
+
+
+def test_modules_outside_the_core_stay_short() -> None:
+    long = {where: lines for package in OUTER_PACKAGES for path in modules(package)
+            if (where := path.relative_to(ROOT).as_posix()) not in LONG_FOR_NOW
+            and (lines := len(path.read_text(encoding="utf-8").splitlines()))
+            > MAX_MODULE_LINES}
+    assert not long, f"split these by concept (physical lines): {long}"
+
+
 def test_the_core_never_reads_the_wall_clock() -> None:
     """Time comes through the Clock port: no `datetime.now()`, `date.today()`, `time.time()`."""
     wall = {("datetime", "now"), ("datetime", "utcnow"), ("datetime", "today"),

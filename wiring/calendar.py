@@ -243,7 +243,8 @@ class GoogleCalendarAdapter:
 
     async def attach(self, runtime: Runtime, app: web.Application) -> Attached:
         # google-api-python-client takes a while to load, and only this needs it.
-        from integrations.calendar.google import GoogleCalendarGateway, GoogleSetupError
+        from integrations.calendar.google import GoogleCalendarGateway
+        from integrations.calendar.google_credentials import GoogleSetupError
 
         settings = runtime.settings
         assert settings.google_application_credentials is not None

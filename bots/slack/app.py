@@ -25,20 +25,17 @@ from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
 from slack_sdk.oauth.token_rotation.async_rotator import AsyncTokenRotator
 
 from bots.slack import actions, forms
+from bots.slack.authorization_cache import AuthorizationCache
+from bots.slack.authorize import CairnAuthorize, StaticToken
 from bots.slack.background import BackgroundWork
 from bots.slack.edge import SlackEdge
 from bots.slack.failures import Failures, Probe, TrackCommits
 from bots.slack.front import SlackFrontEnd
 from bots.slack.home import HomePublisher, HomeRefresher
-from bots.slack.installations import (
-    AuthorizationCache,
-    CairnAuthorize,
-    CairnInstallationStore,
-    CairnStateStore,
-    StaticToken,
-)
+from bots.slack.installations import CairnInstallationStore
 from bots.slack.mrkdwn import escape
 from bots.slack.notifier import SlackNotifier
+from bots.slack.oauth_states import CairnStateStore
 from bots.slack.people import People, Workspaces
 from bots.slack.ports import SlackStore
 from bots.slack.secrets import TokenCipher, install_redaction

@@ -24,10 +24,11 @@ from slack_bolt.async_app import AsyncApp
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
 
-from bots.slack import envelope as e
+from bots.slack import envelope_model as e
 from bots.slack import render
 from bots.slack.background import BackgroundWork
 from bots.slack.blocks import clip
+from bots.slack.envelope import read
 from bots.slack.failures import CONTEXT_DEADLINE, Failures, before_the_ack, begin_request
 from bots.slack.ports import SeenRequests
 from bots.slack.signature import digest_of
@@ -91,7 +92,7 @@ class SlackEdge:
         begin_request()
         deadline = asyncio.get_running_loop().time() + self.lookup_budget
         try:
-            envelope = e.read(body, request.content_type)
+            envelope = read(body, request.content_type)
         except e.Undecodable as why:
             logger.warning("refused a signed Slack request: %s (%d bytes)", why, len(body))
             return web.json_response({"error": "malformed payload"}, status=400)

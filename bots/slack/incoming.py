@@ -9,7 +9,7 @@ from typing import Any
 
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bots.slack.installations import CONTEXT_TENANT
+from bots.slack.authorize import CONTEXT_TENANT
 from bots.slack.mrkdwn import unescape_incoming
 from bots.slack.people import Speaker
 from core.model import TenantId

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bots.slack.installations import CairnAuthorize
+from bots.slack.authorize import CairnAuthorize
 from bots.slack.people import Workspaces
 from bots.slack.web import SlackWeb
 

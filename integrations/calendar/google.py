@@ -13,17 +13,13 @@ a patch that finds nothing (404) inserts. Several writes go out as batch request
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import threading
-import time as clock
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
-from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import google_auth_httplib2
 import httplib2
@@ -33,32 +29,29 @@ from googleapiclient.errors import HttpError
 from googleapiclient.http import BatchHttpRequest, HttpRequest
 
 from core.calendar.model import (
-    TIMED_EVENT_MINUTES,
     CalendarChanges,
-    CalendarEntry,
     CalendarRef,
     CalendarWrite,
-    EventTime,
     RemoteEvent,
     SyncTokenExpired,
     WriteResult,
 )
+from integrations.calendar.google_answers import Answer, answer, result, send
+from integrations.calendar.google_credentials import (
+    load_credentials,
+    no_boundary_lookup,
+    on_this_machine,
+)
+from integrations.calendar.google_events import event_body, remote_event
+from integrations.calendar.google_rate import RateLimit
 
 logger = logging.getLogger(__name__)
 
 GOOGLE_API_URL = "https://www.googleapis.com/"
-SCOPES = ("https://www.googleapis.com/auth/calendar.events",)
 #: Calls per batch request (Google takes up to 1000; smaller batches fail smaller).
 BATCH_SIZE = 100
-#: Google's default quota: 600 requests per minute per user; a batch counts every call.
-CALLS_PER_MINUTE = 600
 TIMEOUT_S = 30.0
 PAGE_SIZE = 2500
-ERROR_MAX = 300
-
-
-class GoogleSetupError(Exception):
-    """The service account file is missing or unusable; the message says what to fix."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,43 +63,14 @@ class _Call:
     kind: str  # insert, patch, delete
 
 
-@dataclass(frozen=True, slots=True)
-class _Answer:
-    status: int  # 0: no answer (network, timeout, credentials)
-    body: dict[str, Any]
-    error: str = ""
-
-
-class RateLimit:
-    """A token bucket per user: a minute's quota may go at once, then it refills steadily."""
-
-    def __init__(self, per_minute: int = CALLS_PER_MINUTE,
-                 now: Callable[[], float] = clock.monotonic,
-                 sleep: Callable[[float], None] = clock.sleep) -> None:
-        self._per_minute, self._now, self._sleep = per_minute, now, sleep
-        self._buckets: dict[str, tuple[float, float]] = {}
-        self._lock = threading.Lock()
-
-    def take(self, user: str, calls: int) -> None:
-        """Waits (in the worker thread, never on the event loop) until `calls` may go."""
-        with self._lock:
-            level, since = self._buckets.get(user, (float(self._per_minute), self._now()))
-            now = self._now()
-            level = min(self._per_minute, level + (now - since) * self._per_minute / 60)
-            level -= calls
-            self._buckets[user] = (level, now)
-        if level < 0:
-            self._sleep(-level * 60 / self._per_minute)
-
-
 class GoogleCalendarGateway:
     def __init__(self, credentials_file: str, *, api_url: str | None = None,
                  timeout: float = TIMEOUT_S, batch_size: int = BATCH_SIZE,
                  rate_limit: RateLimit | None = None) -> None:
         root = (api_url or GOOGLE_API_URL).rstrip("/") + "/"
-        self._credentials = _load_credentials(credentials_file)
-        if _on_this_machine(root):
-            _no_boundary_lookup(self._credentials)
+        self._credentials = load_credentials(credentials_file)
+        if on_this_machine(root):
+            no_boundary_lookup(self._credentials)
         self.service_account: str = self._credentials.service_account_email
         self._delegated: dict[str, service_account.Credentials] = {}
         self._api_endpoint = root + "calendar/v3/"
@@ -199,11 +163,11 @@ class GoogleCalendarGateway:
             if (call.kind, answer.status) in (("insert", 409), ("patch", 404)):
                 again.append(self._call(call.index, writes[call.index], retrying=True))
             else:
-                results[call.index] = _result(call.kind, answer)
+                results[call.index] = result(call.kind, answer)
         if again:
             answers = self._execute(http, subject, again)
             for call in again:
-                results[call.index] = _result(call.kind, answers[call.index])
+                results[call.index] = result(call.kind, answers[call.index])
 
     def _call(self, index: int, w: CalendarWrite, *, retrying: bool) -> _Call:
         events, calendar_id = self._events(), w.calendar.calendar_id
@@ -218,18 +182,18 @@ class GoogleCalendarGateway:
         return _Call(index, events.insert(calendarId=calendar_id,
                                           body={"id": w.event_id, **body}), "insert")
 
-    def _execute(self, http: Any, subject: str, calls: list[_Call]) -> dict[int, _Answer]:
-        answers: dict[int, _Answer] = {}
+    def _execute(self, http: Any, subject: str, calls: list[_Call]) -> dict[int, Answer]:
+        answers: dict[int, Answer] = {}
         for start in range(0, len(calls), self._batch_size):
             chunk = calls[start:start + self._batch_size]
             self._rate.take(subject, len(chunk))
             self._count()
             if len(chunk) == 1:
-                answers[chunk[0].index] = _send(chunk[0].request, http)
+                answers[chunk[0].index] = send(chunk[0].request, http)
                 continue
 
             def collect(request_id: str, response: Any, error: Exception | None) -> None:
-                answers[int(request_id)] = _answer(response, error)
+                answers[int(request_id)] = answer(response, error)
 
             batch = BatchHttpRequest(callback=collect, batch_uri=self._batch_uri)
             for call in chunk:
@@ -237,7 +201,7 @@ class GoogleCalendarGateway:
             try:
                 batch.execute(http=http)
             except Exception as error:  # the whole batch failed: every call in it did
-                failed = _answer(None, error)
+                failed = answer(None, error)
                 for call in chunk:
                     answers.setdefault(call.index, failed)
         return answers
@@ -293,117 +257,3 @@ class GoogleCalendarGateway:
         except HttpError as error:
             if error.resp.status != 404:  # already gone: that is what we wanted
                 raise
-
-
-def _on_this_machine(url: str) -> bool:
-    host = urlsplit(url).hostname or ""
-    return host == "localhost" or host.startswith("127.") or host == "::1"
-
-
-def _no_boundary_lookup(credentials: service_account.Credentials) -> None:
-    """google-auth looks up a service account's "regional access boundary" at Google's IAM
-    (iamcredentials.googleapis.com) in a background thread after each token refresh. Pointed at
-    a Calendar API on this machine (the tests' fake) that lookup would still go to the
-    internet: a boundary given up front (gcloud's way, kept stable by google-auth for it) that
-    stays fresh for good means it is never asked."""
-    credentials._set_regional_access_boundary(
-        {"encodedLocations": "0x0", "expiry": datetime(9999, 1, 1)})
-
-
-def _load_credentials(path: str) -> service_account.Credentials:
-    try:
-        credentials: service_account.Credentials = (
-            service_account.Credentials.from_service_account_file(path, scopes=SCOPES))
-    except FileNotFoundError:
-        raise GoogleSetupError(f"GOOGLE_APPLICATION_CREDENTIALS: no file at {path}") from None
-    except (ValueError, KeyError, json.JSONDecodeError) as error:
-        raise GoogleSetupError(
-            f"GOOGLE_APPLICATION_CREDENTIALS: {path} is not a service account key "
-            f"({type(error).__name__}: {str(error)[:120]})") from None
-    return credentials
-
-
-def _send(request: HttpRequest, http: Any) -> _Answer:
-    try:
-        return _answer(request.execute(http=http), None)
-    except Exception as error:
-        return _answer(None, error)
-
-
-def _answer(response: Any, error: Exception | None) -> _Answer:
-    if error is None:
-        return _Answer(200, response if isinstance(response, dict) else {})
-    if isinstance(error, HttpError):
-        return _Answer(int(error.resp.status), {}, _http_error_text(error))
-    return _Answer(0, {}, f"Google unreachable: {type(error).__name__}: {error}"[:ERROR_MAX])
-
-
-def _http_error_text(error: HttpError) -> str:
-    reason, message = "", ""
-    try:
-        details = json.loads(error.content or b"{}").get("error", {})
-        message = str(details.get("message", ""))
-        reason = ",".join(str(e.get("reason", "")) for e in details.get("errors", []))
-    except (ValueError, AttributeError):
-        message = str(error.content or b"")[:100]
-    reason = f" ({reason})" if reason else ""
-    return f"HTTP {error.resp.status} from Google{reason}: {message}"[:ERROR_MAX]
-
-
-def _result(kind: str, answer: _Answer) -> WriteResult:
-    if answer.status == 200:
-        return WriteResult(ok=True, etag=str(answer.body.get("etag", "")))
-    if kind == "delete" and answer.status in (404, 410):
-        return WriteResult(ok=True)  # already gone
-    return WriteResult(ok=False, error=answer.error or f"HTTP {answer.status} from Google")
-
-
-# --- Google's event format -----------------------------------------------------------------
-
-
-def event_body(entry: CalendarEntry) -> dict[str, Any]:
-    """The event resource for a milestone's deadline (without its id)."""
-    when = entry.when
-    body: dict[str, Any] = {
-        "summary": entry.title,
-        "description": entry.description,
-        "status": "confirmed",  # also brings back an event removed earlier
-        "transparency": "transparent",  # a deadline does not make anyone busy
-        "reminders": {"useDefault": False,
-                      "overrides": [{"method": "popup", "minutes": entry.reminder_minutes}]},
-        "extendedProperties": {"private": dict(entry.properties)},
-    }
-    if when.at is None:
-        body["start"] = {"date": when.day.isoformat()}
-        body["end"] = {"date": (when.day + timedelta(days=1)).isoformat()}  # exclusive
-    else:
-        start = datetime.combine(when.day, when.at)
-        end = start + timedelta(minutes=TIMED_EVENT_MINUTES)
-        body["start"] = {"dateTime": start.isoformat(), "timeZone": when.timezone}
-        body["end"] = {"dateTime": end.isoformat(), "timeZone": when.timezone}
-    return body
-
-
-def remote_event(item: dict[str, Any]) -> RemoteEvent:
-    """An event from a sync, with its start as a day or a time in its time zone."""
-    return RemoteEvent(event_id=str(item.get("id", "")), etag=str(item.get("etag", "")),
-                       cancelled=item.get("status") == "cancelled",
-                       when=event_time(item.get("start")))
-
-
-def event_time(start: object) -> EventTime | None:
-    if not isinstance(start, dict):
-        return None
-    try:
-        if "date" in start:
-            return EventTime(day=date.fromisoformat(str(start["date"])))
-        if "dateTime" in start:
-            moment = datetime.fromisoformat(str(start["dateTime"]).replace("Z", "+00:00"))
-            zone_name = str(start.get("timeZone") or "UTC")
-            zone = ZoneInfo(zone_name)
-            local = moment.astimezone(zone) if moment.tzinfo else moment.replace(tzinfo=zone)
-            return EventTime(day=local.date(), at=time(local.hour, local.minute),
-                             timezone=zone_name)
-    except (ValueError, ZoneInfoNotFoundError):
-        logger.warning("an event starts at %r, which is not a time Cairn understands", start)
-    return None

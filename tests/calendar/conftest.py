@@ -20,7 +20,8 @@ from core.people.use_cases import ensure_tenant, join
 from core.relay import Drained, drain
 from core.tenancy import Plan
 from core.views import Notice, Tone, View
-from integrations.calendar.google import GoogleCalendarGateway, RateLimit
+from integrations.calendar.google import GoogleCalendarGateway
+from integrations.calendar.google_rate import RateLimit
 from storage import Database
 from tests.fakes import FrozenClock
 from tests.google_calendar_fake import SERVICE_ACCOUNT, FakeGoogleCalendar

@@ -14,13 +14,10 @@ from hypothesis import strategies as st
 from core.calendar.event_ids import event_id, identity_of, valid
 from core.calendar.model import CalendarEntry, CalendarRef, CalendarWrite, EventTime
 from core.model import MilestoneId, TenantId
-from integrations.calendar.google import (
-    GoogleCalendarGateway,
-    GoogleSetupError,
-    RateLimit,
-    event_body,
-    event_time,
-)
+from integrations.calendar.google import GoogleCalendarGateway
+from integrations.calendar.google_credentials import GoogleSetupError
+from integrations.calendar.google_events import event_body, event_time
+from integrations.calendar.google_rate import RateLimit
 from tests.calendar.conftest import SHARED, SHARED_ID, no_wait
 from tests.google_calendar_fake import FakeGoogleCalendar
 
