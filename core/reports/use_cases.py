@@ -59,7 +59,7 @@ def tools(deps: Deps) -> ReportTools:
     return deps.reports
 
 
-async def _reading(deps: Deps, actor: Actor, target: ReportTarget, kind: PeriodKind
+async def read_scope(deps: Deps, actor: Actor, target: ReportTarget, kind: PeriodKind
                    ) -> Reading:
     """The scope a person asked for, checked in their tenant, and their period."""
     found = tools(deps)
@@ -89,7 +89,7 @@ async def build(reading: Reading) -> Report:
 
 
 async def show_report(cmd: ShowReport, deps: Deps) -> ReportCard:
-    reading = await _reading(deps, cmd.actor, cmd.target, cmd.period)
+    reading = await read_scope(deps, cmd.actor, cmd.target, cmd.period)
     return report_card(await build(reading))
 
 
@@ -104,7 +104,7 @@ def chart_of(kind: ChartKind, report: Report) -> Chart:
 
 
 async def draw_chart(cmd: DrawChart, deps: Deps) -> ReportFile:
-    reading = await _reading(deps, cmd.actor, cmd.target, cmd.period)
+    reading = await read_scope(deps, cmd.actor, cmd.target, cmd.period)
     report = await build(reading)
     chart = chart_of(cmd.chart, report)
     found = tools(deps)
@@ -117,7 +117,7 @@ async def draw_chart(cmd: DrawChart, deps: Deps) -> ReportFile:
 
 
 async def export(cmd: ExportReport, deps: Deps) -> ReportFile:
-    reading = await _reading(deps, cmd.actor, cmd.target, cmd.period)
+    reading = await read_scope(deps, cmd.actor, cmd.target, cmd.period)
     found = tools(deps)
     writer, stored = found.files.open_export(cmd.format.value, "cairn", reading.tenant,
                                              reading.scope.label, reading.period.label)

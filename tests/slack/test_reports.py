@@ -154,3 +154,20 @@ async def test_a_weekly_report_is_posted_once_at_the_workspace_time(slack: Cairn
         assert looks_drawn(await served.read())
     assert "off" in text_of(await slack.answer("report weekly off"))
     assert await tools.schedules.get(TenantId(1)) is None
+
+
+async def test_the_app_home_shows_this_weeks_figures_built_once_for_everyone(
+        slack: Cairn) -> None:
+    """The Home's week section: the company's figures and goals with bars, from one report
+    built for the tenant and reused by the next person who opens their Home."""
+    from tests.slack.test_shortcuts_home import home
+
+    await setup_team(slack)
+    await slack.answer("update #2 40% on track", user="U2")  # Bob, in New York
+    shown = json.dumps(await home(slack), ensure_ascii=False)
+    assert "📊 This week · Company" in shown and "Week of" in shown
+    assert "*Completed*" in shown and "Grow revenue 20%" in shown and "▱" in shown
+    assert slack.deps.reports is not None
+    built = slack.deps.reports.glances.built
+    await home(slack, "U2")
+    assert slack.deps.reports.glances.built == built
