@@ -16,13 +16,10 @@ from integrations.exports.store import FolderFileStore
 from storage import Database
 from storage.reports import TortoiseReportSources
 from storage.reports.schedules import TortoiseReportSchedules
-from wiring.scheduler import PeriodicJob
 from wiring.settings import Settings
 
 if TYPE_CHECKING:
     from aiohttp import web
-
-    from wiring.runtime import Runtime
 
 
 def report_tools(settings: Settings, database: Database) -> tuple[ReportTools,
@@ -65,15 +62,3 @@ def add_file_route(app: web.Application, store: FolderFileStore, clock: Clock) -
             "Cache-Control": "private, max-age=3600", "X-Content-Type-Options": "nosniff"})
 
     app.router.add_get("/files/{token}/{name}", serve_file)
-
-
-def weekly_reports_job(runtime: Runtime) -> PeriodicJob:
-    """Every minute: the weekly reports due, posted through the adapters' notifiers."""
-    from datetime import timedelta
-
-    from core.reports.posts import post_weekly_reports
-
-    async def post() -> object:
-        return await post_weekly_reports(runtime.deps, runtime.notifiers)
-
-    return PeriodicJob("weekly reports", timedelta(minutes=1), post)

@@ -53,6 +53,7 @@ class NudgeKind(StrEnum):
     ESCALATION = "escalation"  # to the owner of the parent, once per silence
     SNOOZED = "snoozed"  # `remind snooze #N ...` comes back
     DIGEST = "digest"  # weekly, to a home channel
+    REPORT = "report"  # the weekly report a workspace scheduled, to its channel (core.reports)
 
     @property
     def routine(self) -> bool:
