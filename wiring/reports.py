@@ -4,7 +4,9 @@ served at signed, expiring addresses (`/files/<token>/<name>?expires=…&sig=…
 from __future__ import annotations
 
 import hashlib
+import logging
 import secrets
+from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -16,7 +18,10 @@ from integrations.exports.store import FolderFileStore
 from storage import Database
 from storage.reports import TortoiseReportSources
 from storage.reports.schedules import TortoiseReportSchedules
+from wiring.scheduler import PeriodicJob
 from wiring.settings import Settings
+
+logger = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from aiohttp import web
@@ -62,3 +67,15 @@ def add_file_route(app: web.Application, store: FolderFileStore, clock: Clock) -
             "Cache-Control": "private, max-age=3600", "X-Content-Type-Options": "nosniff"})
 
     app.router.add_get("/files/{token}/{name}", serve_file)
+
+
+def files_cleanup_job(store: FolderFileStore, clock: Clock, keep: timedelta) -> PeriodicJob:
+    """Every hour: the charts and exports older than `keep` (CAIRN_FILES_KEEP_DAYS) removed."""
+
+    async def clean() -> int:
+        removed = await store.remove_older_than(clock.now() - keep)
+        if removed:
+            logger.info("removed %d chart and export files older than %s", removed, keep)
+        return removed
+
+    return PeriodicJob("reports:files", timedelta(hours=1), clean)
