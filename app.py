@@ -201,7 +201,8 @@ def nudge(dry_run: bool, at: str | None) -> None:
         from core.nudges.delivery import deliver_due
         from core.nudges.preview import preview
         from core.nudges.sweep import sweep
-        from wiring.nudges import pacer
+        from core.reports.posts import claim_weekly_reports
+        from wiring.nudges import NudgeEngine, pacer
         from wiring.registry import platform_notifiers
         from wiring.runtime import start_runtime
 
@@ -213,8 +214,9 @@ def nudge(dry_run: bool, at: str | None) -> None:
             notifiers, stops = await platform_notifiers(runtime)
             try:
                 swept = await sweep(runtime.deps.uow, runtime.deps.clock, grace)
+                await claim_weekly_reports(runtime.deps)
                 done = await deliver_due(runtime.deps.uow, runtime.deps.clock, notifiers,
-                                         pacer())
+                                         pacer(), makers=NudgeEngine(runtime).makers)
             finally:
                 for stop in stops:
                     await stop()

@@ -34,6 +34,7 @@ from core.milestones import changes as milestones
 from core.nudges import reminders
 from core.people import use_cases as people
 from core.people.commands import ListPeople, SetPlan, SetRole, ShowProfile, UpdateProfile
+from core.reports import glance as report_glance
 from core.reports import use_cases as reports
 from core.retry import once_more_if_disconnected
 from core.scoring import use_cases as scoring
@@ -92,6 +93,7 @@ HANDLERS: dict[type[c.AnyCommand], Handler] = {
     **reminders.HANDLERS,
     **scoring.HANDLERS,
     **reports.HANDLERS,
+    **report_glance.HANDLERS,
     access.CreateToken: tokens.create_token,
     access.ListTokens: tokens.list_tokens,
     access.RevokeToken: tokens.revoke_token,

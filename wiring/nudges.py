@@ -16,8 +16,10 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from core.nudges.delivery import Delivered, deliver_due
+from core.nudges.makers import PostMaker
 from core.nudges.pacing import Pacer
 from core.nudges.sweep import Swept, sweep
+from core.reports.posts import WeeklyReportMaker, claim_weekly_reports
 from wiring.adapters import AdapterStatus, Attached
 from wiring.scheduler import PeriodicJob
 from wiring.settings import Settings
@@ -53,8 +55,19 @@ class NudgeEngine:
     def grace(self) -> timedelta:
         return timedelta(minutes=self.runtime.settings.nudges_grace_minutes)
 
+    @property
+    def makers(self) -> list[PostMaker]:
+        """Who words the deliveries the engine does not: the weekly reports, when they are on."""
+        reports = self.runtime.deps.reports
+        if reports is None or reports.schedules is None:
+            return []
+        return [WeeklyReportMaker(self.runtime.deps)]
+
     async def sweep(self) -> Swept:
         swept = await sweep(self.runtime.deps.uow, self.runtime.deps.clock, self.grace)
+        reports = await claim_weekly_reports(self.runtime.deps)
+        if reports:
+            logger.info("nudges: claimed %d weekly reports", reports)
         if swept.claimed:
             logger.info("nudges: claimed %d (%d check-ins, %d alerts, %d digests) after %d "
                         "daily passes", swept.claimed, swept.checkins, swept.alerts,
@@ -64,7 +77,7 @@ class NudgeEngine:
 
     async def deliver(self) -> Delivered:
         delivered = await deliver_due(self.runtime.deps.uow, self.runtime.deps.clock,
-                                      self.runtime.notifiers, self.pacer)
+                                      self.runtime.notifiers, self.pacer, makers=self.makers)
         if delivered.handled:
             logger.info("nudges: %d sent, %d skipped, %d later", delivered.sent,
                         delivered.skipped, delivered.later)
@@ -79,9 +92,9 @@ class NudgesAdapter:
     name = "nudges"
 
     def status(self, settings: Settings) -> AdapterStatus:
-        return AdapterStatus(self.name, True, "check-ins, deadline alerts and weekly digests, "
-                             "swept every minute; delivered to the inbox and to every chat "
-                             "platform that is on")
+        return AdapterStatus(self.name, True, "check-ins, deadline alerts, weekly digests "
+                             "and weekly reports, swept every minute; delivered to the inbox "
+                             "and to every chat platform that is on")
 
     def subscriptions(self, settings: Settings) -> Mapping[str, frozenset[str]]:
         return {}

@@ -4,7 +4,9 @@ served at signed, expiring addresses (`/files/<token>/<name>?expires=…&sig=…
 from __future__ import annotations
 
 import hashlib
+import logging
 import secrets
+from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -19,10 +21,10 @@ from storage.reports.schedules import TortoiseReportSchedules
 from wiring.scheduler import PeriodicJob
 from wiring.settings import Settings
 
+logger = logging.getLogger(__name__)
+
 if TYPE_CHECKING:
     from aiohttp import web
-
-    from wiring.runtime import Runtime
 
 
 def report_tools(settings: Settings, database: Database) -> tuple[ReportTools,
@@ -67,13 +69,13 @@ def add_file_route(app: web.Application, store: FolderFileStore, clock: Clock) -
     app.router.add_get("/files/{token}/{name}", serve_file)
 
 
-def weekly_reports_job(runtime: Runtime) -> PeriodicJob:
-    """Every minute: the weekly reports due, posted through the adapters' notifiers."""
-    from datetime import timedelta
+def files_cleanup_job(store: FolderFileStore, clock: Clock, keep: timedelta) -> PeriodicJob:
+    """Every hour: the charts and exports older than `keep` (CAIRN_FILES_KEEP_DAYS) removed."""
 
-    from core.reports.posts import post_weekly_reports
+    async def clean() -> int:
+        removed = await store.remove_older_than(clock.now() - keep)
+        if removed:
+            logger.info("removed %d chart and export files older than %s", removed, keep)
+        return removed
 
-    async def post() -> object:
-        return await post_weekly_reports(runtime.deps, runtime.notifiers)
-
-    return PeriodicJob("weekly reports", timedelta(minutes=1), post)
+    return PeriodicJob("reports:files", timedelta(hours=1), clean)

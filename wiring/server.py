@@ -20,7 +20,7 @@ from wiring.api import attach_api
 from wiring.key_pruning import idempotency_keys_job
 from wiring.metrics import Metrics
 from wiring.registry import enabled, statuses
-from wiring.reports import add_file_route, weekly_reports_job
+from wiring.reports import add_file_route, files_cleanup_job
 from wiring.runtime import Runtime
 from wiring.scheduler import PeriodicJob, Scheduler, start_scheduler
 from wiring.startup import StartupFailed, startup_failed, stop_each
@@ -125,7 +125,11 @@ async def serve(runtime: Runtime, *, ready: Callable[[int], None] | None = None)
             runtime.notifiers[:] = [n for a in attached for n in a.notifiers]
             jobs = [job for a in attached for job in a.jobs]
             jobs += [relay_job(runtime, consumer) for a in attached for consumer in a.consumers]
-            jobs += [weekly_reports_job(runtime), idempotency_keys_job(runtime)]
+            jobs += [idempotency_keys_job(runtime)]
+            reports = runtime.deps.reports
+            if reports is not None and isinstance(reports.files, FolderFileStore):
+                keep = timedelta(days=settings.cairn_files_keep_days)
+                jobs.append(files_cleanup_job(reports.files, runtime.deps.clock, keep))
             stage = "the HTTP server"
             runner = web.AppRunner(app, handle_signals=False, access_log=None)
             await runner.setup()

@@ -20,6 +20,8 @@ class Settings(BaseSettings):
     nudges_grace_minutes: int = Field(default=120, ge=1, le=24 * 60)
     #: Where charts and exports are written (the shell prints their paths; chats upload them).
     cairn_files_dir: str = "cairn-files"
+    #: How long charts and exports are kept there (their signed links work for 7 days).
+    cairn_files_keep_days: int = Field(default=8, ge=1, le=3650)
 
     slack_signing_secret: SecretStr | None = None
     slack_bot_token: SecretStr | None = None

@@ -17,10 +17,12 @@ from bots.slack.people import People, Speaker
 from bots.slack.ports import SlackMembers
 from bots.slack.tokens import TenantClients
 from core.bus import Deps, execute
-from core.commands import ShowDashboard
+from core.commands import Actor, ShowDashboard
 from core.errors import DomainError, StorageUnavailable
 from core.model import TenantId, UserId
 from core.ports import OutboxMessage
+from core.reports.card import ReportCard
+from core.reports.commands import ShowWeekGlance
 from core.views import DashboardView
 
 logger = logging.getLogger(__name__)
@@ -48,8 +50,10 @@ class HomePublisher:
             logger.info("no App Home for %s: %s", speaker.user_id, error.message)
             return False
         assert isinstance(view, DashboardView)
+        week = await self._week(actor)
         try:
-            await client.views_publish(user_id=speaker.user_id, view=render_home.home(view))
+            await client.views_publish(user_id=speaker.user_id,
+                                       view=render_home.home(view, week=week))
         except SlackApiError as error:
             logger.warning("views.publish for %s failed: %s", speaker.user_id,
                            error.response.get("error"))
@@ -61,6 +65,17 @@ class HomePublisher:
                            speaker.user_id, type(error).__name__, secrets.token_hex(2))
             return False
         return True
+
+    async def _week(self, actor: Actor) -> ReportCard | None:
+        """This week's company figures (kept a few minutes by the core); None where reports
+        are not set up or cannot be read now: the Home shows the person's work without them."""
+        if self._deps.reports is None:
+            return None
+        try:
+            return await execute(ShowWeekGlance(actor=actor), self._deps)
+        except DomainError as error:
+            logger.info("no week figures on the App Home: %s", error.message)
+            return None
 
 
 class HomeRefresher:

@@ -18,15 +18,20 @@ from bots.slack.blocks import (
 from bots.slack.mrkdwn import escape
 from bots.slack.render import Payload, _fit, inbox_blocks, join_lines, line_text, nonce
 from bots.slack.render_nudges import SETTINGS, VACATION
+from bots.slack.render_reports import TREND_ICONS, card_line
+from core.reports.card import ReportCard
 from core.views import DashboardView
 
 HOME_LINES = 20
+WEEK_GOALS = 8
 INBOX_SHOWN = 10
 
 
-def home(view: DashboardView, *, stamp: str | None = None) -> Payload:
+def home(view: DashboardView, *, stamp: str | None = None, week: ReportCard | None = None
+         ) -> Payload:
     """The App Home: the reader's milestones (most urgent first), the goals they roll up to,
-    the unread inbox. Never more than 100 blocks; the reader's list pages by 20."""
+    this week's company figures and goals (when reports are on), the unread inbox. Never more
+    than 100 blocks; the reader's list pages by 20."""
     stamp = stamp or nonce()
     mine = view.mine
     blocks: list[Block] = [
@@ -70,6 +75,23 @@ def home(view: DashboardView, *, stamp: str | None = None) -> Payload:
     blocks += [section(chunk) for chunk in join_lines(
         [line_text(g, with_kind=True) for g in view.goals])]
     blocks.append(divider())
+    if week is not None:
+        blocks += week_blocks(week)
+        blocks.append(divider())
     blocks += inbox_blocks(view.inbox, stamp, limit=INBOX_SHOWN)
     more = context("…more than fits here: `/cairn list mine` shows everything.")
     return {"type": "home", "blocks": _fit(blocks, SURFACE_BLOCKS, more)}
+
+
+def week_blocks(card: ReportCard) -> list[Block]:
+    """The company this week: its figures, and its goals with progress bars."""
+    fields = [{"type": "mrkdwn", "text": f"*{escape(f.label)}*\n{escape(f.text)}"
+               + (f" {TREND_ICONS[f.trend]}" if f.trend is not None else "")}
+              for f in card.figures]
+    blocks: list[Block] = [section(f"*📊 This week · {escape(card.scope)}*"),
+                           context(escape(card.period) + " · `/cairn report` for the whole card")]
+    if fields:
+        blocks.append({"type": "section", "fields": fields[:10]})
+    goals = [card_line(line) for line in card.goals[:WEEK_GOALS]]
+    blocks += [section(chunk) for chunk in join_lines(goals)]
+    return blocks

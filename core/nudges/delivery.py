@@ -23,11 +23,13 @@ from datetime import datetime, timedelta
 from core.model import MilestoneId, TenantId
 from core.nudges.challenge_posts import build_posts
 from core.nudges.context import Plan, decide, load
-from core.nudges.deliveries import InboxEntry, NewNudge, NudgeStatus, Outcome
+from core.nudges.deliveries import InboxEntry, NewNudge, Nudge, NudgeStatus, Outcome
 from core.nudges.follow_ups import AskState
+from core.nudges.makers import PostMaker
 from core.nudges.notifier import Notifier, Outgoing, PersonAddress, RouteResult, RouteStatus
 from core.nudges.pacing import Pacer
 from core.nudges.ports import NudgeRepository
+from core.nudges.schedule import NudgeKind
 from core.people.reachability import ReachNote
 from core.ports import Clock, UnitOfWorkFactory
 from core.relay import backoff
@@ -38,6 +40,8 @@ LEASE = timedelta(minutes=10)
 BATCH = 200
 #: Destinations served at once; each one is paced on its own.
 CONCURRENCY = 16
+#: Kinds only a `PostMaker` words (`decide` knows nothing of them).
+MADE_ELSEWHERE = frozenset({NudgeKind.REPORT})
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,11 +60,13 @@ class Delivered:
 
 
 async def deliver_due(uow: UnitOfWorkFactory, clock: Clock, notifiers: Sequence[Notifier],
-                      pacer: Pacer, *, batch: int = BATCH, max_batches: int = 25) -> Delivered:
-    """Delivers what is due, batch after batch, until nothing is (or `max_batches` ran)."""
+                      pacer: Pacer, *, batch: int = BATCH, max_batches: int = 25,
+                      makers: Sequence[PostMaker] = ()) -> Delivered:
+    """Delivers what is due, batch after batch, until nothing is (or `max_batches` ran).
+    `makers` word the deliveries of kinds the engine does not (the weekly report)."""
     total = Delivered()
     for _ in range(max_batches):
-        done = await deliver_batch(uow, clock, notifiers, pacer, batch=batch)
+        done = await deliver_batch(uow, clock, notifiers, pacer, batch=batch, makers=makers)
         total += done
         if done.handled < batch:
             break
@@ -68,7 +74,8 @@ async def deliver_due(uow: UnitOfWorkFactory, clock: Clock, notifiers: Sequence[
 
 
 async def deliver_batch(uow: UnitOfWorkFactory, clock: Clock, notifiers: Sequence[Notifier],
-                        pacer: Pacer, *, batch: int = BATCH) -> Delivered:
+                        pacer: Pacer, *, batch: int = BATCH,
+                        makers: Sequence[PostMaker] = ()) -> Delivered:
     now = clock.now()
     async with uow() as tx:
         nudges = await tx.nudges.lease(now, batch, LEASE)
@@ -76,10 +83,11 @@ async def deliver_batch(uow: UnitOfWorkFactory, clock: Clock, notifiers: Sequenc
     if not nudges:
         return Delivered()
     posts = await build_posts(uow, nudges, now)  # in their tenants' own units of work
+    made = await _made(nudges, makers, now)
     async with uow() as tx:
-        ctx = await load(tx.nudges, nudges, now)
+        ctx = await load(tx.nudges, [n for n in nudges if n.id not in made], now)
         ctx.posts.update(posts)
-        plans = [decide(n, ctx) for n in nudges]
+        plans = [made.get(n.id) or decide(n, ctx) for n in nudges]
         early = await _prepare(tx.nudges, plans, now)
         await tx.nudges.settle(early, now)
         await tx.commit()
@@ -99,6 +107,26 @@ async def deliver_batch(uow: UnitOfWorkFactory, clock: Clock, notifiers: Sequenc
         logger.info("nudges: %d sent, %d skipped, %d later", result.sent, result.skipped,
                     result.later)
     return result
+
+
+async def _made(nudges: Sequence[Nudge], makers: Sequence[PostMaker], now: datetime
+                ) -> dict[int, Plan]:
+    """The plans of the deliveries a maker words; a kind no maker words here is skipped."""
+    by_kind = {kind: maker for maker in makers for kind in maker.kinds}
+    plans: dict[int, Plan] = {}
+    for nudge in nudges:
+        if nudge.kind not in MADE_ELSEWHERE and nudge.kind not in by_kind:
+            continue
+        maker = by_kind.get(nudge.kind)
+        if maker is None:
+            plans[nudge.id] = Plan(nudge=nudge, skip=f"nothing here makes {nudge.kind.value}s")
+            continue
+        try:
+            plans[nudge.id] = await maker.plan(nudge, now)
+        except Exception:  # a failing maker must not lose the delivery, nor stop the batch
+            logger.exception("the %s of nudge %d could not be made", nudge.kind.value, nudge.id)
+            plans[nudge.id] = Plan(nudge=nudge, until=now + backoff(nudge.attempts))
+    return plans
 
 
 async def _prepare(nudges: NudgeRepository, plans: Sequence[Plan], now: datetime

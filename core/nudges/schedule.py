@@ -55,6 +55,7 @@ class NudgeKind(StrEnum):
     DIGEST = "digest"  # weekly, to a home channel
     LEADERBOARD = "leaderboard"  # weekly, a challenge's standings in its channel
     RESULTS = "results"  # once, a finished challenge's final standings in its channel
+    REPORT = "report"  # the weekly report a workspace scheduled, to its channel (core.reports)
 
     @property
     def routine(self) -> bool:

@@ -65,6 +65,11 @@ class ExportReport(Command[ReportFile]):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class ShowWeekGlance(Command[ReportCard]):
+    """This week's company report, a few minutes old at most: the App Home's figures."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class ScheduleReport(Command[Notice]):
     """`report weekly #channel [friday 16:00]`: the week's report posted to a channel at the
     workspace's local time (admins); `report weekly off` stops it."""

@@ -120,9 +120,11 @@ class PersonScope:
 
 @dataclass(frozen=True, slots=True)
 class TeamScope:
-    """What the members of a team own."""
+    """What the members of a team own: its name, and its members' handles (read from the
+    scoring package's teams when the scope was resolved)."""
 
     name: str
+    members: tuple[str, ...] = ()
 
     @property
     def label(self) -> str:

@@ -7,13 +7,14 @@ the writers by `integrations/charts` and `integrations/exports`.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 
 from core.model import TenantId
 from core.reports.charts import WIDE, Chart, ChartSize
 from core.reports.exports import ExportRow, ExportSummary, SummaryImages, UpdateRow
+from core.reports.glance_cache import GlanceCache
 from core.reports.inputs import CheckinRequest, ReportMilestone, ReportUpdate, Scope
 from core.reports.schedule import ReportSchedules
 
@@ -127,4 +128,6 @@ class ReportTools:
     files: FileStore
     #: Weekly reports posted to a channel; None where they are not offered.
     schedules: ReportSchedules | None = None
+    #: This week's company figures for the App Home, kept a few minutes per tenant.
+    glances: GlanceCache = field(default_factory=GlanceCache)
 

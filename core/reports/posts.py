@@ -1,19 +1,21 @@
 """The weekly reports workspaces scheduled (`report weekly #channel friday 16:00`), posted to
-their channels at the workspace's local time, once a week, through every platform's notifier.
+their channels at the workspace's local time through the nudge delivery queue.
 
-Each pass claims a tenant's week before it builds anything (so two instances never both post
-it), builds the company's report card and burn-up for the week, and sends them to the channel;
-when no platform took it and one may later, the week is given back and the next pass (within
-the grace after the moment) tries again.
+`claim_weekly_reports` runs with the nudge sweep: each schedule due now claims a delivery of
+kind `report` keyed by the tenant, the channel and the ISO week, so however many instances
+sweep the same minute, one week's report is claimed once. The queue then leases it, asks
+`WeeklyReportMaker` for the post (the company's report card and burn-up for that week), sends
+it to every platform that reaches the channel, and retries the ones that failed.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
 
-from core.nudges.notifier import ChannelAddress, Notifier, Outgoing, RouteStatus
+from core.nudges.context import Plan
+from core.nudges.deliveries import NewNudge, Nudge
+from core.nudges.notifier import ChannelAddress
 from core.nudges.schedule import NudgeKind
 from core.reports.card import report_card
 from core.reports.charts import burnup_chart
@@ -28,38 +30,52 @@ from core.use_case import Deps
 logger = logging.getLogger(__name__)
 
 
-async def post_weekly_reports(deps: Deps, notifiers: Sequence[Notifier],
-                              grace: timedelta = GRACE) -> int:
-    """Posts every weekly report due now; returns how many reached a channel."""
+async def claim_weekly_reports(deps: Deps, grace: timedelta = GRACE) -> int:
+    """Claims the weekly reports due now in the delivery queue; returns how many were new."""
     found = deps.reports
     if found is None or found.schedules is None:
         return 0
     now = deps.clock.now()
-    posted = 0
-    for schedule in await found.schedules.all():
-        week = schedule.due_week(now, grace)
-        if week is None or not await found.schedules.claim(schedule.tenant_id, week):
-            continue
-        try:
-            reached = await _post(deps, found, schedule, notifiers)
-        except Exception:
-            logger.exception("the weekly report of tenant %d could not be made",
-                             schedule.tenant_id)
-            reached = None
-        if reached is None:
-            await found.schedules.release(schedule.tenant_id, week)
-        elif reached:
-            posted += 1
-    return posted
+    due = [NewNudge(tenant_id=s.tenant_id, kind=NudgeKind.REPORT, channel=s.channel,
+                    period=week, not_before=now)
+           for s in await found.schedules.all() if (week := s.due_week(now, grace)) is not None]
+    if not due:
+        return 0
+    async with deps.uow() as tx:
+        new = await tx.nudges.claim(due)
+        await tx.commit()
+    return len(new)
 
 
-async def weekly_post(deps: Deps, found: ReportTools, schedule: WeeklySchedule
+class WeeklyReportMaker:
+    """`core.nudges.makers.PostMaker` of the weekly reports."""
+
+    kinds = frozenset({NudgeKind.REPORT})
+
+    def __init__(self, deps: Deps) -> None:
+        self._deps = deps
+
+    async def plan(self, nudge: Nudge, now: datetime) -> Plan:
+        found = self._deps.reports
+        schedule = None
+        if found is not None and found.schedules is not None:
+            schedule = await found.schedules.get(nudge.tenant_id)
+        if found is None or schedule is None or schedule.channel != nudge.channel:
+            return Plan(nudge=nudge, skip="the weekly report to this channel was turned off")
+        view = await weekly_post(self._deps, found, schedule, nudge)
+        return Plan(nudge=nudge, view=view, text=view.headline,
+                    address=ChannelAddress(tenant_id=nudge.tenant_id, channel=nudge.channel))
+
+
+async def weekly_post(deps: Deps, found: ReportTools, schedule: WeeklySchedule, nudge: Nudge
                       ) -> WeeklyReportPost:
+    """The report of the week the delivery was claimed for (a retry days later still posts
+    that week's), read now."""
     now = deps.clock.now()
     async with deps.uow(schedule.tenant_id) as tx:
         tenant = await tx.tenants.get(schedule.tenant_id)
     name = tenant.name if tenant is not None else ""
-    period = current_period(PeriodKind.WEEK, now, schedule.timezone)
+    period = current_period(PeriodKind.WEEK, nudge.not_before, schedule.timezone)
     reading = Reading(scope=CompanyScope(), period=period,
                       source=found.sources(schedule.tenant_id), tenant=name, now=now)
     report = await build(reading)
@@ -70,25 +86,6 @@ async def weekly_post(deps: Deps, found: ReportTools, schedule: WeeklySchedule
     picture = ReportFile(kind=FileKind.CHART, title=chart.title,
                          summary=f"{chart.title} · {period.label}", file=stored,
                          url=found.files.address(stored, now))
-    return WeeklyReportPost(nudge_id=0, kind=NudgeKind.DIGEST, snoozes=(), actions=(),
+    return WeeklyReportPost(nudge_id=nudge.id, kind=NudgeKind.REPORT, snoozes=(), actions=(),
                             headline=f"📊 {card.title} · {card.period}", card=card,
                             chart=picture)
-
-
-async def _post(deps: Deps, found: ReportTools, schedule: WeeklySchedule,
-                notifiers: Sequence[Notifier]) -> bool | None:
-    """True: posted; False: no platform can reach the channel (not tried again); None: try
-    again later."""
-    view = await weekly_post(deps, found, schedule)
-    message = Outgoing(nudge_id=0, view=view, text=view.headline,
-                       to=ChannelAddress(tenant_id=schedule.tenant_id, channel=schedule.channel))
-    results = [await n.send(message) for n in notifiers if n.destination(message) is not None]
-    if any(r.status == RouteStatus.SENT for r in results):
-        return True
-    if any(r.status == RouteStatus.FAILED for r in results):
-        logger.warning("the weekly report of tenant %d did not reach %s: %s", schedule.tenant_id,
-                       schedule.channel, "; ".join(r.error for r in results))
-        return None
-    logger.info("the weekly report of tenant %d has no platform that reaches %s",
-                schedule.tenant_id, schedule.channel)
-    return False

@@ -54,11 +54,3 @@ class ReportSchedules(Protocol):
     async def all(self) -> list[WeeklySchedule]:
         """Every tenant's schedule, with the tenant's time zone."""
         ...
-
-    async def claim(self, tenant_id: TenantId, week: str) -> bool:
-        """True once per tenant and week, across every instance; False after."""
-        ...
-
-    async def release(self, tenant_id: TenantId, week: str) -> None:
-        """Gives a week back (nothing reached the channel): the next pass tries again."""
-        ...

@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from core.commands import Actor
-from core.errors import InvalidInput, NotFound
+from core.errors import InvalidInput
 from core.humanize import plural
 from core.permissions import Right
 from core.reports.card import ReportCard, report_card
@@ -27,24 +27,20 @@ from core.reports.commands import (
 )
 from core.reports.contents import Report
 from core.reports.exporting import export_progress, write_export
-from core.reports.inputs import CompanyScope, PersonScope, Scope, SubtreeScope
+from core.reports.inputs import Scope
 from core.reports.periods import Period, PeriodKind, current_period
 from core.reports.ports import ReportSource, ReportTools
 from core.reports.report import ReportBuilder
 from core.reports.schedule import WeeklySchedule
+from core.reports.scopes import resolve_scope
 from core.reports.views import FileKind, ReportFile
 from core.use_case import (
     Deps,
     authorize,
     current_tenant,
     current_user,
-    find_milestone,
-    resolve_user,
 )
 from core.views import Notice, Tone
-
-TEAMS_LATER = ("team reports need teams, and this workspace has none yet",
-               'report @bob · report #1 · report company')
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,20 +59,14 @@ def tools(deps: Deps) -> ReportTools:
     return deps.reports
 
 
-async def _reading(deps: Deps, actor: Actor, target: ReportTarget, kind: PeriodKind
+async def read_scope(deps: Deps, actor: Actor, target: ReportTarget, kind: PeriodKind
                    ) -> Reading:
     """The scope a person asked for, checked in their tenant, and their period."""
     found = tools(deps)
     async with deps.uow(actor.tenant_id) as tx:
         me = await current_user(tx, actor)
         tenant = await current_tenant(tx, actor)
-        scope: Scope = CompanyScope()
-        if target.milestone is not None:
-            scope = SubtreeScope((await find_milestone(tx, target.milestone)).number)
-        elif target.person is not None:
-            scope = PersonScope((await resolve_user(tx, target.person)).handle)
-        elif target.team is not None:
-            raise NotFound(TEAMS_LATER[0], hint=TEAMS_LATER[1])
+        scope = await resolve_scope(tx, target)
     now = deps.clock.now()
     zone = me.timezone or tenant.timezone
     return Reading(scope=scope, period=current_period(kind, now, zone),
@@ -99,7 +89,7 @@ async def build(reading: Reading) -> Report:
 
 
 async def show_report(cmd: ShowReport, deps: Deps) -> ReportCard:
-    reading = await _reading(deps, cmd.actor, cmd.target, cmd.period)
+    reading = await read_scope(deps, cmd.actor, cmd.target, cmd.period)
     return report_card(await build(reading))
 
 
@@ -114,7 +104,7 @@ def chart_of(kind: ChartKind, report: Report) -> Chart:
 
 
 async def draw_chart(cmd: DrawChart, deps: Deps) -> ReportFile:
-    reading = await _reading(deps, cmd.actor, cmd.target, cmd.period)
+    reading = await read_scope(deps, cmd.actor, cmd.target, cmd.period)
     report = await build(reading)
     chart = chart_of(cmd.chart, report)
     found = tools(deps)
@@ -127,7 +117,7 @@ async def draw_chart(cmd: DrawChart, deps: Deps) -> ReportFile:
 
 
 async def export(cmd: ExportReport, deps: Deps) -> ReportFile:
-    reading = await _reading(deps, cmd.actor, cmd.target, cmd.period)
+    reading = await read_scope(deps, cmd.actor, cmd.target, cmd.period)
     found = tools(deps)
     writer, stored = found.files.open_export(cmd.format.value, "cairn", reading.tenant,
                                              reading.scope.label, reading.period.label)

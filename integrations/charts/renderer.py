@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import multiprocessing
+import os
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from types import TracebackType
@@ -21,6 +22,9 @@ from core.reports.charts import WIDE, Chart, ChartSize
 from core.reports.ports import RenderFailed
 
 logger = logging.getLogger(__name__)
+
+#: Added to the workers' niceness: drawing a chart may wait; an ack may not.
+WORKER_NICENESS = 10
 
 
 class ProcessChartRenderer:
@@ -82,8 +86,12 @@ class ProcessChartRenderer:
 
 
 def _warm_up() -> None:
-    """In a new worker: matplotlib and the machine's fonts, before the first chart waits."""
+    """In a new worker: a lower CPU priority (on a busy machine the process that acks chats
+    gets the cores first), matplotlib and the machine's fonts, before the first chart waits."""
     from integrations.charts import draw, fonts
+
+    if hasattr(os, "nice"):
+        os.nice(WORKER_NICENESS)
 
     fonts.machine_fallbacks()
     del draw

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import re
 import secrets
+import shutil
 from datetime import datetime
 from pathlib import Path
 
@@ -47,6 +48,11 @@ class FolderFileStore:
         await asyncio.to_thread(_write, target, data)
         return stored
 
+    async def remove_older_than(self, before: datetime) -> int:
+        """Removes the files last written before a moment (each token's folder whole), off
+        the event loop; returns how many folders went."""
+        return await asyncio.to_thread(_remove_older_than, self.root, before.timestamp())
+
     def find(self, token: str, name: str) -> Path | None:
         """The file a token and name point at, if it is one of this store's."""
         if not TOKEN.match(token) or "/" in name or name.startswith("."):
@@ -63,3 +69,21 @@ def _write(target: Path, data: bytes) -> None:
         pending.discard()
         raise
     pending.commit()
+
+
+def _remove_older_than(root: Path, before: float) -> int:
+    if not root.is_dir():
+        return 0
+    removed = 0
+    for folder in root.iterdir():
+        if not folder.is_dir() or not TOKEN.match(folder.name):
+            continue  # never anything this store did not make
+        try:
+            # A file still being written (its `.part`) is newer than `before`: kept.
+            newest = max([folder.stat().st_mtime, *(f.stat().st_mtime for f in folder.iterdir())])
+            if newest < before:
+                shutil.rmtree(folder)
+                removed += 1
+        except FileNotFoundError:  # another instance cleaning the same folder
+            continue
+    return removed

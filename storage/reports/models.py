@@ -11,7 +11,8 @@ from storage.models import TenantRow
 
 class ReportScheduleRow(Model):
     # One weekly report per tenant, posted to `channel` on `weekday` at `minute` (local time of
-    # the tenant). `period` is the week it was last claimed for: a week is posted once.
+    # the tenant). `period` is unused since weekly reports are claimed in the nudge delivery
+    # queue (`nudge_deliveries`, kind "report"); the column stays for existing databases.
     id = fields.IntField(primary_key=True)
     tenant: fields.OneToOneRelation[TenantRow] = fields.OneToOneField(
         "cairn.TenantRow", related_name=False, on_delete=fields.CASCADE)

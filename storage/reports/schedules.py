@@ -1,6 +1,5 @@
-"""`core.reports.schedule.ReportSchedules` on the `report_schedules` table. The claim is one
-conditional UPDATE: of two instances sweeping the same minute, one sets the week and the other
-finds it set."""
+"""`core.reports.schedule.ReportSchedules` on the `report_schedules` table. (A week's post is
+claimed in the nudge delivery queue, `core.reports.posts`, not here.)"""
 
 from __future__ import annotations
 
@@ -54,16 +53,3 @@ class TortoiseReportSchedules:
                 await tx.connection()).delete()
             await tx.commit()
         return bool(gone)
-
-    async def claim(self, tenant_id: TenantId, week: str) -> bool:
-        async with self._uow() as tx:
-            done = await ReportScheduleRow.filter(tenant_id=tenant_id).exclude(
-                period=week).using_db(await tx.connection()).update(period=week)
-            await tx.commit()
-        return bool(done)
-
-    async def release(self, tenant_id: TenantId, week: str) -> None:
-        async with self._uow() as tx:
-            await ReportScheduleRow.filter(tenant_id=tenant_id, period=week).using_db(
-                await tx.connection()).update(period="")
-            await tx.commit()

@@ -21,6 +21,7 @@ from core.reports.inputs import (
     ReportUpdate,
     Scope,
     SubtreeScope,
+    TeamScope,
 )
 from core.reports.ports import ScopeSize
 from storage.nudges.sql import from_json, maybe_day, maybe_moment, moment, value
@@ -102,9 +103,9 @@ class TortoiseReportSource:
             return "", []
         if isinstance(scope, PersonScope):
             return "AND u.handle = ?", [scope.handle]
-        if isinstance(scope, SubtreeScope):
-            return f"AND {_SUBTREE}", [self._tenant_id, scope.number]
-        raise ValueError(f"{scope.label}: teams are resolved to their members before this")
+        if isinstance(scope, TeamScope):
+            return _members(scope)
+        return f"AND {_SUBTREE}", [self._tenant_id, scope.number]
 
     async def size(self, scope: Scope) -> ScopeSize:
         where, params = self._scope(scope)
@@ -154,11 +155,11 @@ class TortoiseReportSource:
         scope_sql, params = "", []
         if isinstance(scope, PersonScope):
             scope_sql, params = "AND u.handle = ?", [scope.handle]
+        elif isinstance(scope, TeamScope):
+            scope_sql, params = _members(scope)
         elif isinstance(scope, SubtreeScope):
             scope_sql = "AND " + _CHECKIN_OWNERS.format(subtree=_SUBTREE)
             params = [self._tenant_id, self._tenant_id, scope.number]
-        elif not isinstance(scope, CompanyScope):
-            self._scope(scope)  # refuses it
         since_sql, since_params = "", []
         if since is not None:
             since_sql, since_params = "AND d.sent_at >= ?", [since]
@@ -172,6 +173,14 @@ class TortoiseReportSource:
             if len(rows) < PAGE:
                 return
             after = int(rows[-1]["id"])
+
+
+def _members(scope: TeamScope) -> tuple[str, list[Any]]:
+    """The filter on `u` for a team: its members (none: a team of nobody owns nothing)."""
+    if not scope.members:
+        return "AND 1 = 0", []
+    marks = ", ".join("?" for _ in scope.members)
+    return f"AND u.handle IN ({marks})", list(scope.members)
 
 
 def _milestone(row: dict[str, Any]) -> ReportMilestone:

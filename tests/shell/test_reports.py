@@ -85,11 +85,29 @@ async def test_refusals_are_polite(shell: ShellSession, clock: FrozenClock) -> N
     await company(shell, clock)
     assert "#99" in await refused(shell, "report #99")
     assert "@nobody" in await refused(shell, "report @nobody")
-    assert "teams" in await refused(shell, 'report "Sales"')
+    assert "no team “Sales”" in await refused(shell, 'report "Sales"')
     assert "csv, xlsx, pdf" in await refused(shell, "export docx")
     assert "burnup" in await refused(shell, "chart pie")
     assert "One period" in await refused(shell, "report week month")
     assert "not offered here" in await refused(shell, "report weekly #general friday 16:00")
+
+
+async def test_a_team_is_reported_charted_and_exported(shell: ShellSession,
+                                                       clock: FrozenClock) -> None:
+    """`"Team"` targets read the scoring package's teams: what the members own, no more."""
+    await company(shell, clock)
+    await meet(shell, "carol")
+    await say(shell, 'task "Carol\'s own" owner:@carol')
+    await say(shell, 'team new "Sales" @bob @carol')
+    card = await say(shell, 'report month "Sales"')
+    assert "Monthly report · Team Sales" in card
+    assert "Launch beta" in card and "Hire two" not in card
+    assert looks_drawn(written(await say(shell, 'chart ontime "sales"')).read_bytes())
+    rows = list(csv.DictReader(written(await say(shell, 'export csv "Sales" all'))
+                               .open(encoding="utf-8-sig")))
+    assert sorted(r[next(iter(r))] for r in rows) == ["2", "6"]
+    await say(shell, 'team new "Nobody"')
+    assert "Completed: 0" in await say(shell, 'report "Nobody"')
 
 
 async def test_a_chart_is_written_as_a_png(shell: ShellSession, clock: FrozenClock) -> None:

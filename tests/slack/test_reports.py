@@ -9,7 +9,6 @@ import csv
 import io
 import json
 from collections.abc import AsyncIterator, Iterator
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -20,7 +19,6 @@ from openpyxl import load_workbook
 from bots.slack.uploads import share
 from core.model import TenantId
 from core.reports.ports import ReportTools, StoredFile
-from core.reports.posts import post_weekly_reports
 from core.reports.views import FileKind, ReportFile
 from integrations.charts.renderer import ProcessChartRenderer
 from integrations.exports.links import FileLinks
@@ -28,11 +26,13 @@ from integrations.exports.store import FolderFileStore
 from storage import Database
 from storage.reports import TortoiseReportSources
 from storage.reports.schedules import TortoiseReportSchedules
+from storage.scoped import Repository
 from tests.fakes import FrozenClock
 from tests.reports.pictures import looks_drawn, png_size
 from tests.slack.conftest import BOT_TOKEN, SECRET, Cairn, _cairn
 from tests.slack.fake_slack import FakeSlack
 from tests.slack.test_commands import setup_team, text_of
+from wiring.nudges import NudgeEngine
 from wiring.runtime import SystemClock
 from wiring.settings import Settings
 
@@ -125,7 +125,27 @@ async def test_a_file_asked_for_in_a_thread_is_shared_in_that_thread(
     assert json.loads(completed.args["files"])[0]["title"] == "Status · Company"
 
 
-async def test_a_weekly_report_is_posted_once_at_the_workspace_time(slack: Cairn) -> None:
+@pytest.fixture
+async def slack_at(database: Database, fake_slack: FakeSlack, tmp_path: Path,
+                   renderer: ProcessChartRenderer) -> AsyncIterator[tuple[Cairn, FrozenClock]]:
+    """Cairn over Slack on a clock the test moves (the scheduler's ticks are called by hand)."""
+    clock = FrozenClock("2026-12-01T09:00:00+00:00")
+    settings = Settings(database_url=database.url, slack_signing_secret=SECRET,
+                        slack_bot_token=BOT_TOKEN, slack_api_url=fake_slack.api_url,
+                        _env_file=None)  # type: ignore[call-arg]
+    tools = ReportTools(sources=TortoiseReportSources(database.unit_of_work()),
+                        renderer=renderer,
+                        files=FolderFileStore(tmp_path / "files", FileLinks(PUBLIC, b"s" * 32)),
+                        schedules=TortoiseReportSchedules(database.unit_of_work()))
+    async for cairn in _cairn(database, fake_slack, settings, clock, reports=tools):
+        yield cairn, clock
+
+
+async def test_a_weekly_report_goes_out_once_a_week_through_the_nudge_queue(
+        slack_at: tuple[Cairn, FrozenClock]) -> None:
+    """The nudge engine's ticks (two instances' worth) claim the week's report at the
+    workspace's time and the delivery queue posts it: once, with its burn-up; next week again."""
+    slack, clock = slack_at
     await setup_team(slack)
     refused = await slack.answer("report weekly <#C05GENERAL|general> friday 16:00", user="U2")
     assert "admin" in text_of(refused).lower()
@@ -137,20 +157,56 @@ async def test_a_weekly_report_is_posted_once_at_the_workspace_time(slack: Cairn
     assert schedule is not None and schedule.channel == "C05GENERAL"
     zone = ZoneInfo(schedule.timezone)
     friday = datetime(2026, 12, 4, 16, 5, tzinfo=zone).astimezone(UTC)
-    early = replace(slack.deps, clock=FrozenClock((friday - timedelta(hours=1)).isoformat()))
-    assert await post_weekly_reports(early, slack.runtime.notifiers) == 0
-    deps = replace(slack.deps, clock=FrozenClock(friday.isoformat()))
-    assert await post_weekly_reports(deps, slack.runtime.notifiers) == 1
-    assert await post_weekly_reports(deps, slack.runtime.notifiers) == 0  # once a week
+    one, two = NudgeEngine(slack.runtime), NudgeEngine(slack.runtime)
+
+    clock.set(friday - timedelta(hours=1))
+    await one.tick()
+    assert slack.fake.posted_to("C05GENERAL") == []
+    clock.set(friday)
+    await one.tick()
+    await two.tick()  # another instance, the same minute
+    clock.advance(minutes=30)
+    await two.tick()
+    await one.tick()
     [posted] = slack.fake.posted_to("C05GENERAL")
+    async with slack.deps.uow() as tx:
+        [row] = await Repository(tx).sql(
+            "SELECT kind, period, status FROM nudge_deliveries WHERE channel = ?",
+            ["C05GENERAL"])
+    assert (row["kind"], row["period"], row["status"]) == ("report", "2026-W49", "sent")
     blocks = json.loads(posted["blocks"]) if isinstance(posted["blocks"], str) else (
         posted["blocks"])
-    assert "Weekly report · Company" in json.dumps(blocks, ensure_ascii=False)
+    shown = json.dumps(blocks, ensure_ascii=False)
+    assert "Weekly report · Company" in shown and "Week of Mon 30 Nov 2026" in shown
     [image] = [b for b in blocks if b["type"] == "image"]
     assert image["image_url"].startswith(PUBLIC + "/files/")
     # The address Slack fetches the picture from, served by Cairn itself.
     async with slack.http.get(image["image_url"].removeprefix(PUBLIC)) as served:
         assert served.status == 200
         assert looks_drawn(await served.read())
+
+    clock.set(friday + timedelta(days=7))
+    await one.tick()
+    assert len(slack.fake.posted_to("C05GENERAL")) == 2
     assert "off" in text_of(await slack.answer("report weekly off"))
     assert await tools.schedules.get(TenantId(1)) is None
+    clock.set(friday + timedelta(days=14))
+    await one.tick()
+    assert len(slack.fake.posted_to("C05GENERAL")) == 2
+
+
+async def test_the_app_home_shows_this_weeks_figures_built_once_for_everyone(
+        slack: Cairn) -> None:
+    """The Home's week section: the company's figures and goals with bars, from one report
+    built for the tenant and reused by the next person who opens their Home."""
+    from tests.slack.test_shortcuts_home import home
+
+    await setup_team(slack)
+    await slack.answer("update #2 40% on track", user="U2")  # Bob, in New York
+    shown = json.dumps(await home(slack), ensure_ascii=False)
+    assert "📊 This week · Company" in shown and "Week of" in shown
+    assert "*Completed*" in shown and "Grow revenue 20%" in shown and "▱" in shown
+    assert slack.deps.reports is not None
+    built = slack.deps.reports.glances.built
+    await home(slack, "U2")
+    assert slack.deps.reports.glances.built == built

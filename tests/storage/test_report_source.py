@@ -11,7 +11,7 @@ import pytest
 from core.bus import Deps, run_text
 from core.commands import Actor
 from core.people.use_cases import ensure_tenant, join
-from core.reports.inputs import CompanyScope, PersonScope, SubtreeScope
+from core.reports.inputs import CompanyScope, PersonScope, SubtreeScope, TeamScope
 from core.tenancy import Plan
 from core.views import Notice, Tone
 from storage import open_database
@@ -88,11 +88,16 @@ async def test_scopes_pages_and_answers(database, monkeypatch: pytest.MonkeyPatc
     assert [m.number async for m in source.milestones(SubtreeScope(2))] == [2, 3]
     assert [m.number async for m in source.milestones(PersonScope("bob"))] == [2, 3]
     assert [u.percent async for u in source.updates(PersonScope("alice"))] == [5]
+    team = TeamScope("Sales", ("alice", "bob"))
+    assert [m.number async for m in source.milestones(team)] == [1, 2, 3, 4]
+    assert (await source.size(TeamScope("Sales", ("bob",)))).updates == 3
+    assert [m async for m in source.milestones(TeamScope("Nobody"))] == []
 
     asked = {r.person: r async for r in source.checkins(CompanyScope(), None)}
     assert set(asked) == {"alice", "bob"}
     assert asked["bob"].latency == timedelta(hours=3)
     assert asked["alice"].latency == timedelta(hours=9)
     assert [r.person async for r in source.checkins(SubtreeScope(2), None)] == ["bob"]
+    assert [r.person async for r in source.checkins(TeamScope("B", ("bob",)), None)] == ["bob"]
     later = clock.now() + timedelta(days=1)
     assert [r async for r in source.checkins(CompanyScope(), later)] == []
