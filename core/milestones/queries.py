@@ -89,7 +89,8 @@ async def milestone_list(cmd: ListMilestones, deps: Deps, *, past_last: PastLast
             watching = {m.number for m in items if _only_watches(m, me.id)}
             items = sorted(items, key=lambda m: m.number in watching)
         predicted = await forecasts(tx, items, rd)
-        users = await tx.users.get_many({m.owner_id for m in items})
+        # The reader is known already: most lists are their own, and then no query is needed.
+        users = {me.id: me, **await tx.users.get_many({m.owner_id for m in items} - {me.id})}
         lines = [line(m, users, rd, forecast=_of(predicted, m)) for m in items]
         if cmd.scope == ListScope.AT_RISK:
             lines = [x for x in lines if at_risk(x) or any(f.code == "overdue" for f in x.flags)]
