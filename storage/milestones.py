@@ -3,19 +3,16 @@
 from __future__ import annotations
 
 import dataclasses
-import json
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 
-from tortoise.expressions import Q, RawSQL, Subquery
 from tortoise.queryset import QuerySet
 
-from core.model import Member, MemberRole, Milestone, MilestoneId, Status, UserId
+from core.model import Member, Milestone, MilestoneId, Status
 from core.ports import MilestoneFilter, RollupNode
-from storage.config import Dialect
 from storage.errors import NotInTenant
 from storage.mapping import milestone_columns, milestone_from, utc
-from storage.milestone_search import with_tag, with_words
+from storage.milestone_reads import milestone_of, select
 from storage.models import MilestoneMemberRow, MilestoneRow
 from storage.scoped import Repository, Session
 
@@ -46,19 +43,6 @@ SELECT COUNT(*) AS children,
 FROM milestones
 WHERE tenant_id = ? AND parent_id = ? AND deleted_at IS NULL
 """
-
-
-# A milestone's members as a JSON array of [user id, role] in the order they were added, read
-# in the statement that reads the milestone (the outer table is not aliased by tortoise).
-MEMBERS: dict[Dialect, str] = {
-    "postgres": """(SELECT COALESCE(json_agg(json_build_array(mm.user_id, mm.role)
-    ORDER BY mm.id), '[]'::json)::text FROM milestone_members mm
-    WHERE mm.milestone_id = "milestones"."id" AND mm.tenant_id = "milestones"."tenant_id")""",
-    "sqlite": """(SELECT COALESCE(json_group_array(json_array(x.user_id, x.role)), '[]')
-    FROM (SELECT mm.user_id, mm.role FROM milestone_members mm
-          WHERE mm.milestone_id = "milestones"."id" AND mm.tenant_id = "milestones"."tenant_id"
-          ORDER BY mm.id) x)""",
-}
 
 
 # The chain from a milestone up to its root. On PostgreSQL its rows are locked (ordered by id, so
@@ -105,34 +89,27 @@ class TortoiseMilestones(Repository):
     async def _live(self) -> QuerySet[MilestoneRow]:
         return (await self.scoped(MilestoneRow)).filter(deleted_at__isnull=True)
 
-    async def _with_members(self, query: QuerySet[MilestoneRow]) -> list[Milestone]:
-        """Entities for the rows `query` finds, each with its members, in one statement: the
-        members come along as a JSON array per row (a round trip less on every read of the
-        hot path than a second query for them)."""
-        rows = await query.annotate(members_json=RawSQL(MEMBERS[self._session.dialect]))
+    async def _read(self, sql: str, params: list[object]) -> list[Milestone]:
+        """Entities for the rows a `milestone_reads.select` statement finds, each with its
+        members, in one statement and without ORM objects (the hot path's reads)."""
         found = []
-        for row in rows:
-            members = [Member(UserId(user_id), MemberRole(role))
-                       for user_id, role in json.loads(row.members_json)]  # type: ignore[attr-defined]
-            m = milestone_from(row, members)
-            self._members_seen[row.id] = list(m.members)
+        for row in await self.sql(sql, params):
+            m = milestone_of(row)
+            self._members_seen[m.id or 0] = list(m.members)
             found.append(m)
         return found
 
-    async def _one(self, query: QuerySet[MilestoneRow], lock: bool) -> Milestone | None:
-        if lock:
-            # FOR NO KEY UPDATE: lockers queue behind each other, yet inserting a row that
-            # refers to this one (a child, an update) does not wait. SQLite ignores it: its
-            # writers are serialised anyway.
-            query = query.select_for_update(no_key=True)
-        found = await self._with_members(query.limit(1))
+    async def _one(self, *, id_: int | None = None, number: int | None = None,
+                   lock: bool) -> Milestone | None:
+        found = await self._read(*select(self._session.dialect, self.tenant_id, id_=id_,
+                                         number=number, lock=lock))
         return found[0] if found else None
 
     async def get(self, milestone_id: MilestoneId, *, lock: bool = False) -> Milestone | None:
-        return await self._one((await self._live()).filter(id=milestone_id), lock)
+        return await self._one(id_=milestone_id, lock=lock)
 
     async def by_number(self, number: int, *, lock: bool = False) -> Milestone | None:
-        return await self._one((await self._live()).filter(number=number), lock)
+        return await self._one(number=number, lock=lock)
 
     async def add(self, milestone: Milestone) -> Milestone:
         self.require_tenant(milestone.tenant_id, "milestone", milestone.ref)
@@ -224,41 +201,7 @@ class TortoiseMilestones(Repository):
                 found += await self.find(dataclasses.replace(query, ids=ids, limit=None))
             found.sort(key=lambda m: m.number)
             return found[:query.limit] if query.limit else found
-        rows = (await self._live()).order_by("number")
-        if query.ids is not None:
-            rows = rows.filter(id__in=list(query.ids))
-        if query.owner_id is not None:
-            rows = rows.filter(owner_id=query.owner_id)
-        if query.involving is not None:
-            memberships = MilestoneMemberRow.filter(
-                tenant_id=self.tenant_id, user_id=query.involving).values("milestone_id")
-            rows = rows.filter(Q(owner_id=query.involving) | Q(id__in=Subquery(memberships)))
-        if query.parent_id is not None:
-            rows = rows.filter(parent_id=query.parent_id)
-        if query.open_only:
-            rows = rows.filter(status__not_in=CLOSED)
-        if query.due_before is not None:
-            rows = rows.filter(due_date__lt=query.due_before)
-        if query.statuses is not None:
-            rows = rows.filter(status__in=list(query.statuses))
-        if query.due_after is not None:
-            rows = rows.filter(due_date__gt=query.due_after)
-        if query.kinds is not None:
-            rows = rows.filter(kind__in=list(query.kinds))
-        if query.tag is not None:
-            rows = await with_tag(rows, query.tag, tenant_id=self.tenant_id,
-                                  dialect=self._session.dialect, sql=self.sql)
-        if query.text is not None:
-            rows = with_words(rows, query.text)
-        if query.after_number is not None:
-            rows = rows.filter(number__gt=query.after_number)
-        if query.stale_before is not None:
-            since = utc(query.stale_before)
-            rows = rows.filter(Q(last_update_at__lt=since) | Q(
-                last_update_at__isnull=True, created_at__lt=since))
-        if query.limit:
-            rows = rows.limit(query.limit)
-        return await self._with_members(rows)
+        return await self._read(*select(self._session.dialect, self.tenant_id, query))
 
     async def count_active(self) -> int:
         return await (await self._live()).filter(status__not_in=CLOSED).count()

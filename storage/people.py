@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Collection
 
 from tortoise.exceptions import IntegrityError
-from tortoise.expressions import Subquery
 
 from core.model import TenantId, UserId
 from core.tenancy import Tenant, User
 from storage.errors import NotInTenant
 from storage.mapping import tenant_columns, tenant_from, user_columns, user_from
 from storage.models import TenantRow, UserIdentityRow, UserRow
+from storage.raw_rows import USER_COLUMNS, user_of
 from storage.scoped import Repository
 
 
@@ -66,24 +66,32 @@ class TortoiseTenants(Repository):
 
 
 class TortoiseUsers(Repository):
+    async def _users(self, where: str, params: list[object]) -> list[User]:
+        # Raw SQL: a person is read on every command, so no ORM object is built for them.
+        rows = await self.sql(f"SELECT {USER_COLUMNS} FROM users WHERE tenant_id = ? AND {where}",
+                              [self.tenant_id, *params])
+        return [user_of(row) for row in rows]
+
     async def get(self, user_id: UserId) -> User | None:
-        row = await (await self.scoped(UserRow)).filter(id=user_id).first()
-        return user_from(row) if row else None
+        found = await self._users("id = ?", [user_id])
+        return found[0] if found else None
 
     async def get_many(self, user_ids: Collection[UserId]) -> dict[UserId, User]:
         if not user_ids:
             return {}
-        rows = await (await self.scoped(UserRow)).filter(id__in=list(user_ids))
-        return {UserId(row.id): user_from(row) for row in rows}
+        ids = list(user_ids)
+        found = await self._users(f"id IN ({', '.join('?' for _ in ids)})", list(ids))
+        return {UserId(user.id or 0): user for user in found}
 
     async def by_handle(self, handle: str) -> User | None:
         row = await (await self.scoped(UserRow)).filter(handle=handle.lower()).first()
         return user_from(row) if row else None
 
     async def by_identity(self, key: str) -> User | None:
-        linked = UserIdentityRow.filter(tenant_id=self.tenant_id, key=key).values("user_id")
-        row = await (await self.scoped(UserRow)).filter(id__in=Subquery(linked)).first()
-        return user_from(row) if row else None
+        found = await self._users(
+            "id IN (SELECT user_id FROM user_identities WHERE tenant_id = ? AND key = ?) "
+            "LIMIT 1", [self.tenant_id, key])
+        return found[0] if found else None
 
     async def link_identity(self, user_id: UserId, key: str) -> None:
         if not await (await self.scoped(UserRow)).filter(id=user_id).exists():

@@ -13,10 +13,13 @@ itself is `storage.transaction`'s.
 from __future__ import annotations
 
 import contextvars
-from collections.abc import Callable, Collection, Mapping
+import itertools
+import re
+from collections.abc import Callable, Collection, Mapping, Sequence
 from types import TracebackType
-from typing import Self
+from typing import Any, Self, cast
 
+from tortoise.backends.asyncpg.client import AsyncpgDBClient
 from tortoise.backends.base.client import BaseDBAsyncClient
 
 from core.access.ports import AccessRepository
@@ -43,7 +46,7 @@ from core.scoring.feed import score
 from core.scoring.recording import ScoringPorts
 from core.webhooks.ports import WebhookEndpointRepository
 from storage.api import TortoiseAccess
-from storage.availability import Outages
+from storage.availability import Outages, killed, unreachable
 from storage.calendar import TortoiseCalendar
 from storage.config import Dialect
 from storage.crash_points import crash_point
@@ -270,3 +273,40 @@ class TortoiseUnitOfWorkFactory:
         return TortoiseUnitOfWork(self._client, self._dialect, tenant_id, self._subscriptions,
                                   self._is_open, self._outages, self._audiences,
                                   self._secret_box)
+
+    async def one_statement(self, sql: str, params: Sequence[Any]) -> list[dict[str, Any]]:
+        """One statement (`?` placeholders) that is a transaction by itself, outside any unit
+        of work: on PostgreSQL it runs in autocommit, without the round trips of BEGIN and
+        COMMIT (an edge's replay record, on every request's path)."""
+        if self._dialect == "sqlite":  # one connection per process: queue like the rest
+            async with self() as tx:
+                rows = await (await tx.connection()).execute_query_dict(sql, list(params))
+                await tx.commit()
+            return rows
+        if not self._is_open():
+            raise StorageError("the database is closed")
+        numbers = itertools.count(1)
+        client = cast(AsyncpgDBClient, self._client)
+        try:
+            # The pool itself, not tortoise's client: that one reconnects on its own errors.
+            if client._pool is None:
+                async with client._pool_init_lock:
+                    if client._pool is None:
+                        await client.create_connection(with_db=True)
+            assert client._pool is not None
+            connection = await client._pool.acquire()
+            try:
+                found = await connection.fetch(
+                    re.sub(r"\?", lambda _: f"${next(numbers)}", sql), *params)
+            except BaseException:
+                connection.terminate()  # cancelled or failed: never handed out again
+                raise
+            finally:
+                await client._pool.release(connection)
+            rows = [dict(row) for row in found]
+        except Exception as error:
+            if unreachable(error) or killed(error):
+                raise self._outages.unavailable(error) from error
+            raise
+        self._outages.reached()
+        return rows

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from core.commands import ListMilestones, ListScope, SearchMilestones, ShowDashboard, ShowInbox
 from core.milestones.cards import line, sort_for_attention
-from core.milestones.queries import PastLast, milestone_list, show_inbox
+from core.milestones.queries import PastLast, inbox_in, list_in
 from core.model import Milestone, MilestoneId
 from core.ports import MilestoneFilter
 from core.use_case import Deps, current_user, find_milestone, reader
@@ -16,15 +16,16 @@ SEARCH_LIMIT = 100
 
 
 async def show_dashboard(cmd: ShowDashboard, deps: Deps) -> DashboardView:
-    mine = await milestone_list(
-        ListMilestones(actor=cmd.actor, scope=ListScope.MINE, page=cmd.page), deps,
-        past_last=PastLast.LAST)
-    inbox = await show_inbox(ShowInbox(actor=cmd.actor), deps)
+    # One unit of work for the three sections: the person and their milestones read once.
     async with deps.uow(cmd.actor.tenant_id) as tx:
         me = await current_user(tx, cmd.actor)
         assert me.id is not None
         rd = reader(me, deps.clock)
         own = await tx.milestones.find(MilestoneFilter(involving=me.id))
+        mine = await list_in(
+            tx, ListMilestones(actor=cmd.actor, scope=ListScope.MINE, page=cmd.page), me, rd,
+            PastLast.LAST, found=own)
+        inbox = await inbox_in(tx, ShowInbox(actor=cmd.actor), me, rd)
         own_ids = {m.id for m in own}
         # Walk up one level per query until the roots: a bounded number of statements however
         # many milestones the person has.

@@ -13,6 +13,7 @@ from core.milestones.cards import Reader, at_risk, line, sort_for_attention
 from core.milestones.forecast import Forecast
 from core.model import MemberRole, Milestone, MilestoneId, UserId
 from core.ports import MilestoneFilter, UnitOfWork
+from core.tenancy import User
 from core.use_case import (
     Deps,
     current_user,
@@ -58,44 +59,53 @@ async def milestone_list(cmd: ListMilestones, deps: Deps, *, past_last: PastLast
                          ) -> MilestoneList:
     async with deps.uow(cmd.actor.tenant_id) as tx:
         me = await current_user(tx, cmd.actor)
-        rd = reader(me, deps.clock)
-        if cmd.scope == ListScope.SUBTREE:
-            assert cmd.root is not None
-            return await _subtree(tx, cmd, rd, past_last)
-        assert me.id is not None
-        command = "list" if cmd.scope == ListScope.MINE else f"list {cmd.scope.value}"
-        watching: set[int] = set()
-        if cmd.scope == ListScope.MINE:
-            query, title, empty = MilestoneFilter(involving=me.id), "Your milestones", (
-                'Nothing on your plate. Create one: milestone "Launch beta" due:friday')
-        elif cmd.scope == ListScope.PERSON:
-            assert cmd.person is not None
-            person = await resolve_user(tx, cmd.person)
-            query, title = MilestoneFilter(involving=person.id), f"@{person.handle}'s milestones"
-            empty, command = f"@{person.handle} has nothing open.", f"list @{person.handle}"
-        elif cmd.scope == ListScope.OVERDUE:
-            query, title = MilestoneFilter(due_before=rd.today), "Overdue"
-            empty = "Nothing is overdue. 🎉"
-        else:
-            query, title = MilestoneFilter(), (
-                "At risk" if cmd.scope == ListScope.AT_RISK else "Everyone's milestones")
-            empty = "Nothing open yet." if cmd.scope == ListScope.TEAM else "Nothing at risk."
-        items = sort_for_attention(await tx.milestones.find(query), rd.today)
-        if cmd.scope == ListScope.PERSON:
-            # What @bob owns or helps with: what he only watches is not his.
-            items = [m for m in items if not _only_watches(m, person.id)]
-        elif cmd.scope == ListScope.MINE:
-            # Yours first; what you only watch after, in a section that says so.
-            watching = {m.number for m in items if _only_watches(m, me.id)}
-            items = sorted(items, key=lambda m: m.number in watching)
-        predicted = await forecasts(tx, items, rd)
-        users = await tx.users.get_many({m.owner_id for m in items})
-        lines = [line(m, users, rd, forecast=_of(predicted, m)) for m in items]
-        if cmd.scope == ListScope.AT_RISK:
-            lines = [x for x in lines if at_risk(x) or any(f.code == "overdue" for f in x.flags)]
-        return _paged(title, lines, cmd.page, empty, command, past_last,
-                      grouped=cmd.scope not in (ListScope.OVERDUE, ListScope.AT_RISK),
-                      watching=watching)
+        return await list_in(tx, cmd, me, reader(me, deps.clock), past_last)
+
+
+async def list_in(tx: UnitOfWork, cmd: ListMilestones, me: User, rd: Reader,
+                  past_last: PastLast, *, found: list[Milestone] | None = None
+                  ) -> MilestoneList:
+    """The list, in an open unit of work; `found`: what the query finds, when the caller
+    has read it already (the App Home reads a person's milestones once for two sections)."""
+    if cmd.scope == ListScope.SUBTREE:
+        assert cmd.root is not None
+        return await _subtree(tx, cmd, rd, past_last)
+    assert me.id is not None
+    command = "list" if cmd.scope == ListScope.MINE else f"list {cmd.scope.value}"
+    watching: set[int] = set()
+    if cmd.scope == ListScope.MINE:
+        query, title, empty = MilestoneFilter(involving=me.id), "Your milestones", (
+            'Nothing on your plate. Create one: milestone "Launch beta" due:friday')
+    elif cmd.scope == ListScope.PERSON:
+        assert cmd.person is not None
+        person = await resolve_user(tx, cmd.person)
+        query, title = MilestoneFilter(involving=person.id), f"@{person.handle}'s milestones"
+        empty, command = f"@{person.handle} has nothing open.", f"list @{person.handle}"
+    elif cmd.scope == ListScope.OVERDUE:
+        query, title = MilestoneFilter(due_before=rd.today), "Overdue"
+        empty = "Nothing is overdue. 🎉"
+    else:
+        query, title = MilestoneFilter(), (
+            "At risk" if cmd.scope == ListScope.AT_RISK else "Everyone's milestones")
+        empty = "Nothing open yet." if cmd.scope == ListScope.TEAM else "Nothing at risk."
+    items = sort_for_attention(
+        found if found is not None else await tx.milestones.find(query), rd.today)
+    if cmd.scope == ListScope.PERSON:
+        # What @bob owns or helps with: what he only watches is not his.
+        items = [m for m in items if not _only_watches(m, person.id)]
+    elif cmd.scope == ListScope.MINE:
+        # Yours first; what you only watch after, in a section that says so.
+        watching = {m.number for m in items if _only_watches(m, me.id)}
+        items = sorted(items, key=lambda m: m.number in watching)
+    predicted = await forecasts(tx, items, rd)
+    # The reader is known already: most lists are their own, and then no query is needed.
+    users = {me.id: me, **await tx.users.get_many({m.owner_id for m in items} - {me.id})}
+    lines = [line(m, users, rd, forecast=_of(predicted, m)) for m in items]
+    if cmd.scope == ListScope.AT_RISK:
+        lines = [x for x in lines if at_risk(x) or any(f.code == "overdue" for f in x.flags)]
+    return _paged(title, lines, cmd.page, empty, command, past_last,
+                  grouped=cmd.scope not in (ListScope.OVERDUE, ListScope.AT_RISK),
+                  watching=watching)
 
 
 def _only_watches(m: Milestone, user_id: UserId | None) -> bool:
@@ -189,21 +199,25 @@ async def show_activity(cmd: ShowActivity, deps: Deps) -> ActivityView:
 async def show_inbox(cmd: ShowInbox, deps: Deps) -> InboxView:
     async with deps.uow(cmd.actor.tenant_id) as tx:
         me = await current_user(tx, cmd.actor)
-        assert me.id is not None
-        rd = reader(me, deps.clock)
-        items = await tx.notifications.for_user(me.id, limit=20,
-                                                unread_only=not (cmd.include_read or cmd.mark_read))
-        numbers = {m.id: m.number for m in await tx.milestones.find(MilestoneFilter(
-            ids={n.milestone_id for n in items if n.milestone_id}, open_only=False))}
-        # `inbox read` shows what it just marked read, without the unread dots.
-        view_items = tuple(InboxItem(when=when(n.created_at, rd.now, rd.timezone), text=n.text,
-                                     unread=n.unread and not cmd.mark_read,
-                                     number=numbers.get(n.milestone_id))
-                           for n in items if n.milestone_id is None or n.milestone_id in numbers)
-        headline = ""
-        if cmd.mark_read:
-            marked = await tx.notifications.mark_read(me.id, rd.now)
-            headline = f"Marked {marked} as read" if marked else "Nothing unread"
-            await tx.commit()
-        unread = await tx.notifications.unread_count(me.id) if not cmd.mark_read else 0
-        return InboxView(items=view_items, unread=unread, headline=headline)
+        return await inbox_in(tx, cmd, me, reader(me, deps.clock))
+
+
+async def inbox_in(tx: UnitOfWork, cmd: ShowInbox, me: User, rd: Reader) -> InboxView:
+    """The inbox, in an open unit of work (which `inbox read` commits)."""
+    assert me.id is not None
+    items = await tx.notifications.for_user(me.id, limit=20,
+                                            unread_only=not (cmd.include_read or cmd.mark_read))
+    numbers = {m.id: m.number for m in await tx.milestones.find(MilestoneFilter(
+        ids={n.milestone_id for n in items if n.milestone_id}, open_only=False))}
+    # `inbox read` shows what it just marked read, without the unread dots.
+    view_items = tuple(InboxItem(when=when(n.created_at, rd.now, rd.timezone), text=n.text,
+                                 unread=n.unread and not cmd.mark_read,
+                                 number=numbers.get(n.milestone_id))
+                       for n in items if n.milestone_id is None or n.milestone_id in numbers)
+    headline = ""
+    if cmd.mark_read:
+        marked = await tx.notifications.mark_read(me.id, rd.now)
+        headline = f"Marked {marked} as read" if marked else "Nothing unread"
+        await tx.commit()
+    unread = await tx.notifications.unread_count(me.id) if not cmd.mark_read else 0
+    return InboxView(items=view_items, unread=unread, headline=headline)

@@ -135,14 +135,10 @@ class TortoiseSlackStore:
 
     async def claim_key(self, key: str, *, tenant_id: int | None, at: datetime) -> bool:
         """True for the first claim of a key; False when it was claimed before."""
-        async with self._transaction() as db:
-            try:
-                async with db._in_transaction() as savepoint:
-                    await SlackProcessedKeyRow.create(using_db=savepoint, key=key,
-                                                      tenant_id=tenant_id, created_at=utc(at))
-            except IntegrityError:
-                return False
-            return True
+        # One statement, a transaction by itself: a conflict inserts nothing and aborts nothing.
+        return bool(await self._uow.one_statement(
+            "INSERT INTO slack_processed_keys (key, tenant_id, created_at) VALUES (?, ?, ?) "
+            "ON CONFLICT (key) DO NOTHING RETURNING id", [key, tenant_id, utc(at)]))
 
     async def release_key(self, key: str) -> None:
         async with self._transaction() as db:
@@ -157,15 +153,10 @@ class TortoiseSlackStore:
 
     async def first_sight(self, digest: str, *, team_id: str, at: datetime) -> bool:
         """True the first time a digest is recorded; False when any instance recorded it."""
-        # The insert is the whole transaction: no savepoint needed (it is on every slash
-        # command's path), a conflict just rolls it back.
-        try:
-            async with self._transaction() as db:
-                await SlackSeenRequestRow.create(using_db=db, digest=digest[:64],
-                                                 team_id=team_id[:32], seen_at=utc(at))
-        except IntegrityError:
-            return False
-        return True
+        # On every slash command's path, before the ack: one statement, no BEGIN or COMMIT.
+        return bool(await self._uow.one_statement(
+            "INSERT INTO slack_seen_requests (digest, team_id, seen_at) VALUES (?, ?, ?) "
+            "ON CONFLICT (digest) DO NOTHING RETURNING id", [digest[:64], team_id[:32], utc(at)]))
 
     async def forget_seen(self, *, before: datetime) -> int:
         async with self._transaction() as db:
