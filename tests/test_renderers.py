@@ -10,13 +10,17 @@ import pytest
 
 from bots.shell import render as shell
 from bots.slack import render as slack
-from bots.slack import render_nudges as _slack_nudges  # noqa: F401  (registers on `slack`)
+from bots.slack.blocks import clip
+from bots.slack.mrkdwn import escape
 from bots.teams import render as teams
 from core import views
+from core.humanize import ellipsis
 from core.nudges import views as nudge_views
 from core.reports.card import ReportCard
 from core.reports.views import ReportFile, WeeklyReportPost
 from core.scoring import views as scoring_views
+from core.view_summary import summary
+from tests.slack.test_render import VIEWS
 
 # Views that only ever reach a surface of their own (the App Home), never a message.
 SURFACE_ONLY = {views.DashboardView}
@@ -57,3 +61,22 @@ def test_chat_platforms_render_every_nudge_and_the_reminder_settings(view: type[
     assert shell._render.dispatch(view) is not shell._render.dispatch(views.View), view
     assert slack._blocks.dispatch(view) is not slack._blocks.dispatch(views.View), view
     assert teams._parts.dispatch(view) is not teams._parts.dispatch(views.View), view
+
+
+# Views that say their title as their summary (reports' and tokens' views have one).
+TITLED = {ReportCard, ReportFile, WeeklyReportPost}
+
+
+@pytest.mark.parametrize("view", [v for v in ANSWERS + DELIVERED if v not in TITLED],
+                         ids=lambda cls: cls.__name__)
+def test_every_view_has_a_plain_summary_of_its_own(view: type[views.View]) -> None:
+    assert summary.dispatch(view) is not summary.dispatch(views.View), view
+
+
+def test_slack_and_teams_notify_with_the_one_summary() -> None:
+    """Slack escapes it for mrkdwn and Teams clips it to 250 characters; the words are one."""
+    for name, view in VIEWS.items():
+        words = summary(view)
+        assert words and words != "Cairn", name
+        assert slack.message(view)["text"] == escape(clip(words, 2900)), name
+        assert teams.message(view)["summary"] == ellipsis(words, 250), name

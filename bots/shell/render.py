@@ -5,21 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import singledispatch
 
-from core.humanize import ellipsis, plural, progress_bar
+from core.humanize import ellipsis, progress_bar
 from core.model import Kind, Priority, Status
 from core.views import (
     Action,
-    ActivityView,
-    CalendarFeedView,
-    CalendarStatusView,
-    HelpView,
-    InboxView,
     MilestoneCard,
     MilestoneLine,
     MilestoneList,
     Notice,
-    PeopleView,
-    ProfileView,
     Tone,
     UpdateLine,
     View,
@@ -193,114 +186,11 @@ def _list(view: MilestoneList, style: Style) -> str:
     return "\n".join(out)
 
 
-@_render.register
-def _help(view: HelpView, style: Style) -> str:
-    out = [view.intro]
-    width = max(len(e.usage) for s in view.sections for e in s.entries)
-    width = min(width, 58)
-    for section in view.sections:
-        out.append(style.bold(section.title))
-        for e in section.entries:
-            usage = e.usage if len(e.usage) <= width else e.usage + "\n" + " " * (width + 2)
-            out.append(f"  {usage.ljust(width)}  {style.dim(e.summary)}")
-    if view.footer:
-        out.append(view.footer)
-    return "\n".join(out)
-
-
-@_render.register
-def _people(view: PeopleView, style: Style) -> str:
-    out = [style.bold(f"{view.tenant} · {view.plan} plan · {view.usage}")]
-    for p in view.people:
-        you = " (you)" if p.is_you else ""
-        out.append(f"  @{p.handle:<16} {p.name[:24]:<24} {p.role:<7} {p.timezone:<20} "
-                   f"{p.active_milestones} open{you}")
-        out += [f"    ⚠ not reached on {why}" for why in p.unreachable]
-    return "\n".join(out)
-
-
-@_render.register
-def _profile(view: ProfileView, style: Style) -> str:
-    p = view.person
-    out = [f"✅ {view.headline}"] if view.headline else []
-    out.append(style.bold(f"@{p.handle}") + f"  {p.name} · {p.role}")
-    out.append(f"{INDENT}Time zone {p.timezone} · works {view.working_days}, "
-               f"{view.working_hours}")
-    if view.email:
-        out.append(f"{INDENT}{view.email}")
-    if view.badges:
-        out.append(f"{INDENT}Badges: " + " · ".join(view.badges))
-    return "\n".join(out)
-
-
-@_render.register
-def _inbox(view: InboxView, style: Style) -> str:
-    out = [f"✅ {view.headline}"] if view.headline else []
-    title = f"Inbox · {view.unread} unread" if view.unread else "Inbox"
-    out.append(style.bold(title))
-    if not view.items:
-        out.append(f"{INDENT}Nothing new.")
-    for item in view.items:
-        dot = "●" if item.unread else " "
-        out.append(f" {dot} {item.when:<10} {item.text}")
-    if view.unread:
-        out.append(style.dim(f"{INDENT}`inbox read` marks them read"))
-    return "\n".join(out)
-
-
-@_render.register
-def _activity(view: ActivityView, style: Style) -> str:
-    out = [style.bold(view.title)]
-    if not view.entries:
-        out.append(f"{INDENT}Nothing yet.")
-    out += [f"  {a.when:<10} {a.text}" for a in view.entries]
-    return "\n".join(out)
-
-
-@_render.register
-def _calendar_status(view: CalendarStatusView, style: Style) -> str:
-    out = [f"✅ {view.headline}"] if view.headline else []
-    state = "on" if view.enabled and view.google else "off"
-    out.append(style.bold(f"📅 Calendar sync is {state}"))
-    for where in view.destinations:
-        out.append(f"{INDENT}→ {where}")
-    if view.kinds:
-        out.append(f"{INDENT}Kinds: {', '.join(view.kinds)}")
-    if view.google:
-        synced = f"{INDENT}{plural(view.events, 'event')} in calendars"
-        if view.last_pushed:
-            synced += f" · last written {view.last_pushed}"
-        if view.last_pulled:
-            synced += f" · calendars read {view.last_pulled}"
-        out.append(synced)
-    if view.pending:
-        failing = f", {view.failing} failing (next try {view.next_retry})" if view.failing else ""
-        out.append(f"{INDENT}⏳ {plural(view.pending, 'change')} waiting{failing}")
-    elif view.google and view.enabled:
-        out.append(f"{INDENT}Nothing waiting")
-    if view.last_error and view.failing:
-        out.append(f"{INDENT}⚠ {view.last_error}")
-    if view.feeds:
-        out.append(f"{INDENT}Your ICS feeds:")
-        out += [f"{INDENT}  {feed}" for feed in view.feeds]
-    out += [f"{INDENT}{style.dim('→ ' + advice)}" for advice in view.advice]
-    return "\n".join(out)
-
-
-@_render.register
-def _calendar_feed(view: CalendarFeedView, style: Style) -> str:
-    made = "New ICS feed" if view.created else "Your ICS feed"
-    out = [f"📅 {made}: {view.title}", f"{INDENT}{view.url}"]
-    if view.kinds:
-        kinds = " and ".join([", ".join(view.kinds[:-1]), view.kinds[-1]] if len(
-            view.kinds) > 1 else view.kinds)
-        out.append(INDENT + style.dim(f"With the {kinds} that have a due date"))
-    out += [f"{INDENT}{how}" for how in view.how_to]
-    out.append(INDENT + style.dim(f"Anyone with the address can read it; stop it: {view.revoke}"))
-    return "\n".join(out)
-# The nudges' views register their renderings on `_render` (kept in a module of their own).
-# API tokens register their renderings here too (a module of their own).
+# The views of each feature register their renderings on `_render` from a module of their own:
+# importing this renderer registers them all.
 from bots.shell import render_access as _render_access  # noqa: E402, F401
+from bots.shell import render_calendar as _render_calendar  # noqa: E402, F401
 from bots.shell import render_nudges as _render_nudges  # noqa: E402, F401
+from bots.shell import render_people as _render_people  # noqa: E402, F401
 from bots.shell import render_reports as _render_reports  # noqa: E402, F401
 from bots.shell import render_scoring as _render_scoring  # noqa: E402, F401

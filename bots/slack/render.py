@@ -15,7 +15,6 @@ is a new request.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable
 from functools import singledispatch
 from typing import Any
 
@@ -34,23 +33,16 @@ from bots.slack.blocks import (
     plain,
     section,
 )
-from bots.slack.mrkdwn import escape, escape_keeping_mentions, escape_readable
+from bots.slack.mrkdwn import escape, escape_keeping_mentions
 from core.humanize import progress_bar
 from core.model import Kind, Priority, Status
-from core.nudges.views import NudgeView, ReminderSettingsView
+from core.view_summary import summary
 from core.views import (
     Action,
-    ActivityView,
-    CalendarFeedView,
-    CalendarStatusView,
-    HelpView,
-    InboxView,
     MilestoneCard,
     MilestoneLine,
     MilestoneList,
     Notice,
-    PeopleView,
-    ProfileView,
     Tone,
     UpdateLine,
     View,
@@ -65,8 +57,6 @@ CHILDREN_SHOWN = 15
 HISTORY_SHOWN = 5
 
 Payload = dict[str, Any]
-#: The notification text of views rendered in other modules of this renderer, by view type.
-FALLBACKS: dict[type[View], Callable[[View], str]] = {}
 
 
 def nonce() -> str:
@@ -80,45 +70,17 @@ def message(view: View, *, stamp: str | None = None) -> Payload:
     stamp = stamp or nonce()
     blocks = _blocks(view, stamp)
     more = context("…cut short: Slack shows at most 50 blocks in a message.")
-    return {"text": escape(clip(fallback(view), 2900)),
+    return {"text": escape(clip(summary(view), 2900)),
             "blocks": _fit(blocks, MESSAGE_BLOCKS, more)}
+
+
+def command_text(usage: str) -> str:
+    """A usage line of the grammar as the slash command to type."""
+    return usage if usage.startswith("/") else f"{COMMAND} {usage}"
 
 
 def _fit(blocks: list[Block], limit: int, more: Block) -> list[Block]:
     return blocks if len(blocks) <= limit else [*blocks[: limit - 1], more]
-
-
-def fallback(view: View) -> str:
-    """Plain text for notifications and screen readers."""
-    if isinstance(view, Notice):
-        return view.text
-    if isinstance(view, MilestoneCard):
-        line = view.line
-        text = f"{line.ref} {line.title} — {line.percent}%, {line.status.label.lower()}"
-        return f"{view.headline}: {text}" if view.headline else text
-    if isinstance(view, MilestoneList):
-        return f"{view.title} ({view.total})"
-    if isinstance(view, HelpView):
-        return view.intro
-    if isinstance(view, InboxView):
-        return f"Inbox · {view.unread} unread"
-    if isinstance(view, ActivityView):
-        return view.title
-    if isinstance(view, PeopleView):
-        return f"{view.tenant} · {view.usage}"
-    if isinstance(view, ProfileView):
-        return f"@{view.person.handle}"
-    if isinstance(view, CalendarStatusView):
-        return view.headline or "Calendar sync"
-    if isinstance(view, CalendarFeedView):
-        return f"ICS feed: {view.title}"
-    if isinstance(view, NudgeView):
-        return view.headline
-    if isinstance(view, ReminderSettingsView):
-        return view.headline or f"Your reminders: check-ins {view.checkin}"
-    if type(view) in FALLBACKS:
-        return FALLBACKS[type(view)](view)
-    return str(getattr(view, "title", "")) or "Cairn"
 
 
 @singledispatch
@@ -305,132 +267,6 @@ def _list(view: MilestoneList, stamp: str) -> list[Block]:
     return blocks
 
 
-# --- help, people, profile, inbox, activity -------------------------------------------------
-
-
-@_blocks.register
-def _help(view: HelpView, stamp: str) -> list[Block]:
-    blocks: list[Block] = [section(escape(view.intro))]
-    for part in view.sections:
-        rows = [f"`{escape(_command(e.usage))}`  {escape(e.summary)}" for e in part.entries]
-        blocks += [section(chunk) for chunk in join_lines([f"*{escape(part.title)}*", *rows])]
-    if view.footer:
-        blocks.append(context(escape(view.footer)))
-    return blocks
-
-
-def _command(usage: str) -> str:
-    return usage if usage.startswith("/") else f"{COMMAND} {usage}"
-
-
-@_blocks.register
-def _people(view: PeopleView, stamp: str) -> list[Block]:
-    rows = [f"@{escape(p.handle)} · {escape(p.name)} · {p.role} · {escape(p.timezone)} · "
-            f"{p.active_milestones} open" + (" (you)" if p.is_you else "") + "".join(
-                f"\n      ⚠ not reached on {escape(why)}" for why in p.unreachable)
-            for p in view.people]
-    head = f"*{escape(view.tenant)}* · {escape(view.plan)} plan · {escape(view.usage)}"
-    return [section(chunk) for chunk in join_lines([head, *rows])]
-
-
-@_blocks.register
-def _profile(view: ProfileView, stamp: str) -> list[Block]:
-    p = view.person
-    blocks: list[Block] = []
-    if view.headline:
-        blocks.append(section(f"✅ *{escape(view.headline)}*"))
-    blocks.append(section(f"*@{escape(p.handle)}* · {escape(p.name)} · {p.role}"))
-    facts = [f"Time zone {escape(p.timezone)}", f"works {view.working_days}, "
-             f"{view.working_hours}"]
-    if view.email:
-        facts.append(escape(view.email))
-    blocks.append(context(" · ".join(facts)))
-    if view.badges:
-        blocks.append(context("Badges: " + escape(" · ".join(view.badges))))
-    return blocks
-
-
-@_blocks.register
-def _inbox(view: InboxView, stamp: str) -> list[Block]:
-    return inbox_blocks(view, stamp, limit=20)
-
-
-def inbox_blocks(view: InboxView, stamp: str, *, limit: int) -> list[Block]:
-    blocks: list[Block] = []
-    if view.headline:
-        blocks.append(section(f"✅ *{escape(view.headline)}*"))
-    title = f"*Inbox* · {view.unread} unread" if view.unread else "*Inbox*"
-    blocks.append(section(title))
-    if not view.items:
-        blocks.append(context("Nothing new."))
-    rows = [("● " if item.unread else "") + f"*{item.when}* "
-            f"{escape_readable(item.text)}" for item in view.items[:limit]]
-    blocks += [section(chunk) for chunk in join_lines(rows)]
-    if view.unread:
-        blocks.append(actions(button("Mark all read", "cairn.run:read", "inbox read"),
-                              block_id=f"inbox.{stamp}"))
-    return blocks
-
-
-@_blocks.register
-def _activity(view: ActivityView, stamp: str) -> list[Block]:
-    rows = [f"*{a.when}* {escape(a.text)}" for a in view.entries]
-    blocks: list[Block] = [section(f"*{escape(view.title)}*")]
-    if not rows:
-        blocks.append(context("Nothing yet."))
-    blocks += [section(chunk) for chunk in join_lines(rows)]
-    return blocks
-
-
-# --- calendar -----------------------------------------------------------------------------------
-
-
-@_blocks.register
-def _calendar_status(view: CalendarStatusView, stamp: str) -> list[Block]:
-    blocks: list[Block] = []
-    if view.headline:
-        blocks.append(section(f"✅ *{escape(view.headline)}*"))
-    state = "on" if view.enabled and view.google else "off"
-    rows = [f"📅 *Calendar sync is {state}*", *(f"→ {escape(d)}" for d in view.destinations)]
-    if view.kinds:
-        rows.append(f"Kinds: {escape(', '.join(view.kinds))}")
-    if view.google:
-        synced = f"{view.events} event{'s' if view.events != 1 else ''} in calendars"
-        if view.last_pushed:
-            synced += f" · last written {escape(view.last_pushed)}"
-        if view.last_pulled:
-            synced += f" · calendars read {escape(view.last_pulled)}"
-        rows.append(synced)
-    if view.pending:
-        failing = (f", {view.failing} failing (next try {escape(view.next_retry)})"
-                   if view.failing else "")
-        rows.append(f"⏳ {view.pending} change{'s' if view.pending != 1 else ''} waiting{failing}")
-    elif view.google and view.enabled:
-        rows.append("Nothing waiting")
-    if view.last_error and view.failing:
-        rows.append(f"⚠ {escape(view.last_error)}")
-    blocks += [section(chunk) for chunk in join_lines(rows)]
-    if view.feeds:
-        feeds = ["*Your ICS feeds*", *(f"<{escape(feed)}>" for feed in view.feeds)]
-        blocks += [section(chunk) for chunk in join_lines(feeds)]
-    if view.advice:
-        blocks.append(context(*(f"→ {escape(a)}" for a in view.advice[:10])))
-    return blocks
-
-
-@_blocks.register
-def _calendar_feed(view: CalendarFeedView, stamp: str) -> list[Block]:
-    made = "New ICS feed" if view.created else "Your ICS feed"
-    rows = [f"📅 *{made}: {escape(view.title)}*", f"<{escape(view.url)}>"]
-    if view.kinds:
-        rows.append(f"With the {escape(', '.join(view.kinds))} that have a due date")
-    rows += [escape(how) for how in view.how_to]
-    blocks = [section(chunk) for chunk in join_lines(rows)]
-    blocks.append(context(f"Anyone with the address can read it; stop it: "
-                          f"`{escape(_command(view.revoke))}`"))
-    return blocks
-
-
 # --- surfaces other than messages -------------------------------------------------------------
 
 
@@ -453,9 +289,11 @@ def option_for(line: MilestoneLine) -> dict[str, Any]:
     return option(f"{line.ref} {line.title}", line.ref)
 
 
-# Scoring's views register their renderings on `_blocks` (kept in a module of their own).
-# Report cards and files register their renderings on `_blocks` (a module of their own).
-# API tokens register their renderings here too (a module of their own).
+# The views of each feature register their renderings on `_blocks` from a module of their own:
+# importing this renderer registers them all.
 from bots.slack import render_access as _render_access  # noqa: E402, F401
+from bots.slack import render_calendar as _render_calendar  # noqa: E402, F401
+from bots.slack import render_nudges as _render_nudges  # noqa: E402, F401
+from bots.slack import render_people as _render_people  # noqa: E402, F401
 from bots.slack import render_reports as _render_reports  # noqa: E402, F401
 from bots.slack import render_scoring as _render_scoring  # noqa: E402, F401

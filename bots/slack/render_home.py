@@ -16,8 +16,9 @@ from bots.slack.blocks import (
     section,
 )
 from bots.slack.mrkdwn import escape
-from bots.slack.render import Payload, _fit, inbox_blocks, join_lines, line_text, nonce
+from bots.slack.render import Payload, _fit, join_lines, line_text, nonce
 from bots.slack.render_nudges import SETTINGS, VACATION
+from bots.slack.render_people import inbox_blocks
 from bots.slack.render_reports import TREND_ICONS, card_line
 from core.reports.card import ReportCard
 from core.views import DashboardView

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from bots.slack.blocks import Block, actions, button, context, header, join_lines, section
 from bots.slack.mrkdwn import escape
-from bots.slack.render import FALLBACKS, _blocks, line_text
+from bots.slack.render import _blocks, line_text
 from core.humanize import ellipsis
 from core.nudges.views import ChallengePost
 from core.scoring.views import (
@@ -24,7 +24,6 @@ from core.scoring.views import (
     TeamListView,
     TeamView,
 )
-from core.views import View
 
 NAME_WIDTH = 18
 SCORE_ITEMS = 20
@@ -170,30 +169,3 @@ def _forecast(view: ForecastView, stamp: str) -> list[Block]:
 @_blocks.register
 def _post(view: ChallengePost, stamp: str) -> list[Block]:
     return [section(f"*{escape(view.headline)}*"), *_leaderboard(view.board, stamp)]
-
-
-def _fallback(view: View) -> str:
-    if isinstance(view, ChallengePost):
-        return view.headline
-    if isinstance(view, LeaderboardView):
-        return f"Leaderboard of {view.challenge}"
-    if isinstance(view, ScoreView):
-        return f"@{view.person}: {view.points} points in {view.challenge}"
-    if isinstance(view, ChallengeView):
-        return view.headline or f"Challenge {view.line.name}"
-    if isinstance(view, ChallengeListView):
-        return "Challenges"
-    if isinstance(view, TeamView):
-        return view.headline or f"Team {view.name}"
-    if isinstance(view, TeamListView):
-        return "Teams"
-    if isinstance(view, BadgesView):
-        return f"@{view.person}: {view.headline}"
-    if isinstance(view, ForecastView):
-        return f"{view.ref}: {view.summary}"
-    return "Cairn"
-
-
-for _view in (ChallengePost, LeaderboardView, ScoreView, ChallengeView, ChallengeListView,
-              TeamView, TeamListView, BadgesView, ForecastView):
-    FALLBACKS[_view] = _fallback

@@ -10,29 +10,21 @@ secondary actions, which Teams shows under "…"). User text is escaped with `ma
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from functools import singledispatch
 from typing import Any
 
 from bots.teams import cards
 from bots.teams.cards import Element, submit, text
 from bots.teams.markdown import code_spans, escape, oneline, paragraphs
-from core.humanize import ellipsis, plural, progress_bar
+from core.humanize import ellipsis, progress_bar
 from core.model import Kind, Priority, Status
-from core.nudges.views import NudgeView, ReminderSettingsView
+from core.view_summary import summary
 from core.views import (
     Action,
-    ActivityView,
-    CalendarFeedView,
-    CalendarStatusView,
-    HelpView,
-    InboxView,
     MilestoneCard,
     MilestoneLine,
     MilestoneList,
     Notice,
-    PeopleView,
-    ProfileView,
     Tone,
     UpdateLine,
     View,
@@ -55,8 +47,6 @@ ROWS = 40
 
 Payload = dict[str, Any]
 Parts = tuple[list[Element], list[Element]]  # the card's body and its actions
-#: The summaries of views rendered in other modules of this renderer, by view type.
-SUMMARIES: dict[type[View], Callable[[View], str]] = {}
 
 
 def message(view: View, *, stamp: str | None = None) -> Payload:
@@ -68,39 +58,6 @@ def message(view: View, *, stamp: str | None = None) -> Payload:
 def card(view: View, *, stamp: str | None = None) -> Element:
     body, actions = _parts(view, stamp or cards.nonce())
     return cards.fit(cards.card(body, actions))
-
-
-def summary(view: View) -> str:
-    """Plain text for notifications and screen readers (not markdown: never escaped)."""
-    if isinstance(view, Notice):
-        return view.text
-    if isinstance(view, MilestoneCard):
-        line = view.line
-        found = f"{line.ref} {line.title} — {line.percent}%, {line.status.label.lower()}"
-        return f"{view.headline}: {found}" if view.headline else found
-    if isinstance(view, MilestoneList):
-        return f"{view.title} ({view.total})"
-    if isinstance(view, HelpView):
-        return view.intro
-    if isinstance(view, InboxView):
-        return f"Inbox · {view.unread} unread"
-    if isinstance(view, ActivityView):
-        return view.title
-    if isinstance(view, PeopleView):
-        return f"{view.tenant} · {view.usage}"
-    if isinstance(view, ProfileView):
-        return f"@{view.person.handle}"
-    if isinstance(view, CalendarStatusView):
-        return view.headline or "Calendar sync"
-    if isinstance(view, CalendarFeedView):
-        return f"ICS feed: {view.title}"
-    if isinstance(view, NudgeView):
-        return view.headline
-    if isinstance(view, ReminderSettingsView):
-        return view.headline or f"Your reminders: check-ins {view.checkin}"
-    if type(view) in SUMMARIES:
-        return SUMMARIES[type(view)](view)
-    return str(getattr(view, "title", "")) or "Cairn"
 
 
 @singledispatch
@@ -313,123 +270,11 @@ def _list(view: MilestoneList, stamp: str) -> Parts:
     return body, actions
 
 
-# --- help, people, profile, inbox, activity ---------------------------------------------------
-
-
-@_parts.register
-def _help(view: HelpView, stamp: str) -> Parts:
-    body: list[Element] = [text(escape(view.intro))]
-    for part in view.sections:
-        body.append(text(f"**{escape(part.title)}**", separator=True))
-        body += rows([f"**{escape(e.usage)}**  {escape(e.summary)}" for e in part.entries])
-    if view.footer:
-        body.append(text(code_spans(view.footer), subtle=True))
-    return body, []
-
-
-@_parts.register
-def _people(view: PeopleView, stamp: str) -> Parts:
-    body = [text(f"**{oneline(view.tenant, 100)}** · {escape(view.plan)} plan · "
-                 f"{escape(view.usage)}")]
-    body += rows([f"@{oneline(p.handle, 60)} · {oneline(p.name, 80)} · {escape(p.role)} · "
-                  f"{escape(p.timezone)} · {p.active_milestones} open"
-                  + (" (you)" if p.is_you else "")
-                  + "".join(f" · ⚠ not reached on {oneline(why, 200)}" for why in p.unreachable)
-                  for p in view.people])
-    return body, []
-
-
-@_parts.register
-def _profile(view: ProfileView, stamp: str) -> Parts:
-    p = view.person
-    body = [headline(view.headline)] if view.headline else []
-    body.append(text(f"**@{oneline(p.handle, 60)}** · {oneline(p.name, 100)} · {escape(p.role)}"))
-    pairs = [("Time zone", escape(p.timezone)),
-             ("Works", f"{escape(view.working_days)}, {escape(view.working_hours)}")]
-    if view.email:
-        pairs.append(("Email", oneline(view.email, 200)))
-    if view.badges:
-        pairs.append(("Badges", escape(" · ".join(view.badges))))
-    body.append(cards.facts(pairs))
-    return body, []
-
-
-def inbox_body(view: InboxView, *, limit: int) -> list[Element]:
-    body = [headline(view.headline)] if view.headline else []
-    body.append(text(f"**Inbox** · {view.unread} unread" if view.unread else "**Inbox**"))
-    if not view.items:
-        body.append(text("Nothing new.", subtle=True))
-    body += rows([("● " if item.unread else "") + f"**{escape(item.when)}** "
-                  f"{oneline(item.text, 400)}" for item in view.items], limit=limit)
-    return body
-
-
-@_parts.register
-def _inbox(view: InboxView, stamp: str) -> Parts:
-    actions = [submit("Mark all read", "run", "inbox read", stamp=stamp)] if view.unread else []
-    return inbox_body(view, limit=20), actions
-
-
-@_parts.register
-def _activity(view: ActivityView, stamp: str) -> Parts:
-    body = [text(f"**{oneline(view.title, 200)}**")]
-    if not view.entries:
-        body.append(text("Nothing yet.", subtle=True))
-    body += rows([f"**{escape(a.when)}** {oneline(a.text, 300)}" for a in view.entries])
-    return body, []
-
-
-# --- calendar -------------------------------------------------------------------------------------
-
-
-@_parts.register
-def _calendar_status(view: CalendarStatusView, stamp: str) -> Parts:
-    body = [headline(ellipsis(view.headline, 300))] if view.headline else []
-    state = "on" if view.enabled and view.google else "off"
-    body.append(text(f"📅 **Calendar sync is {state}**"))
-    lines = [f"→ {oneline(d, 300)}" for d in view.destinations]
-    if view.kinds:
-        lines.append(f"Kinds: {escape(', '.join(view.kinds))}")
-    if view.google:
-        synced = f"{plural(view.events, 'event')} in calendars"
-        if view.last_pushed:
-            synced += f" · last written {escape(view.last_pushed)}"
-        if view.last_pulled:
-            synced += f" · calendars read {escape(view.last_pulled)}"
-        lines.append(synced)
-    if view.pending:
-        failing = (f", {view.failing} failing (next try {escape(view.next_retry)})"
-                   if view.failing else "")
-        lines.append(f"⏳ {plural(view.pending, 'change')} waiting{failing}")
-    elif view.google and view.enabled:
-        lines.append("Nothing waiting")
-    if view.last_error and view.failing:
-        lines.append(f"⚠ {oneline(view.last_error, 500)}")
-    body += rows(lines, limit=20)
-    if view.feeds:
-        body.append(text("**Your ICS feeds**", separator=True))
-        body += rows([oneline(feed, 500) for feed in view.feeds], limit=10)
-    body += rows([f"→ {code_spans(ellipsis(a, 300))}" for a in view.advice], subtle=True,
-                 limit=10)
-    return body, []
-
-
-@_parts.register
-def _calendar_feed(view: CalendarFeedView, stamp: str) -> Parts:
-    made = "New ICS feed" if view.created else "Your ICS feed"
-    body = [text(f"📅 **{made}: {oneline(view.title, 200)}**"), text(oneline(view.url, 1000))]
-    if view.kinds:
-        body.append(text(f"With the {escape(', '.join(view.kinds))} that have a due date"))
-    body += rows([escape(ellipsis(how, 500)) for how in view.how_to], limit=10)
-    body.append(text(f"Anyone with the address can read it; stop it: "
-                     f"**{escape(view.revoke)}**", subtle=True))
-    subscribe = cards.open_url("Open the feed", view.url)
-    return body, [subscribe] if subscribe else []
-
-
-# The nudges' views register their renderings on `_parts` (kept in a module of their own).
-# API tokens register their renderings here too (a module of their own).
+# The views of each feature register their renderings on `_parts` from a module of their own:
+# importing this renderer registers them all.
 from bots.teams import render_access as _render_access  # noqa: E402, F401
+from bots.teams import render_calendar as _render_calendar  # noqa: E402, F401
 from bots.teams import render_nudges as _render_nudges  # noqa: E402, F401
+from bots.teams import render_people as _render_people  # noqa: E402, F401
 from bots.teams import render_reports as _render_reports  # noqa: E402, F401
 from bots.teams import render_scoring as _render_scoring  # noqa: E402, F401

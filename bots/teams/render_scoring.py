@@ -7,7 +7,7 @@ from __future__ import annotations
 from bots.teams import cards
 from bots.teams.cards import Element, submit, text
 from bots.teams.markdown import escape, oneline
-from bots.teams.render import SUMMARIES, Parts, _parts, headline, line_text, rows
+from bots.teams.render import Parts, _parts, headline, line_text, rows
 from core.nudges.views import ChallengePost
 from core.scoring.views import (
     BadgesView,
@@ -20,7 +20,6 @@ from core.scoring.views import (
     TeamListView,
     TeamView,
 )
-from core.views import View
 
 SCORE_ITEMS = 20
 
@@ -162,26 +161,3 @@ def _forecast(view: ForecastView, stamp: str) -> Parts:
 def _post(view: ChallengePost, stamp: str) -> Parts:
     body, actions = _leaderboard(view.board, stamp)
     return [text(escape(view.headline), weight="bolder"), *body], actions
-
-
-def _summary(view: View) -> str:
-    if isinstance(view, ChallengePost):
-        return view.headline
-    if isinstance(view, LeaderboardView):
-        return f"Leaderboard of {view.challenge}"
-    if isinstance(view, ScoreView):
-        return f"@{view.person}: {view.points} points in {view.challenge}"
-    if isinstance(view, ChallengeView):
-        return view.headline or f"Challenge {view.line.name}"
-    if isinstance(view, TeamView):
-        return view.headline or f"Team {view.name}"
-    if isinstance(view, BadgesView):
-        return f"@{view.person}: {view.headline}"
-    if isinstance(view, ForecastView):
-        return f"{view.ref}: {view.summary}"
-    return "Teams" if isinstance(view, TeamListView) else "Challenges"
-
-
-for _view in (ChallengePost, LeaderboardView, ScoreView, ChallengeView, ChallengeListView,
-              TeamView, TeamListView, BadgesView, ForecastView):
-    SUMMARIES[_view] = _summary

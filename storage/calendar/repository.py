@@ -10,7 +10,6 @@ from tortoise.exceptions import IntegrityError
 from tortoise.queryset import QuerySet
 
 from core.calendar.model import (
-    DEFAULT_KINDS,
     CalendarFeed,
     CalendarHealth,
     CalendarInstallation,
@@ -19,12 +18,12 @@ from core.calendar.model import (
     CalendarSettings,
     CalendarSetup,
     CalendarSyncState,
-    FeedScope,
     WatchChannel,
 )
 from core.calendar.tenancy import DefaultCalendar, WorkspaceCalendars
 from core.errors import Conflict
-from core.model import Kind, MilestoneId, TenantId, UserId
+from core.model import MilestoneId, TenantId, UserId
+from storage.calendar.mapping import channel_of, feed_of, link_of, settings_of
 from storage.calendar.models import (
     CalendarChannelRow,
     CalendarFeedRow,
@@ -75,7 +74,7 @@ class TortoiseCalendar(Repository):
         row = await (await self.scoped(CalendarSettingsRow)).first()
         if row is None:
             return CalendarSettings(tenant_id=self.tenant_id)
-        return _settings(row)
+        return settings_of(row)
 
     async def save_settings(self, settings: CalendarSettings) -> None:
         self.require_tenant(settings.tenant_id, "calendar settings", settings.tenant_id)
@@ -180,7 +179,7 @@ class TortoiseCalendar(Repository):
         tenants = await TenantRow.all().using_db(db).order_by("id").values_list("id", "slug")
         return [WorkspaceCalendars(
             tenant_id=TenantId(tenant_id), slug=slug, placed=placed.get(tenant_id),
-            settings=_settings(settings[tenant_id]) if tenant_id in settings else
+            settings=settings_of(settings[tenant_id]) if tenant_id in settings else
             CalendarSettings(tenant_id=TenantId(tenant_id)))
             for tenant_id, slug in tenants]
 
@@ -193,13 +192,13 @@ class TortoiseCalendar(Repository):
             scope=feed.scope.value, created_by_id=feed.created_by, user_id=feed.user_id,
             root_id=feed.root_id, team_id=feed.team_id, created_at=utc(feed.created_at),
             revoked_at=utc(feed.revoked_at), last_used_at=utc(feed.last_used_at))
-        return _feed(row)
+        return feed_of(row)
 
     async def feeds(self, *, created_by: UserId | None = None) -> list[CalendarFeed]:
         rows = (await self.scoped(CalendarFeedRow)).filter(revoked_at__isnull=True)
         if created_by is not None:
             rows = rows.filter(created_by_id=created_by)
-        return [_feed(row) for row in await rows.order_by("created_at", "id")]
+        return [feed_of(row) for row in await rows.order_by("created_at", "id")]
 
     async def revoke_feeds(self, feed_ids: Collection[int], at: datetime) -> int:
         if not feed_ids:
@@ -210,7 +209,7 @@ class TortoiseCalendar(Repository):
     async def feed_by_hash(self, token_hash: str) -> CalendarFeed | None:
         row = await (await self._any_tenant(CalendarFeedRow)).filter(
             token_hash=token_hash, revoked_at__isnull=True).first()
-        return _feed(row) if row else None
+        return feed_of(row) if row else None
 
     async def feed_used(self, feed_id: int, at: datetime) -> None:
         await (await self._any_tenant(CalendarFeedRow)).filter(id=feed_id).update(
@@ -222,7 +221,7 @@ class TortoiseCalendar(Repository):
         if not milestone_ids:
             return []
         rows = (await self.scoped(CalendarLinkRow)).filter(milestone_id__in=list(milestone_ids))
-        return [_link(row) for row in await rows.order_by("id")]
+        return [link_of(row) for row in await rows.order_by("id")]
 
     async def save_links(self, links: Sequence[CalendarLink]) -> None:
         if not links:
@@ -258,7 +257,7 @@ class TortoiseCalendar(Repository):
 
     async def stale_links(self, limit: int) -> list[CalendarLink]:
         rows = (await self._any_tenant(CalendarLinkRow)).filter(stale=True)
-        return [_link(row) for row in await rows.order_by("id").limit(limit)]
+        return [link_of(row) for row in await rows.order_by("id").limit(limit)]
 
     async def unlinked(self, limit: int) -> list[tuple[TenantId, MilestoneId]]:
         tenant = self._session.tenant_id
@@ -271,7 +270,7 @@ class TortoiseCalendar(Repository):
         row = await (await self._any_tenant(CalendarLinkRow)).filter(
             calendar_id=calendar.calendar_id, subject=calendar.subject, event_id=event_id
         ).first()
-        return _link(row) if row else None
+        return link_of(row) if row else None
 
     # --- calendars and channels (not a tenant's: a calendar may serve several) ----------------
 
@@ -290,12 +289,12 @@ class TortoiseCalendar(Repository):
 
     async def channels(self) -> list[WatchChannel]:
         rows = (await self._global(CalendarChannelRow)).filter(stopped_at__isnull=True)
-        return [_channel(row) for row in await rows.order_by("-created_at", "-id")]
+        return [channel_of(row) for row in await rows.order_by("-created_at", "-id")]
 
     async def channel(self, channel_id: str) -> WatchChannel | None:
         row = await (await self._global(CalendarChannelRow)).filter(
             channel_id=channel_id).first()
-        return _channel(row) if row else None
+        return channel_of(row) if row else None
 
     async def save_channel(self, channel: WatchChannel) -> None:
         values = {"calendar_id": channel.calendar.calendar_id,
@@ -306,37 +305,4 @@ class TortoiseCalendar(Repository):
         if not await rows.update(**values):
             await CalendarChannelRow.create(using_db=await self.db(), channel_id=channel.id,
                                             **values)
-
-
-def _settings(row: CalendarSettingsRow) -> CalendarSettings:
-    return CalendarSettings(
-        tenant_id=TenantId(row.tenant_id), enabled=row.enabled,
-        kinds=frozenset(Kind(k) for k in row.kinds) if row.kinds else DEFAULT_KINDS,
-        owner_calendars=row.owner_calendars, calendar_id=row.calendar_id,
-        updated_at=row.updated_at)
-
-
-def _feed(row: CalendarFeedRow) -> CalendarFeed:
-    return CalendarFeed(
-        id=row.id, tenant_id=TenantId(row.tenant_id), token_hash=row.token_hash,
-        scope=FeedScope(row.scope), created_by=UserId(row.created_by_id),
-        user_id=UserId(row.user_id) if row.user_id is not None else None,
-        root_id=MilestoneId(row.root_id) if row.root_id is not None else None,
-        team_id=row.team_id,
-        created_at=row.created_at, revoked_at=row.revoked_at, last_used_at=row.last_used_at)
-
-
-def _link(row: CalendarLinkRow) -> CalendarLink:
-    return CalendarLink(
-        tenant_id=TenantId(row.tenant_id), milestone_id=MilestoneId(row.milestone_id),
-        calendar=CalendarRef(row.calendar_id, row.subject), event_id=row.event_id,
-        etag=row.etag, written_when=row.written_when, digest=row.digest, deleted=row.deleted,
-        stale=row.stale, updated_at=row.updated_at)
-
-
-def _channel(row: CalendarChannelRow) -> WatchChannel:
-    return WatchChannel(
-        id=row.channel_id, calendar=CalendarRef(row.calendar_id, row.subject), token=row.token,
-        resource_id=row.resource_id, expires_at=row.expires_at, created_at=row.created_at,
-        stopped_at=row.stopped_at)
 
