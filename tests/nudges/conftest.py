@@ -14,7 +14,7 @@ from core.people.use_cases import ensure_tenant, join
 from core.ports import UnitOfWorkFactory
 from core.tenancy import Plan
 from storage import Database, open_database
-from tests.databases import empty_postgres
+from tests.databases import empty_postgres, migrated_sqlite_url
 from tests.fakes import FrozenClock, InMemoryStore
 from tests.nudge_harness import World
 
@@ -54,11 +54,12 @@ async def make_world(request: pytest.FixtureRequest) -> AsyncIterator[MakeWorld]
             return store.uow  # type: ignore[return-value]
         if not opened:
             if backend == "sqlite":
-                url = "sqlite://:memory:"
+                url = await migrated_sqlite_url(
+                    request.getfixturevalue("tmp_path") / "cairn.sqlite3")
             else:
                 url = str(request.getfixturevalue("postgres_url"))
                 await empty_postgres(url)
-            opened.append(await open_database(url))
+            opened.append(await open_database(url, migrate=False))
         return opened[0].unit_of_work()
 
     async def make(start: str, slug: str = "acme") -> tuple[World, Team]:

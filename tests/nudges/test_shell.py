@@ -4,6 +4,7 @@ each line as they come in, once."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
 
@@ -11,13 +12,15 @@ from bots.shell.session import ShellSession
 from core.bus import Deps
 from core.tenancy import Plan
 from storage import Database, open_database
+from tests.databases import migrated_sqlite_url
 from tests.fakes import FrozenClock
 from tests.nudge_harness import World
 
 
 @pytest.fixture
-async def db(tmp_path: object) -> AsyncIterator[Database]:
-    database = await open_database(f"sqlite://{tmp_path}/shell.sqlite3")
+async def db(tmp_path: Path) -> AsyncIterator[Database]:
+    database = await open_database(await migrated_sqlite_url(tmp_path / "shell.sqlite3"),
+                                   migrate=False)
     yield database
     await database.close()
 

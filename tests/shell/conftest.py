@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
 
@@ -10,12 +11,14 @@ from bots.shell.session import ShellSession
 from core.bus import Deps
 from core.tenancy import Plan
 from storage import Database, open_database
+from tests.databases import migrated_sqlite_url
 from tests.fakes import FrozenClock
 
 
 @pytest.fixture
-async def db(tmp_path: object) -> AsyncIterator[Database]:
-    database = await open_database(f"sqlite://{tmp_path}/shell.sqlite3")
+async def db(tmp_path: Path) -> AsyncIterator[Database]:
+    database = await open_database(await migrated_sqlite_url(tmp_path / "shell.sqlite3"),
+                                   migrate=False)
     yield database
     await database.close()
 

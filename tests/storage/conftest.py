@@ -11,7 +11,7 @@ import pytest
 
 from core.ports import TenantVersions, UnitOfWorkFactory
 from storage import open_database
-from tests.databases import empty_postgres
+from tests.databases import empty_postgres, migrated_sqlite_url
 from tests.fakes import InMemoryStore
 from tests.storage.builders import SUBSCRIPTIONS
 
@@ -40,11 +40,11 @@ async def backing(implementation: str, request: pytest.FixtureRequest) -> AsyncI
         yield Backing(cast(UnitOfWorkFactory, store.uow), store.versions())
         return
     if implementation == "sqlite":
-        url = "sqlite://:memory:"
+        url = await migrated_sqlite_url(request.getfixturevalue("tmp_path") / "cairn.sqlite3")
     else:
         url = str(request.getfixturevalue("postgres_url"))
         await empty_postgres(url)
-    database = await open_database(url)
+    database = await open_database(url, migrate=False)
     try:
         yield Backing(database.unit_of_work(SUBSCRIPTIONS), database.versions())
     finally:

@@ -18,17 +18,18 @@ from storage import open_database
 from storage.nudges.models import DeliveryRow
 from storage.reports import TortoiseReportSources
 from storage.reports import source as report_source
-from tests.databases import empty_postgres
+from tests.databases import empty_postgres, migrated_sqlite_url
 from tests.fakes import FrozenClock
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
 async def database(request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
-    url = "sqlite://:memory:"
-    if request.param == "postgres":
+    if request.param == "sqlite":
+        url = await migrated_sqlite_url(request.getfixturevalue("tmp_path") / "cairn.sqlite3")
+    else:
         url = str(request.getfixturevalue("postgres_url"))
         await empty_postgres(url)
-    db = await open_database(url)
+    db = await open_database(url, migrate=False)
     yield db
     await db.close()
 
