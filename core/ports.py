@@ -79,9 +79,17 @@ class OutboxMessage:
     event: Event
     attempts: int
     #: Who the change concerns, worked out when it was recorded (`core.interactions.concerned`);
-    #: None for
-    #: a consumer that did not ask for it (see `UnitOfWorkFactory`).
+    #: None for a consumer that did not ask for it (see `UnitOfWorkFactory`).
     audience: Audience | None = None
+
+
+def by_milestone(messages: Sequence[OutboxMessage]
+                 ) -> dict[tuple[TenantId, MilestoneId | None], list[OutboxMessage]]:
+    """Outbox messages grouped by the milestone they are about, in order (a thread's posts)."""
+    groups: dict[tuple[TenantId, MilestoneId | None], list[OutboxMessage]] = {}
+    for message in messages:
+        groups.setdefault((message.tenant_id, message.event.milestone_id), []).append(message)
+    return groups
 
 
 class TenantRepository(Protocol):

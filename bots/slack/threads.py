@@ -29,7 +29,7 @@ from core.bus import Deps
 from core.events import CommentAdded, Event, MilestoneDeleted
 from core.interactions.threads import change_account, thread_state
 from core.model import MilestoneId, TenantId
-from core.ports import OutboxMessage
+from core.ports import OutboxMessage, by_milestone
 from core.views import MilestoneCard
 
 logger = logging.getLogger(__name__)
@@ -80,11 +80,8 @@ class SlackThreads:
         self._pacer = pacer
 
     async def handle(self, messages: Sequence[OutboxMessage]) -> Mapping[int, str | None]:
-        groups: dict[tuple[TenantId, MilestoneId | None], list[OutboxMessage]] = {}
-        for message in messages:
-            groups.setdefault((message.tenant_id, message.event.milestone_id), []).append(message)
         results: dict[int, str | None] = {}
-        for (tenant_id, milestone_id), batch in groups.items():
+        for (tenant_id, milestone_id), batch in by_milestone(messages).items():
             try:
                 await self._milestone(tenant_id, milestone_id, batch)
                 results.update({m.id: None for m in batch})
