@@ -6,6 +6,12 @@ zone) passed within the last week and whose activity does not yet say so gets a
 `MilestoneOverdue` event, published like any change (activity and outbox, one transaction).
 A new due date that passes again is announced again; older ones are left alone, so a new
 endpoint is not flooded with last year's misses.
+
+Several instances run the job at once: each announcement first claims the key
+`overdue:<milestone>:<due date>` in its own transaction (`UnitOfWork.idempotency`), so of two
+instances that both found the milestone unannounced, one publishes and the other (on PostgreSQL
+its claim waits for the first one's commit) skips it. The claim lasts as long as request keys
+(two days); after that the activity feed remembers.
 """
 
 from __future__ import annotations
@@ -40,6 +46,9 @@ async def announce_overdue(tenant_ids: Iterable[TenantId], deps: Deps) -> int:
                 open_only=True, due_before=today, due_after=today - LOOK_BACK - timedelta(1)))
             for m in late:
                 if m.id is None or m.due_date is None or await _announced(tx, m):
+                    continue
+                key = f"overdue:{m.id}:{m.due_date.isoformat()}"
+                if not await tx.idempotency.claim(key, command="MilestoneOverdue", at=now):
                     continue
                 await tx.publish(MilestoneOverdue(tenant_id=tenant_id, milestone_id=m.id,
                                                   actor_id=None, at=now, due=m.due_date))
