@@ -41,7 +41,7 @@ class _Feed:
 class _Instance(DelegatingUnitOfWork):
     def __init__(self, inner: UnitOfWork, both_read: asyncio.Barrier) -> None:
         super().__init__(inner)
-        self.activity = _Feed(inner.activity, both_read)  # type: ignore[assignment]
+        self.activity = _Feed(inner.activity, both_read)
 
 
 @pytest.mark.parametrize("backend", ["postgres"], indirect=True)
