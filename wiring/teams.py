@@ -36,6 +36,7 @@ def teams_config(settings: Settings) -> TeamsConfig:
         app_id=(settings.microsoft_app_id or "").strip(),
         password=password.get_secret_value() if password is not None else "",
         tenant_id=(settings.microsoft_app_tenant_id or "").strip(),
+        app_type=(settings.microsoft_app_type or "").strip(),
         metadata_url=settings.teams_openid_metadata_url, login_url=settings.teams_login_url,
         tenant_rate=settings.teams_tenant_rate)
 
@@ -46,14 +47,16 @@ class TeamsAdapter:
     def status(self, settings: Settings) -> AdapterStatus:
         config = teams_config(settings)
         if config.app_id:
-            if not config.password:
-                # The bot's own token comes from its client secret (a managed identity's token
-                # service is not wired yet).
-                return AdapterStatus(self.name, False, "MICROSOFT_APP_ID is set but "
-                                     "MICROSOFT_APP_PASSWORD is not")
+            if not config.password and not config.managed_identity:
+                # The bot's own token comes from its client secret, or from the host's managed
+                # identity when the bot is registered with one.
+                return AdapterStatus(self.name, False, "MICROSOFT_APP_ID is set but neither "
+                                     "MICROSOFT_APP_PASSWORD nor "
+                                     "MICROSOFT_APP_TYPE=UserAssignedMSI is")
             where = f"{settings.public_url.rstrip('/')}/api/messages"
-            return AdapterStatus(self.name, True, f"bot {config.app_id}, messaging endpoint "
-                                 f"{where}, tokens validated")
+            how = ", its token from the managed identity" if config.managed_identity else ""
+            return AdapterStatus(self.name, True, f"bot {config.app_id}{how}, messaging "
+                                 f"endpoint {where}, tokens validated")
         if settings.teams_enabled:
             return AdapterStatus(self.name, True, "LOCAL MODE: no MICROSOFT_APP_ID, requests "
                                  "are NOT authenticated (emulator and tests only)")

@@ -33,6 +33,7 @@ from bots.teams.auth import (
     service_url_matches,
 )
 from bots.teams.clicks import Clicks
+from bots.teams.managed_identity import ManagedIdentityTokens, is_managed_identity
 from bots.teams.notifier import TeamsNotifier
 from bots.teams.people import TeamsPeople
 from bots.teams.ports import TeamsStore
@@ -50,6 +51,9 @@ class TeamsConfig:
     app_id: str = ""
     password: str = ""
     tenant_id: str = ""
+    #: `MICROSOFT_APP_TYPE`: "SingleTenant" (a client secret) or "UserAssignedMSI" (the host's
+    #: managed identity gets the bot's token; no secret).
+    app_type: str = ""
     metadata_url: str = BOT_FRAMEWORK_METADATA
     login_url: str = LOGIN_URL
     tenant_rate: float = 30.0
@@ -57,6 +61,10 @@ class TeamsConfig:
     @property
     def local(self) -> bool:
         return not self.app_id
+
+    @property
+    def managed_identity(self) -> bool:
+        return bool(self.app_id) and is_managed_identity(self.app_type)
 
 
 class _ParsedRequest:
@@ -83,12 +91,17 @@ class TeamsApp:
         self.config = config
         self.deps = deps
         self.store = store
-        tokens = None if config.local else ClientCredentialsTokens(
-            app_id=config.app_id, password=config.password, tenant_id=config.tenant_id,
-            login_url=config.login_url)
+        tokens: AnonymousTokenProvider | None = None
+        if config.managed_identity:
+            tokens = ManagedIdentityTokens(client_id=config.app_id)
+        elif not config.local:
+            tokens = ClientCredentialsTokens(
+                app_id=config.app_id, password=config.password, tenant_id=config.tenant_id,
+                login_url=config.login_url)
         auth = AgentAuthConfiguration(anonymous_allowed=True) if config.local else (
             AgentAuthConfiguration(client_id=config.app_id, tenant_id=config.tenant_id or None,
-                                   client_secret=config.password, validate_issuer=True))
+                                   client_secret=config.password or None,
+                                   validate_issuer=True))
         self.adapter = CloudAdapter(connection_manager=ConnectionManager(
             provider_factory=lambda _: tokens or AnonymousTokenProvider(),
             connections_configurations={"SERVICE_CONNECTION": auth}))

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import itertools
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -157,13 +157,19 @@ def buttons(card: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 async def running(database: Database, connector: FakeConnector, kit: TokenKit, *,
-                  local: bool = False, clock: Clock | None = None) -> AsyncIterator[TeamsCairn]:
-    settings = Settings(  # type: ignore[call-arg]
-        _env_file=None, database_url=database.url, teams_enabled=local,
-        microsoft_app_id=None if local else APP_ID,
-        microsoft_app_password=None if local else APP_PASSWORD,
-        microsoft_app_tenant_id=None if local else TENANT,
-        teams_openid_metadata_url=kit.openid_metadata_url, teams_login_url=kit.base_url)
+                  local: bool = False, clock: Clock | None = None,
+                  settings_given: dict[str, Any] | None = None,
+                  good_token: Callable[[str], bool] | None = None
+                  ) -> AsyncIterator[TeamsCairn]:
+    """`settings_given` replace the harness's settings; `good_token` says which tokens the
+    connector accepts (by default those the kit issued by the client-credentials grant)."""
+    settings = Settings(**{
+        "_env_file": None, "database_url": database.url, "teams_enabled": local,
+        "microsoft_app_id": None if local else APP_ID,
+        "microsoft_app_password": None if local else APP_PASSWORD,
+        "microsoft_app_tenant_id": None if local else TENANT,
+        "teams_openid_metadata_url": kit.openid_metadata_url, "teams_login_url": kit.base_url,
+        **(settings_given or {})})
     adapter = TeamsAdapter()
     subscriptions = subscriptions_for(settings, [adapter])
     clock = clock or SystemClock()
@@ -176,7 +182,7 @@ async def running(database: Database, connector: FakeConnector, kit: TokenKit, *
     attached = await adapter.attach(runtime, web_app)
     runtime.notifiers[:] = attached.notifiers
     if not local:
-        connector.require_tokens(lambda token: token in kit.issued)
+        connector.require_tokens(good_token or (lambda token: token in kit.issued))
     server = TestServer(web_app)
     await server.start_server()
     http = aiohttp.ClientSession(base_url=str(server.make_url("")))
