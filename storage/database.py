@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Collection, Mapping
 from types import MappingProxyType, TracebackType
 from typing import Self
@@ -24,7 +25,7 @@ from storage.config import (
 from storage.errors import StorageError
 from storage.migrate import Progress, apply_migrations
 from storage.unit_of_work import TortoiseUnitOfWorkFactory
-from storage.versions import PostgresVersionReader, TortoiseTenantVersions
+from storage.versions import LINK_EPOCH_ROW, PostgresVersionReader, TortoiseTenantVersions
 from storage.webhooks.sealing import SecretBox
 
 logger = logging.getLogger(__name__)
@@ -49,6 +50,10 @@ class Database:
         logging.getLogger("asyncpg.pool").addFilter(self._pool_retries)
         self._versions: TortoiseTenantVersions | None = None
         self._version_reader: PostgresVersionReader | None = None
+        #: How old a read of the shared link epoch may be (`link_epoch`): another instance's
+        #: link reaches this one's caches within that time.
+        self.link_epoch_max_age_s = 1.0
+        self._link_epoch, self._link_epoch_read_at = 0, float("-inf")
 
     def unit_of_work(
         self, subscriptions: Mapping[str, Collection[str]] = NO_SUBSCRIPTIONS,
@@ -71,6 +76,15 @@ class Database:
             self._versions = TortoiseTenantVersions(self._client, self.dialect, self.outages,
                                                     reader)
         return self._versions
+
+    async def link_epoch(self) -> int:
+        """The shared link epoch (`core.linking.epoch.LinkEpoch`'s `shared` reader), read at
+        most every `link_epoch_max_age_s` seconds: it is asked on every request."""
+        now = time.monotonic()
+        if now - self._link_epoch_read_at >= self.link_epoch_max_age_s:
+            self._link_epoch_read_at = now  # concurrent requests use the value in hand
+            self._link_epoch = await self.versions().current(LINK_EPOCH_ROW)
+        return self._link_epoch
 
     async def migrate(self, progress: Progress | None = None) -> list[str]:
         """Applies pending migrations; returns the names applied, empty when up to date."""

@@ -28,6 +28,11 @@ BUMP_VERSION: dict[Dialect, str] = {
 }
 
 
+#: The `tenant_versions` row that is no tenant's: the shared link epoch
+#: (`core.linking.epoch`), moved on by every link and unlink in their transaction.
+LINK_EPOCH_ROW = TenantId(0)
+
+
 SELECT_VERSION = "SELECT version FROM tenant_versions WHERE tenant_id = {mark}"
 
 

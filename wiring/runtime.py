@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from core.bus import Deps
+from core.linking.epoch import LinkEpoch
 from core.nudges.notifier import Notifier
 from core.view_cache import ViewCache
 from storage import Database, open_database
@@ -70,7 +71,8 @@ async def start_runtime(
         deps = Deps(uow=database.unit_of_work(subscriptions, audiences), clock=clock,
                     calendar=calendar_setup(settings),
                     views=ViewCache(database.versions(), clock), reports=reports,
-                    allow_private_webhooks=settings.webhooks_allow_private)
+                    allow_private_webhooks=settings.webhooks_allow_private,
+                    links=LinkEpoch(database.link_epoch))
     except BaseException:
         await database.close()  # SQLite's connection thread would keep the process alive
         raise

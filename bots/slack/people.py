@@ -92,8 +92,9 @@ class Workspaces:
         key = workspace_key(enterprise_id, team_id)
         if key == ("", "") or max(len(part) for part in key) > MAX_ID:
             return None  # no workspace at all, or ids no Slack workspace has
-        if self._epoch != self._deps.links.value:  # linked or unlinked: tenants moved
-            self._epoch = self._deps.links.value
+        epoch = await self._deps.links.current()
+        if self._epoch != epoch:  # linked or unlinked (here or elsewhere): tenants moved
+            self._epoch = epoch
             self._tenants.clear()
         cached = self._tenants.get(key)
         if cached is not None:
@@ -137,8 +138,9 @@ class People:
     async def known(self, tenant_id: TenantId, team_id: str, user_id: str) -> Actor | None:
         """The actor, from the cache or one query; None for someone never seen."""
         key = (tenant_id, identity(team_id, user_id))
-        if self._epoch != self._deps.links.value:  # linked or unlinked: people moved
-            self._epoch = self._deps.links.value
+        epoch = await self._deps.links.current()
+        if self._epoch != epoch:  # linked or unlinked (here or elsewhere): people moved
+            self._epoch = epoch
             self._actors.clear()
         actor = self._actors.get(key)
         if actor is not None:

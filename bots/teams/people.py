@@ -63,17 +63,19 @@ class TeamsPeople:
         self._actors: TimedCache[str, Actor] = TimedCache(50_000, ACTOR_TTL_S)
         self._epoch = deps.links.value
 
-    def _fresh(self) -> None:
-        # A link or unlink moved workspaces and people between tenants: start again.
-        if self._epoch != self._deps.links.value:
-            self._epoch = self._deps.links.value
+    async def _fresh(self) -> None:
+        # A link or unlink (here or elsewhere) moved workspaces and people between tenants:
+        # start again.
+        epoch = await self._deps.links.current()
+        if self._epoch != epoch:
+            self._epoch = epoch
             self._tenants.clear()
             self._actors.clear()
 
     async def tenant_of(self, teams_tenant_id: str, *, create: bool = True) -> TenantId | None:
         if not teams_tenant_id or len(teams_tenant_id) > MAX_ID:
             return None
-        self._fresh()
+        await self._fresh()
         cached = self._tenants.get(teams_tenant_id)
         if cached is not None:
             return cached
@@ -90,7 +92,7 @@ class TeamsPeople:
         return TenantId(found)
 
     async def known(self, tenant_id: TenantId, key: str) -> Actor | None:
-        self._fresh()
+        await self._fresh()
         actor = self._actors.get(key)
         if actor is not None and actor.tenant_id == tenant_id:
             return actor

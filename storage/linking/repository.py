@@ -16,6 +16,7 @@ from storage.linking.models import LinkCodeRow, NotifyChoiceRow, PlatformLinkRow
 from storage.mapping import user_columns, user_from, utc
 from storage.models import UserIdentityRow, UserRow
 from storage.scoped import Repository
+from storage.versions import BUMP_VERSION, LINK_EPOCH_ROW
 
 
 def _parts(prefix: str) -> tuple[str, str]:
@@ -85,6 +86,9 @@ class TortoiseLinks(Repository):
                 tenant_id=target)
         else:
             raise ValueError(f"no workspace directory for {platform!r}")
+        # Every instance's cache of which tenant a workspace (and its people) belongs to
+        # forgets it once this commits (`core.linking.epoch`).
+        await db.execute_query(BUMP_VERSION[self._session.dialect], [LINK_EPOCH_ROW])
 
     async def people_with(self, tenant_id: TenantId, prefix: str
                           ) -> list[tuple[User, list[str]]]:

@@ -14,6 +14,7 @@ import aiohttp
 from aiohttp.test_utils import TestServer
 
 from core.bus import Deps
+from core.linking.epoch import LinkEpoch
 from core.ports import Clock
 from core.view_cache import ViewCache
 from storage import Database
@@ -159,8 +160,8 @@ def buttons(card: dict[str, Any]) -> list[dict[str, Any]]:
 async def running(database: Database, connector: FakeConnector, kit: TokenKit, *,
                   local: bool = False, clock: Clock | None = None,
                   settings_given: dict[str, Any] | None = None,
-                  good_token: Callable[[str], bool] | None = None
-                  ) -> AsyncIterator[TeamsCairn]:
+                  good_token: Callable[[str], bool] | None = None,
+                  links: LinkEpoch | None = None) -> AsyncIterator[TeamsCairn]:
     """`settings_given` replace the harness's settings; `good_token` says which tokens the
     connector accepts (by default those the kit issued by the client-credentials grant)."""
     settings = Settings(**{
@@ -174,8 +175,8 @@ async def running(database: Database, connector: FakeConnector, kit: TokenKit, *
     subscriptions = subscriptions_for(settings, [adapter])
     clock = clock or SystemClock()
     deps = Deps(uow=database.unit_of_work(subscriptions, audiences_for(settings, [adapter])),
-                clock=clock,
-                views=ViewCache(database.versions(), clock))
+                clock=clock, views=ViewCache(database.versions(), clock),
+                links=links or LinkEpoch())
     runtime = Runtime(settings=settings, database=database, subscriptions=subscriptions,
                       deps=deps)
     web_app = build_app(runtime)

@@ -14,6 +14,7 @@ import pytest
 from aiohttp.test_utils import TestServer
 
 from core.bus import Deps
+from core.linking.epoch import LinkEpoch
 from core.nudges.pacing import Pacer
 from core.view_cache import ViewCache
 from storage import Database
@@ -23,7 +24,7 @@ from tests.slack.conftest import BOT_TOKEN, SECRET, Cairn, add_people
 from tests.slack.fake_slack import FakeSlack
 from tests.teams.conftest import APP_ID, APP_PASSWORD, TENANT
 from tests.teams.fake_connector import FakeConnector, Member
-from tests.teams.harness import TeamsCairn, card_text
+from tests.teams.harness import TeamsCairn, card_text, running
 from tests.teams.tokens import TokenKit
 from wiring.nudges import NudgeEngine
 from wiring.registry import audiences_for, subscriptions_for
@@ -68,7 +69,8 @@ async def both(database: Database, fake_slack: FakeSlack, connector: FakeConnect
     adapters = [SlackAdapter(post_interval=0.0), TeamsAdapter()]
     subscriptions = subscriptions_for(settings, adapters)
     deps = Deps(uow=database.unit_of_work(subscriptions, audiences_for(settings, adapters)),
-                clock=clock, views=ViewCache(database.versions(), clock))
+                clock=clock, views=ViewCache(database.versions(), clock),
+                links=LinkEpoch(database.link_epoch))
     runtime = Runtime(settings=settings, database=database, subscriptions=subscriptions,
                       deps=deps)
     web_app = build_app(runtime)
@@ -190,3 +192,26 @@ async def tick(both: Both, at: str) -> None:
     time = InstantSleep()
     engine.pacer = Pacer(1.0, monotonic=time.monotonic, sleep=time.sleep)
     await engine.tick()
+
+
+@pytest.mark.parametrize("backend", ["postgres"], indirect=True)
+async def test_another_instance_follows_a_link_within_a_second(
+        both: Both, database: Database, connector: FakeConnector, token_kit: TokenKit) -> None:
+    """Two instances of Cairn on one database: the link is made through the first; the second
+    had the Teams tenant cached as a company of its own and must stop using that at once."""
+    alice = connector.add_member("Alice Martin", tenant_id=TENANT, email="alice@t1.example")
+    await slack_says(both, "plan professional")
+    await slack_says(both, 'milestone "Ship the atlas" due:2026-12-15')
+    database.link_epoch_max_age_s = 0.0  # a second in production: the test need not wait
+    async for other in running(database, connector, token_kit, clock=both.clock,
+                               links=LinkEpoch(database.link_epoch)):
+        async def other_says(text: str, other: TeamsCairn = other) -> str:
+            cards = await other.say(alice, connector.personal_chat(alice), text)
+            return "\n".join(card_text(card) for card in cards)
+
+        assert "no #1 here" in await other_says("show #1")  # its own company, cached
+        code = await code_from_slack(both)
+        assert "Linked" in await teams_says(both, alice, f"link {code}")
+        assert "Ship the atlas" in await other_says("show #1")
+        assert "Unlinked" in await slack_says(both, "unlink teams")
+        assert "no #1 here" in await other_says("show #1")
