@@ -210,3 +210,18 @@ async def test_the_app_home_shows_this_weeks_figures_built_once_for_everyone(
     built = slack.deps.reports.glances.built
     await home(slack, "U2")
     assert slack.deps.reports.glances.built == built
+
+
+async def test_homes_opened_at_the_same_moment_build_the_week_once(slack: Cairn) -> None:
+    """Monday 09:00: many Homes are (re)published at once while the week's figures are not
+    kept yet; they wait for one build instead of each building the company's report."""
+    await setup_team(slack)
+    assert slack.deps.reports is not None
+    built = slack.deps.reports.glances.built
+    await asyncio.gather(*(slack.event({"type": "app_home_opened", "user": user, "tab": "home"})
+                           for user in ("U1", "U2", "U3", "U1", "U2", "U3")))
+    await slack.settle()
+    published = [c.args["view"] for c in slack.fake.called("views.publish")]
+    assert sum("📊 This week · Company" in json.dumps(v, ensure_ascii=False)
+               for v in published) >= 3
+    assert slack.deps.reports.glances.built == built + 1
