@@ -48,13 +48,13 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # this checkout's packages win over any installed copy
 
 from bench.servers import start, stop  # noqa: E402
-from bench.slack_ack import (  # noqa: E402
+from bench.slack_ack import forget_tenant  # noqa: E402
+from bench.slack_load import (  # noqa: E402
     BASELINE,
     SECRET,
     TOKEN,
     Result,
     command_body,
-    forget_tenant,
     load,
     signed,
 )
