@@ -152,7 +152,8 @@ class ProgressUpdateRepository(Protocol):
     async def history(
         self, milestone_ids: Collection[MilestoneId], since: datetime
     ) -> dict[MilestoneId, list[ProgressUpdate]]:
-        """Updates with a percent since a moment, oldest first, for forecasts."""
+        """Every update since a moment, oldest first: forecasts use those with a percent, a
+        card the latest."""
         ...
 
 

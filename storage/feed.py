@@ -35,8 +35,7 @@ class TortoiseProgressUpdates(Repository):
         if not milestone_ids:
             return {}
         rows = (await self.scoped(ProgressUpdateRow)).filter(
-            milestone_id__in=list(milestone_ids), created_at__gte=utc(since),
-            percent__isnull=False)
+            milestone_id__in=list(milestone_ids), created_at__gte=utc(since))
         found: dict[MilestoneId, list[ProgressUpdate]] = {}
         for row in await rows.order_by("created_at", "id"):
             found.setdefault(MilestoneId(row.milestone_id), []).append(update_from(row))

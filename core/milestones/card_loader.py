@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable
 
-from core.history import Activity
+from core.history import Activity, ProgressUpdate
 from core.humanize import when
 from core.milestones.activity_text import describe
 from core.milestones.cards import CardData, Reader, card
@@ -26,24 +26,26 @@ async def committed_card(tx: UnitOfWork, m: Milestone, me: User, clock: Clock, *
     return view
 
 
-async def one_card(step: Step, m: Milestone, outcome: Outcome) -> MilestoneCard:
+async def one_card(step: Step, m: Milestone, outcome: Outcome, *,
+                   children: list[Milestone] | None = None) -> MilestoneCard:
     """The card of the one milestone a command changed; committed only if something changed
-    (a commit tells every cache the tenant changed)."""
-    view = await milestone_card(step.tx, m, reader(step.me, step.clock),
-                                headline=outcome.headline,
-                                tone=Tone.SUCCESS if outcome.changed else Tone.INFO)
+    (a commit tells every cache the tenant changed). `children`: `m`'s, if read already."""
+    rdr = reader(step.me, step.clock)
+    view = card(await card_data(step.tx, m, rdr, children=children), rdr,
+                headline=outcome.headline, tone=Tone.SUCCESS if outcome.changed else Tone.INFO)
     if outcome.changed:
         await step.tx.commit()
     return view
 
 
 async def card_then_rollup(step: Step, m: Milestone, outcome: Outcome,
-                           parent_id: MilestoneId) -> MilestoneCard:
+                           parent_id: MilestoneId, *,
+                           children: list[Milestone] | None = None) -> MilestoneCard:
     """A check-in's card and its owed roll-up, then the commit. The card is read first and the
     roll-up locks the chain of ancestors last, so concurrent check-ins under one goal queue for
     the roll-up and the commit only; the card's parent shows what the roll-up wrote."""
     rdr = reader(step.me, step.clock)
-    data = await card_data(step.tx, m, rdr)
+    data = await card_data(step.tx, m, rdr, children=children)
     changes = await rollup_changes(step.tx, parent_id, step.now)
     parent = data.parent
     if parent is not None and parent.id in changes:
@@ -71,15 +73,24 @@ async def milestone_card(
 
 
 async def card_data(tx: UnitOfWork, m: Milestone, reader: Reader, *,
-                    detailed: bool = False) -> CardData:
-    """What `m`'s card shows, read with a fixed number of queries; `card` builds it."""
+                    detailed: bool = False, children: list[Milestone] | None = None
+                    ) -> CardData:
+    """What `m`'s card shows, read with a fixed number of queries; `card` builds it.
+    `children`: `m`'s, when the caller has read them already."""
     assert m.id is not None
     parent = await tx.milestones.get(m.parent_id) if m.parent_id else None
-    children = await tx.milestones.find(MilestoneFilter(parent_id=m.id, open_only=False))
-    updates = await tx.updates.recent(m.id, 5 if detailed else 1)
+    if children is None:
+        children = await tx.milestones.find(MilestoneFilter(parent_id=m.id, open_only=False))
+    history, predicted = await _history_and_forecasts(tx, [m], reader) if m.is_open else (
+        {}, {})
+    wanted = 5 if detailed else 1
+    recent = history.get(m.id, [])
+    # The forecast's history (oldest first, every update of the last weeks) holds the latest
+    # updates already when it holds enough of them.
+    updates = recent[::-1][:wanted] if len(recent) >= wanted else await tx.updates.recent(
+        m.id, wanted)
     comments = await tx.comments.recent(m.id, 5) if detailed else []
     entries = await tx.activity.recent(milestone_id=m.id, limit=10) if detailed else []
-    predicted = await forecasts(tx, [m], reader) if m.is_open else {}
     owners: set[UserId] = set()
     if reader.user.role == Role.MEMBER and reader.user.id != m.owner_id:
         owners = await ancestor_owners(tx)(m.parent_id)
@@ -107,9 +118,15 @@ async def forecasts(
     tx: UnitOfWork, items: Iterable[Milestone], reader: Reader
 ) -> dict[MilestoneId, Forecast]:
     """One query for the history of every open milestone given."""
+    return (await _history_and_forecasts(tx, items, reader))[1]
+
+
+async def _history_and_forecasts(
+    tx: UnitOfWork, items: Iterable[Milestone], reader: Reader
+) -> tuple[dict[MilestoneId, list[ProgressUpdate]], dict[MilestoneId, Forecast]]:
     open_items = {m.id: m for m in items if m.id is not None and m.is_open and m.last_update_at}
     if not open_items:
-        return {}
+        return {}, {}
     history = await tx.updates.history(open_items.keys(), reader.now - HISTORY)
     found: dict[MilestoneId, Forecast] = {}
     for milestone_id, updates in history.items():
@@ -118,7 +135,7 @@ async def forecasts(
         predicted = forecast(points, current=m.progress, due=m.due_date, today=reader.today)
         if predicted is not None:
             found[milestone_id] = predicted
-    return found
+    return history, found
 
 
 def actors_of(entries: Iterable[Activity]) -> set[UserId]:

@@ -89,10 +89,13 @@ async def update_progress(cmd: UpdateProgress, deps: Deps) -> MilestoneCard:
         me, m = await acting_on(tx, cmd.actor, cmd.milestone, Right.UPDATE)
         step = Step(tx, me, deps.clock.now(), deps.clock)
         owed: list[MilestoneId] = []
-        outcome = await update_in(step, m, cmd, owed=owed)
+        # Read once: whether progress may be typed in, and the children the card shows (a
+        # check-in changes none of them).
+        children = await tx.milestones.find(MilestoneFilter(parent_id=m.id, open_only=False))
+        outcome = await update_in(step, m, cmd, owed=owed, children=children)
         if owed:
-            return await card_then_rollup(step, m, outcome, owed[0])
-        return await one_card(step, m, outcome)
+            return await card_then_rollup(step, m, outcome, owed[0], children=children)
+        return await one_card(step, m, outcome, children=children)
 
 
 async def mark_done(cmd: MarkDone, deps: Deps) -> MilestoneCard:
@@ -110,9 +113,11 @@ async def reopen(cmd: Reopen, deps: Deps) -> MilestoneCard:
 
 
 async def update_in(step: Step, m: Milestone, cmd: UpdateProgress, *,
-                    owed: list[MilestoneId] | None = None) -> Outcome:
+                    owed: list[MilestoneId] | None = None,
+                    children: list[Milestone] | None = None) -> Outcome:
     """A check-in on `m`; 100% without a status closes it, as `done` does. `owed`: see
-    `record_check_in` (a check-in that closes `m` rolls up at once)."""
+    `record_check_in` (a check-in that closes `m` rolls up at once). `children`: `m`'s, when
+    the caller has read them already."""
     if cmd.percent == 100 and cmd.status is None:
         return await done_in(step, m, cmd.notes)
     notes = check_text("notes", cmd.notes, NOTE_MAX, hint="keep notes short; comment for more")
@@ -121,7 +126,8 @@ async def update_in(step: Step, m: Milestone, cmd: UpdateProgress, *,
     if not m.is_open:
         raise closed_conflict(m)
     assert m.id is not None
-    if cmd.percent is not None and await has_children(tx, m.id):
+    if cmd.percent is not None and (
+            bool(children) if children is not None else await has_children(tx, m.id)):
         raise InvalidInput(
             "percent", f"{m.ref}'s progress is rolled up from the milestones under it",
             hint=f"update those, or report a status: update {m.ref} at risk <notes>")

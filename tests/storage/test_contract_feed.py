@@ -35,7 +35,7 @@ async def test_updates_come_newest_first(uow: UnitOfWorkFactory) -> None:
         assert await tx.updates.recent(m.id, 2) == [third, second]
 
 
-async def test_history_keeps_percentages_since_a_moment_oldest_first(
+async def test_history_keeps_every_update_since_a_moment_oldest_first(
     uow: UnitOfWorkFactory,
 ) -> None:
     ws = await workspace(uow, "acme")
@@ -46,13 +46,13 @@ async def test_history_keeps_percentages_since_a_moment_oldest_first(
     async with uow(ws.id) as tx:
         await tx.updates.add(_update(ws, m.id, 5, -60))
         m10 = await tx.updates.add(_update(ws, m.id, 10, -30))
-        await tx.updates.add(_update(ws, m.id, None, -20))
+        status_only = await tx.updates.add(_update(ws, m.id, None, -20))
         m30 = await tx.updates.add(_update(ws, m.id, 30, -10))
         n50 = await tx.updates.add(_update(ws, n.id, 50, -15))
         await tx.commit()
     async with uow(ws.id) as tx:
         found = await tx.updates.history([m.id, n.id, quiet.id], at(minutes=-30))
-        assert found == {m.id: [m10, m30], n.id: [n50]}
+        assert found == {m.id: [m10, status_only, m30], n.id: [n50]}
         assert await tx.updates.history([], NOW) == {}
 
 
