@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from functools import singledispatch
 
+from core.access.views import TokenCreatedView, TokenListView
 from core.nudges.views import NudgeView, ReminderSettingsView
 from core.scoring import summaries as scoring
 from core.views import (
@@ -25,6 +26,7 @@ from core.views import (
     ProfileView,
     View,
 )
+from core.webhooks.views import WebhookCreatedView, WebhookListView, WebhookLogView
 
 
 @singledispatch
@@ -94,6 +96,31 @@ def _nudge(view: NudgeView) -> str:
 @summary.register
 def _reminder_settings(view: ReminderSettingsView) -> str:
     return view.headline or f"Your reminders: check-ins {view.checkin}"
+
+
+@summary.register
+def _token_made(view: TokenCreatedView) -> str:
+    return f"{'App token' if view.app else 'Token'} “{view.name}” made: copy it now"
+
+
+@summary.register
+def _tokens(view: TokenListView) -> str:
+    return f"API tokens ({len(view.tokens) + len(view.app_tokens)})"
+
+
+@summary.register
+def _webhook_made(view: WebhookCreatedView) -> str:
+    return view.headline or f"Webhook {view.line.id}: {view.line.url}"
+
+
+@summary.register
+def _webhooks(view: WebhookListView) -> str:
+    return f"Webhooks ({len(view.endpoints)})"
+
+
+@summary.register
+def _webhook_log(view: WebhookLogView) -> str:
+    return f"Webhook {view.line.id}: its last {len(view.attempts)} deliveries"
 
 
 for _view in scoring.VIEWS:

@@ -4,22 +4,27 @@ within its platform's limits."""
 
 from __future__ import annotations
 
+import importlib
 import inspect
+import pkgutil
 
 import pytest
 
+import core
 from bots.shell import render as shell
 from bots.slack import render as slack
 from bots.slack.blocks import clip
 from bots.slack.mrkdwn import escape
 from bots.teams import render as teams
 from core import views
+from core.access.views import TokenCreatedView, TokenListView
 from core.humanize import ellipsis
 from core.nudges import views as nudge_views
 from core.reports.card import ReportCard
 from core.reports.views import ReportFile, WeeklyReportPost
 from core.scoring import views as scoring_views
 from core.view_summary import summary
+from core.webhooks.views import WebhookCreatedView, WebhookListView, WebhookLogView
 from tests.slack.test_render import VIEWS
 
 # Views that only ever reach a surface of their own (the App Home), never a message.
@@ -28,7 +33,8 @@ ANSWERS = sorted(
     [cls for _, cls in inspect.getmembers(views, inspect.isclass)
      if issubclass(cls, views.View) and cls is not views.View and cls.__module__ == views.__name__
      and cls not in SURFACE_ONLY and cls is not views.MilestoneLine]
-    + [ReportCard, ReportFile, WeeklyReportPost],
+    + [ReportCard, ReportFile, WeeklyReportPost, TokenCreatedView, TokenListView,
+       WebhookCreatedView, WebhookListView, WebhookLogView],
     key=lambda cls: cls.__name__)
 
 
@@ -71,6 +77,27 @@ TITLED = {ReportCard, ReportFile, WeeklyReportPost}
                          ids=lambda cls: cls.__name__)
 def test_every_view_has_a_plain_summary_of_its_own(view: type[views.View]) -> None:
     assert summary.dispatch(view) is not summary.dispatch(views.View), view
+
+
+def every_view_of_the_core() -> set[type[views.View]]:
+    """Every view class any module of the core defines."""
+    found: set[type[views.View]] = set()
+    for info in pkgutil.walk_packages(core.__path__, "core."):
+        module = importlib.import_module(info.name)
+        found |= {cls for _, cls in inspect.getmembers(module, inspect.isclass)
+                  if issubclass(cls, views.View) and cls.__module__ == module.__name__}
+    return found
+
+
+# Bases, parts of other views, and what only the shell shows (the CLI's dry run and nudge feed).
+NOT_ANSWERS = {views.View, views.MilestoneLine, nudge_views.NudgeView, nudge_views.NudgeFeed,
+               nudge_views.NudgePreview, *SURFACE_ONLY}
+
+
+def test_no_view_of_the_core_is_left_out_of_these_checks() -> None:
+    """A view added anywhere in the core (tokens, webhooks, scoring, ...) is checked above."""
+    left_out = every_view_of_the_core() - set(ANSWERS) - set(DELIVERED) - NOT_ANSWERS
+    assert not left_out, sorted(cls.__qualname__ for cls in left_out)
 
 
 def test_slack_and_teams_notify_with_the_one_summary() -> None:
