@@ -2,17 +2,31 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from datetime import datetime
+from typing import Any
 
 from core.history import Activity, Comment, Notification, ProgressUpdate
-from core.model import MilestoneId, UserId
+from core.model import MilestoneId, Status, TenantId, UserId
 from storage.mapping import activity_from, comment_from, notification_from, update_from, utc
 from storage.models import ActivityRow, CommentRow, NotificationRow, ProgressUpdateRow
+from storage.raw_rows import moment, param
 from storage.scoped import Repository
 
 # Newest first; the id breaks ties between rows written in the same instant.
 NEWEST_FIRST = ("-created_at", "-id")
+
+
+_UPDATE_COLUMNS = ("id, tenant_id, milestone_id, author_id, percent, status, notes, blockers, "
+                   "created_at")
+
+
+def _update_of(row: Mapping[str, Any]) -> ProgressUpdate:
+    return ProgressUpdate(
+        id=row["id"], tenant_id=TenantId(row["tenant_id"]),
+        milestone_id=MilestoneId(row["milestone_id"]), author_id=UserId(row["author_id"]),
+        percent=row["percent"], status=Status(row["status"]), notes=row["notes"],
+        blockers=row["blockers"], created_at=moment(row["created_at"]))
 
 
 class TortoiseProgressUpdates(Repository):
@@ -25,20 +39,29 @@ class TortoiseProgressUpdates(Repository):
             blockers=update.blockers, created_at=utc(update.created_at))
         return update_from(row)
 
+    # Read by raw SQL straight into values: every card reads them (`storage/raw_rows.py`).
     async def recent(self, milestone_id: MilestoneId, limit: int) -> list[ProgressUpdate]:
-        rows = (await self.scoped(ProgressUpdateRow)).filter(milestone_id=milestone_id)
-        return [update_from(row) for row in await rows.order_by(*NEWEST_FIRST).limit(limit)]
+        rows = await self.sql(
+            f"SELECT {_UPDATE_COLUMNS} FROM progress_updates WHERE tenant_id = ? AND "
+            "milestone_id = ? ORDER BY created_at DESC, id DESC LIMIT ?",
+            [self.tenant_id, milestone_id, max(0, limit)])
+        return [_update_of(row) for row in rows]
 
     async def history(
         self, milestone_ids: Collection[MilestoneId], since: datetime
     ) -> dict[MilestoneId, list[ProgressUpdate]]:
         if not milestone_ids:
             return {}
-        rows = (await self.scoped(ProgressUpdateRow)).filter(
-            milestone_id__in=list(milestone_ids), created_at__gte=utc(since))
+        ids = sorted(set(milestone_ids))
+        rows = await self.sql(
+            f"SELECT {_UPDATE_COLUMNS} FROM progress_updates WHERE tenant_id = ? AND "
+            f"milestone_id IN ({', '.join('?' for _ in ids)}) AND created_at >= ? "
+            "ORDER BY created_at, id",
+            [self.tenant_id, *ids, param(since, self._session.dialect)])
         found: dict[MilestoneId, list[ProgressUpdate]] = {}
-        for row in await rows.order_by("created_at", "id"):
-            found.setdefault(MilestoneId(row.milestone_id), []).append(update_from(row))
+        for row in rows:
+            update = _update_of(row)
+            found.setdefault(update.milestone_id, []).append(update)
         return found
 
 
