@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, time
 from enum import StrEnum
-from typing import Generic, TypeVar
+from typing import ClassVar, Generic, TypeVar
 
 from core.model import Kind, MilestoneId, Priority, Status, TenantId, UserId
 from core.views import (
@@ -70,6 +70,9 @@ class Command(Generic[R_co]):
     actor: Actor
     #: Set by front ends for retried requests and double clicks: the same key changes nothing twice.
     idempotency_key: str | None = None
+    #: Answered in seconds rather than milliseconds (a chart drawn, a file written): a front
+    #: end with an ack deadline acks it at once and sends the answer when it is ready.
+    takes_a_while: ClassVar[bool] = False
 
 
 #: Any command, whatever it answers (a parsed line, a step of a form).

@@ -18,7 +18,10 @@ ack) and shows an error after that. Every request goes through the same states:
       -> LATE        the budget ran out: "Working on it…" is the ack, the same work goes on
                      (never started twice) and its answer replaces that message through
                      `response_url`; if it fails, the person is told in its place and the
-                     log gets one line (`SlackFrontEnd.spawn`)
+                     log gets one line (`SlackFrontEnd.spawn`). Work that knows it takes a
+                     while (a chart, an export: the command says so, `takes_a_while`) calls
+                     `ack_now()` once it has parsed, and goes LATE at once, without waiting
+                     out the budget
 
 A form submission is the same with field errors as its answer (`response_action: errors`,
 only while WAITING: once LATE, the form is closed and the outcome comes as a message); a
@@ -32,6 +35,7 @@ import json
 import logging
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Coroutine
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -47,13 +51,32 @@ Payload = dict[str, Any]
 Ack = Callable[..., Awaitable[Any]]
 
 
+#: The waiter of the request being worked on (set while `within_budget` starts its work; the
+#: work's task keeps it in its copy of the context).
+_waiting: ContextVar[asyncio.Future[None] | None] = ContextVar("cairn_slack_ack_waiter",
+                                                               default=None)
+
+
+def ack_now() -> None:
+    """From inside work started by `within_budget`: stop waiting for it, ack it as LATE now
+    (it goes on). Does nothing elsewhere."""
+    waiter = _waiting.get()
+    if waiter is not None and not waiter.done():
+        waiter.set_result(None)
+
+
 async def within_budget(work: Coroutine[Any, Any, T], budget: float) -> asyncio.Future[T] | T:
-    """WAITING: the result if ready within `budget` seconds, else the still-running future."""
+    """WAITING: the result if ready within `budget` seconds (or until the work calls
+    `ack_now`), else the still-running future."""
     # One timer and one waiter: this runs on every request, and wait_for + shield cost
     # several futures and callbacks more for the same effect.
-    future = asyncio.ensure_future(work)
     loop = asyncio.get_running_loop()
     waiter: asyncio.Future[None] = loop.create_future()
+    token = _waiting.set(waiter)
+    try:
+        future = asyncio.ensure_future(work)
+    finally:
+        _waiting.reset(token)
 
     def wake(_: object = None) -> None:
         if not waiter.done():

@@ -24,7 +24,15 @@ import aiohttp
 from slack_sdk.errors import SlackApiError
 
 from bots.slack import render, uploads
-from bots.slack.ack import Answer, Modal, Renderings, Reply, ack_command, within_budget
+from bots.slack.ack import (
+    Answer,
+    Modal,
+    Renderings,
+    Reply,
+    ack_command,
+    ack_now,
+    within_budget,
+)
 from bots.slack.background import BackgroundWork
 from bots.slack.failures import Failures
 from bots.slack.form_flow import SlackForms
@@ -221,6 +229,8 @@ class SlackFrontEnd:
                             identity_prefix=identity_prefix(inc.speaker.team_id))
             if key is not None:
                 command = replace(command, idempotency_key=key)
+            if command.takes_a_while:
+                ack_now()  # "Working on it…" now; the answer follows through response_url
             if isinstance(command, c.OpenNewForm):
                 return Modal(await self.forms.new(inc, actor, title=command.title,
                                                   kind=command.kind))

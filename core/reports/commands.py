@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import ClassVar
 
 from core.commands import Command, MilestoneRef, UserRef
 from core.reports.card import ReportCard
@@ -52,6 +53,8 @@ class ShowReport(Command[ReportCard]):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class DrawChart(Command[ReportFile]):
+    takes_a_while: ClassVar[bool] = True
+
     chart: ChartKind
     period: PeriodKind = PeriodKind.MONTH
     target: ReportTarget = COMPANY
@@ -59,6 +62,8 @@ class DrawChart(Command[ReportFile]):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ExportReport(Command[ReportFile]):
+    takes_a_while: ClassVar[bool] = True
+
     format: ExportKind
     period: PeriodKind = PeriodKind.QUARTER
     target: ReportTarget = COMPANY

@@ -27,6 +27,7 @@ from storage import Database
 from storage.reports import TortoiseReportSources
 from storage.reports.schedules import TortoiseReportSchedules
 from storage.scoped import Repository
+from bots.slack.ack import WORKING
 from tests.fakes import FrozenClock
 from tests.reports.pictures import looks_drawn, png_size
 from tests.slack.conftest import BOT_TOKEN, SECRET, Cairn, _cairn
@@ -82,6 +83,20 @@ async def test_a_chart_is_uploaded_into_the_channel_it_was_asked_in(slack: Cairn
     assert shared.filename.endswith(".png") and shared.title == "Burn-up · #1"
     assert shared.data is not None and png_size(shared.data) == (1200, 600)
     assert looks_drawn(shared.data) and shared.alt_txt
+
+
+async def test_a_chart_is_acked_at_once_and_its_answer_replaces_the_ack(slack: Cairn) -> None:
+    """A chart takes a while: the ack does not wait out the budget for it (the command says
+    so), and the answer replaces "Working on it…" through the response URL."""
+    await setup_team(slack)
+    slack.app.front.ack_budget = 30.0  # were the ack to wait for the drawing, it would show
+    sent = await slack.command("chart status")
+    assert sent.json == {"response_type": "ephemeral", "text": WORKING}
+    await slack.settle()
+    [answer] = slack.fake.responses_to(sent.response_url)
+    assert answer["replace_original"] is True
+    assert "shared in this conversation" in text_of(answer)
+    assert len(slack.fake.shared_files()) == 1
 
 
 async def test_an_export_goes_by_dm_where_cairn_is_not_in_the_channel(slack: Cairn) -> None:
