@@ -14,6 +14,7 @@ import secrets
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlencode
 
 SECRET = "bench-signing-secret-" + "0" * 11
@@ -71,19 +72,25 @@ class Result:
 
 
 async def chart_traffic(url: str, bodies: list[str], stop: asyncio.Event,
-                        drawn: list[float]) -> None:
-    """`/cairn chart status` again and again, one at a time, while another load runs: each is
-    acked at once ("Working on it…") and drawn in the chart worker, then uploaded."""
+                        acked: list[float], answered: list[float], fake: Any,
+                        answer_url: str) -> None:
+    """`/cairn chart status` again and again while another load runs, one chart being drawn
+    at any moment: each is acked ("Working on it…"), drawn in the chart worker and uploaded,
+    and the next is asked once its answer reached `answer_url` on the fake Slack.
+    Records each ack's latency and each chart's, from the request to its answer."""
     import aiohttp
 
     async with aiohttp.ClientSession() as http:
         while not stop.is_set():
             body = fresh(random.choice(bodies))
+            before = len(fake.responses_to(answer_url))
             started = time.perf_counter()
             async with http.post(url, data=body.encode(), headers=signed(body)) as response:
                 await response.read()
-            drawn.append(time.perf_counter() - started)
-            await asyncio.sleep(0.05)
+            acked.append(time.perf_counter() - started)
+            async with asyncio.timeout(120):
+                await fake.wait_for_responses_to(answer_url, before + 1)
+            answered.append(time.perf_counter() - started)
 
 
 async def load(name: str, url: str, bodies: list[str], requests: int, warmup: int,

@@ -23,8 +23,8 @@ from core.reports.ports import RenderFailed
 
 logger = logging.getLogger(__name__)
 
-#: Added to the workers' niceness: drawing a chart may wait; an ack may not.
-WORKER_NICENESS = 10
+#: Added to the workers' niceness (the most there is): drawing a chart may wait; an ack may not.
+WORKER_NICENESS = 19
 
 
 class ProcessChartRenderer:

@@ -211,6 +211,12 @@ class FakeSlack:
             self._responded.clear()
             await self._responded.wait()
 
+    async def wait_for_responses_to(self, url: str, count: int) -> None:
+        """Waits until `count` posts arrived at one response URL."""
+        while len(self.responses_to(url)) < count:
+            self._responded.clear()
+            await self._responded.wait()
+
     def _next_failure(self, method: str) -> Failure | None:
         queue = self.failures.get(method)
         return queue.popleft() if queue else None
