@@ -201,7 +201,7 @@ def nudge(dry_run: bool, at: str | None) -> None:
         from core.nudges.delivery import deliver_due
         from core.nudges.preview import preview
         from core.nudges.sweep import sweep
-        from core.reports.posts import claim_weekly_reports
+        from core.reports.posts import claim_weekly_reports, due_weekly_reports
         from wiring.nudges import NudgeEngine, pacer
         from wiring.registry import platform_notifiers
         from wiring.runtime import start_runtime
@@ -210,7 +210,8 @@ def nudge(dry_run: bool, at: str | None) -> None:
         grace = timedelta(minutes=settings.nudges_grace_minutes)
         try:
             if dry_run:
-                return render(await preview(runtime.deps.uow, moment, grace))
+                reports = await due_weekly_reports(runtime.deps, moment)
+                return render(await preview(runtime.deps.uow, moment, grace, posts=reports))
             notifiers, stops = await platform_notifiers(runtime)
             try:
                 swept = await sweep(runtime.deps.uow, runtime.deps.clock, grace)

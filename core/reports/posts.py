@@ -30,15 +30,21 @@ from core.use_case import Deps
 logger = logging.getLogger(__name__)
 
 
-async def claim_weekly_reports(deps: Deps, grace: timedelta = GRACE) -> int:
-    """Claims the weekly reports due now in the delivery queue; returns how many were new."""
+async def due_weekly_reports(deps: Deps, now: datetime, grace: timedelta = GRACE
+                             ) -> list[NewNudge]:
+    """The deliveries of the weekly reports due at `now` (claimed or not)."""
     found = deps.reports
     if found is None or found.schedules is None:
-        return 0
-    now = deps.clock.now()
-    due = [NewNudge(tenant_id=s.tenant_id, kind=NudgeKind.REPORT, channel=s.channel,
-                    period=week, not_before=now)
-           for s in await found.schedules.all() if (week := s.due_week(now, grace)) is not None]
+        return []
+    return [NewNudge(tenant_id=s.tenant_id, kind=NudgeKind.REPORT, channel=s.channel,
+                     period=week, not_before=now)
+            for s in await found.schedules.all()
+            if (week := s.due_week(now, grace)) is not None]
+
+
+async def claim_weekly_reports(deps: Deps, grace: timedelta = GRACE) -> int:
+    """Claims the weekly reports due now in the delivery queue; returns how many were new."""
+    due = await due_weekly_reports(deps, deps.clock.now(), grace)
     if not due:
         return 0
     async with deps.uow() as tx:

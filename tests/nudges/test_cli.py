@@ -18,6 +18,9 @@ def monday_nine_in_berlin(weeks_ahead: int) -> datetime:
 
 def test_a_dry_run_prints_who_gets_what_and_sends_nothing(tmp_path: Path) -> None:
     assert app(tmp_path, "demo").returncode == 0
+    weekly = app(tmp_path, "shell", "--tenant", "acme", "--user", "alice",
+                 stdin="report weekly #general monday 9:00\n")
+    assert "The weekly report goes to #general" in weekly.stdout, weekly.stdout
     at = monday_nine_in_berlin(weeks_ahead=2)
     result = app(tmp_path, "nudge", "--dry-run", "--at", f"{at:%Y-%m-%dT%H:%M}")
     assert result.returncode == 0, result.stderr[-3000:]
@@ -26,6 +29,7 @@ def test_a_dry_run_prints_who_gets_what_and_sends_nothing(tmp_path: Path) -> Non
     assert f"{at:%Y-%m-%d %H:%M} UTC  (Mon 09:00 Europe/Berlin)  @alice (acme)  checkin" in out
     assert "milestones are waiting for your check-in" in out
     assert "@bob" not in out  # New York is still asleep
+    assert "#general (acme)  report\n      the weekly report: the company's report card" in out
     again = app(tmp_path, "nudge", "--dry-run", "--at", f"{at:%Y-%m-%dT%H:%M}")
     assert again.stdout == out  # nothing was claimed
     shell = app(tmp_path, "shell", "--tenant", "acme", "--user", "alice", stdin="inbox\n")
