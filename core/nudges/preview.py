@@ -62,9 +62,9 @@ async def preview(uow: UnitOfWorkFactory, at: datetime, grace: timedelta = GRACE
                                  local=_local(plan, ctx), recipient=who,
                                  kind=plan.nudge.kind, summary=inbox_text(plan.view)))
     for nudge in made_elsewhere:
-        tenant = tenants.get(nudge.tenant_id, f"tenant {nudge.tenant_id}")
+        where = tenants.get(nudge.tenant_id, f"tenant {nudge.tenant_id}")
         items.append(PreviewItem(at=f"{nudge.not_before:%Y-%m-%d %H:%M}", local="",
-                                 recipient=f"{nudge.channel} ({tenant})", kind=nudge.kind,
+                                 recipient=f"{nudge.channel} ({where})", kind=nudge.kind,
                                  summary=POSTS.get(nudge.kind, f"a {nudge.kind.value} post")))
     return NudgePreview(at=f"{at:%Y-%m-%d %H:%M} UTC", items=tuple(items),
                         skipped=tuple(skipped))

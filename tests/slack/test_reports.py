@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from openpyxl import load_workbook
 
+from bots.slack.ack import WORKING
 from bots.slack.uploads import share
 from core.model import TenantId
 from core.reports.ports import ReportTools, StoredFile
@@ -27,7 +28,6 @@ from storage import Database
 from storage.reports import TortoiseReportSources
 from storage.reports.schedules import TortoiseReportSchedules
 from storage.scoped import Repository
-from bots.slack.ack import WORKING
 from tests.fakes import FrozenClock
 from tests.reports.pictures import looks_drawn, png_size
 from tests.slack.conftest import BOT_TOKEN, SECRET, Cairn, _cairn
