@@ -90,7 +90,7 @@ async def card_data(tx: UnitOfWork, m: Milestone, reader: Reader, *,
     # updates already when it holds enough of them.
     updates = recent[::-1][:wanted] if len(recent) >= wanted else await tx.updates.recent(
         m.id, wanted)
-    stored = (await forecasts(tx, [m])).get(m.id)
+    stored = (await stored_forecasts(tx, [m])).get(m.id)
     comments = await tx.comments.recent(m.id, 5) if detailed else []
     entries = await tx.activity.recent(milestone_id=m.id, limit=10) if detailed else []
     owners: set[UserId] = set()
@@ -117,7 +117,7 @@ async def card_data(tx: UnitOfWork, m: Milestone, reader: Reader, *,
     )
 
 
-async def forecasts(tx: UnitOfWork, items: Iterable[Milestone]
+async def stored_forecasts(tx: UnitOfWork, items: Iterable[Milestone]
                     ) -> dict[MilestoneId, StoredForecast]:
     """The latest stored forecast of every open milestone given, in one query (none without
     an open one)."""
