@@ -31,6 +31,7 @@ if TYPE_CHECKING:
         TenantRepository,
         UserRepository,
     )
+    from core.scoring.ports import ForecastRecords
     from core.scoring.recording import ScoringPorts
     from core.webhooks.ports import WebhookEndpointRepository
 
@@ -50,6 +51,7 @@ class DelegatingUnitOfWork:
     calendar: CalendarRepository
     nudges: NudgeRepository
     scoring: ScoringPorts
+    forecasts: ForecastRecords
     access: AccessRepository
     webhooks: WebhookEndpointRepository
     idempotency: IdempotencyKeys

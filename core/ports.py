@@ -25,6 +25,7 @@ from core.linking.ports import LinkRepository
 from core.model import Kind, Milestone, MilestoneId, Status, TenantId, UserId
 from core.nudges.ports import NudgeRepository
 from core.people.reachability import ReachRecords
+from core.scoring.ports import ForecastRecords
 from core.scoring.recording import ScoringPorts
 from core.tenancy import Tenant, User
 from core.webhooks.ports import WebhookEndpointRepository
@@ -221,6 +222,7 @@ class UnitOfWork(Protocol):
     calendar: CalendarRepository
     nudges: NudgeRepository
     scoring: ScoringPorts
+    forecasts: ForecastRecords
     access: AccessRepository
     webhooks: WebhookEndpointRepository
     idempotency: IdempotencyKeys

@@ -64,6 +64,8 @@ class MilestoneLine(View):
     kind: Kind
     title: str
     percent: int
+    #: The badge: the milestone's own status, or at risk when its forecast says so (a flag
+    #: then says why).
     status: Status
     owner: str  # handle
     owner_name: str = ""

@@ -165,6 +165,31 @@ class ProgressUpdateRow(Model):
         indexes = (("milestone_id", "created_at"),)
 
 
+class ForecastRow(Model):
+    """A forecast as it was made (`core.scoring.forecast_records`), one row per forecast.
+
+    Kept to measure accuracy later; the newest per milestone is the at-risk signal of cards and
+    lists."""
+
+    id = fields.BigIntField(primary_key=True)
+    tenant: fields.ForeignKeyRelation[TenantRow] = fields.ForeignKeyField(
+        "cairn.TenantRow", related_name=False, on_delete=fields.CASCADE)
+    tenant_id: int
+    milestone: fields.ForeignKeyRelation[MilestoneRow] = fields.ForeignKeyField(
+        "cairn.MilestoneRow", related_name=False, on_delete=fields.CASCADE)
+    milestone_id: int
+    made_at = fields.DatetimeField()
+    method = fields.CharField(max_length=20)
+    p50 = fields.DateField(null=True)
+    p85 = fields.DateField(null=True)
+    chance = fields.FloatField(null=True)
+    due = fields.DateField(null=True)
+
+    class Meta:
+        table = "forecasts"
+        indexes = (("milestone_id", "id"),)
+
+
 class CommentRow(Model):
     id = fields.IntField(primary_key=True)
     tenant: fields.ForeignKeyRelation[TenantRow] = fields.ForeignKeyField(
@@ -265,6 +290,7 @@ class IdempotencyKeyRow(Model):
 
 #: Every table, children first: the order to empty them in.
 TABLES = tuple(model._meta.db_table for model in (
-    IdempotencyKeyRow, OutboxRow, NotificationRow, ActivityRow, CommentRow, ProgressUpdateRow,
+    IdempotencyKeyRow, OutboxRow, NotificationRow, ActivityRow, CommentRow, ForecastRow,
+    ProgressUpdateRow,
     MilestoneMemberRow, MilestoneRow, UserIdentityRow, UserRow, TenantVersionRow, TenantRow,
 ))

@@ -29,6 +29,7 @@ from core.events import Event, payload
 from core.interactions.concerned import audience_of
 from core.linking.ports import LinkRepository
 from core.model import TenantId
+from core.nudges.forecast_alerts import forecast_and_alert
 from core.nudges.ports import NudgeRepository
 from core.people.reachability import ReachRecords
 from core.ports import (
@@ -43,6 +44,7 @@ from core.ports import (
     UserRepository,
 )
 from core.scoring.feed import score
+from core.scoring.ports import ForecastRecords
 from core.scoring.recording import ScoringPorts
 from core.webhooks.ports import WebhookEndpointRepository
 from storage.api import TortoiseAccess
@@ -57,6 +59,7 @@ from storage.feed import (
     TortoiseNotifications,
     TortoiseProgressUpdates,
 )
+from storage.forecasts import TortoiseForecasts
 from storage.idempotency import TortoiseIdempotencyKeys
 from storage.linking import TortoiseLinks
 from storage.linking.reach import TortoiseReach
@@ -121,6 +124,7 @@ class TortoiseUnitOfWork:
         self.calendar: CalendarRepository = TortoiseCalendar(self)
         self.nudges: NudgeRepository = TortoiseNudges(self)
         self.scoring: ScoringPorts = scoring_ports(self)
+        self.forecasts: ForecastRecords = TortoiseForecasts(self)
         self.access: AccessRepository = TortoiseAccess(self)
         self.webhooks: WebhookEndpointRepository = TortoiseWebhookEndpoints(self, secret_box)
         self.links: LinkRepository = TortoiseLinks(self)
@@ -206,6 +210,7 @@ class TortoiseUnitOfWork:
                           next_attempt_at=at, last_error="")
                 for name in consumers], using_db=db)
         await score(self, event)  # the points move in this transaction, whoever made the change
+        await forecast_and_alert(self, event)  # and the forecast is made anew, as it stood then
 
     async def commit(self) -> None:
         await self._end(commit=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -13,8 +14,10 @@ from core.events import Event, payload, restore
 from core.history import Activity, Comment, Notification, ProgressUpdate
 from core.interactions.concerned import audience_of
 from core.model import Milestone, MilestoneId, Status, TenantId, UserId
+from core.nudges.forecast_alerts import forecast_and_alert
 from core.ports import MilestoneFilter, OutboxMessage, RollupNode
 from core.scoring.feed import score
+from core.scoring.forecast_records import StoredForecast
 from core.scoring.recording import ScoringPorts
 from core.tenancy import Tenant, User
 from tests.fakes_access import FakeAccess, FakeWebhookEndpoints
@@ -49,6 +52,7 @@ class _State:
     milestones: dict[int, Milestone] = field(default_factory=dict)
     deleted: set[int] = field(default_factory=set)
     updates: dict[int, ProgressUpdate] = field(default_factory=dict)
+    forecasts: dict[int, StoredForecast] = field(default_factory=dict)
     comments: dict[int, Comment] = field(default_factory=dict)
     activity: dict[int, Activity] = field(default_factory=dict)
     notifications: dict[int, Notification] = field(default_factory=dict)
@@ -321,6 +325,23 @@ class FakeUpdates(_Rows[ProgressUpdate]):
         return found
 
 
+class FakeForecasts(_Scoped):
+    async def add(self, forecast: StoredForecast) -> StoredForecast:
+        assert forecast.tenant_id == self.tenant_id
+        stored = dataclasses.replace(forecast, id=self.s.next_id())
+        assert stored.id is not None
+        self.s.forecasts[stored.id] = stored
+        return stored
+
+    async def latest(self, milestone_ids: Collection[MilestoneId]
+                     ) -> dict[MilestoneId, StoredForecast]:
+        found: dict[MilestoneId, StoredForecast] = {}
+        for f in sorted(self.s.forecasts.values(), key=lambda f: f.id or 0):
+            if f.tenant_id == self.tenant_id and f.milestone_id in milestone_ids:
+                found[f.milestone_id] = f
+        return found
+
+
 class FakeComments(_Rows[Comment]):
     table = "comments"
 
@@ -418,6 +439,7 @@ class InMemoryUnitOfWork:
         self.users = FakeUsers(self)
         self.milestones = FakeMilestones(self)
         self.updates = FakeUpdates(self)
+        self.forecasts = FakeForecasts(self)
         self.comments = FakeComments(self)
         self.activity = FakeActivity(self)
         self.notifications = FakeNotifications(self)
@@ -458,6 +480,7 @@ class InMemoryUnitOfWork:
                                          "event": stored, "attempts": 0, "next": event.at,
                                          "done": None, "error": ""}
         await score(self, event)  # as the real unit of work: scoring hangs on its events
+        await forecast_and_alert(self, event)  # and forecasts too
 
     async def commit(self) -> None:
         if self.tenant_id is not None:

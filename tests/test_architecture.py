@@ -100,7 +100,7 @@ def test_access_is_pure_standard_library_over_the_core() -> None:
 #: beside the engine, they may use the kernel and the milestones' reads; the engine never
 #: imports them.
 SCORING_USE_CASES = {"commands", "use_cases", "board_cases", "challenge_cases", "team_cases",
-                     "feed"}
+                     "feed", "forecast_feed"}
 
 
 def test_scoring_is_pure_standard_library_over_the_shared_kernel() -> None:

@@ -10,6 +10,7 @@ from core.nudges.views import (
     DeadlineAlert,
     DigestLine,
     EscalationNotice,
+    ForecastAlert,
     NudgeAction,
     NudgeFeed,
     NudgeLine,
@@ -75,6 +76,14 @@ def _alert(view: DeadlineAlert, style: Style) -> str:
     if view.watching:
         hints = [f"show {view.item.ref}", f"comment {view.item.ref} @{view.item.line.owner} …",
                  f"unwatch {view.item.ref}"]
+    out.append(INDENT + style.dim("→ " + " · ".join(hints)))
+    return "\n".join(out)
+
+
+@_render.register
+def _forecast_alert(view: ForecastAlert, style: Style) -> str:
+    out = [f"⚠ {style.bold(view.headline)}", _line(view.item)]
+    hints = [*_hints(view, [view.item.ref], view.line_actions), f"forecast {view.item.ref}"]
     out.append(INDENT + style.dim("→ " + " · ".join(hints)))
     return "\n".join(out)
 

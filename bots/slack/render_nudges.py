@@ -35,6 +35,7 @@ from core.nudges.views import (
     DeadlineAlert,
     DigestLine,
     EscalationNotice,
+    ForecastAlert,
     NudgeAction,
     NudgeLine,
     NudgeView,
@@ -126,6 +127,19 @@ def _alert(view: DeadlineAlert, stamp: str) -> list[Block]:
         controls = [*_line_buttons(view.item, view.line_actions), *_tools(view)]
     if controls:
         blocks.append(actions(*controls, block_id=f"nudge.{stamp}.do.0"))
+    if view.footer:
+        blocks.append(context(_commands(view.footer)))
+    return blocks
+
+
+@_blocks.register
+def _forecast_alert(view: ForecastAlert, stamp: str) -> list[Block]:
+    ref = view.item.ref
+    blocks: list[Block] = [section(f"⚠️ *{escape(view.headline)}*"),
+                           _line(view.item, f"nudge.{stamp}.line.0"),
+                           actions(*_line_buttons(view.item, view.line_actions),
+                                   button("Forecast", "cairn.run:forecast", f"forecast {ref}"),
+                                   block_id=f"nudge.{stamp}.do.0")]
     if view.footer:
         blocks.append(context(_commands(view.footer)))
     return blocks

@@ -23,6 +23,7 @@ from core.nudges.views import (
     DeadlineAlert,
     DigestLine,
     EscalationNotice,
+    ForecastAlert,
     NudgeAction,
     NudgeLine,
     NudgeView,
@@ -109,6 +110,17 @@ def _alert(view: DeadlineAlert, stamp: str) -> Parts:
                    submit("Stop watching", "run", f"unwatch {ref}", stamp=stamp)]
     else:
         actions = [*_line_buttons(view.item, view.line_actions, stamp), *_tools(view, stamp)]
+    if view.footer:
+        body.append(text(_commands(view.footer), subtle=True))
+    return body, actions
+
+
+@_parts.register
+def _forecast_alert(view: ForecastAlert, stamp: str) -> Parts:
+    body = [text(f"⚠️ **{oneline(view.headline, 300)}**", color="warning"),
+            _line(view.item, [])]
+    actions = [*_line_buttons(view.item, view.line_actions, stamp),
+               submit("Forecast", "run", f"forecast {view.item.ref}", stamp=stamp)]
     if view.footer:
         body.append(text(_commands(view.footer), subtle=True))
     return body, actions

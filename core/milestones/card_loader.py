@@ -13,6 +13,7 @@ from core.milestones.forecast import HISTORY, Forecast, forecast
 from core.milestones.rollup import rollup_changes
 from core.model import Milestone, MilestoneId, UserId
 from core.ports import Clock, MilestoneFilter, UnitOfWork
+from core.scoring.forecast_records import StoredForecast
 from core.tenancy import Role, User
 from core.use_case import Outcome, Step, ancestor_owners, reader
 from core.views import ActivityLine, MilestoneCard, Tone
@@ -89,6 +90,7 @@ async def card_data(tx: UnitOfWork, m: Milestone, reader: Reader, *,
     # updates already when it holds enough of them.
     updates = recent[::-1][:wanted] if len(recent) >= wanted else await tx.updates.recent(
         m.id, wanted)
+    stored = (await stored_forecasts(tx, [m])).get(m.id)
     comments = await tx.comments.recent(m.id, 5) if detailed else []
     entries = await tx.activity.recent(milestone_id=m.id, limit=10) if detailed else []
     owners: set[UserId] = set()
@@ -110,15 +112,17 @@ async def card_data(tx: UnitOfWork, m: Milestone, reader: Reader, *,
         comments=comments,
         activity=activity_lines(entries, users, refs, reader),
         forecast=predicted.get(m.id),
+        stored=stored,
         ancestor_owners=owners,
     )
 
 
-async def forecasts(
-    tx: UnitOfWork, items: Iterable[Milestone], reader: Reader
-) -> dict[MilestoneId, Forecast]:
-    """One query for the history of every open milestone given."""
-    return (await _history_and_forecasts(tx, items, reader))[1]
+async def stored_forecasts(tx: UnitOfWork, items: Iterable[Milestone]
+                    ) -> dict[MilestoneId, StoredForecast]:
+    """The latest stored forecast of every open milestone given, in one query (none without
+    an open one)."""
+    ids = [m.id for m in items if m.id is not None and m.is_open]
+    return await tx.forecasts.latest(ids) if ids else {}
 
 
 async def _history_and_forecasts(

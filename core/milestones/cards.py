@@ -11,6 +11,7 @@ from core.humanize import day_text, due_label, local_today, when
 from core.milestones.forecast import STALE_AFTER, Forecast
 from core.model import Milestone, Status, UserId
 from core.permissions import Right, may
+from core.scoring.forecast_records import StoredForecast
 from core.tenancy import User
 from core.text import format_number
 from core.views import (
@@ -24,6 +25,9 @@ from core.views import (
     Tone,
     UpdateLine,
 )
+
+#: The code of the flag a forecast at risk raises.
+FORECAST_FLAG = "forecast"
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +51,9 @@ def handle_of(users: Mapping[UserId, User], user_id: UserId | None) -> str:
     return user.handle if user else "someone"
 
 
-def flags(m: Milestone, reader: Reader, forecast: Forecast | None = None) -> tuple[Flag, ...]:
+def flags(m: Milestone, reader: Reader, forecast: StoredForecast | None = None
+          ) -> tuple[Flag, ...]:
+    """`forecast`: the latest stored one; at risk, it says why (unless `m` is overdue)."""
     if not m.is_open:
         return ()
     found: list[Flag] = []
@@ -58,13 +64,26 @@ def flags(m: Milestone, reader: Reader, forecast: Forecast | None = None) -> tup
     if reader.now - last > STALE_AFTER:
         days = (reader.now - last).days
         found.append(Flag(code="stale", text=f"no update in {days} days"))
-    if forecast is not None and forecast.late and not m.is_overdue(today):
-        assert forecast.finish is not None
-        found.append(Flag(code="late", text=(
-            f"forecast {day_text(forecast.finish, today)}, {forecast.late_by_days} days late")))
-    elif forecast is not None and forecast.stalled and m.due_date is not None and not found:
-        found.append(Flag(code="stalled", text="no progress in recent check-ins"))
+    if forecast_risky(m, forecast, today):
+        assert forecast is not None
+        found.append(Flag(code=FORECAST_FLAG, text=forecast.risk(today)))
     return tuple(found)
+
+
+def forecast_risky(m: Milestone, forecast: StoredForecast | None, today: date) -> bool:
+    """At risk by its latest forecast: open, not overdue (that says more), and the forecast
+    made for the due date it has now."""
+    return (forecast is not None and forecast.at_risk and m.is_open
+            and forecast.due == m.due_date and not m.is_overdue(today))
+
+
+def badge(m: Milestone, flagged: tuple[Flag, ...]) -> Status:
+    """The status a line shows: the milestone's own, or at risk when its forecast says so
+    and its own says nothing worse."""
+    if m.status in (Status.ON_TRACK, Status.NOT_STARTED) and any(
+            f.code == FORECAST_FLAG for f in flagged):
+        return Status.AT_RISK
+    return m.status
 
 
 def at_risk(line: MilestoneLine) -> bool:
@@ -87,20 +106,22 @@ def line(
     *,
     depth: int = 0,
     children: int = 0,
-    forecast: Forecast | None = None,
+    forecast: StoredForecast | None = None,
 ) -> MilestoneLine:
+    """`forecast`: the latest stored one, which may show `m` at risk."""
     owner = users.get(m.owner_id)
+    flagged = flags(m, reader, forecast)
     return MilestoneLine(
         number=m.number,
         kind=m.kind,
         title=m.title,
         percent=m.progress,
-        status=m.status,
+        status=badge(m, flagged),
         owner=owner.handle if owner else "someone",
         owner_name=owner.display_name if owner else "",
         due=deadline(m, owner, reader),
         priority=m.priority,
-        flags=flags(m, reader, forecast),
+        flags=flagged,
         depth=depth,
         children=children,
     )
@@ -177,7 +198,8 @@ class CardData:
     updates: Sequence[ProgressUpdate] = ()
     comments: Sequence[Comment] = ()
     activity: Sequence[ActivityLine] = ()
-    forecast: Forecast | None = None
+    forecast: Forecast | None = None  # at the recent pace, as of today
+    stored: StoredForecast | None = None  # the latest stored, made at the last change
     ancestor_owners: set[UserId] | None = None
 
 
@@ -187,7 +209,7 @@ def card(data: CardData, reader: Reader, *, headline: str = "", tone: Tone = Ton
     children = tuple(line(c, users, reader, depth=1) for c in _by_due(data.children))
     updates = tuple(update_line(u, users, reader) for u in data.updates)
     return MilestoneCard(
-        line=line(m, users, reader, children=len(children), forecast=data.forecast),
+        line=line(m, users, reader, children=len(children), forecast=data.stored),
         headline=headline,
         tone=tone,
         description=m.description,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from core.commands import ListMilestones, ListScope, SearchMilestones, ShowDashboard, ShowInbox
+from core.milestones.card_loader import stored_forecasts
 from core.milestones.cards import line, sort_for_attention
 from core.milestones.queries import PastLast, inbox_in, list_in
 from core.model import Milestone, MilestoneId
@@ -40,8 +41,11 @@ async def show_dashboard(cmd: ShowDashboard, deps: Deps) -> DashboardView:
             wanted = {m.parent_id for m in found if m.parent_id is not None} - own_ids
         goals = [m for m in above.values() if m.is_open and m.id not in own_ids]
         users = await tx.users.get_many({m.owner_id for m in goals})
-        lines = tuple(line(m, users, rd) for m in sort_for_attention(goals, rd.today))
-    return DashboardView(mine=mine, goals=lines[:GOALS_SHOWN], inbox=inbox)
+        shown = sort_for_attention(goals, rd.today)[:GOALS_SHOWN]
+        predicted = await stored_forecasts(tx, shown)
+        lines = tuple(line(m, users, rd, forecast=predicted.get(m.id) if m.id else None)
+                      for m in shown)
+    return DashboardView(mine=mine, goals=lines, inbox=inbox)
 
 
 async def search_milestones(cmd: SearchMilestones, deps: Deps) -> MilestoneList:

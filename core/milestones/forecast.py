@@ -1,8 +1,9 @@
 """When will it be done at this pace? The card's one-line forecast.
 
-A thin face over `core.scoring.forecast`, kept for the cards, lists and nudges that show it:
-the same robust (Theil-Sen) pace and the same bar (3 check-ins over 14 days) as `forecast #N`,
-so a card and a forecast never disagree.
+A thin face over `core.scoring.forecast`, kept for the card's "Forecast:" line, as of the
+reader's today: the same robust (Theil-Sen) pace and the same bar (3 check-ins over 14 days) as
+`forecast #N`, so a card and a forecast never disagree. Whether a milestone is at risk comes
+from its latest stored forecast (`core.scoring.forecast_records`), which lists read in one query.
 """
 
 from __future__ import annotations

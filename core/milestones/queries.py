@@ -8,11 +8,16 @@ from enum import Enum
 from core.commands import ListMilestones, ListScope, ShowActivity, ShowInbox, ShowMilestone
 from core.errors import InvalidInput
 from core.humanize import plural, when
-from core.milestones.card_loader import activity_lines, actors_of, forecasts, milestone_card
+from core.milestones.card_loader import (
+    activity_lines,
+    actors_of,
+    milestone_card,
+    stored_forecasts,
+)
 from core.milestones.cards import Reader, at_risk, line, sort_for_attention
-from core.milestones.forecast import Forecast
 from core.model import MemberRole, Milestone, MilestoneId, UserId
 from core.ports import MilestoneFilter, UnitOfWork
+from core.scoring.forecast_records import StoredForecast
 from core.tenancy import User
 from core.use_case import (
     Deps,
@@ -97,7 +102,7 @@ async def list_in(tx: UnitOfWork, cmd: ListMilestones, me: User, rd: Reader,
         # Yours first; what you only watch after, in a section that says so.
         watching = {m.number for m in items if _only_watches(m, me.id)}
         items = sorted(items, key=lambda m: m.number in watching)
-    predicted = await forecasts(tx, items, rd)
+    predicted = await stored_forecasts(tx, items)
     # The reader is known already: most lists are their own, and then no query is needed.
     users = {me.id: me, **await tx.users.get_many({m.owner_id for m in items} - {me.id})}
     lines = [line(m, users, rd, forecast=_of(predicted, m)) for m in items]
@@ -120,7 +125,7 @@ async def _subtree(tx: UnitOfWork, cmd: ListMilestones, rd: Reader, past_last: P
     ids = (await tx.milestones.descendant_ids(root.id))[:SUBTREE_LIMIT]
     items = [root, *await tx.milestones.find(MilestoneFilter(ids=ids, open_only=False))]
     users = await tx.users.get_many({m.owner_id for m in items})
-    predicted = await forecasts(tx, items, rd)
+    predicted = await stored_forecasts(tx, items)
     ordered = _tree_order(root, items)
     lines = [line(m, users, rd, depth=depth, children=kids, forecast=_of(predicted, m))
              for m, depth, kids in ordered]
@@ -128,7 +133,7 @@ async def _subtree(tx: UnitOfWork, cmd: ListMilestones, rd: Reader, past_last: P
                   "Nothing under it yet.", f"list {root.ref}", past_last, grouped=False)
 
 
-def _of(predicted: dict[MilestoneId, Forecast], m: Milestone) -> Forecast | None:
+def _of(predicted: dict[MilestoneId, StoredForecast], m: Milestone) -> StoredForecast | None:
     return predicted.get(m.id) if m.id is not None else None
 
 

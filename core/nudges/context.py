@@ -13,6 +13,7 @@ from core.nudges.deadline_alerts import Alert, AlertStage
 from core.nudges.deadline_alerts import deadline_alert as alert_on
 from core.nudges.deliveries import NewNudge, Nudge
 from core.nudges.follow_ups import AskState, FollowUp, follow_up
+from core.nudges.forecast_alerts import said
 from core.nudges.notifier import ChannelAddress, PersonAddress
 from core.nudges.ports import NudgeRepository
 from core.nudges.schedule import (
@@ -31,6 +32,7 @@ from core.nudges.text import (
     checkin_request,
     deadline_alert,
     escalation,
+    forecast_alert,
     inbox_text,
 )
 from core.nudges.views import NudgeView
@@ -174,6 +176,12 @@ def _person_plan(nudge: Nudge, user: User, week: Workweek, vacations: list[Vacat
         late = Alert(AlertStage.OVERDUE, (rd.today - m.due_date).days)
         return Plan(nudge=nudge, view=deadline_alert(nudge.id, rd, m, late, users,
                                                      watching=True))
+    if nudge.kind == NudgeKind.FORECAST:
+        fell = said(nudge.detail)
+        if m.owner_id != user.id or fell is None:
+            return Plan(nudge=nudge, skip="no longer theirs")
+        return Plan(nudge=nudge, view=forecast_alert(nudge.id, rd, m, p50=fell[0], due=fell[1],
+                                                     users=users))
     if nudge.kind == NudgeKind.ESCALATION:
         state = ctx.states.get(m.id)
         if state is None or state.escalated_at is None or (

@@ -56,6 +56,7 @@ class NudgeKind(StrEnum):
     LEADERBOARD = "leaderboard"  # weekly, a challenge's standings in its channel
     RESULTS = "results"  # once, a finished challenge's final standings in its channel
     REPORT = "report"  # the weekly report a workspace scheduled, to its channel (core.reports)
+    FORECAST = "forecast_risk"  # once per fall at risk by forecast, to the owner
 
     @property
     def routine(self) -> bool:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from core.humanize import day_text, due_label, local_today, plural
 from core.milestones.forecast import STALE_AFTER
-from core.model import UserId
+from core.model import Status, UserId
 from core.nudges.candidates import DigestData, NudgeMilestone
 from core.nudges.deadline_alerts import Alert, AlertStage
 from core.nudges.schedule import NudgeKind
@@ -19,11 +19,13 @@ from core.nudges.views import (
     DeadlineAlert,
     DigestLine,
     EscalationNotice,
+    ForecastAlert,
     NudgeAction,
     NudgeLine,
     NudgeView,
 )
 from core.nudges.workweek import zone
+from core.scoring.forecast_records import risk_text
 from core.tenancy import User
 from core.views import Flag, MilestoneLine
 
@@ -82,6 +84,21 @@ def nudge_line(m: NudgeMilestone, users: Mapping[UserId, User], rd: NudgeReader,
                *, waiting: bool = True) -> NudgeLine:
     return NudgeLine(line=milestone_line(m, users, rd), last_news=last_news(m, rd),
                      waiting=waiting)
+
+
+def forecast_alert(nudge_id: int, rd: NudgeReader, m: NudgeMilestone, *, p50: date | None,
+                   due: date, users: Mapping[UserId, User]) -> ForecastAlert:
+    """`p50` and `due`: as the forecast that fell said them."""
+    reason = risk_text(p50, due, rd.today)
+    item = nudge_line(m, users, rd)
+    line = replace(item.line, status=Status.AT_RISK if item.line.status in (
+        Status.ON_TRACK, Status.NOT_STARTED) else item.line.status,
+                   flags=(*item.line.flags, Flag(code="forecast", text=reason)))
+    return ForecastAlert(
+        nudge_id=nudge_id, kind=NudgeKind.FORECAST,
+        headline=f"{m.ref} {m.title} is at risk: {reason}", item=replace(item, line=line),
+        reason=reason, actions=(), snoozes=(),
+        footer=f"`forecast {m.ref}` says why; `due {m.ref} <date>` moves the due date.")
 
 
 def greeting(user: User, rd: NudgeReader) -> str:
@@ -199,7 +216,7 @@ def inbox_text(view: NudgeView) -> str:
     """The nudge in one line, for the inbox and plain-text fallbacks."""
     icon = {NudgeKind.CHECKIN: "🗓", NudgeKind.SNOOZED: "⏰", NudgeKind.DEADLINE: "⏳",
             NudgeKind.OVERDUE_WATCH: "⚠", NudgeKind.ESCALATION: "📣",
-            NudgeKind.DIGEST: "📰"}.get(view.kind)
+            NudgeKind.DIGEST: "📰", NudgeKind.FORECAST: "⚠"}.get(view.kind)
     if icon is None:  # a challenge's post: its headline has its own
         return view.headline
     if isinstance(view, CheckInRequest) and len(view.waiting) > 1:

@@ -82,6 +82,15 @@ class DeadlineAlert(NudgeView):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class ForecastAlert(NudgeView):
+    """To the owner, once per fall: the forecast puts the milestone past its due date."""
+
+    item: NudgeLine
+    reason: str  # "forecast P50 Sat 14 Mar, due Tue 10 Mar"
+    line_actions: tuple[NudgeAction, ...] = (NudgeAction.UPDATE,)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class EscalationNotice(NudgeView):
     """To the owner of the parent: the owner of a milestone went quiet."""
 

@@ -7,8 +7,7 @@ from datetime import timedelta
 
 from core.errors import Forbidden, InvalidInput, NotFound
 from core.humanize import local_today
-from core.model import Status
-from core.ports import MilestoneFilter, UnitOfWork
+from core.ports import UnitOfWork
 from core.scoring import recording
 from core.scoring.challenge import (
     Challenge,
@@ -27,7 +26,7 @@ from core.scoring.commands import (
 )
 from core.scoring.events import MoveApproved
 from core.scoring.feed import announce
-from core.scoring.forecast import ForecastInput, forecast
+from core.scoring.forecast_feed import forecast_now
 from core.scoring.ledger import Tally
 from core.scoring.present_plans import forecast_view
 from core.scoring.present_scores import badges_view, leaderboard_view, score_view
@@ -138,17 +137,8 @@ async def show_forecast(cmd: ShowForecast, deps: Deps) -> ForecastView:
         assert m.id is not None
         owner = await tx.users.get(m.owner_id)
         now = deps.clock.now()
-        today = local_today(now, (owner or me).timezone)
-        history = (await tx.updates.history([m.id], now - HISTORY)).get(m.id, [])
-        children = await tx.milestones.find(MilestoneFilter(parent_id=m.id, open_only=False))
-        done = [c.completed_at.date() for c in children
-                if c.status == Status.DONE and c.completed_at is not None]
-        still = sum(1 for c in children if c.status not in (Status.DONE, Status.CANCELLED))
-        result = forecast(ForecastInput(
-            today=today, progress=m.progress, due=m.due_date,
-            start=m.start_date or m.created_at.date(),
-            checkins=[(u.created_at, u.percent) for u in history if u.percent is not None],
-            children_done=done, children_open=still, seed=m.id))
+        # Made as the stored ones are (`forecast_feed`), and not stored: reading changes nothing.
+        result = await forecast_now(tx, m, now, local_today(now, (owner or me).timezone))
         return forecast_view(m.number, m.title, result, progress=m.progress,
                              today=local_today(now, me.timezone))
 

@@ -16,6 +16,7 @@ from core.model import MilestoneId, UserId
 from core.scoring.achievements import Award, Badge, Progress
 from core.scoring.challenge import Challenge, ChallengeId, ChallengeState, Participant
 from core.scoring.events import ScoringEvent
+from core.scoring.forecast_records import StoredForecast
 from core.scoring.item import ItemRecord
 from core.scoring.ledger import DayKey, Ledger, LedgerChanges, Tally
 from core.scoring.streaks import StreakRecord
@@ -173,4 +174,17 @@ class AchievementRepository(Protocol):
     async def award(self, award: Award) -> bool:
         """Stores the badge unless the person has it (unique per person and badge); True when
         it was new, so a retried event announces nothing twice."""
+        ...
+
+
+class ForecastRecords(Protocol):
+    """The forecasts made of a tenant's milestones, oldest first; rows are only ever added."""
+
+    async def add(self, forecast: StoredForecast) -> StoredForecast:
+        """Stores it (one statement) and returns it with its id."""
+        ...
+
+    async def latest(self, milestone_ids: Collection[MilestoneId]
+                     ) -> dict[MilestoneId, StoredForecast]:
+        """The newest forecast of each milestone that has one, in one statement."""
         ...

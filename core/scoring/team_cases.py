@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from core.errors import Forbidden, NotFound
-from core.milestones.card_loader import forecasts
+from core.milestones.card_loader import stored_forecasts
 from core.milestones.cards import line, sort_for_attention
 from core.milestones.queries import PastLast, _paged
 from core.model import UserId
@@ -108,7 +108,7 @@ async def list_team_milestones(cmd: ListTeamMilestones, deps: Deps) -> Milestone
         items = [m for m in await tx.milestones.find(MilestoneFilter())
                  if m.owner_id in team.members]
         items = sort_for_attention(items, rd.today)
-        predicted = await forecasts(tx, items, rd)
+        predicted = await stored_forecasts(tx, items)
         users = await tx.users.get_many({m.owner_id for m in items})
         lines = [line(m, users, rd, forecast=predicted.get(m.id) if m.id else None)
                  for m in items]

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 import pytest
 
 from core.bus import Deps, execute
 from core.commands import MilestoneRef, UpdateProgress
+from core.events import DueDateChanged
+from core.history import ProgressUpdate
 from core.milestones.rollup import rollup_from
 from core.model import Kind, Member, MemberRole, Status
 from core.people.use_cases import actor_of
 from core.ports import MilestoneFilter
+from core.scoring.forecast import Method
+from core.scoring.forecast_feed import record_forecast
 from core.views import MilestoneCard
 from storage import Database
 from tests.fakes import FrozenClock
@@ -121,3 +127,30 @@ async def test_a_check_in_locks_its_ancestors_last_and_its_card_shows_the_roll_u
         assert goal.id is not None and middle.id is not None
         assert [(m.progress, m.status) for m in await tx.milestones.find(MilestoneFilter(
             ids=[goal.id, middle.id]))] == [(40, Status.ON_TRACK), (40, Status.ON_TRACK)]
+
+
+async def test_a_change_makes_and_stores_its_forecast_in_five_statements(
+        database: Database) -> None:
+    """The milestone, its check-ins, its children, its latest forecast, one insert: whatever
+    the length of its history or the number of its children."""
+    uow = database.unit_of_work()
+    ws = await workspace(uow, "acme")
+    parent = await add_milestone(uow, ws, "parent", due_date=date(2026, 12, 31))
+    for n in range(6):
+        await add_milestone(uow, ws, f"child {n}", parent_id=parent.id)
+    assert parent.id is not None
+    async with uow(ws.id) as tx:
+        for day in range(20):
+            await tx.updates.add(ProgressUpdate(
+                tenant_id=ws.id, milestone_id=parent.id, author_id=ws.owner_id,
+                percent=day, status=Status.ON_TRACK, created_at=NOW + timedelta(days=day)))
+        await tx.commit()
+    async with uow(ws.id) as tx:
+        event = DueDateChanged(tenant_id=ws.id, milestone_id=parent.id, actor_id=ws.owner_id,
+                               at=NOW + timedelta(days=20), previous=None,
+                               due=date(2026, 12, 31))
+        with recorded_statements() as statements:
+            recorded = await record_forecast(tx, event)
+        await tx.commit()
+    assert recorded is not None and recorded.stored.method == Method.TREND
+    assert len(statements) == 5, statements

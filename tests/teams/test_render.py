@@ -24,6 +24,7 @@ from core.nudges.views import (
     DeadlineAlert,
     DigestLine,
     EscalationNotice,
+    ForecastAlert,
     NudgeAction,
     NudgeLine,
     ReminderSettingsView,
@@ -65,6 +66,10 @@ def nudge_views(title: str) -> dict[str, Any]:
             nudge_id=10, kind=NudgeKind.ESCALATION, headline="quiet", item=lines[0],
             owner="bob", ignored=3, quiet_since="Mon 2 Nov", actions=(), snoozes=(),
             footer="`comment #1 @bob …`"),
+        "forecast": ForecastAlert(
+            nudge_id=12, kind=NudgeKind.FORECAST, headline=f"#1 <x> is at risk {title[:200]}",
+            item=lines[0], reason=f"forecast P50 <&> {title[:100]}", actions=(), snoozes=(),
+            footer="`forecast #1` says why"),
         "digest": ChannelDigest(
             nudge_id=11, kind=NudgeKind.DIGEST, headline=f"This week in #launch {title[:300]}",
             channel="#launch", period="Sat 14 Nov – Fri 20 Nov", moved=digest_lines,
