@@ -123,7 +123,7 @@ async def _end_in(tx: UnitOfWork, tenant_id: TenantId, days: Mapping[UserId, dat
         key = f"checkin-cycle:{person}:{event.ends.isoformat()}"
         if not await tx.idempotency.claim(key, command="CheckInCycleEnded", at=now):
             continue
-        await announce(tx, tenant_id, await recording.record(tx.scoring, event))
+        await announce(tx, await recording.record(tx.scoring, event))
         recorded += 1
     if recorded:
         logger.info("check-in cycles: %d recorded in tenant %s", recorded, tenant_id)

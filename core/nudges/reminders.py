@@ -109,7 +109,7 @@ async def set_vacation(cmd: SetVacation, deps: Deps) -> ReminderSettingsView:
             # The check-in streak pauses over it: scored in this same transaction.
             awards = await recording.record(tx.scoring, VacationRecorded(
                 at=now, person=me.id, starts=cmd.starts, ends=cmd.ends))
-            await announce(tx, me.tenant_id, awards)
+            await announce(tx, awards)
             headline = (f"Enjoy! Nothing from me {day_span(cmd.starts, cmd.ends, today)}, and "
                         "nothing counts against you")
         view = await settings_view(tx, me, now, headline=headline)

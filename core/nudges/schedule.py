@@ -56,6 +56,7 @@ class NudgeKind(StrEnum):
     LEADERBOARD = "leaderboard"  # weekly, a challenge's standings in its channel
     RESULTS = "results"  # once, a finished challenge's final standings in its channel
     REPORT = "report"  # the weekly report a workspace scheduled, to its channel (core.reports)
+    BADGE = "badge"  # a new badge: once to the person, once in its challenge's channel
 
     @property
     def routine(self) -> bool:

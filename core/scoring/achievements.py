@@ -96,6 +96,9 @@ class Award:
     badge: Badge
     at: datetime
     context: str = ""  # "#12", "“Q1 delivery”"
+    #: Where it is announced besides the person's DM: the channel of the challenge that earned
+    #: it, when they take part in it ("" for none). Not kept with the badge.
+    channel: str = ""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -5,6 +5,7 @@ story moves: weekly check-ins answered on time grow a streak (a point per full w
 from __future__ import annotations
 
 from bots.shell.session import ShellSession
+from core.nudges.views import BadgeAnnouncement
 from tests.fakes import FrozenClock
 from tests.nudge_harness import World
 from tests.shell.talk import meet, say
@@ -22,7 +23,8 @@ async def test_answered_check_ins_grow_a_streak_a_vacation_pauses_it_a_miss_brea
         shell: ShellSession, clock: FrozenClock) -> None:
     clock.set("2026-11-02T10:00:00+00:00")
     await meet(shell, "bob", "carol")
-    await say(shell, 'challenge new "Steady" from:2026-11-16 to:2027-01-31 rules:streaks')
+    await say(shell, 'challenge new "Steady" from:2026-11-16 to:2027-01-31 rules:streaks '
+                     '#steady')
     await as_(shell, "bob", 'challenge join "Steady"')
     await as_(shell, "carol", 'challenge join "Steady"')
     await as_(shell, "alice", 'challenge start "Steady"')
@@ -56,10 +58,21 @@ async def test_answered_check_ins_grow_a_streak_a_vacation_pauses_it_a_miss_brea
     assert "+3  check-in streak: 3 full weeks" in carol
     assert "📅 Steady" not in (await say(shell, "badges @carol")).split("Still to earn")[0]
 
-    # Ticks that run again (another instance, the same minute) record no cycle twice.
+    # Ticks that run again (another instance, the same minute) record no cycle twice, and the
+    # badge was announced once: a DM to bob, a post in the challenge's channel.
     await world.tick(f"{MONDAYS[5]}T08:01")
+    other = World(shell.deps, clock)
+    await other.deliver()
     assert bob == await say(shell, 'score @bob "Steady"')
+    news = [m for m in [*world.chat.sent, *other.chat.sent]
+            if isinstance(m.view, BadgeAnnouncement)]
+    assert sorted((m.view.channel, m.view.headline) for m in news) == [
+        ("", "🏅 New badge: 📅 Steady, a 4-week streak of check-ins answered on time"),
+        ("#steady", "🏅 @bob earned a badge: 📅 Steady")]
+    await say(shell, "as @bob")
+    arrived = await shell.arrivals()
+    assert arrived is not None and arrived.count("New badge: 📅 Steady") == 1
     # Rebuilt from the logged events, the streaks are the same.
-    await say(shell, 'challenge recompute "Steady"')
+    await as_(shell, "alice", 'challenge recompute "Steady"')
     assert bob == await say(shell, 'score @bob "Steady"')
     assert carol == await say(shell, 'score @carol "Steady"')
