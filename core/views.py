@@ -264,3 +264,4 @@ class DashboardView(View):
     mine: MilestoneList
     goals: tuple[MilestoneLine, ...] = ()
     inbox: InboxView = field(default_factory=lambda: InboxView(items=()))
+    badges: tuple[str, ...] = ()  # "🎯 Bullseye", oldest first

@@ -7,6 +7,7 @@ from core.milestones.cards import line, sort_for_attention
 from core.milestones.queries import PastLast, inbox_in, list_in
 from core.model import Milestone, MilestoneId
 from core.ports import MilestoneFilter
+from core.scoring.achievements import badge_names
 from core.use_case import Deps, current_user, find_milestone, reader
 from core.views import DashboardView, ListSection, MilestoneList
 
@@ -41,7 +42,8 @@ async def show_dashboard(cmd: ShowDashboard, deps: Deps) -> DashboardView:
         goals = [m for m in above.values() if m.is_open and m.id not in own_ids]
         users = await tx.users.get_many({m.owner_id for m in goals})
         lines = tuple(line(m, users, rd) for m in sort_for_attention(goals, rd.today))
-    return DashboardView(mine=mine, goals=lines[:GOALS_SHOWN], inbox=inbox)
+        badges = badge_names(await tx.scoring.achievements.awards(me.id))
+    return DashboardView(mine=mine, goals=lines[:GOALS_SHOWN], inbox=inbox, badges=badges)
 
 
 async def search_milestones(cmd: SearchMilestones, deps: Deps) -> MilestoneList:
