@@ -266,3 +266,4 @@ class DashboardView(View):
     mine: MilestoneList
     goals: tuple[MilestoneLine, ...] = ()
     inbox: InboxView = field(default_factory=lambda: InboxView(items=()))
+    badges: tuple[str, ...] = ()  # "🎯 Bullseye", oldest first

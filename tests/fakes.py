@@ -458,7 +458,7 @@ class InMemoryUnitOfWork:
     def scoring(self) -> ScoringPorts:
         # Built from the state of the moment: a rollback swaps the whole state.
         state = self.store.state.scoring.setdefault(self.tenant_id, ScoringState())
-        return FakeScoring(state).ports()
+        return FakeScoring(state).ports(self.nudges, self.tenant_id)
 
     async def publish(self, event: Event) -> None:
         assert self.tenant_id is None or event.tenant_id == self.tenant_id

@@ -7,14 +7,15 @@ reference to something it changed later.
 from __future__ import annotations
 
 import copy
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from core.errors import Conflict
-from core.model import MilestoneId, UserId
+from core.model import MilestoneId, TenantId, UserId
+from core.nudges.badge_posts import announcements
 from core.scoring.achievements import Award, Badge, Progress
 from core.scoring.challenge import (
     Challenge,
@@ -55,6 +56,7 @@ class ScoringState:
     ledgers: dict[int, _ChallengeLedger] = field(default_factory=dict)
     awards: list[Award] = field(default_factory=list)
     progress: dict[UserId, Progress] = field(default_factory=dict)
+    announced: list[Award] = field(default_factory=list)  # queued announcements
     writes: int = 0  # ledger writes, to check a step stays bounded
     ids: int = 0
 
@@ -261,13 +263,30 @@ class FakeAchievements:
         return True
 
 
+class FakeAwardAnnouncements:
+    """Queues the announcements as deliveries of the unit of work's fake nudges, when it has
+    them; otherwise keeps what was queued (tests of scoring alone)."""
+
+    def __init__(self, state: ScoringState, nudges: Any = None,
+                 tenant_id: TenantId | None = None) -> None:
+        self.s = state
+        self._nudges = nudges
+        self._tenant_id = tenant_id
+
+    async def queue(self, awards: Sequence[Award]) -> None:
+        self.s.announced += list(awards)
+        if self._nudges is not None and self._tenant_id is not None:
+            await self._nudges.claim(announcements(self._tenant_id, awards))
+
+
 class FakeScoring:
     """One tenant's scoring storage; `ports()` hands out the repositories over it."""
 
     def __init__(self, state: ScoringState | None = None) -> None:
         self.state = state if state is not None else ScoringState()
 
-    def ports(self) -> ScoringPorts:
+    def ports(self, nudges: Any = None, tenant_id: TenantId | None = None) -> ScoringPorts:
         return ScoringPorts(challenges=FakeChallenges(self.state), teams=FakeTeams(self.state),
                             log=FakeEventLog(self.state), ledger=FakeLedger(self.state),
-                            achievements=FakeAchievements(self.state))
+                            achievements=FakeAchievements(self.state),
+                            announcements=FakeAwardAnnouncements(self.state, nudges, tenant_id))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from core.nudges.schedule import NudgeKind
+from core.nudges.views import BadgeAnnouncement
 from core.scoring.challenge import ChallengeState, ParticipantKind
 from core.scoring.forecast import Method
 from core.scoring.views import (
@@ -70,4 +72,12 @@ def scoring_views() -> dict[str, View]:
                                  summary=NASTY[:300], p50="Fri 13 Mar", p85="Fri 20 Mar",
                                  chance=30, due="Tue 10 Mar", at_risk=True, risk=NASTY[:200],
                                  basis="from 4 check-ins over 21 days"),
+        "badge news": BadgeAnnouncement(
+            nudge_id=1, kind=NudgeKind.BADGE, headline=f"🏅 New badge: 🎯 {NASTY[:200]}",
+            person="bob", emoji="🎯", title="Bullseye", description=NASTY[:100],
+            context=NASTY[:80], footer="`badges` lists every badge"),
+        "badge news in a channel": BadgeAnnouncement(
+            nudge_id=2, kind=NudgeKind.BADGE, headline=f"🏅 @bob earned {NASTY[:200]}",
+            person="bob", emoji="🎯", title="Bullseye", description=NASTY[:100],
+            context=NASTY[:80], channel="C0BOARD"),
     }

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bots.shell.render import INDENT, Style, _render, list_row
 from core.humanize import ellipsis
-from core.nudges.views import ChallengePost
+from core.nudges.views import BadgeAnnouncement, ChallengePost
 from core.scoring.views import (
     BadgesView,
     ChallengeListView,
@@ -142,6 +142,16 @@ def _badges(view: BadgesView, style: Style) -> str:
     if view.locked:
         out.append(INDENT + style.dim("Still to earn: " + ", ".join(
             f"{b.emoji} {b.title} ({b.description})" for b in view.locked)))
+    return "\n".join(out)
+
+
+@_render.register
+def _badge_news(view: BadgeAnnouncement, style: Style) -> str:
+    out = [style.bold(view.headline)]
+    if view.channel:
+        out.append(f"{INDENT}{view.description}")
+    if view.footer:
+        out.append(INDENT + style.dim(view.footer))
     return "\n".join(out)
 
 

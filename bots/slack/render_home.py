@@ -75,6 +75,9 @@ def home(view: DashboardView, *, stamp: str | None = None, week: ReportCard | No
         blocks.append(context("Nothing above your milestones yet."))
     blocks += [section(chunk) for chunk in join_lines(
         [line_text(g, with_kind=True) for g in view.goals])]
+    if view.badges:
+        blocks.append(context("🏅 *Badges:* " + escape(" · ".join(view.badges))
+                              + " · `/cairn badges` lists them all"))
     blocks.append(divider())
     if week is not None:
         blocks += week_blocks(week)

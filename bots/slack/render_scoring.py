@@ -12,7 +12,7 @@ from bots.slack.blocks import Block, actions, button, context, header, join_line
 from bots.slack.mrkdwn import escape
 from bots.slack.render import _blocks, line_text
 from core.humanize import ellipsis
-from core.nudges.views import ChallengePost
+from core.nudges.views import BadgeAnnouncement, ChallengePost
 from core.scoring.views import (
     BadgesView,
     ChallengeListView,
@@ -152,6 +152,16 @@ def _badges(view: BadgesView, stamp: str) -> list[Block]:
     if view.locked:
         blocks.append(context(escape("Still to earn: " + ", ".join(
             f"{b.emoji} {b.title}" for b in view.locked))))
+    return blocks
+
+
+@_blocks.register
+def _badge_news(view: BadgeAnnouncement, stamp: str) -> list[Block]:
+    blocks: list[Block] = [section(f"*{escape(view.headline)}*")]
+    if view.channel:
+        blocks.append(section(escape(view.description)))
+    if view.footer:
+        blocks.append(context(escape(view.footer)))
     return blocks
 
 

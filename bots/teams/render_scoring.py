@@ -8,7 +8,7 @@ from bots.teams import cards
 from bots.teams.cards import Element, submit, text
 from bots.teams.markdown import escape, oneline
 from bots.teams.render import Parts, _parts, headline, line_text, rows
-from core.nudges.views import ChallengePost
+from core.nudges.views import BadgeAnnouncement, ChallengePost
 from core.scoring.views import (
     BadgesView,
     ChallengeListView,
@@ -143,6 +143,16 @@ def _badges(view: BadgesView, stamp: str) -> Parts:
     if view.locked:
         body.append(text(escape("Still to earn: " + ", ".join(
             f"{b.emoji} {b.title}" for b in view.locked)), subtle=True))
+    return body, []
+
+
+@_parts.register
+def _badge_news(view: BadgeAnnouncement, stamp: str) -> Parts:
+    body = [text(escape(view.headline), weight="bolder", size="medium")]
+    if view.channel:
+        body.append(text(escape(view.description)))
+    if view.footer:
+        body.append(text(escape(view.footer), subtle=True))
     return body, []
 
 

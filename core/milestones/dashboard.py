@@ -8,6 +8,7 @@ from core.milestones.cards import line, sort_for_attention
 from core.milestones.queries import PastLast, inbox_in, list_in
 from core.model import Milestone, MilestoneId
 from core.ports import MilestoneFilter
+from core.scoring.achievements import badge_names
 from core.use_case import Deps, current_user, find_milestone, reader
 from core.views import DashboardView, ListSection, MilestoneList
 
@@ -45,7 +46,8 @@ async def show_dashboard(cmd: ShowDashboard, deps: Deps) -> DashboardView:
         predicted = await stored_forecasts(tx, shown)
         lines = tuple(line(m, users, rd, forecast=predicted.get(m.id) if m.id else None)
                       for m in shown)
-    return DashboardView(mine=mine, goals=lines, inbox=inbox)
+        badges = badge_names(await tx.scoring.achievements.awards(me.id))
+    return DashboardView(mine=mine, goals=lines, inbox=inbox, badges=badges)
 
 
 async def search_milestones(cmd: SearchMilestones, deps: Deps) -> MilestoneList:

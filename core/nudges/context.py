@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from core.model import MilestoneId, TenantId, UserId
+from core.nudges.badge_posts import announcement, badge_of, earner
 from core.nudges.candidates import DigestData, NudgeMilestone
 from core.nudges.deadline_alerts import Alert, AlertStage
 from core.nudges.deadline_alerts import deadline_alert as alert_on
@@ -94,6 +95,7 @@ async def load(repo: NudgeRepository, nudges: Sequence[Nudge], now: datetime) ->
     channels = {(n.tenant_id, n.channel) for n in nudges if n.kind == NudgeKind.DIGEST}
     ctx.digests = await repo.digest_data(channels, now - DIGEST_WEEK)
     others: set[UserId] = {m.owner_id for m in ctx.milestones.values()}
+    others |= {who for n in nudges if (who := earner(n)) is not None}
     for data in ctx.digests.values():
         others |= {m.owner_id for m in data.milestones} | set(data.readers)
     for admins in ctx.admins.values():
@@ -125,6 +127,8 @@ def decide(nudge: Nudge, ctx: Context, *, gated: bool = True) -> Plan:
         return _digest(nudge, ctx)
     if nudge.kind in (NudgeKind.LEADERBOARD, NudgeKind.RESULTS):
         return _post(nudge, ctx)
+    if nudge.kind == NudgeKind.BADGE and nudge.channel:
+        return _badge_post(nudge, ctx)
     found = ctx.people.get(nudge.user_id) if nudge.user_id is not None else None
     if found is None:
         return Plan(nudge=nudge, skip="the person is gone")
@@ -154,6 +158,11 @@ def _person_plan(nudge: Nudge, user: User, week: Workweek, vacations: list[Vacat
     users = ctx.users()
     if nudge.kind == NudgeKind.CHECKIN:
         return _checkin(nudge, user, week, vacations, ctx)
+    if nudge.kind == NudgeKind.BADGE:
+        found = badge_of(nudge)
+        if found is None:
+            return Plan(nudge=nudge, skip="no such badge")
+        return Plan(nudge=nudge, view=announcement(nudge, found[0], user.handle))
     m = ctx.milestones.get(nudge.milestone_id) if nudge.milestone_id is not None else None
     if m is None or not m.is_open:
         return Plan(nudge=nudge, skip="the milestone is closed or gone")
@@ -252,6 +261,17 @@ def _post(nudge: Nudge, ctx: Context) -> Plan:
     view = ctx.posts.get(nudge.id)
     if view is None:
         return Plan(nudge=nudge, skip="the challenge is over or gone")
+    return Plan(nudge=nudge, view=view, address=ChannelAddress(tenant_id=nudge.tenant_id,
+                                                               channel=nudge.channel),
+                text=inbox_text(view))
+
+
+def _badge_post(nudge: Nudge, ctx: Context) -> Plan:
+    found = badge_of(nudge)
+    person = ctx.people.get(found[1]) if found is not None and found[1] is not None else None
+    if found is None or person is None:
+        return Plan(nudge=nudge, skip="no such badge, or the person is gone")
+    view = announcement(nudge, found[0], person[0].handle)
     return Plan(nudge=nudge, view=view, address=ChannelAddress(tenant_id=nudge.tenant_id,
                                                                channel=nudge.channel),
                 text=inbox_text(view))

@@ -3,7 +3,8 @@
 One batch goes through three short transactions and the sends between them:
 
 1. lease: due deliveries are taken (`FOR UPDATE SKIP LOCKED` on PostgreSQL) for a while, so
-   another instance passes over them; a crash leaves them to come back after the lease.
+   another instance passes over them; a crash leaves them to come back after the lease. The
+   check-in cycles that the day's requests end are scored then (`checkin_cycles`).
 2. prepare: each nudge is decided (sent now, skipped, or later) and, the first time it is sent,
    put in the inbox with its consequences (requests counted, escalations claimed) - once, even
    if the platforms fail and it is tried again.
@@ -22,6 +23,7 @@ from datetime import datetime, timedelta
 
 from core.model import MilestoneId, TenantId
 from core.nudges.challenge_posts import build_posts
+from core.nudges.checkin_cycles import end_cycles
 from core.nudges.context import Plan, decide, load
 from core.nudges.deliveries import InboxEntry, NewNudge, Nudge, NudgeStatus, Outcome
 from core.nudges.follow_ups import AskState
@@ -82,7 +84,10 @@ async def deliver_batch(uow: UnitOfWorkFactory, clock: Clock, notifiers: Sequenc
         await tx.commit()
     if not nudges:
         return Delivered()
-    posts = await build_posts(uow, nudges, now)  # in their tenants' own units of work
+    # In their tenants' own units of work: the check-in cycles the day's requests end (before
+    # those requests change the ask states), the challenges' posts.
+    await end_cycles(uow, nudges, now)
+    posts = await build_posts(uow, nudges, now)
     made = await _made(nudges, makers, now)
     async with uow() as tx:
         ctx = await load(tx.nudges, [n for n in nudges if n.id not in made], now)

@@ -26,6 +26,9 @@ from core.nudges.schedule import NudgeKind
 from core.nudges.snooze import Snooze
 from core.nudges.views import NudgeFeed, NudgeView, ReminderSettingsView
 from core.nudges.workweek import Vacation, Workweek
+from core.scoring import recording
+from core.scoring.events import VacationRecorded
+from core.scoring.feed import announce
 from core.use_case import Deps, current_user, find_milestone
 from core.views import Notice, Tone, View
 
@@ -103,6 +106,10 @@ async def set_vacation(cmd: SetVacation, deps: Deps) -> ReminderSettingsView:
                 raise InvalidInput("vacation", "that vacation is over already",
                                    hint="remind vacation today next friday")
             await tx.nudges.add_vacation(me.id, Vacation(cmd.starts, cmd.ends))
+            # The check-in streak pauses over it: scored in this same transaction.
+            awards = await recording.record(tx.scoring, VacationRecorded(
+                at=now, person=me.id, starts=cmd.starts, ends=cmd.ends))
+            await announce(tx, awards)
             headline = (f"Enjoy! Nothing from me {day_span(cmd.starts, cmd.ends, today)}, and "
                         "nothing counts against you")
         view = await settings_view(tx, me, now, headline=headline)

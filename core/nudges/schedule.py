@@ -57,6 +57,7 @@ class NudgeKind(StrEnum):
     RESULTS = "results"  # once, a finished challenge's final standings in its channel
     REPORT = "report"  # the weekly report a workspace scheduled, to its channel (core.reports)
     FORECAST = "forecast_risk"  # once per fall at risk by forecast, to the owner
+    BADGE = "badge"  # a new badge: once to the person, once in its challenge's channel
 
     @property
     def routine(self) -> bool:

@@ -127,6 +127,21 @@ class ChallengePost(NudgeView):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class BadgeAnnouncement(NudgeView):
+    """A new badge: to the person who earned it, or in the channel of the challenge that
+    earned it (`channel` set)."""
+
+    person: str  # handle
+    emoji: str
+    title: str
+    description: str
+    context: str = ""  # "#12", "“Q1 delivery”"
+    channel: str = ""
+    snoozes: tuple[SnoozePreset, ...] = ()
+    actions: tuple[NudgeAction, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class ReminderSettingsView(View):
     """A person's reminder settings; platforms with forms edit the same fields.
 

@@ -18,7 +18,7 @@ from core.people.commands import ListPeople, SetPlan, SetRole, ShowProfile, Upda
 from core.people.reachability import described
 from core.permissions import Right
 from core.ports import MilestoneFilter, UnitOfWork
-from core.scoring.achievements import CATALOGUE
+from core.scoring.achievements import badge_names
 from core.tenancy import PLAN_LIMITS, WEEKDAYS, Plan, Role, Tenant, User
 from core.use_case import (
     Deps,
@@ -169,8 +169,7 @@ async def show_profile(cmd: ShowProfile, deps: Deps) -> ProfileView:
         user = await resolve_user(tx, cmd.person) if cmd.person else me
         assert user.id is not None
         awards = await tx.scoring.achievements.awards(user.id)
-        badges = tuple(f"{CATALOGUE[a.badge].emoji} {CATALOGUE[a.badge].title}" for a in awards)
-        return replace(_profile(user, me), badges=badges)
+        return replace(_profile(user, me), badges=badge_names(awards))
 
 
 async def update_profile(cmd: UpdateProfile, deps: Deps) -> ProfileView:

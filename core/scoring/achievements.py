@@ -8,7 +8,7 @@ reopening one item five times is not five in a row.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -96,12 +96,20 @@ class Award:
     badge: Badge
     at: datetime
     context: str = ""  # "#12", "“Q1 delivery”"
+    #: Where it is announced besides the person's DM: the channel of the challenge that earned
+    #: it, when they take part in it ("" for none). Not kept with the badge.
+    channel: str = ""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Earned:
     progress: dict[UserId, Progress]  # only the people whose progress changed
     awards: tuple[Award, ...] = ()
+
+
+def badge_names(awards: Sequence[Award]) -> tuple[str, ...]:
+    """"🎯 Bullseye", in the order given (`me`, the App Home)."""
+    return tuple(f"{CATALOGUE[a.badge].emoji} {CATALOGUE[a.badge].title}" for a in awards)
 
 
 def triggers(changes: LedgerChanges, at: datetime) -> list[Trigger]:

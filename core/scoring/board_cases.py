@@ -124,7 +124,7 @@ async def approve_deadline(cmd: ApproveDeadline, deps: Deps) -> Notice:
         awards = await recording.record(tx.scoring, MoveApproved(
             at=deps.clock.now(), item=m.id, deadline=Deadline(m.due_date, m.due_time),
             by=me.id))
-        await announce(tx, m.tenant_id, awards)
+        await announce(tx, awards)
         await tx.commit()
     return Notice(text=f"Approved the due date of {m.ref} ({m.due_date:%a} {m.due_date.day} "
                        f"{m.due_date:%b}): on time is judged against it now")

@@ -194,7 +194,7 @@ async def move_challenge(cmd: MoveChallenge, deps: Deps) -> ChallengeView:
         elif cmd.step == Lifecycle.END:
             today = local_today(now, me.timezone)
             final, awards = await recording.finish(ports, c, await names_of(tx, c), now, today)
-            await announce(tx, c.tenant_id, awards)
+            await announce(tx, awards)
             await tell_results(tx, c, final, now)
             await tx.publish(ChallengeFinished(
                 tenant_id=c.tenant_id, milestone_id=None, actor_id=me.id, at=now,

@@ -13,11 +13,10 @@ from __future__ import annotations
 from datetime import time
 
 from core import events as domain
-from core.history import Notification
-from core.model import MemberRole, Milestone, Priority, TenantId, UserId
+from core.model import MemberRole, Milestone, Priority, UserId
 from core.ports import UnitOfWork
 from core.scoring import recording
-from core.scoring.achievements import CATALOGUE, Award
+from core.scoring.achievements import Award
 from core.scoring.events import (
     ContributorsChanged,
     DeadlineMoved,
@@ -90,15 +89,12 @@ async def score(tx: UnitOfWork, event: domain.Event) -> list[Award]:
     awards: list[Award] = []
     for scoring_event in await scoring_events(tx, event):
         awards += await recording.record(tx.scoring, scoring_event)
-    await announce(tx, event.tenant_id, awards)
+    await announce(tx, awards)
     return awards
 
 
-async def announce(tx: UnitOfWork, tenant_id: TenantId, awards: list[Award]) -> None:
-    for award in awards:
-        info = CATALOGUE[award.badge]
-        context = f" ({award.context})" if award.context else ""
-        await tx.notifications.add(Notification(
-            tenant_id=tenant_id, user_id=award.person, kind="badge",
-            text=f"{info.emoji} New badge: {info.title}, {info.description}{context}",
-            created_at=award.at))
+async def announce(tx: UnitOfWork, awards: list[Award]) -> None:
+    """Each new badge is announced to the person, and in its challenge's channel, once: queued
+    here, in the transaction that awards it, and sent by the nudge delivery."""
+    if awards:
+        await tx.scoring.announcements.queue(awards)

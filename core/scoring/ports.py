@@ -7,7 +7,7 @@ change that caused it (a close and its points are one transaction).
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Protocol
@@ -187,4 +187,14 @@ class ForecastRecords(Protocol):
     async def latest(self, milestone_ids: Collection[MilestoneId]
                      ) -> dict[MilestoneId, StoredForecast]:
         """The newest forecast of each milestone that has one, in one statement."""
+        ...
+
+
+class AwardAnnouncements(Protocol):
+    """The outbox of new badges: announced to the person (a DM) and in `Award.channel` when it
+    has one, each exactly once, by the nudge delivery queue."""
+
+    async def queue(self, awards: Sequence[Award]) -> None:
+        """Queues the announcements in the unit of work's transaction: written with the award,
+        or not at all. Queuing an award twice queues it once."""
         ...

@@ -7,6 +7,7 @@ transaction as the change that earned them.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from core.scoring.ledger import Ledger, LedgerChanges, settle
 from core.scoring.ledger import plan as plan_step
 from core.scoring.ports import (
     AchievementRepository,
+    AwardAnnouncements,
     ChallengeRepository,
     LedgerRepository,
     ScoringEventLog,
@@ -51,6 +53,7 @@ class ScoringPorts:
     log: ScoringEventLog
     ledger: LedgerRepository
     achievements: AchievementRepository
+    announcements: AwardAnnouncements
 
 
 async def record(ports: ScoringPorts, event: ScoringEvent) -> list[Award]:
@@ -60,8 +63,27 @@ async def record(ports: ScoringPorts, event: ScoringEvent) -> list[Award]:
     for challenge in await ports.challenges.all(states={ChallengeState.ACTIVE}):
         changes = await apply(ports.ledger, challenge, event)
         for trigger in triggers(changes, event.at):
-            awards += await award(ports.achievements, trigger)
+            awards += await in_channel(ports, challenge,
+                                       await award(ports.achievements, trigger))
     return awards
+
+
+async def in_channel(ports: ScoringPorts, challenge: Challenge, awards: list[Award]
+                     ) -> list[Award]:
+    """The awards a challenge earned, each to be announced in its channel when the person
+    takes part in it (any active challenge scores everyone's items)."""
+    if not awards or challenge.channel is None:
+        return awards
+    assert challenge.id is not None
+    taking_part = set(await ports.challenges.participants(challenge.id))
+    found = []
+    for a in awards:
+        mine = {Participant.person(a.person)} | {
+            Participant.team(t.id) for t in await ports.teams.of_member(a.person)
+            if t.id is not None}
+        found.append(dataclasses.replace(a, channel=challenge.channel)
+                     if mine & taking_part else a)
+    return found
 
 
 async def apply(ledger: LedgerRepository, challenge: Challenge, event: ScoringEvent
@@ -167,7 +189,7 @@ async def finish(ports: ScoringPorts, challenge: Challenge, names: Mapping[UserI
             people += sorted(team.members) if team is not None else []
     awards = await award(ports.achievements, ChallengeWon(
         people=tuple(dict.fromkeys(people)), challenge=challenge.quoted, at=at))
-    return final, awards
+    return final, [dataclasses.replace(a, channel=challenge.channel or "") for a in awards]
 
 
 async def award(achievements: AchievementRepository, trigger: Trigger) -> list[Award]:

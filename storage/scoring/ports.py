@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from core.scoring.recording import ScoringPorts
 from storage.scoped import Session
+from storage.scoring.announcements import TortoiseAwardAnnouncements
 from storage.scoring.ledger import TortoiseAchievements, TortoiseEventLog, TortoiseLedger
 from storage.scoring.people import TortoiseChallenges, TortoiseTeams
 
@@ -11,4 +12,5 @@ from storage.scoring.people import TortoiseChallenges, TortoiseTeams
 def scoring_ports(session: Session) -> ScoringPorts:
     return ScoringPorts(challenges=TortoiseChallenges(session), teams=TortoiseTeams(session),
                         log=TortoiseEventLog(session), ledger=TortoiseLedger(session),
-                        achievements=TortoiseAchievements(session))
+                        achievements=TortoiseAchievements(session),
+                        announcements=TortoiseAwardAnnouncements(session))

@@ -28,7 +28,8 @@ def test_a_dry_run_prints_who_gets_what_and_sends_nothing(tmp_path: Path) -> Non
     assert out.startswith(f"Nudges due at {at:%Y-%m-%d %H:%M} UTC  (dry run: nothing is sent)")
     assert f"{at:%Y-%m-%d %H:%M} UTC  (Mon 09:00 Europe/Berlin)  @alice (acme)  checkin" in out
     assert "milestones are waiting for your check-in" in out
-    assert "@bob" not in out  # New York is still asleep
+    assert "@bob (acme)  checkin" not in out  # New York is still asleep
+    assert "@bob (acme) badge: held until" in out  # the demo's badges, announced in his day
     assert "#general (acme)  report\n      the weekly report: the company's report card" in out
     again = app(tmp_path, "nudge", "--dry-run", "--at", f"{at:%Y-%m-%dT%H:%M}")
     assert again.stdout == out  # nothing was claimed

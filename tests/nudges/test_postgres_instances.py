@@ -15,11 +15,13 @@ from typing import Any
 import pytest
 
 from core.bus import Deps, run_text
+from core.nudges.checkin_cycles import end_cycles
 from core.nudges.delivery import LEASE, deliver_due
 from core.nudges.notifier import PersonAddress
 from core.nudges.pacing import Pacer
 from core.nudges.sweep import sweep
 from core.people.use_cases import join
+from core.scoring.events import CheckInCycleEnded
 from storage import Database
 from storage.nudges.repository import TortoiseNudges
 from tests.fakes import FrozenClock
@@ -189,3 +191,29 @@ async def test_a_process_killed_between_claim_and_send_is_retried_after_restart_
     clock.advance(hours=1)
     assert await world.tick() == []
     assert sum((await inbox_count(pg_database)).values()) == 2  # not put in twice
+
+
+async def test_two_instances_ending_the_same_check_in_cycle_record_it_once(
+        pg_database: Database) -> None:
+    """Two deliveries that both hold the same check-in (a lease that ran out under a slow
+    instance) judge the cycle it ends at the same time: it is scored once."""
+    clock = FrozenClock("2026-11-02T10:00:00+00:00")
+    deps = Deps(uow=pg_database.unit_of_work(), clock=clock)
+    team = await make_team(deps)
+    await run_text('task "Beta"', team.bob, deps)
+    world = World(deps, clock)
+    await world.tick("2026-11-16T08:00")  # asked
+    clock.set("2026-11-17T10:00:00+00:00")
+    await run_text("update #1 20% on it", team.bob, deps)
+    clock.set(MONDAY_NINE_BERLIN)
+    await sweep(deps.uow, clock)
+    async with deps.uow() as tx:
+        due = await tx.nudges.pending(clock.now(), 100)
+    recorded = await asyncio.wait_for(asyncio.gather(
+        end_cycles(deps.uow, due, clock.now()), end_cycles(deps.uow, due, clock.now())),
+        TIMEOUT_S)
+    assert sorted(recorded) == [0, 1]
+    async with deps.uow(team.bob.tenant_id) as tx:
+        cycles = [e for e in await tx.scoring.log.events() if isinstance(e, CheckInCycleEnded)]
+    assert [(c.person, c.starts.isoformat(), c.kept) for c in cycles] == [
+        (team.bob.user_id, "2026-11-16", True)]
