@@ -4,8 +4,8 @@ An integrator (and schemathesis' stateful tests) can follow them from the docume
 a milestone answer leads to everything under `/milestones/{number}` (a read's `ETag` becomes
 the `If-Match` of the conditional write after it), to a child created under it, and to its
 members with its owner kept; a comment or a deletion leads back to the milestone; a new
-webhook leads to its log and its removal; a list leads to its first item. Derived from the routes, so a new route under a
-resource is linked without listing it here.
+webhook leads to its log and its removal; a list leads to its first item. Derived from the
+routes, so a new route under a resource is linked without listing it here.
 """
 
 from __future__ import annotations
