@@ -26,7 +26,7 @@ from api.schemas import (
 from core import commands as c
 from core.access.tokens import Scope
 from core.bus import execute
-from core.errors import InvalidInput
+from core.errors import InvalidInput, UnknownReference
 from core.milestones import records
 from core.text import mentions_in
 
@@ -52,6 +52,11 @@ def _ref(call: Call) -> c.MilestoneRef:
 
 def _user(handle: str) -> c.UserRef:
     return c.UserRef(handle=handle.lstrip("@").lower())
+
+
+def _named(error: UnknownReference, field: str) -> UnknownReference:
+    """The core's refusal of a reference, under the body field that held it."""
+    return UnknownReference(field, error.message, value=error.value, hint=error.hint)
 
 
 def _cursor(text: str | None) -> int | None:
@@ -117,8 +122,11 @@ async def update_milestone(call: Call) -> Answer:
         await execute(c.MoveMilestone(actor=actor, milestone=_ref(call), parent=parent),
                       call.deps)
     if b.owner is not None:
-        await execute(c.Assign(actor=actor, milestone=_ref(call), people=(_user(b.owner),)),
-                      call.deps)
+        try:
+            await execute(c.Assign(actor=actor, milestone=_ref(call),
+                                   people=(_user(b.owner),)), call.deps)
+        except UnknownReference as error:
+            raise _named(error, "owner") from None
     return Answer(await current(call))
 
 
@@ -164,8 +172,11 @@ async def list_comments(call: Call) -> Answer:
 
 async def add_comment(call: Call) -> Answer:
     b: CommentIn = call.body
-    await execute(c.AddComment(actor=call.principal.actor, milestone=_ref(call), text=b.text,
-                               mentions=mentions_in(b.text)), call.deps)
+    try:
+        await execute(c.AddComment(actor=call.principal.actor, milestone=_ref(call),
+                                   text=b.text, mentions=mentions_in(b.text)), call.deps)
+    except UnknownReference as error:
+        raise _named(error, "text") from None
     found, people = await records.comment_records(call.principal.actor, call.number(),
                                                   limit=1, deps=call.deps)
     x = found[0]
@@ -177,9 +188,14 @@ async def add_comment(call: Call) -> Answer:
 async def set_members(call: Call) -> Answer:
     b: MembersIn = call.body
     await check_version(call)
-    people = tuple(_user(h) for h in [b.owner, *b.contributors])
-    await execute(c.Assign(actor=call.principal.actor, milestone=_ref(call), people=people),
-                  call.deps)
+    owner = _user(b.owner)
+    people = (owner, *(_user(h) for h in b.contributors))
+    try:
+        await execute(c.Assign(actor=call.principal.actor, milestone=_ref(call), people=people),
+                      call.deps)
+    except UnknownReference as error:
+        raise _named(error, "owner" if error.value == owner.handle else "contributors") \
+            from None
     return Answer(await current(call))
 
 

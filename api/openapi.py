@@ -1,4 +1,5 @@
-"""The OpenAPI 3.1 document, generated from the routes and their pydantic models."""
+"""The OpenAPI 3.1 document, generated from the routes and their pydantic models, with the
+links between them (`api.links`)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
 from api.http import Route
+from api.links import links
 from api.schemas import Problem
 
 REF = "#/components/schemas/{model}"
@@ -31,7 +33,7 @@ def document(routes: tuple[Route, ...], *, server: str = "/api/v1") -> dict[str,
         models, key=lambda m: m.__name__)], ref_template=REF)
     paths: dict[str, dict[str, Any]] = {}
     for route in routes:
-        paths.setdefault(route.path, {})[route.method.lower()] = _operation(route)
+        paths.setdefault(route.path, {})[route.method.lower()] = _operation(route, routes)
     return {
         "openapi": "3.1.0",
         "info": {"title": "Cairn API", "version": "1.0.0",
@@ -48,7 +50,7 @@ def document(routes: tuple[Route, ...], *, server: str = "/api/v1") -> dict[str,
     }
 
 
-def _operation(route: Route) -> dict[str, Any]:
+def _operation(route: Route, routes: tuple[Route, ...]) -> dict[str, Any]:
     params: list[dict[str, Any]] = [
         {"name": name, "in": "path", "required": True, "schema": PARAM_SCHEMAS[name]}
         for name in PATH_PARAM.findall(route.path)]
@@ -74,6 +76,8 @@ def _operation(route: Route) -> dict[str, Any]:
         ok = {"description": "OK", "content": {"application/json": {
             "schema": {"$ref": REF.format(model=route.response.__name__)}}}}
         responses[str(route.status)] = ok
+    if found := links(route, routes):
+        responses[str(route.status)]["links"] = found
     if route.cached:
         responses["304"] = {"description": "Not modified (If-None-Match)"}
     problem = {"application/problem+json": {"schema": {"$ref": REF.format(model="Problem")}}}

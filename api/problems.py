@@ -18,6 +18,7 @@ from core.errors import (
     LimitReached,
     NotFound,
     StorageUnavailable,
+    UnknownReference,
 )
 
 CONTENT_TYPE = "application/problem+json"
@@ -48,6 +49,8 @@ def status_of(error: DomainError) -> int:
         return 429
     if isinstance(error, Forbidden):
         return 403
+    if isinstance(error, UnknownReference):
+        return 422  # the input names something that is not here; the address was fine
     if isinstance(error, NotFound):
         return 404
     if isinstance(error, InvalidInput):
@@ -63,7 +66,7 @@ def from_domain(error: DomainError, headers: Mapping[str, str] | None = None) ->
     status = status_of(error)
     extra = dict(headers or {})
     errors = None
-    if isinstance(error, InvalidInput):
+    if isinstance(error, InvalidInput | UnknownReference):
         errors = [FieldError(field=error.field, message=sentence(error.message))]
     if isinstance(error, Unauthenticated):
         extra["WWW-Authenticate"] = 'Bearer realm="cairn"'

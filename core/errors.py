@@ -16,6 +16,19 @@ class NotFound(DomainError):
     pass
 
 
+class UnknownReference(NotFound):
+    """Something the input names (a parent, an owner, a person mentioned) is not here.
+
+    Unlike the milestone a command addresses, this is a mistake in the input: `field` names the
+    part of it that holds the reference, and `value` the reference as given. Chat words it as
+    any NotFound; the REST API answers 422 with the field, not 404."""
+
+    def __init__(self, field: str, message: str, *, value: str = "", hint: str = "") -> None:
+        super().__init__(message, hint=hint)
+        self.field = field
+        self.value = value
+
+
 class InvalidInput(DomainError):
     """Bad input; `field` names the form field or grammar part that was wrong."""
 

@@ -8,7 +8,7 @@ from datetime import datetime
 
 from core.calendar.model import CalendarSetup
 from core.commands import Actor, MilestoneRef, UserRef
-from core.errors import Forbidden, LimitReached, NotFound
+from core.errors import Forbidden, LimitReached, NotFound, UnknownReference
 from core.history import Notification
 from core.linking.epoch import LinkEpoch
 from core.milestones.cards import Reader
@@ -73,33 +73,43 @@ async def current_tenant(tx: UnitOfWork, actor: Actor) -> Tenant:
     return tenant
 
 
-async def find_milestone(tx: UnitOfWork, ref: MilestoneRef, *, lock: bool = False) -> Milestone:
-    """Looks the milestone up in this tenant only; another tenant's number is simply not here."""
+async def find_milestone(tx: UnitOfWork, ref: MilestoneRef, *, lock: bool = False,
+                         named_as: str | None = None) -> Milestone:
+    """Looks the milestone up in this tenant only; another tenant's number is simply not here.
+
+    The milestone a command addresses is NotFound when missing; one the input only names
+    (`named_as`: a parent) is an UnknownReference of that field."""
     found: Milestone | None = None
     if ref.id is not None:
         found = await tx.milestones.get(ref.id, lock=lock)
     elif ref.number is not None:
         found = await tx.milestones.by_number(ref.number, lock=lock)
     if found is None:
-        raise NotFound(f"there is no {ref} here", hint="`list team` shows every number")
+        message, hint = f"there is no {ref} here", "`list team` shows every number"
+        if named_as is not None:
+            raise UnknownReference(named_as, message, value=str(ref.number or ""), hint=hint)
+        raise NotFound(message, hint=hint)
     return found
 
 
-async def resolve_user(tx: UnitOfWork, ref: UserRef) -> User:
+async def resolve_user(tx: UnitOfWork, ref: UserRef, *, named_as: str = "person") -> User:
+    """The person the input names (as the field `named_as`); UnknownReference if not here."""
     user: User | None = None
     if ref.identity:
         user = await tx.users.by_identity(ref.identity)
     if user is None and ref.handle:
         user = await tx.users.by_handle(ref.handle)
     if user is None:
-        raise NotFound(f"I don't know {ref} here", hint="`people` lists everyone")
+        raise UnknownReference(named_as, f"I don't know {ref} here", value=ref.handle or "",
+                               hint="`people` lists everyone")
     return user
 
 
-async def resolve_users(tx: UnitOfWork, refs: Iterable[UserRef]) -> list[User]:
+async def resolve_users(tx: UnitOfWork, refs: Iterable[UserRef], *, named_as: str = "people"
+                        ) -> list[User]:
     users: list[User] = []
     for ref in refs:
-        user = await resolve_user(tx, ref)
+        user = await resolve_user(tx, ref, named_as=named_as)
         if all(u.id != user.id for u in users):
             users.append(user)
     return users

@@ -55,9 +55,9 @@ async def create_milestone(cmd: CreateMilestone, deps: Deps) -> MilestoneCard:
     async with deps.uow(cmd.actor.tenant_id) as tx:
         me = await current_user(tx, cmd.actor)
         tenant = await current_tenant(tx, cmd.actor)
-        owner = await resolve_user(tx, cmd.owner) if cmd.owner else me
-        helpers = await resolve_users(tx, cmd.contributors)
-        parent = await find_milestone(tx, cmd.parent) if cmd.parent else None
+        owner = await resolve_user(tx, cmd.owner, named_as="owner") if cmd.owner else me
+        helpers = await resolve_users(tx, cmd.contributors, named_as="contributors")
+        parent = await find_milestone(tx, cmd.parent, named_as="parent") if cmd.parent else None
         await authorize(tx, me, Right.UPDATE if parent else Right.CREATE, parent)
         if parent is not None and not parent.is_open:
             raise Conflict(f"{parent.ref} is {parent.status.label.lower()}",
@@ -144,7 +144,7 @@ async def edit_milestone(cmd: EditMilestone, deps: Deps) -> MilestoneCard:
 async def move_milestone(cmd: MoveMilestone, deps: Deps) -> MilestoneCard:
     async with deps.uow(cmd.actor.tenant_id) as tx:
         me, m = await acting_on(tx, cmd.actor, cmd.milestone, Right.EDIT)
-        parent = await find_milestone(tx, cmd.parent) if cmd.parent else None
+        parent = await find_milestone(tx, cmd.parent, named_as="parent") if cmd.parent else None
         step = Step(tx, me, deps.clock.now(), deps.clock)
         return await one_card(step, m, await move_in(step, m, parent))
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from core.commands import AddComment
-from core.errors import NotFound
+from core.errors import UnknownReference
 from core.events import CommentAdded
 from core.field_checks import DESCRIPTION_MAX, check_text
 from core.history import Comment
@@ -37,11 +37,12 @@ async def add_comment(cmd: AddComment, deps: Deps) -> MilestoneCard:
         m = await find_milestone(tx, cmd.milestone)
         await authorize(tx, me, Right.COMMENT, m)
         try:
-            mentioned = await resolve_users(tx, cmd.mentions)
-        except NotFound as missing:
-            raise NotFound(f"{missing.message}, so I kept the comment back",
-                           hint="`people` lists everyone; fix the name and send it again"
-                           ) from None
+            mentioned = await resolve_users(tx, cmd.mentions, named_as="mentions")
+        except UnknownReference as missing:
+            raise UnknownReference(missing.field, f"{missing.message}, so I kept the comment back",
+                                   value=missing.value,
+                                   hint="`people` lists everyone; fix the name and send it again"
+                                   ) from None
         assert m.id is not None and me.id is not None
         ids = [u.id for u in mentioned if u.id is not None]
         comment = await tx.comments.add(Comment(

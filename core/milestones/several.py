@@ -102,7 +102,8 @@ async def _applier(step: Step, change: SeveralChange) -> _Apply:
     if isinstance(change, Assign):
         return _Apply(step, change, people=await resolve_users(step.tx, change.people))
     if isinstance(change, MoveMilestone) and change.parent is not None:
-        return _Apply(step, change, parent=await find_milestone(step.tx, change.parent))
+        return _Apply(step, change, parent=await find_milestone(step.tx, change.parent,
+                                                               named_as="parent"))
     return _Apply(step, change)
 
 

@@ -21,7 +21,8 @@ async def test_a_patch_of_four_fields_with_the_fourth_refused_changes_none(api: 
     status, problem, _ = await api.call("PATCH", "/milestones/2", token, json={
         "title": "Public beta", "due_date": "2026-12-24", "priority": "critical",
         "owner": "nobody"})
-    assert status == 404 and "nobody" in problem["detail"], problem
+    assert status == 422 and "nobody" in problem["detail"], problem
+    assert [e["field"] for e in problem["errors"]] == ["owner"], problem
     assert (await api.call("GET", "/milestones/2", token))[1] == before
     assert "Public beta" not in await say(api.shell, "activity #2")
 

@@ -28,6 +28,15 @@ async def test_the_served_document_is_valid_openapi_3_1_and_covers_every_route(a
     create = spec["paths"]["/milestones"]["post"]
     assert create["security"] == [{"bearer": ["milestones:write"]}]
     assert "title" in spec["components"]["schemas"]["MilestoneCreate"]["required"]
+    # Links chain the operations (schemathesis' stateful tests follow them).
+    created = create["responses"]["201"]["links"]
+    assert created["GetMilestone"] == {"operationId": "getMilestone",
+                                       "parameters": {"number": "$response.body#/number"}}
+    assert created["CreateChild"]["requestBody"] == {"parent": "$response.body#/number"}
+    read = spec["paths"]["/milestones/{number}"]["get"]["responses"]["200"]["links"]
+    assert read["UpdateMilestone"]["parameters"]["header.If-Match"] == "$response.header.ETag"
+    added = spec["paths"]["/webhooks"]["post"]["responses"]["201"]["links"]
+    assert set(added) == {"RemoveWebhook", "WebhookLog"}
 
 
 async def test_the_rate_limit_is_shared_by_two_instances(pg_database: Database) -> None:
