@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import itertools
 import json
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -138,23 +138,21 @@ def card_text(card: dict[str, Any]) -> str:
     return "\n".join(found)
 
 
+def elements(node: Any) -> Iterator[dict[str, Any]]:
+    """Every object in a card, each before what it holds, in order."""
+    if isinstance(node, dict):
+        yield node
+        for value in node.values():
+            yield from elements(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from elements(value)
+
+
 def buttons(card: dict[str, Any]) -> list[dict[str, Any]]:
     """The data of every Cairn button on a card (menus included)."""
-    found: list[dict[str, Any]] = []
-
-    def walk(node: Any) -> None:
-        if isinstance(node, dict):
-            data = node.get("data")
-            if node.get("type") == "Action.Submit" and isinstance(data, dict):
-                found.append({**data, "title": node.get("title")})
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
-
-    walk(card)
-    return found
+    return [{**e["data"], "title": e.get("title")} for e in elements(card)
+            if e.get("type") == "Action.Submit" and isinstance(e.get("data"), dict)]
 
 
 async def running(database: Database, connector: FakeConnector, kit: TokenKit, *,

@@ -4,6 +4,7 @@ risk on its Adaptive Card and in lists, with the forecast that says why."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from typing import Any
 
 import pytest
 
@@ -12,7 +13,7 @@ from tests.fakes import FrozenClock
 from tests.teams.adaptive_cards import card_problems
 from tests.teams.conftest import TENANT
 from tests.teams.fake_connector import FakeConnector
-from tests.teams.harness import TeamsCairn, card_text, running
+from tests.teams.harness import TeamsCairn, card_text, elements, running
 from tests.teams.tokens import TokenKit
 
 
@@ -33,22 +34,10 @@ async def teams(database: Database, connector: FakeConnector, token_kit: TokenKi
         yield cairn
 
 
-def status_blocks(card: dict[str, object]) -> list[dict[str, object]]:
+def status_blocks(card: dict[str, object]) -> list[dict[str, Any]]:
     """The TextBlocks that carry a milestone's badge (a colour of their own)."""
-    found: list[dict[str, object]] = []
-
-    def walk(node: object) -> None:
-        if isinstance(node, dict):
-            if node.get("type") == "TextBlock" and "At risk" in str(node.get("text", "")):
-                found.append(node)
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
-
-    walk(card)
-    return found
+    return [e for e in elements(card)
+            if e.get("type") == "TextBlock" and "At risk" in str(e.get("text", ""))]
 
 
 async def test_a_forecast_past_the_due_date_shows_at_risk_on_the_card(
