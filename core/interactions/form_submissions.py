@@ -19,7 +19,7 @@ import core.milestones.due_dates as due_dates
 import core.milestones.progress as progress
 import core.milestones.queries as queries
 from core import commands as c
-from core.errors import Conflict, DomainError, InvalidInput, NotFound
+from core.errors import Conflict, DomainError, InvalidInput, NotFound, UnknownReference
 from core.interactions.forms import MilestoneFormValues, SubmitCheckIn, SubmitMilestoneForm
 from core.interactions.one_unit import one_unit_of_work
 from core.model import MemberRole, Milestone, UserId
@@ -77,9 +77,7 @@ async def _create(cmd: SubmitMilestoneForm, deps: Deps) -> MilestoneCard:
         try:
             view = await milestones.create_milestone(create, inner)
         except (Conflict, NotFound) as error:
-            # Creating refuses only over the parent (closed, or not there) or a person.
-            parent = form.parent is not None and f"#{form.parent}" in error.message
-            raise refused("parent" if parent else "owner", error) from None
+            raise refused(_create_field(error, form), error) from None
         if form.criterion is not None:
             ref = c.MilestoneRef(number=view.line.number)
             crit = form.criterion
@@ -94,6 +92,19 @@ async def _create(cmd: SubmitMilestoneForm, deps: Deps) -> MilestoneCard:
             view = replace(shown, headline=view.headline)
         await tx.commit()
     return view
+
+
+#: The form's field for each part of a new milestone the core names in an UnknownReference.
+_FORM_FIELD = {"parent": "parent", "owner": "owner", "contributors": "members"}
+
+
+def _create_field(error: DomainError, form: MilestoneFormValues) -> str:
+    """Where a refused creation is shown: the field the core named (an unknown parent or
+    person), else the parent when the refusal is about it (a closed one), else the owner."""
+    if isinstance(error, UnknownReference) and error.field in _FORM_FIELD:
+        return _FORM_FIELD[error.field]
+    parent = form.parent is not None and f"#{form.parent}" in error.message
+    return "parent" if parent else "owner"
 
 
 async def _edit(cmd: SubmitMilestoneForm, ref: c.MilestoneRef, deps: Deps) -> View:
