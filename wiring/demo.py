@@ -1,8 +1,8 @@
 """A realistic demo company, played through the real grammar and use cases over two weeks.
 
 Acme Robotics: five people in five time zones, three goals, fourteen milestones and tasks, two
-weeks of check-ins and comments, some things done, some late, some at risk; two teams and a
-running challenge whose leaderboard shows last week's moves and a few badges.
+weeks of check-ins and comments, some things done, some late, some at risk; two teams in a
+running challenge whose leaderboard shows last week's moves, and a few badges.
 """
 
 from __future__ import annotations
@@ -31,8 +31,8 @@ SCRIPT: list[tuple[int, str, str]] = [
     (0, "alice", "role @erin viewer"),
     (0, "alice", 'team new "Product" @bob @dave'),
     (0, "alice", 'team new "Revenue" @alice @carol'),
-    (0, "alice", 'challenge new "Q4 delivery" from:{-14} to:{+30} #delivery'),
-    (0, "alice", 'challenge add "Q4 delivery" @alice @bob @carol @dave'),
+    (0, "alice", 'challenge new "Q4 delivery" from:{-14} to:{+30} teams #delivery'),
+    (0, "alice", 'challenge add "Q4 delivery" "Product" "Revenue"'),
     (0, "alice", 'challenge start "Q4 delivery"'),
     (0, "alice", 'goal "Grow revenue 20%" due:{+38} priority:high'),  # 1
     (0, "alice", 'criteria #1 "ARR" 1.2M -> 1.5M USD'),

@@ -24,6 +24,7 @@ from core.scoring.commands import (
     ShowLeaderboard,
     ShowScore,
 )
+from core.scoring.confidence import wilson_lower_bound
 from core.scoring.events import MoveApproved
 from core.scoring.feed import announce
 from core.scoring.forecast_feed import forecast_now
@@ -79,11 +80,11 @@ async def show_score(cmd: ShowScore, deps: Deps) -> ScoreView:
         assert c.id is not None
         today = local_today(deps.clock.now(), me.timezone)
         ledger = tx.scoring.ledger
+        own = None  # a person's line; in a challenge between teams, the teams are ranked
         if c.kind == ParticipantKind.PEOPLE:
             ranked, _ = await top_standings(tx, c, person, today, top=1)
-        else:
-            ranked = await recording.standings(tx.scoring, c, await names_of(tx, c))
-        own = next((s for s in ranked if s.participant == Participant.person(person.id)), None)
+            own = next((s for s in ranked if s.participant == Participant.person(person.id)),
+                       None)
         tally = (await ledger.tallies(c.id, [person.id])).get(person.id, Tally(person.id))
         records = await ledger.items_of(c.id, person.id)
         mentioned = {person.id, *(u for r in records for u in r.contributors),
@@ -93,7 +94,8 @@ async def show_score(cmd: ShowScore, deps: Deps) -> ScoreView:
                           days=await ledger.days_of(c.id, person.id),
                           streak=await ledger.streak(c.id, person.id), tally=tally,
                           rank=own.rank if own else None,
-                          rate=own.on_time_rate if own else None,
+                          rate=own.on_time_rate if own else wilson_lower_bound(
+                              tally.on_time, tally.judged),
                           today=local_today(deps.clock.now(), me.timezone))
 
 

@@ -79,7 +79,8 @@ async def test_a_team_challenge_scores_outcomes_not_activity(pg_shell: ShellSess
     assert "0.5" in row(board, "Ops") and " 2 " in row(board, "Ops")[:8]
 
     bob = await say(shell, "score @bob")
-    assert "@bob in Q4 delivery: 4.5 points" in bob
+    # In a challenge between teams, a person's own on-time rate still shows (no rank).
+    assert "@bob in Q4 delivery: 4.5 points · on time 21%" in bob
     assert "+4.5  done on time (due Fri 4 Dec), high priority ×1.5" in bob
     rush = bob[bob.index("#4 Rush"):]
     assert "created" in rush and "before its due date" in rush
