@@ -151,6 +151,10 @@ async def test_a_change_makes_and_stores_its_forecast_in_five_statements(
                                due=date(2026, 12, 31))
         with recorded_statements() as statements:
             recorded = await record_forecast(tx, event)
+        # The card that follows shows the forecast just stored without reading it back.
+        with recorded_statements() as card_reads:
+            shown = await tx.forecasts.latest([parent.id])
         await tx.commit()
     assert recorded is not None and recorded.stored.method == Method.TREND
     assert len(statements) == 5, statements
+    assert shown == {parent.id: recorded.stored} and card_reads == []
