@@ -327,7 +327,8 @@ async def bench(database_url: str, requests: int, warmup: int, rounds: int,
             await outbox_drained(then_url)
         if with_charts:  # the chart worker starts on the first chart: not while measuring
             print("drawing a first chart (starts the chart worker) ...", flush=True)
-            await warm_up_charts(servers[cairn_name][0], chart_bodies[0], fake, chart_url)
+            await chart_traffic(servers[cairn_name][0], chart_bodies, asyncio.Event(), [], [],
+                                fake, chart_url, most=1)
         print(f"{requests:,} signed `/cairn list mine` requests per server, {CONCURRENCY} at a "
               f"time, in {rounds} rounds that take turns (a noisy machine is noisy for all), "
               f"each after {warmup:,} to warm up", flush=True)
@@ -386,23 +387,6 @@ async def bench(database_url: str, requests: int, warmup: int, rounds: int,
     print(f"ratio Cairn / baseline: {ratio:.2f} (target {TARGET_RATIO:.2f}), p99 {p99:.1f} ms "
           f"(target < {TARGET_P99_MS:.0f} ms): {verdict} the target")
     return 0 if ok and not any(r.failures for r in results.values()) else 1
-
-
-async def warm_up_charts(url: str, body: str, fake: object, answer_url: str) -> None:
-    """One chart asked and waited for."""
-    await chart_traffic(url, [body], _Once(), [], [], fake, answer_url)
-
-
-class _Once(asyncio.Event):
-    """Unset for one check, set after: `chart_traffic` draws exactly one chart."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._asked = False
-
-    def is_set(self) -> bool:
-        asked, self._asked = self._asked, True
-        return asked
 
 
 def side_by_side(now: Result, then: Result, baseline: Result, against: Checkout) -> str:

@@ -73,15 +73,16 @@ class Result:
 
 async def chart_traffic(url: str, bodies: list[str], stop: asyncio.Event,
                         acked: list[float], answered: list[float], fake: Any,
-                        answer_url: str) -> None:
+                        answer_url: str, *, most: int | None = None) -> None:
     """`/cairn chart status` again and again while another load runs, one chart being drawn
     at any moment: each is acked ("Working on it…"), drawn in the chart worker and uploaded,
     and the next is asked once its answer reached `answer_url` on the fake Slack.
-    Records each ack's latency and each chart's, from the request to its answer."""
+    Records each ack's latency and each chart's, from the request to its answer; `most`
+    charts at most."""
     import aiohttp
 
     async with aiohttp.ClientSession() as http:
-        while not stop.is_set():
+        while not stop.is_set() and (most is None or len(answered) < most):
             body = fresh(random.choice(bodies))
             before = len(fake.responses_to(answer_url))
             started = time.perf_counter()

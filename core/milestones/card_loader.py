@@ -118,7 +118,7 @@ async def card_data(tx: UnitOfWork, m: Milestone, reader: Reader, *,
 
 
 async def stored_forecasts(tx: UnitOfWork, items: Iterable[Milestone]
-                    ) -> dict[MilestoneId, StoredForecast]:
+                           ) -> dict[MilestoneId, StoredForecast]:
     """The latest stored forecast of every open milestone given, in one query (none without
     an open one)."""
     ids = [m.id for m in items if m.id is not None and m.is_open]
