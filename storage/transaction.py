@@ -22,7 +22,7 @@ import logging
 from typing import Any, Protocol, cast
 
 import asyncpg
-from tortoise.backends.asyncpg.client import AsyncpgDBClient, TransactionWrapper
+from tortoise.backends.asyncpg.client import AsyncpgDBClient
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.backends.sqlite.client import SqliteClient, SqliteTransactionWrapper
 from tortoise.connection import get_connections
@@ -30,6 +30,7 @@ from tortoise.connection import get_connections
 from core.errors import StorageUnavailable
 from storage.availability import Outages, killed, sqlite_busy, unreachable
 from storage.config import Dialect
+from storage.lazy_begin import LazyTransactionWrapper
 
 logger = logging.getLogger(__name__)
 
@@ -40,6 +41,12 @@ OUTCOME_WAIT_S = 1.0
 class Transaction(Protocol):
     async def begin(self) -> BaseDBAsyncClient:
         """Starts the transaction; returns the connection its statements go through."""
+        ...
+
+    @property
+    def wrote(self) -> bool:
+        """Whether the transaction has begun: something was written or locked (on PostgreSQL
+        it begins at the first such statement, `storage.lazy_begin`)."""
         ...
 
     async def commit(self, xid: int | None = None) -> None:
@@ -67,40 +74,43 @@ class PostgresTransaction:
         self._client = client
         self._outages = outages
         self._raw: Any = None  # asyncpg's pooled connection
-        self._wrapper: TransactionWrapper | None = None
+        self._wrapper: LazyTransactionWrapper | None = None
         self._token: Any = None
 
     async def begin(self) -> BaseDBAsyncClient:
+        """Takes a connection; the transaction itself begins at its first write."""
         client = self._client
         tries = 0
         while True:
             tries += 1
-            raw: Any = None
             try:
                 raw = await self._acquire()
-                wrapper = TransactionWrapper(client)
-                wrapper._connection = raw
-                await wrapper.begin()
                 break
-            except BaseException as error:
-                lost = isinstance(error, Exception) and (
-                    self._lost(error, raw) if raw is not None else killed(error))
-                if raw is not None:
-                    await self._give_back(raw, broken=True)
-                # A connection the server closed while it sat idle in the pool, or while it
-                # was being opened (a restart or a kill takes them all at once): nothing was
-                # done on it, so take another, and leave the command's one retry for
-                # connections that die in use.
-                if lost and tries <= self._pool_size():
+            except Exception as error:  # killed while being opened: take another
+                if killed(error) and tries <= self._pool_size():
                     continue
-                if isinstance(error, Exception) and (
-                        lost or (raw is None and unreachable(error))):
-                    raise self._outages.unavailable(error, retry=lost) from error
+                if killed(error) or unreachable(error):
+                    raise self._outages.unavailable(error, retry=killed(error)) from error
                 raise
+        # A connection the server closed while it sat idle in the pool (a restart or a kill
+        # takes them all at once) fails its first statement before anything was done on it:
+        # the wrapper takes another then, and leaves the command's one retry for connections
+        # that die in use.
+        wrapper = LazyTransactionWrapper(client, raw, self._renew, self._pool_size())
         self._raw, self._wrapper = raw, wrapper
         self._token = get_connections().set(client.connection_name, wrapper)
         self._outages.reached()
         return wrapper
+
+    async def _renew(self, dead: Any) -> Any:
+        await self._give_back(dead, broken=True)
+        self._raw = None
+        self._raw = await self._acquire()
+        return self._raw
+
+    @property
+    def wrote(self) -> bool:
+        return self._wrapper is not None and self._wrapper.begun
 
     async def _acquire(self) -> Any:
         client = self._client
@@ -117,6 +127,9 @@ class PostgresTransaction:
 
     async def commit(self, xid: int | None = None) -> None:
         assert self._wrapper is not None
+        if not self._wrapper.begun:  # nothing was written: nothing to commit
+            await self._finish(broken=False)
+            return
         raw = self._raw
         try:
             await self._wrapper.commit()
@@ -138,8 +151,8 @@ class PostgresTransaction:
     async def rollback(self) -> None:
         if self._wrapper is None:
             return
-        broken = _closed(self._raw)
-        if not broken:
+        broken = self._raw is None or _closed(self._raw)
+        if not broken and self._wrapper.begun:
             try:
                 await self._wrapper.rollback()
             except asyncio.CancelledError:
@@ -153,6 +166,10 @@ class PostgresTransaction:
         await self._finish(broken=broken)
 
     def unavailable(self, error: BaseException) -> StorageUnavailable | None:
+        if self._wrapper is not None and self._raw is None:  # no other connection to be had
+            lost = killed(error)
+            return self._outages.unavailable(error, retry=lost) if (
+                lost or unreachable(error)) else None
         if self._raw is None or not self._lost(error, self._raw):
             return None
         return self._outages.unavailable(error, retry=True)
@@ -221,6 +238,9 @@ def _closed(raw: Any) -> bool:
 
 
 class SqliteTransaction:
+    #: SQLite's transactions begin IMMEDIATE, at once.
+    wrote = True
+
     def __init__(self, client: SqliteClient, outages: Outages) -> None:
         self._client = client
         self._outages = outages

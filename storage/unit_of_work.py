@@ -165,7 +165,9 @@ class TortoiseUnitOfWork:
             await ending.rollback()
             return
         xid: int | None = None
-        if self._tenant_id is not None and connection is not None:
+        # A unit of work that wrote nothing changed nothing: the version stays (and on
+        # PostgreSQL no transaction was ever begun, `storage.lazy_begin`).
+        if self._tenant_id is not None and connection is not None and ending.wrote:
             try:
                 xid = await self._bump_version(connection, self._tenant_id)
             except BaseException as error:
