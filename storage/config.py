@@ -94,7 +94,17 @@ def connection_config(url: str) -> dict[str, Any]:
         credentials.setdefault("maxsize", POSTGRES_POOL_MAX)
         credentials.setdefault("timeout", POSTGRES_CONNECT_TIMEOUT_S)
         credentials.setdefault("application_name", "cairn")
+        credentials.setdefault("reset", keep_session)
     return config
+
+
+async def keep_session(connection: Any) -> None:
+    """The pool's reset of a connection given back, after asyncpg's own (which rolls back a
+    transaction left open): nothing more, where asyncpg's default sends `RESET ALL`, `UNLISTEN *`,
+    `CLOSE ALL` and `pg_advisory_unlock_all()`, a round trip on every unit of work. Cairn sets
+    nothing for a session, listens on connections of its own, and whoever takes a session
+    advisory lock on a pooled connection (`storage.exclusive`, the migrations) ends that
+    session when it cannot be sure it unlocked."""
 
 
 def connection_name(url: str) -> str:

@@ -35,14 +35,20 @@ async def exclusive(database: Database, name: str) -> AsyncIterator[bool]:
     in_block = False
     try:
         async with client.acquire_connection() as connection:
-            held = bool(await connection.fetchval("SELECT pg_try_advisory_lock($1)", key))
             try:
-                in_block = True
-                yield held
-            finally:
-                in_block = False
-                if held:
-                    await connection.execute("SELECT pg_advisory_unlock($1)", key)
+                held = bool(await connection.fetchval("SELECT pg_try_advisory_lock($1)", key))
+                try:
+                    in_block = True
+                    yield held
+                finally:
+                    in_block = False
+                    if held:
+                        await connection.execute("SELECT pg_advisory_unlock($1)", key)
+            except BaseException:
+                # Perhaps still locked (cancelled while locking or unlocking): the pool does
+                # not reset connections, and a session that ends takes its locks with it.
+                connection.terminate()
+                raise
     except Exception as error:
         # The lock's own connection failing means the database is not there (a session that
         # dies takes its advisory locks with it); the block's errors are the block's.

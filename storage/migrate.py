@@ -61,11 +61,17 @@ async def _migrate_alone(
     # while the executor works on others.
     assert client.capabilities.dialect == "postgres"
     async with client.acquire_connection() as lock_connection:
-        await lock_connection.execute("SELECT pg_advisory_lock($1)", ADVISORY_LOCK_KEY)
         try:
-            await executor.migrate(progress=track)
-        finally:
-            await lock_connection.execute("SELECT pg_advisory_unlock($1)", ADVISORY_LOCK_KEY)
+            await lock_connection.execute("SELECT pg_advisory_lock($1)", ADVISORY_LOCK_KEY)
+            try:
+                await executor.migrate(progress=track)
+            finally:
+                await lock_connection.execute("SELECT pg_advisory_unlock($1)", ADVISORY_LOCK_KEY)
+        except BaseException:
+            # Perhaps still locked: the pool does not reset connections (`storage.config`),
+            # and a session that ends takes its locks with it.
+            lock_connection.terminate()
+            raise
 
 
 def _first_line(error: BaseException) -> str:

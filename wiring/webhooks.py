@@ -50,7 +50,13 @@ class WebhookPlanner:
 
     async def handle(self, messages: Sequence[OutboxMessage]) -> Mapping[int, str | None]:
         done: dict[int, str | None] = {}
+        # One statement for the batch: most tenants have no endpoint, and their changes need
+        # no unit of work each to find that out.
+        wanted = set(await self._store.tenants_with_endpoints()) if messages else set()
         for message in messages:
+            if message.tenant_id not in wanted:
+                done[message.id] = None
+                continue
             planned = await plan_message(message, self._runtime.deps, milestone_payload)
             await self._store.enqueue(planned)
             done[message.id] = None

@@ -108,9 +108,11 @@ class SlackThreads:
         # home channel, or the nearest one above it); the latest change says where it is now.
         target = next((x.audience.thread for x in reversed(batch) if x.audience is not None),
                       None)
+        card = await self._cards.card_of(tenant_id, milestone_id)
+        if card is None and (target is None or not CHANNEL_ID.match(target.channel)):
+            return  # no card of its own and no Slack home channel: no thread to tell
         state = await thread_state(self._deps, tenant_id, milestone_id,
                                    target.milestone_id if target is not None else None)
-        card = await self._cards.card_of(tenant_id, milestone_id)
         deleted = not state.exists or gone is not None
         if deleted and card is not None:
             channel = card[0]  # its own card says it is gone

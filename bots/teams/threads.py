@@ -79,14 +79,16 @@ class TeamsThreads:
         # or the nearest one above it); the latest change says where it is now.
         target = next((x.audience.thread for x in reversed(batch) if x.audience is not None),
                       None)
+        card = await self._store.card_of(tenant_id, milestone_id)
+        channel = target.channel.split(";")[0] if target is not None else ""
+        if card is None and not CONVERSATION_ID.match(channel):
+            return  # no card of its own and no Teams home channel: no thread to tell
         state = await thread_state(self._deps, tenant_id, milestone_id,
                                    target.milestone_id if target is not None else None)
-        card = await self._store.card_of(tenant_id, milestone_id)
         if gone or not state.exists:
             if card is not None:
                 await self._deleted(tenant_id, milestone_id, card)
             return
-        channel = target.channel.split(";")[0] if target is not None else ""
         if target is None or not CONVERSATION_ID.match(channel) or state.head is None:
             return  # no Teams home channel (or the card heading the thread is gone)
         stored = await self._store.conversation_reference(tenant_id, channel)

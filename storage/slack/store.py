@@ -165,10 +165,12 @@ class TortoiseSlackStore:
     # --- card messages ----------------------------------------------------------------------
 
     async def card_of(self, tenant_id: int, milestone_id: int) -> tuple[str, str] | None:
-        async with self._transaction() as db:
-            row = await SlackCardMessageRow.filter(
-                tenant_id=tenant_id, milestone_id=milestone_id).using_db(db).first()
-            return (row.channel, row.ts) if row else None
+        # Asked for every change the outbox delivers, and most milestones have no card: one
+        # statement of its own, without the ORM.
+        rows = await self._uow.one_statement(
+            "SELECT channel, ts FROM slack_card_messages WHERE tenant_id = ? AND milestone_id = ?",
+            [tenant_id, milestone_id])
+        return (str(rows[0]["channel"]), str(rows[0]["ts"])) if rows else None
 
     async def save_card(self, tenant_id: int, milestone_id: int, *, channel: str, ts: str,
                         at: datetime) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import asyncpg  # type: ignore[import-untyped]
 import pytest
 
@@ -39,6 +41,32 @@ async def test_a_second_instance_does_not_get_the_lock_until_it_is_released(
         await other.execute("SELECT pg_advisory_unlock($1)", key)
         async with exclusive(pg_database, "calendar-sync") as back:
             assert back
+    finally:
+        await other.close()
+
+
+@pytest.mark.postgres
+async def test_a_holder_cancelled_mid_block_leaves_the_lock_free(
+        pg_database: Database, postgres_url: str) -> None:
+    """The pool no longer resets connections it takes back: the lock's session must not go
+    back to it still holding the lock."""
+    other = await other_instance(postgres_url)
+    key = lock_key("calendar-sync")
+    inside = asyncio.Event()
+
+    async def holder() -> None:
+        async with exclusive(pg_database, "calendar-sync") as held:
+            assert held
+            inside.set()
+            await asyncio.sleep(60)
+
+    try:
+        task = asyncio.create_task(holder())
+        await inside.wait()
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        assert await other.fetchval("SELECT pg_try_advisory_lock($1)", key)
     finally:
         await other.close()
 
