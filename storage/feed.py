@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Collection, Mapping
 from datetime import datetime
 from typing import Any
 
 from core.history import Activity, Comment, Notification, ProgressUpdate
 from core.model import MilestoneId, Status, TenantId, UserId
-from storage.mapping import activity_from, comment_from, notification_from, update_from, utc
+from storage import raw_writes
+from storage.mapping import activity_from, comment_from, notification_from, utc
 from storage.models import ActivityRow, CommentRow, NotificationRow, ProgressUpdateRow
 from storage.raw_rows import moment, param
-from storage.scoped import Repository
+from storage.scoped import Repository, Session
 
 # Newest first; the id breaks ties between rows written in the same instant.
 NEWEST_FIRST = ("-created_at", "-id")
@@ -30,14 +32,26 @@ def _update_of(row: Mapping[str, Any]) -> ProgressUpdate:
 
 
 class TortoiseProgressUpdates(Repository):
+    def __init__(self, session: Session) -> None:
+        super().__init__(session)
+        # The last `history` read in this unit of work (its milestones, its start, its rows):
+        # a check-in's forecast and then its card ask for the same weeks of the same
+        # milestone, the card from a moment later. Forgotten at every add and every commit.
+        self._history: tuple[frozenset[int], datetime, dict[MilestoneId,
+                                                             list[ProgressUpdate]]] | None = None
+
+    def forget_known(self) -> None:
+        self._history = None
+
     async def add(self, update: ProgressUpdate) -> ProgressUpdate:
         self.require_tenant(update.tenant_id, "progress update", update.milestone_id)
-        row = await ProgressUpdateRow.create(
-            using_db=await self.db(), tenant_id=update.tenant_id,
-            milestone_id=update.milestone_id, author_id=update.author_id,
-            percent=update.percent, status=update.status, notes=update.notes,
-            blockers=update.blockers, created_at=utc(update.created_at))
-        return update_from(row)
+        self._history = None
+        created_at = utc(update.created_at)
+        rows = await self.sql(*raw_writes.insert(self._session.dialect, ProgressUpdateRow, {
+            "tenant_id": update.tenant_id, "milestone_id": update.milestone_id,
+            "author_id": update.author_id, "percent": update.percent, "status": update.status,
+            "notes": update.notes, "blockers": update.blockers, "created_at": created_at}))
+        return dataclasses.replace(update, id=int(rows[0]["id"]), created_at=created_at)
 
     # Read by raw SQL straight into values: every card reads them (`storage/raw_rows.py`).
     async def recent(self, milestone_id: MilestoneId, limit: int) -> list[ProgressUpdate]:
@@ -52,7 +66,14 @@ class TortoiseProgressUpdates(Repository):
     ) -> dict[MilestoneId, list[ProgressUpdate]]:
         if not milestone_ids:
             return {}
-        ids = sorted(set(milestone_ids))
+        wanted = frozenset(milestone_ids)
+        if self._history is not None:
+            known, read_since, read = self._history
+            if wanted <= known and since >= read_since:
+                kept = {mid: [u for u in read[mid] if u.created_at >= since]
+                        for mid in wanted if mid in read}
+                return {mid: updates for mid, updates in kept.items() if updates}
+        ids = sorted(wanted)
         rows = await self.sql(
             f"SELECT {_UPDATE_COLUMNS} FROM progress_updates WHERE tenant_id = ? AND "
             f"milestone_id IN ({', '.join('?' for _ in ids)}) AND created_at >= ? "
@@ -62,6 +83,7 @@ class TortoiseProgressUpdates(Repository):
         for row in rows:
             update = _update_of(row)
             found.setdefault(update.milestone_id, []).append(update)
+        self._history = (wanted, since, {mid: list(updates) for mid, updates in found.items()})
         return found
 
 
@@ -97,12 +119,14 @@ class TortoiseActivity(Repository):
 class TortoiseNotifications(Repository):
     async def add(self, notification: Notification) -> Notification:
         self.require_tenant(notification.tenant_id, "notification", notification.user_id)
-        row = await NotificationRow.create(
-            using_db=await self.db(), tenant_id=notification.tenant_id,
-            user_id=notification.user_id, kind=notification.kind, text=notification.text,
-            milestone_id=notification.milestone_id, actor_id=notification.actor_id,
-            created_at=utc(notification.created_at), read_at=utc(notification.read_at))
-        return notification_from(row)
+        created_at, read_at = utc(notification.created_at), utc(notification.read_at)
+        rows = await self.sql(*raw_writes.insert(self._session.dialect, NotificationRow, {
+            "tenant_id": notification.tenant_id, "user_id": notification.user_id,
+            "kind": notification.kind, "text": notification.text,
+            "milestone_id": notification.milestone_id, "actor_id": notification.actor_id,
+            "created_at": created_at, "read_at": read_at}))
+        return dataclasses.replace(notification, id=int(rows[0]["id"]), created_at=created_at,
+                                   read_at=read_at)
 
     async def for_user(
         self, user_id: UserId, *, limit: int = 20, unread_only: bool = False

@@ -10,6 +10,7 @@ from tortoise.queryset import QuerySet
 
 from core.model import Member, Milestone, MilestoneId, Status
 from core.ports import MilestoneFilter, RollupNode
+from storage import raw_writes
 from storage.errors import NotInTenant
 from storage.mapping import milestone_columns, milestone_from, utc
 from storage.milestone_reads import milestone_of, select
@@ -85,6 +86,11 @@ class TortoiseMilestones(Repository):
         # Members as last read or written in this unit of work: `save` rewrites them only when
         # they changed, which keeps a progress update from touching the members table.
         self._members_seen: dict[int, list[Member]] = {}
+        # Milestones as this unit of work last read or wrote them, by id. What a change's
+        # event handlers ask for (its audience walks up the tree, its forecast reads the
+        # milestone just saved) is answered from here instead of read again; a lock always
+        # reads the row, and the roll-up's writes forget them all.
+        self._known: dict[int, Milestone] = {}
 
     async def _live(self) -> QuerySet[MilestoneRow]:
         return (await self.scoped(MilestoneRow)).filter(deleted_at__isnull=True)
@@ -101,9 +107,22 @@ class TortoiseMilestones(Repository):
 
     async def _one(self, *, id_: int | None = None, number: int | None = None,
                    lock: bool) -> Milestone | None:
+        if id_ is not None and not lock and id_ in self._known:
+            return _copy(self._known[id_])
         found = await self._read(*select(self._session.dialect, self.tenant_id, id_=id_,
                                          number=number, lock=lock))
-        return found[0] if found else None
+        if not found:
+            return None
+        self._remember(found[0])
+        return found[0]
+
+    def _remember(self, m: Milestone) -> None:
+        if m.id is not None:
+            self._known[m.id] = _copy(m)
+
+    def forget_known(self) -> None:
+        """After a commit: what other transactions commit from now on is not known here."""
+        self._known.clear()
 
     async def get(self, milestone_id: MilestoneId, *, lock: bool = False) -> Milestone | None:
         return await self._one(id_=milestone_id, lock=lock)
@@ -121,10 +140,13 @@ class TortoiseMilestones(Repository):
     async def save(self, milestone: Milestone) -> None:
         self.require_tenant(milestone.tenant_id, "milestone", milestone.id)
         assert milestone.id is not None
-        changed = await (await self._live()).filter(id=milestone.id).update(
-            **milestone_columns(milestone))
-        if not changed:
+        sql, params = raw_writes.update(
+            self._session.dialect, MilestoneRow, milestone_columns(milestone),
+            "tenant_id = ? AND id = ? AND deleted_at IS NULL RETURNING id",
+            [self.tenant_id, milestone.id])
+        if not await self.sql(sql, params):
             raise NotInTenant("milestone", milestone.id, self.tenant_id)
+        self._remember(milestone)
         if self._members_seen.get(milestone.id) != milestone.members:
             await (await self.scoped(MilestoneMemberRow)).filter(
                 milestone_id=milestone.id).delete()
@@ -178,6 +200,7 @@ class TortoiseMilestones(Repository):
         for milestone_id, (_, status) in changes.items():
             params += [milestone_id, status.value]
         params += [when, when, self.tenant_id, *changes]
+        self._known.clear()
         await self.sql(
             f"UPDATE milestones SET progress = CASE id {progress_cases} END, "
             f"status = CASE id {status_cases} END, last_update_at = ?, updated_at = ? "
@@ -185,6 +208,7 @@ class TortoiseMilestones(Repository):
 
     async def delete(self, milestone_id: MilestoneId) -> None:
         # The port has no clock; the moment only tells an operator when the row went away.
+        self._known.pop(milestone_id, None)
         changed = await (await self._live()).filter(id=milestone_id).update(
             deleted_at=datetime.now(UTC))
         if not changed:
@@ -215,6 +239,13 @@ class TortoiseMilestones(Repository):
         if not row["children"]:
             return None
         return int(row["weighted"]), int(row["weights"])
+
+
+def _copy(m: Milestone) -> Milestone:
+    """A copy to hand out: what the caller changes stays theirs until they save it."""
+    criterion = dataclasses.replace(m.criterion) if m.criterion is not None else None
+    return dataclasses.replace(m, criterion=criterion, members=list(m.members),
+                               tags=list(m.tags), links=list(m.links))
 
 
 def _member_row(row: MilestoneRow, member: Member) -> MilestoneMemberRow:

@@ -47,6 +47,7 @@ from core.scoring.feed import score
 from core.scoring.ports import ForecastRecords
 from core.scoring.recording import ScoringPorts
 from core.webhooks.ports import WebhookEndpointRepository
+from storage import raw_writes
 from storage.api import TortoiseAccess
 from storage.availability import Outages, killed, unreachable
 from storage.calendar import TortoiseCalendar
@@ -115,8 +116,10 @@ class TortoiseUnitOfWork:
         # Typed as the ports: the core's UnitOfWork protocol declares them as attributes.
         self.tenants: TenantRepository = TortoiseTenants(self)
         self.users: UserRepository = TortoiseUsers(self)
-        self.milestones: MilestoneRepository = TortoiseMilestones(self)
-        self.updates: ProgressUpdateRepository = TortoiseProgressUpdates(self)
+        self._milestone_rows = TortoiseMilestones(self)
+        self.milestones: MilestoneRepository = self._milestone_rows
+        self._update_rows = TortoiseProgressUpdates(self)
+        self.updates: ProgressUpdateRepository = self._update_rows
         self.comments: CommentRepository = TortoiseComments(self)
         self.activity: ActivityRepository = TortoiseActivity(self)
         self.notifications: NotificationRepository = TortoiseNotifications(self)
@@ -158,6 +161,8 @@ class TortoiseUnitOfWork:
     async def _end(self, commit: bool) -> None:
         ending, connection = self._transaction, self._connection
         self._transaction = self._connection = None
+        self._milestone_rows.forget_known()
+        self._update_rows.forget_known()
         claimed, self._keys.claimed_now = self._keys.claimed_now, False
         if ending is None:
             return
@@ -196,9 +201,10 @@ class TortoiseUnitOfWork:
         db = await self.connection()
         data = payload(event)
         at = utc(event.at)
-        await ActivityRow.create(
-            using_db=db, tenant_id=event.tenant_id, milestone_id=event.milestone_id,
-            actor_id=event.actor_id, verb=event.verb, data=data, created_at=at)
+        sql, params = raw_writes.insert(self._dialect, ActivityRow, {
+            "tenant_id": event.tenant_id, "milestone_id": event.milestone_id,
+            "actor_id": event.actor_id, "verb": event.verb, "data": data, "created_at": at})
+        await db.execute_query_dict(sql, params)
         consumers = [name for name, verbs in self._subscriptions.items() if event.verb in verbs]
         if consumers:
             told = data
