@@ -10,9 +10,9 @@ from typing import Any
 from core.history import Activity, Comment, Notification, ProgressUpdate
 from core.model import MilestoneId, Status, TenantId, UserId
 from storage import raw_writes
-from storage.mapping import activity_from, comment_from, notification_from, utc
+from storage.mapping import activity_from, comment_from, utc
 from storage.models import ActivityRow, CommentRow, NotificationRow, ProgressUpdateRow
-from storage.raw_rows import moment, param
+from storage.raw_rows import maybe_moment, moment, param
 from storage.scoped import Repository, Session
 
 # Newest first; the id breaks ties between rows written in the same instant.
@@ -131,14 +131,27 @@ class TortoiseNotifications(Repository):
     async def for_user(
         self, user_id: UserId, *, limit: int = 20, unread_only: bool = False
     ) -> list[Notification]:
-        rows = (await self.scoped(NotificationRow)).filter(user_id=user_id)
-        if unread_only:
-            rows = rows.filter(read_at__isnull=True)
-        return [notification_from(r) for r in await rows.order_by(*NEWEST_FIRST).limit(limit)]
+        # Raw SQL straight into values: every App Home shows the inbox.
+        unread = " AND read_at IS NULL" if unread_only else ""
+        rows = await self.sql(
+            "SELECT id, tenant_id, user_id, kind, text, milestone_id, actor_id, created_at, "
+            f"read_at FROM notifications WHERE tenant_id = ? AND user_id = ?{unread} "
+            "ORDER BY created_at DESC, id DESC LIMIT ?",
+            [self.tenant_id, user_id, max(0, limit)])
+        return [Notification(
+            id=row["id"], tenant_id=TenantId(row["tenant_id"]), user_id=UserId(row["user_id"]),
+            kind=row["kind"], text=row["text"],
+            milestone_id=None if row["milestone_id"] is None else MilestoneId(
+                row["milestone_id"]),
+            actor_id=None if row["actor_id"] is None else UserId(row["actor_id"]),
+            created_at=moment(row["created_at"]), read_at=maybe_moment(row["read_at"]))
+            for row in rows]
 
     async def unread_count(self, user_id: UserId) -> int:
-        return await (await self.scoped(NotificationRow)).filter(
-            user_id=user_id, read_at__isnull=True).count()
+        (row,) = await self.sql(
+            "SELECT COUNT(*) AS unread FROM notifications WHERE tenant_id = ? AND user_id = ? "
+            "AND read_at IS NULL", [self.tenant_id, user_id])
+        return int(row["unread"])
 
     async def mark_read(self, user_id: UserId, at: datetime) -> int:
         return await (await self.scoped(NotificationRow)).filter(

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime, time
 from typing import Any, overload
 
-from core.history import Activity, Comment, Notification, ProgressUpdate
+from core.history import Activity, Comment, ProgressUpdate
 from core.model import Member, Milestone, MilestoneId, SuccessCriterion, TenantId, UserId
 from core.tenancy import Tenant, User
 from storage.models import (
@@ -14,7 +14,6 @@ from storage.models import (
     CommentRow,
     MilestoneMemberRow,
     MilestoneRow,
-    NotificationRow,
     ProgressUpdateRow,
     TenantRow,
     UserRow,
@@ -143,14 +142,6 @@ def comment_from(row: CommentRow) -> Comment:
         id=row.id, tenant_id=TenantId(row.tenant_id), milestone_id=MilestoneId(row.milestone_id),
         author_id=UserId(row.author_id), body=row.body,
         mentions=[UserId(u) for u in row.mentions], created_at=row.created_at,
-    )
-
-
-def notification_from(row: NotificationRow) -> Notification:
-    return Notification(
-        id=row.id, tenant_id=TenantId(row.tenant_id), user_id=UserId(row.user_id),
-        kind=row.kind, text=row.text, milestone_id=_milestone_id(row.milestone_id),
-        actor_id=_user_id(row.actor_id), created_at=row.created_at, read_at=row.read_at,
     )
 
 

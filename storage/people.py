@@ -7,11 +7,11 @@ from collections.abc import Collection
 from tortoise.exceptions import IntegrityError
 
 from core.model import TenantId, UserId
-from core.tenancy import Tenant, User
+from core.tenancy import Plan, Tenant, User
 from storage.errors import NotInTenant
 from storage.mapping import tenant_columns, tenant_from, user_columns, user_from
 from storage.models import TenantRow, UserIdentityRow, UserRow
-from storage.raw_rows import USER_COLUMNS, user_of
+from storage.raw_rows import USER_COLUMNS, moment, user_of
 from storage.scoped import Repository
 
 
@@ -31,8 +31,16 @@ class TortoiseTenants(Repository):
     async def get(self, tenant_id: TenantId) -> Tenant | None:
         if not self._visible(tenant_id):
             return None
-        row = await TenantRow.filter(id=tenant_id).using_db(await self.db()).first()
-        return tenant_from(row) if row else None
+        # Raw SQL straight into values: reports and the App Home ask on every open.
+        rows = await self.sql(
+            "SELECT id, slug, name, plan, timezone, created_at FROM tenants WHERE id = ?",
+            [tenant_id])
+        if not rows:
+            return None
+        row = rows[0]
+        return Tenant(id=TenantId(row["id"]), slug=row["slug"], name=row["name"],
+                      plan=Plan(row["plan"]), timezone=row["timezone"],
+                      created_at=moment(row["created_at"]))
 
     async def by_slug(self, slug: str) -> Tenant | None:
         query = TenantRow.filter(slug=slug).using_db(await self.db())

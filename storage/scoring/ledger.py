@@ -23,6 +23,7 @@ from core.scoring.item import ItemRecord
 from core.scoring.ledger import DayKey, Ledger, LedgerChanges, Tally
 from core.scoring.streaks import StreakRecord
 from storage.mapping import utc
+from storage.raw_rows import moment
 from storage.scoped import M, Repository
 from storage.scoring.codec import decode, decode_event, encode, encode_event
 from storage.scoring.models import (
@@ -262,9 +263,12 @@ class TortoiseAchievements(Repository):
     """`core.scoring.ports.AchievementRepository`."""
 
     async def awards(self, person: UserId) -> list[Award]:
-        rows = await (await self.scoped(AwardRow)).filter(person_id=person).order_by("at", "id")
-        return [Award(person=UserId(r.person_id), badge=Badge(r.badge), at=r.at,
-                      context=r.context) for r in rows]
+        # Raw SQL straight into values: every App Home shows the person's badges.
+        rows = await self.sql(
+            "SELECT person_id, badge, at, context FROM scoring_awards WHERE tenant_id = ? AND "
+            "person_id = ? ORDER BY at, id", [self.tenant_id, person])
+        return [Award(person=UserId(r["person_id"]), badge=Badge(r["badge"]),
+                      at=moment(r["at"]), context=r["context"]) for r in rows]
 
     async def owned(self, people: Collection[UserId]) -> dict[UserId, frozenset[Badge]]:
         pairs = await (await self.scoped(AwardRow)).filter(
