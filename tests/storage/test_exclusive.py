@@ -48,8 +48,9 @@ async def test_a_second_instance_does_not_get_the_lock_until_it_is_released(
 @pytest.mark.postgres
 async def test_a_holder_cancelled_mid_block_leaves_the_lock_free(
         pg_database: Database, postgres_url: str) -> None:
-    """The pool no longer resets connections it takes back: the lock's session must not go
-    back to it still holding the lock."""
+    """The pool no longer resets connections it takes back: a holder cancelled inside its
+    block must not leave the lock held. (The session ending when the unlock itself cannot
+    finish is not reached from here.)"""
     other = await other_instance(postgres_url)
     key = lock_key("calendar-sync")
     inside = asyncio.Event()

@@ -10,6 +10,8 @@ import pytest
 from core.model import TenantId
 from storage import Database
 from storage.lazy_begin import plain_read
+from storage.mapping import user_columns
+from storage.models import UserRow
 from tests.storage.builders import add_milestone, user, workspace
 
 
@@ -70,15 +72,14 @@ async def test_a_savepoint_first_is_inside_the_transaction(pg_database: Database
     uow = pg_database.unit_of_work()
     ws = await workspace(uow, "acme")
     async with uow(ws.id) as tx:
-        # A save that may insert in a savepoint: none of it may commit on its own.
-        await tx.links.save_notify_choice(ws.id, ws.owner_id, last_platform="slack")
+        db = await tx.connection()
+        # The unit of work's first statement, in a savepoint: left without a commit, none of
+        # it may stay (a savepoint asked for outside a transaction would be one of its own).
+        async with db._in_transaction() as savepoint:  # type: ignore[attr-defined]
+            await UserRow.create(using_db=savepoint, **user_columns(user(ws.id, "bob")))
+        assert in_transaction(db)
     async with uow(ws.id) as tx:
-        assert (await tx.links.notify_choices([ws.owner_id])) == {}
-        await tx.links.save_notify_choice(ws.id, ws.owner_id, last_platform="slack")
-        await tx.commit()
-    async with uow(ws.id) as tx:
-        assert (await tx.links.notify_choices([ws.owner_id]))[ws.owner_id].last_platform \
-            == "slack"
+        assert await tx.users.by_handle("bob") is None
 
 
 async def test_a_row_lock_is_held_until_the_end(pg_database: Database) -> None:
